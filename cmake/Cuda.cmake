@@ -1,0 +1,18 @@
+# CUDA is optional: with nvcc present the .cu variants compile for sm_90a; nothing needs a GPU to pass.
+set(MOELAB_HAVE_CUDA OFF)
+if(MOELAB_ENABLE_CUDA)
+  include(CheckLanguage)
+  check_language(CUDA)
+  if(CMAKE_CUDA_COMPILER)
+    # The static runtime plus CUDA::cudart puts two runtimes on the link line with CMake 3.25.
+    set(CMAKE_CUDA_RUNTIME_LIBRARY Shared)
+    enable_language(CUDA)
+    set(CMAKE_CUDA_STANDARD 20)
+    set(CMAKE_CUDA_STANDARD_REQUIRED ON)
+    find_package(CUDAToolkit REQUIRED)
+    set(MOELAB_HAVE_CUDA ON)
+    message(STATUS "moelab: CUDA ${CMAKE_CUDA_COMPILER_VERSION}, architectures ${CMAKE_CUDA_ARCHITECTURES}")
+  else()
+    message(STATUS "moelab: no CUDA compiler; cuda variants are not built")
+  endif()
+endif()

@@ -1,0 +1,46 @@
+#pragma once
+// The one error type for bad user input (configs, traces, shapes, CLI values).
+// `moelab` maps it to exit status 2; anything else escaping main is an internal error (exit 1).
+#include <stdexcept>
+#include <string>
+
+namespace moelab {
+
+struct SourceLocation {
+  std::string file;  // path as the user named it, or "--set" for command-line overrides
+  int line = 0;      // 1-based; 0 = unknown
+  int column = 0;    // 1-based; 0 = unknown
+};
+
+class InputError : public std::runtime_error {
+ public:
+  InputError(SourceLocation where, std::string key, std::string problem)
+      : std::runtime_error(format(where, key, problem)),
+        where_(std::move(where)),
+        key_(std::move(key)),
+        problem_(std::move(problem)) {}
+
+  const SourceLocation& where() const noexcept { return where_; }
+  const std::string& key() const noexcept { return key_; }
+  const std::string& problem() const noexcept { return problem_; }
+
+  // "file:line:col: key: problem", dropping the parts that are unknown.
+  static std::string format(const SourceLocation& where, const std::string& key, const std::string& problem) {
+    std::string out = where.file.empty() ? std::string("<input>") : where.file;
+    if (where.line > 0) {
+      out += ':' + std::to_string(where.line);
+      if (where.column > 0) out += ':' + std::to_string(where.column);
+    }
+    out += ": ";
+    if (!key.empty()) out += key + ": ";
+    out += problem;
+    return out;
+  }
+
+ private:
+  SourceLocation where_;
+  std::string key_;
+  std::string problem_;
+};
+
+}  // namespace moelab

@@ -1,0 +1,298 @@
+#include "lab/config/strict_toml.hpp"
+
+#include <fmt/format.h>
+
+#include <cmath>
+#include <limits>
+#include <sstream>
+
+namespace moelab::config {
+namespace {
+
+std::string type_name(const toml::node& n) {
+  switch (n.type()) {
+    case toml::node_type::string: return "a string";
+    case toml::node_type::integer: return "an integer";
+    case toml::node_type::floating_point: return "a number";
+    case toml::node_type::boolean: return "a boolean";
+    case toml::node_type::table: return "a table";
+    case toml::node_type::array: return "an array";
+    case toml::node_type::date: return "a date";
+    case toml::node_type::time: return "a time";
+    case toml::node_type::date_time: return "a date-time";
+    default: return "nothing";
+  }
+}
+
+std::string format_number(double v) { return fmt::format("{}", v); }
+
+}  // namespace
+
+SourceLocation location_of(const toml::node& node, const std::string& file) {
+  const auto& src = node.source();
+  SourceLocation loc;
+  loc.file = (src.path && !src.path->empty()) ? *src.path : file;
+  loc.line = static_cast<int>(src.begin.line);
+  loc.column = static_cast<int>(src.begin.column);
+  return loc;
+}
+
+toml::table parse_file(const std::filesystem::path& path) {
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(path, ec)) {
+    throw InputError({path.string(), 0, 0}, "", "no such file");
+  }
+  try {
+    return toml::parse_file(path.string());
+  } catch (const toml::parse_error& e) {
+    const auto& src = e.source();
+    throw InputError({path.string(), static_cast<int>(src.begin.line), static_cast<int>(src.begin.column)}, "",
+                     std::string("TOML syntax: ") + std::string(e.description()));
+  }
+}
+
+toml::table parse_text(std::string_view text, const std::string& origin) {
+  try {
+    return toml::parse(text, origin);
+  } catch (const toml::parse_error& e) {
+    const auto& src = e.source();
+    throw InputError({origin, static_cast<int>(src.begin.line), static_cast<int>(src.begin.column)}, "",
+                     std::string("TOML syntax: ") + std::string(e.description()));
+  }
+}
+
+void apply_override(toml::table& root, std::string_view assignment) {
+  const auto eq = assignment.find('=');
+  if (eq == std::string_view::npos || eq == 0) {
+    throw InputError({"--set", 0, 0}, std::string(assignment), "expected key=value");
+  }
+  std::string key(assignment.substr(0, eq));
+  std::string value(assignment.substr(eq + 1));
+  while (!key.empty() && key.back() == ' ') key.pop_back();
+  // Split the dotted key; every part must be a bare TOML key.
+  std::vector<std::string> parts;
+  std::string part;
+  for (char c : key) {
+    if (c == '.') {
+      parts.push_back(part);
+      part.clear();
+    } else if (std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-') {
+      part += c;
+    } else {
+      throw InputError({"--set", 0, 0}, key, "a key may hold only letters, digits, '_', '-' and '.'");
+    }
+  }
+  parts.push_back(part);
+  for (const auto& p : parts) {
+    if (p.empty()) throw InputError({"--set", 0, 0}, key, "empty part in dotted key");
+  }
+
+  toml::table parsed;
+  try {
+    parsed = toml::parse("v = " + value, std::string("--set"));
+  } catch (const toml::parse_error&) {
+    // A bare word (an id, a file name) is a string.
+    toml::table t;
+    t.insert("v", value);
+    parsed = std::move(t);
+  }
+
+  toml::table* cur = &root;
+  for (std::size_t i = 0; i + 1 < parts.size(); ++i) {
+    toml::node* next = cur->get(parts[i]);
+    if (next == nullptr) {
+      cur->insert(parts[i], toml::table{});
+      next = cur->get(parts[i]);
+    }
+    if (!next->is_table()) {
+      throw InputError({"--set", 0, 0}, key, fmt::format("'{}' is {}, not a table", parts[i], type_name(*next)));
+    }
+    cur = next->as_table();
+  }
+  // Move (not copy) so the node keeps its "--set" source region for later error messages.
+  toml::node* v = parsed.get("v");
+  v->visit([&](auto&& concrete) { cur->insert_or_assign(parts.back(), std::move(concrete)); });
+}
+
+std::string to_toml_text(const toml::table& root) {
+  std::ostringstream out;
+  out << toml::toml_formatter{root};
+  return out.str();
+}
+
+StrictTable::StrictTable(const toml::table& table, std::string file, std::string prefix)
+    : table_(&table), file_(std::move(file)), prefix_(std::move(prefix)) {}
+
+bool StrictTable::has(std::string_view key) const { return table_->contains(key); }
+
+std::string StrictTable::full_key(std::string_view key) const {
+  return prefix_.empty() ? std::string(key) : prefix_ + "." + std::string(key);
+}
+
+const toml::node* StrictTable::node(std::string_view key) const {
+  const toml::node* n = table_->get(key);
+  if (n != nullptr) read_.emplace(key);
+  return n;
+}
+
+SourceLocation StrictTable::location_of(std::string_view key) const {
+  if (const toml::node* n = table_->get(key)) return config::location_of(*n, file_);
+  return config::location_of(*table_, file_);
+}
+
+void StrictTable::fail(std::string_view key, const std::string& problem) const {
+  throw InputError(location_of(key), full_key(key), problem);
+}
+
+const toml::node& StrictTable::require(std::string_view key) {
+  const toml::node* n = node(key);
+  if (n == nullptr) fail(key, "required key is missing");
+  return *n;
+}
+
+std::string StrictTable::string(std::string_view key) {
+  const auto& n = require(key);
+  if (!n.is_string()) fail(key, "expected a string, got " + type_name(n));
+  return std::string(*n.value<std::string_view>());
+}
+std::string StrictTable::string_or(std::string_view key, std::string fallback) {
+  return has(key) ? string(key) : std::move(fallback);
+}
+
+std::int64_t StrictTable::integer(std::string_view key) {
+  const auto& n = require(key);
+  if (!n.is_integer()) fail(key, "expected an integer, got " + type_name(n));
+  return *n.value<std::int64_t>();
+}
+std::int64_t StrictTable::integer_or(std::string_view key, std::int64_t fallback) {
+  return has(key) ? integer(key) : fallback;
+}
+
+double StrictTable::number(std::string_view key) {
+  const auto& n = require(key);
+  if (!n.is_number()) fail(key, "expected a number, got " + type_name(n));
+  const double v = *n.value<double>();
+  if (!std::isfinite(v)) fail(key, "must be finite");
+  return v;
+}
+double StrictTable::number_or(std::string_view key, double fallback) { return has(key) ? number(key) : fallback; }
+
+bool StrictTable::boolean(std::string_view key) {
+  const auto& n = require(key);
+  if (!n.is_boolean()) fail(key, "expected a boolean, got " + type_name(n));
+  return *n.value<bool>();
+}
+bool StrictTable::boolean_or(std::string_view key, bool fallback) { return has(key) ? boolean(key) : fallback; }
+
+std::int64_t StrictTable::positive_integer(std::string_view key) {
+  const auto v = integer(key);
+  if (v <= 0) fail(key, fmt::format("must be > 0, got {}", v));
+  return v;
+}
+std::int64_t StrictTable::positive_integer_or(std::string_view key, std::int64_t fallback) {
+  return has(key) ? positive_integer(key) : fallback;
+}
+std::int64_t StrictTable::non_negative_integer(std::string_view key) {
+  const auto v = integer(key);
+  if (v < 0) fail(key, fmt::format("must be >= 0, got {}", v));
+  return v;
+}
+std::int64_t StrictTable::non_negative_integer_or(std::string_view key, std::int64_t fallback) {
+  return has(key) ? non_negative_integer(key) : fallback;
+}
+double StrictTable::positive_number(std::string_view key) {
+  const auto v = number(key);
+  if (!(v > 0)) fail(key, "must be > 0, got " + format_number(v));
+  return v;
+}
+double StrictTable::positive_number_or(std::string_view key, double fallback) {
+  return has(key) ? positive_number(key) : fallback;
+}
+double StrictTable::non_negative_number(std::string_view key) {
+  const auto v = number(key);
+  if (!(v >= 0)) fail(key, "must be >= 0, got " + format_number(v));
+  return v;
+}
+double StrictTable::non_negative_number_or(std::string_view key, double fallback) {
+  return has(key) ? non_negative_number(key) : fallback;
+}
+double StrictTable::fraction(std::string_view key) {
+  const auto v = number(key);
+  if (!(v > 0 && v <= 1)) fail(key, "must be in (0, 1], got " + format_number(v));
+  return v;
+}
+double StrictTable::fraction_or(std::string_view key, double fallback) { return has(key) ? fraction(key) : fallback; }
+
+std::string StrictTable::choice(std::string_view key, const std::vector<std::string>& allowed) {
+  auto v = string(key);
+  for (const auto& a : allowed) {
+    if (a == v) return v;
+  }
+  fail(key, fmt::format("unknown value '{}'; expected one of: {}", v, fmt::join(allowed, ", ")));
+}
+std::string StrictTable::choice_or(std::string_view key, const std::vector<std::string>& allowed,
+                                   std::string fallback) {
+  return has(key) ? choice(key, allowed) : std::move(fallback);
+}
+
+namespace {
+template <class F>
+void each_element(StrictTable& t, std::string_view key, const toml::node& n, F&& f) {
+  const auto* arr = n.as_array();
+  if (arr == nullptr) t.fail(key, "expected an array, got " + type_name(n));
+  for (std::size_t i = 0; i < arr->size(); ++i) f(i, *arr->get(i));
+}
+}  // namespace
+
+std::vector<double> StrictTable::number_array(std::string_view key) {
+  std::vector<double> out;
+  each_element(*this, key, require(key), [&](std::size_t i, const toml::node& e) {
+    if (!e.is_number()) fail(key, fmt::format("element {} must be a number, got {}", i, type_name(e)));
+    out.push_back(*e.value<double>());
+  });
+  return out;
+}
+std::vector<std::int64_t> StrictTable::integer_array(std::string_view key) {
+  std::vector<std::int64_t> out;
+  each_element(*this, key, require(key), [&](std::size_t i, const toml::node& e) {
+    if (!e.is_integer()) fail(key, fmt::format("element {} must be an integer, got {}", i, type_name(e)));
+    out.push_back(*e.value<std::int64_t>());
+  });
+  return out;
+}
+std::vector<std::string> StrictTable::string_array(std::string_view key) {
+  std::vector<std::string> out;
+  each_element(*this, key, require(key), [&](std::size_t i, const toml::node& e) {
+    if (!e.is_string()) fail(key, fmt::format("element {} must be a string, got {}", i, type_name(e)));
+    out.emplace_back(*e.value<std::string_view>());
+  });
+  return out;
+}
+
+StrictTable StrictTable::table(std::string_view key) {
+  const auto& n = require(key);
+  if (!n.is_table()) fail(key, "expected a table, got " + type_name(n));
+  return StrictTable(*n.as_table(), file_, full_key(key));
+}
+std::optional<StrictTable> StrictTable::table_if_present(std::string_view key) {
+  if (!has(key)) return std::nullopt;
+  return table(key);
+}
+std::vector<StrictTable> StrictTable::tables(std::string_view key) {
+  std::vector<StrictTable> out;
+  each_element(*this, key, require(key), [&](std::size_t i, const toml::node& e) {
+    if (!e.is_table()) fail(key, fmt::format("element {} must be a table, got {}", i, type_name(e)));
+    out.emplace_back(*e.as_table(), file_, fmt::format("{}[{}]", full_key(key), i));
+  });
+  return out;
+}
+
+void StrictTable::finish() const {
+  for (const auto& [k, v] : *table_) {
+    if (read_.find(k.str()) == read_.end()) {
+      throw InputError(config::location_of(v, file_), full_key(k.str()), "unknown key (misspelt, or not valid here)");
+    }
+  }
+}
+
+}  // namespace moelab::config

@@ -1,0 +1,100 @@
+#pragma once
+// Strict reading of TOML: every key must be read by the code that owns its table, every value
+// must have the expected type and range, and every complaint names file:line:col and the full key.
+// Used for experiment configs and for the data files (models, hardware, engines, prices).
+#include <toml++/toml.h>
+
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <optional>
+#include <set>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "lab/base/input_error.hpp"
+
+namespace moelab::config {
+
+// Parse a file; a syntax error becomes an InputError at the parser's position.
+toml::table parse_file(const std::filesystem::path& path);
+// Parse text that came from somewhere else (tests, embedded defaults); `origin` names it in errors.
+toml::table parse_text(std::string_view text, const std::string& origin);
+
+// Apply one `--set key.sub=value` override. The value is parsed as a TOML value; a bare word that
+// is not valid TOML is taken as a string (so `--set model=qwen3-8b` works). Errors name "--set".
+void apply_override(toml::table& root, std::string_view assignment);
+
+// Render a table back to TOML text (stored in every HDF5 file as the effective config).
+std::string to_toml_text(const toml::table& root);
+
+class StrictTable {
+ public:
+  // `file` is used when a node carries no source path; `prefix` is the dotted path of this table
+  // ("" for the root), so errors read `engine.max_num_seqs` rather than `max_num_seqs`.
+  StrictTable(const toml::table& table, std::string file, std::string prefix = "");
+
+  bool has(std::string_view key) const;
+  std::string full_key(std::string_view key) const;
+  const std::string& prefix() const { return prefix_; }
+  const std::string& file() const { return file_; }
+  const toml::table& raw() const { return *table_; }
+
+  // Scalars. Integers are accepted where a double is expected; a double is never silently
+  // truncated to an integer.
+  std::string string(std::string_view key);
+  std::string string_or(std::string_view key, std::string fallback);
+  std::int64_t integer(std::string_view key);
+  std::int64_t integer_or(std::string_view key, std::int64_t fallback);
+  double number(std::string_view key);
+  double number_or(std::string_view key, double fallback);
+  bool boolean(std::string_view key);
+  bool boolean_or(std::string_view key, bool fallback);
+
+  // Range-checked variants: "must be > 0", "must be >= 0", "must be in [lo, hi]".
+  std::int64_t positive_integer(std::string_view key);
+  std::int64_t positive_integer_or(std::string_view key, std::int64_t fallback);
+  std::int64_t non_negative_integer(std::string_view key);
+  std::int64_t non_negative_integer_or(std::string_view key, std::int64_t fallback);
+  double positive_number(std::string_view key);
+  double positive_number_or(std::string_view key, double fallback);
+  double non_negative_number(std::string_view key);
+  double non_negative_number_or(std::string_view key, double fallback);
+  double fraction(std::string_view key);                    // in (0, 1]
+  double fraction_or(std::string_view key, double fallback);  // in (0, 1]
+  // One of a fixed set of words; the message lists the allowed ones.
+  std::string choice(std::string_view key, const std::vector<std::string>& allowed);
+  std::string choice_or(std::string_view key, const std::vector<std::string>& allowed, std::string fallback);
+
+  std::vector<double> number_array(std::string_view key);
+  std::vector<std::int64_t> integer_array(std::string_view key);
+  std::vector<std::string> string_array(std::string_view key);
+
+  // Sub-tables and arrays of tables.
+  StrictTable table(std::string_view key);
+  std::optional<StrictTable> table_if_present(std::string_view key);
+  std::vector<StrictTable> tables(std::string_view key);  // [[key]] arrays
+
+  // Reject every key that was never read ("unknown key; expected one of: ..."). Call once the
+  // owner has read all it knows. Sub-tables obtained through table() check themselves.
+  void finish() const;
+
+  // Errors located at a key (or at this table when the key is absent).
+  [[noreturn]] void fail(std::string_view key, const std::string& problem) const;
+  SourceLocation location_of(std::string_view key) const;
+
+ private:
+  const toml::node* node(std::string_view key) const;
+  const toml::node& require(std::string_view key);
+
+  const toml::table* table_;
+  std::string file_;
+  std::string prefix_;
+  mutable std::set<std::string, std::less<>> read_;
+};
+
+// Source location of any node, falling back to `file` when the node has no path.
+SourceLocation location_of(const toml::node& node, const std::string& file);
+
+}  // namespace moelab::config

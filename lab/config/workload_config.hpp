@@ -1,0 +1,13 @@
+#pragma once
+#include <filesystem>
+
+#include "lab/config/strict_toml.hpp"
+#include "simulator/workload/workload_spec.hpp"
+
+namespace moelab::config {
+
+// [workload] -> WorkloadSpec. Relative trace paths are resolved against `config_dir` (the
+// directory of the experiment file); a missing trace file is an error here, before anything runs.
+sim::WorkloadSpec parse_workload(StrictTable& section, const std::filesystem::path& config_dir);
+
+}  // namespace moelab::config

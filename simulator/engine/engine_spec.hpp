@@ -1,0 +1,33 @@
+#pragma once
+// A serving engine as data (data/engines/<id>.toml): batching limits, KV cache policy,
+// scheduling, overheads and kernel efficiencies, each with a source or a stated assumption.
+#include <cstdint>
+#include <string>
+
+namespace moelab::sim {
+
+struct EngineSpec {
+  std::string id;            // "baseline", "vllm", "sglang"
+  std::string display_name;
+  std::string source;
+
+  std::int64_t max_num_seqs = 256;           // running sequences per replica
+  std::int64_t max_batched_tokens = 8192;    // tokens per iteration (prefill chunks + decodes)
+  bool chunked_prefill = true;
+  std::int64_t kv_block_tokens = 16;         // paged KV block size
+  double gpu_memory_utilization = 0.9;       // share of HBM for weights + KV; the rest is reserve
+
+  double step_overhead_s = 0;        // CPU time per iteration (scheduling, sampling, launch)
+  bool overhead_overlapped = false;  // true: CPU work hides behind the previous step's GPU work
+
+  // Achieved fraction of peak, per operator class (roofline efficiencies).
+  double matmul_efficiency = 0.7;
+  double attention_efficiency = 0.6;
+  double memory_efficiency = 0.8;
+  double allreduce_efficiency = 0.7;
+
+  std::string cache_policy = "none";  // kv-cache policy name (moelab list policies)
+  std::string scheduler = "fcfs";     // scheduling policy name
+};
+
+}  // namespace moelab::sim

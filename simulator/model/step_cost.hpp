@@ -1,0 +1,58 @@
+#pragma once
+// Time of one engine iteration from a per-operator roofline:
+//   t_op = max(flops / (peak * matmul_or_attention_eff), bytes / (hbm_bw * memory_eff))
+// summed over operators, plus tensor-parallel all-reduce over NVLink. MoE layers read only the
+// experts the batch touches (expected distinct experts when T tokens each pick k of E).
+// Per-step CPU overhead is the engine's business (overlapped or not), not the cost model's.
+#include <cstdint>
+
+#include "simulator/engine/engine_spec.hpp"
+#include "simulator/model/hardware_spec.hpp"
+#include "simulator/model/model_spec.hpp"
+
+namespace moelab::sim {
+
+// Aggregates of one iteration's batch: enough for the roofline, cheap to update incrementally
+// (the engine never walks every sequence to price a decode step).
+struct StepShape {
+  std::int64_t decode_seqs = 0;            // sequences producing one token this step
+  std::int64_t decode_context_tokens = 0;  // sum of KV lengths those decodes attend to
+  std::int64_t prefill_seqs = 0;           // sequences with a prompt chunk this step
+  std::int64_t prefill_tokens = 0;         // new prompt tokens this step (sum of chunks)
+  double prefill_attention_pairs = 0;      // sum over chunks of (query, key) pairs, causal
+  std::int64_t prefill_context_tokens = 0; // sum over chunks of KV tokens read (cached + chunk)
+
+  std::int64_t tokens() const { return decode_seqs + prefill_tokens; }
+};
+
+struct StepCost {
+  double time_s = 0;
+  double flops = 0;           // per replica (all TP ranks together)
+  double hbm_bytes = 0;       // per replica
+  double compute_s = 0;       // part of time_s bounded by compute
+  double memory_s = 0;        // part bounded by memory
+  double communication_s = 0; // TP all-reduce
+};
+
+class StepCostModel {
+ public:
+  StepCostModel(const ModelSpec& model, const HardwareSpec& hw, const EngineSpec& engine,
+                std::int64_t tensor_parallel);
+  StepCost cost(const StepShape& shape) const;
+
+  // Bytes of weights one replica holds, and KV bytes per token (over all layers, whole replica).
+  double weight_bytes() const;
+  double kv_bytes_per_token() const;
+
+ private:
+  ModelSpec model_;
+  HardwareSpec hw_;
+  EngineSpec engine_;
+  std::int64_t tp_;
+};
+
+// Expected number of distinct experts touched when `tokens` tokens each choose `k` of `experts`
+// uniformly without replacement: E * (1 - (1 - k/E)^T).
+double expected_distinct_experts(double experts, double k, double tokens);
+
+}  // namespace moelab::sim

@@ -1,0 +1,43 @@
+#pragma once
+// Everything one simulation run needs, already validated and typed (lab/config builds it).
+#include <cstdint>
+#include <string>
+
+#include "simulator/engine/engine_spec.hpp"
+#include "simulator/model/hardware_spec.hpp"
+#include "simulator/model/model_spec.hpp"
+#include "simulator/workload/workload_spec.hpp"
+
+namespace moelab::sim {
+
+struct ClusterSpec {
+  std::int64_t replicas = 1;         // model instances
+  std::int64_t tensor_parallel = 1;  // GPUs per replica
+  std::string router = "round_robin";  // round_robin | least_load
+};
+
+struct StopCondition {
+  std::int64_t max_requests = 0;  // 0 = no limit
+  double max_duration_s = 0;      // simulated seconds of arrivals; 0 = no limit
+};
+
+struct SloSpec {  // goodput counts requests meeting every bound that is > 0
+  double ttft_s = 0;
+  double tpot_s = 0;
+  double e2e_s = 0;
+};
+
+struct SimConfig {
+  ModelSpec model;
+  HardwareSpec hardware;
+  EngineSpec engine;
+  ClusterSpec cluster;
+  WorkloadSpec workload;
+  StopCondition stop;
+  SloSpec slo;
+  double usd_per_gpu_hour = 0;
+  std::uint64_t seed = 0;
+  double timeseries_interval_s = 1.0;  // KV/queue samples; 0 = every iteration (small runs only)
+};
+
+}  // namespace moelab::sim
