@@ -21,16 +21,21 @@ struct Request {
   std::int32_t turn = 0;            // 0-based turn within the session
 };
 
-// A stream of requests in non-decreasing arrival order. Streaming keeps 1M-request runs small.
+// A source of requests. The engine asks for the earliest pending arrival, schedules it, and pops
+// it when it arrives, so open-loop workloads stream (1M requests never sit in memory at once).
+// Closed-loop workloads (multi-turn chat) release a session's next turn only after the previous
+// one finishes plus think time: the engine reports finishes through on_finished() and then asks
+// peek_arrival_s() again. A released request never arrives before the call that released it.
 class Workload {
  public:
   virtual ~Workload() = default;
-  virtual std::optional<Request> next() = 0;
-  // Multi-turn workloads release a session's next turn only after the previous one finishes
-  // (plus think time); the engine reports finishes here. Open-loop workloads ignore it.
+  // Arrival time of the earliest request known now; nullopt when none is pending now.
+  virtual std::optional<double> peek_arrival_s() = 0;
+  // Remove and return that request (precondition: peek_arrival_s() has a value). Ids are dense.
+  virtual Request pop() = 0;
   virtual void on_finished(const Request& /*request*/, double /*finish_s*/) {}
-  // True when next() may return more requests later (closed-loop sessions still thinking).
-  virtual bool may_have_more() const { return false; }
+  // Total requests this workload will produce if known (for progress), else 0.
+  virtual std::int64_t expected_requests() const { return 0; }
 };
 
 }  // namespace moelab::sim
