@@ -21,6 +21,20 @@ struct Request {
   std::int32_t turn = 0;            // 0-based turn within the session
 };
 
+// Tokens the content ids describe. Ids describe the prompt (Mooncake's hash_ids: the last id may
+// cover a partial block) unless there are more ids than the prompt needs, in which case they run on
+// into the output (multi-turn chat knows the answer that the next turn will carry).
+inline std::int64_t described_tokens(const Request& r) {
+  if (r.content_block_tokens <= 0 || r.content_ids.empty()) return 0;
+  const std::int64_t cbt = r.content_block_tokens;
+  const std::int64_t id_tokens = static_cast<std::int64_t>(r.content_ids.size()) * cbt;
+  const std::int64_t prompt_blocks = (r.prompt_tokens + cbt - 1) / cbt;
+  const std::int64_t limit = static_cast<std::int64_t>(r.content_ids.size()) > prompt_blocks
+                                 ? static_cast<std::int64_t>(r.prompt_tokens) + r.output_tokens
+                                 : r.prompt_tokens;
+  return id_tokens < limit ? id_tokens : limit;
+}
+
 // A source of requests. The engine asks for the earliest pending arrival, schedules it, and pops
 // it when it arrives, so open-loop workloads stream (1M requests never sit in memory at once).
 // Closed-loop workloads (multi-turn chat) release a session's next turn only after the previous
