@@ -49,6 +49,9 @@ class KvCache {
   virtual std::int64_t cached_blocks() const = 0;   // unpinned but kept for reuse (evictable)
   std::int64_t free_blocks() const { return total_blocks_ - pinned_blocks() - cached_blocks(); }
   virtual KvCacheStats stats() const = 0;
+  // Full consistency check of the policy's internal state (reference counts, free lists, the
+  // tree); throws std::logic_error on a violation. O(state): for tests, not for every step.
+  virtual void check_invariants() const {}
 
   std::int64_t total_blocks() const { return total_blocks_; }
   std::int64_t block_tokens() const { return block_tokens_; }
@@ -62,5 +65,9 @@ class KvCache {
 // Policy registry: one name -> factory. `moelab list policies` prints kv_cache_policies().
 std::unique_ptr<KvCache> make_kv_cache(std::string_view policy, std::int64_t total_blocks, std::int64_t block_tokens);
 std::vector<std::string> kv_cache_policies();
+
+// Factories of the prefix-caching policies (one file each), called by make_kv_cache().
+std::unique_ptr<KvCache> make_block_hash_kv_cache(std::int64_t total_blocks, std::int64_t block_tokens);
+std::unique_ptr<KvCache> make_radix_kv_cache(std::int64_t total_blocks, std::int64_t block_tokens);
 
 }  // namespace moelab::sim

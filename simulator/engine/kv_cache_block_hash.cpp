@@ -1,0 +1,245 @@
+// "block_hash": automatic prefix caching as vLLM does it. Full KV blocks get a key from the hash
+// chain of their content (content_keys.hpp); a new sequence reuses the longest run of leading
+// blocks whose keys are cached. Freed blocks that carry a key are not wiped: they wait in an LRU
+// free list and are revived on a hit, or evicted (oldest first) when a new block is needed and no
+// blank block is left. A sequence frees its blocks last-to-first, so a prompt's tail is evicted
+// before its head (the head is what other requests share).
+#include <algorithm>
+#include <cstdint>
+#include <memory>
+#include <stdexcept>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "simulator/engine/content_keys.hpp"
+#include "simulator/engine/kv_cache.hpp"
+
+namespace moelab::sim {
+namespace {
+
+class BlockHashCache final : public KvCache {
+ public:
+  using KvCache::KvCache;
+
+  std::string_view policy() const override { return "block_hash"; }
+
+  std::int64_t peek_cached_tokens(const Request& r) const override {
+    full_block_keys(r, block_tokens(), r.prompt_tokens, scratch_keys_);
+    const std::int64_t cap = max_reusable_blocks(r, scratch_keys_.size());
+    std::int64_t hits = 0;
+    while (hits < cap && by_key_.count(scratch_keys_[static_cast<std::size_t>(hits)]) != 0) ++hits;
+    return hits * block_tokens();
+  }
+
+  std::int64_t start(const Request& r) override {
+    auto [it, inserted] = seqs_.try_emplace(r.id);
+    if (!inserted) throw std::logic_error("block_hash: start() for a running sequence");
+    Seq& seq = it->second;
+    seq.request = r;  // a copy: the engine may move its own
+    full_block_keys(r, block_tokens(), r.prompt_tokens, seq.keys);
+    const std::int64_t cap = max_reusable_blocks(r, seq.keys.size());
+    for (std::int64_t i = 0; i < cap; ++i) {
+      const auto found = by_key_.find(seq.keys[static_cast<std::size_t>(i)]);
+      if (found == by_key_.end()) break;
+      pin(found->second);
+      seq.blocks.push_back(found->second);
+    }
+    seq.matched_blocks = static_cast<std::int64_t>(seq.blocks.size());
+    const std::int64_t cached = seq.matched_blocks * block_tokens();
+    stats_.lookup_tokens += r.prompt_tokens;
+    stats_.hit_tokens += cached;
+    return cached;
+  }
+
+  bool reserve(std::int64_t request_id, std::int64_t tokens) override {
+    Seq& seq = get(request_id);
+    const std::int64_t need = blocks_for(tokens) - static_cast<std::int64_t>(seq.blocks.size());
+    if (need <= 0) return true;
+    if (need > free_blocks()) return false;
+    for (std::int64_t i = 0; i < need; ++i) seq.blocks.push_back(allocate());
+    return true;
+  }
+
+  void prefill_done(std::int64_t request_id) override {
+    Seq& seq = get(request_id);
+    register_blocks(seq, static_cast<std::int64_t>(seq.keys.size()));
+  }
+
+  void finish(std::int64_t request_id) override {
+    Seq& seq = get(request_id);
+    // The output may be described too (multi-turn): key every full block the ids reach.
+    const std::int64_t held_tokens = static_cast<std::int64_t>(seq.blocks.size()) * block_tokens();
+    full_block_keys(seq.request, block_tokens(), held_tokens, seq.keys);
+    register_blocks(seq, static_cast<std::int64_t>(seq.keys.size()));
+    release(request_id);
+  }
+
+  void preempt(std::int64_t request_id) override { release(request_id); }
+
+  std::int64_t pinned_blocks() const override { return pinned_; }
+  std::int64_t cached_blocks() const override { return lru_size_; }
+  KvCacheStats stats() const override { return stats_; }
+
+  void check_invariants() const override {
+    std::vector<std::int32_t> refs(blocks_.size(), 0);
+    for (const auto& [id, seq] : seqs_) {
+      for (auto b : seq.blocks) ++refs[static_cast<std::size_t>(b)];
+    }
+    std::int64_t pinned = 0;
+    for (std::size_t b = 0; b < blocks_.size(); ++b) {
+      if (refs[b] != blocks_[b].ref) throw std::logic_error("block_hash: reference count disagrees with sequences");
+      pinned += refs[b] > 0 ? 1 : 0;
+    }
+    if (pinned != pinned_) throw std::logic_error("block_hash: pinned count out of balance");
+    std::int64_t listed = 0;
+    for (std::int32_t b = lru_head_; b >= 0; b = blocks_[static_cast<std::size_t>(b)].next) {
+      const Block& blk = blocks_[static_cast<std::size_t>(b)];
+      if (blk.ref != 0 || !blk.keyed) throw std::logic_error("block_hash: a pinned or blank block in the LRU list");
+      ++listed;
+    }
+    if (listed != lru_size_) throw std::logic_error("block_hash: LRU list size out of balance");
+    for (auto b : blank_) {
+      if (blocks_[static_cast<std::size_t>(b)].ref != 0 || blocks_[static_cast<std::size_t>(b)].keyed) {
+        throw std::logic_error("block_hash: a used block in the blank list");
+      }
+    }
+    for (const auto& [key, b] : by_key_) {
+      const Block& blk = blocks_[static_cast<std::size_t>(b)];
+      if (!blk.keyed || blk.key != key) throw std::logic_error("block_hash: key index out of date");
+    }
+    if (pinned_ + lru_size_ > total_blocks()) throw std::logic_error("block_hash: over capacity");
+  }
+
+ private:
+  struct Block {
+    std::uint64_t key = 0;
+    std::int32_t ref = 0;
+    std::int32_t prev = -1;  // LRU links, valid while in the free list with a key
+    std::int32_t next = -1;
+    bool keyed = false;
+  };
+  struct Seq {
+    Request request;
+    std::vector<std::int32_t> blocks;
+    std::vector<std::uint64_t> keys;
+    std::int64_t matched_blocks = 0;
+    std::int64_t registered_blocks = 0;
+  };
+
+  // At least one prompt token must be computed (its logits give the first output token), and
+  // reuse is whole blocks, so a fully cached prompt gives back its last block.
+  std::int64_t max_reusable_blocks(const Request& r, std::size_t keyed_blocks) const {
+    const std::int64_t by_prompt = (r.prompt_tokens - 1) / block_tokens();
+    const auto keyed = static_cast<std::int64_t>(keyed_blocks);
+    return by_prompt < keyed ? by_prompt : keyed;
+  }
+
+  Seq& get(std::int64_t id) {
+    const auto it = seqs_.find(id);
+    if (it == seqs_.end()) throw std::logic_error("block_hash: unknown sequence " + std::to_string(id));
+    return it->second;
+  }
+
+  void pin(std::int32_t b) {
+    Block& blk = blocks_[static_cast<std::size_t>(b)];
+    if (blk.ref == 0) {
+      lru_remove(b);
+      ++pinned_;
+    }
+    ++blk.ref;
+  }
+
+  std::int32_t allocate() {
+    std::int32_t b;
+    if (!blank_.empty()) {
+      b = blank_.back();
+      blank_.pop_back();
+    } else if (static_cast<std::int64_t>(blocks_.size()) < total_blocks()) {
+      b = static_cast<std::int32_t>(blocks_.size());
+      blocks_.emplace_back();
+    } else {
+      b = lru_head_;  // evict the least recently freed keyed block
+      lru_remove(b);
+      by_key_.erase(blocks_[static_cast<std::size_t>(b)].key);
+      blocks_[static_cast<std::size_t>(b)].keyed = false;
+      ++stats_.evicted_blocks;
+    }
+    Block& blk = blocks_[static_cast<std::size_t>(b)];
+    blk.ref = 1;
+    ++pinned_;
+    return b;
+  }
+
+  void register_blocks(Seq& seq, std::int64_t upto) {
+    const std::int64_t held = static_cast<std::int64_t>(seq.blocks.size());
+    if (upto > held) upto = held;
+    for (std::int64_t i = std::max(seq.registered_blocks, seq.matched_blocks); i < upto; ++i) {
+      const std::int32_t b = seq.blocks[static_cast<std::size_t>(i)];
+      Block& blk = blocks_[static_cast<std::size_t>(b)];
+      const std::uint64_t key = seq.keys[static_cast<std::size_t>(i)];
+      // A block computed twice concurrently stays a private duplicate (vLLM does not merge them).
+      if (blk.keyed || by_key_.count(key) != 0) continue;
+      blk.key = key;
+      blk.keyed = true;
+      by_key_.emplace(key, b);
+      ++stats_.inserted_blocks;
+    }
+    if (upto > seq.registered_blocks) seq.registered_blocks = upto;
+  }
+
+  void release(std::int64_t request_id) {
+    const auto it = seqs_.find(request_id);
+    if (it == seqs_.end()) throw std::logic_error("block_hash: release of unknown sequence");
+    auto& blocks = it->second.blocks;
+    for (auto b = blocks.rbegin(); b != blocks.rend(); ++b) {
+      Block& blk = blocks_[static_cast<std::size_t>(*b)];
+      if (blk.ref <= 0) throw std::logic_error("block_hash: double free of a block");
+      if (--blk.ref == 0) {
+        --pinned_;
+        if (blk.keyed) {
+          lru_push_back(*b);
+        } else {
+          blank_.push_back(*b);
+        }
+      }
+    }
+    seqs_.erase(it);
+  }
+
+  void lru_push_back(std::int32_t b) {
+    Block& blk = blocks_[static_cast<std::size_t>(b)];
+    blk.prev = lru_tail_;
+    blk.next = -1;
+    if (lru_tail_ >= 0) blocks_[static_cast<std::size_t>(lru_tail_)].next = b;
+    lru_tail_ = b;
+    if (lru_head_ < 0) lru_head_ = b;
+    ++lru_size_;
+  }
+  void lru_remove(std::int32_t b) {
+    Block& blk = blocks_[static_cast<std::size_t>(b)];
+    if (blk.prev >= 0) blocks_[static_cast<std::size_t>(blk.prev)].next = blk.next; else lru_head_ = blk.next;
+    if (blk.next >= 0) blocks_[static_cast<std::size_t>(blk.next)].prev = blk.prev; else lru_tail_ = blk.prev;
+    blk.prev = blk.next = -1;
+    --lru_size_;
+  }
+
+  std::vector<Block> blocks_;          // grown on demand up to total_blocks()
+  std::vector<std::int32_t> blank_;    // free blocks without a key
+  std::unordered_map<std::uint64_t, std::int32_t> by_key_;  // lookups only: order never matters
+  std::unordered_map<std::int64_t, Seq> seqs_;
+  std::int32_t lru_head_ = -1;
+  std::int32_t lru_tail_ = -1;
+  std::int64_t lru_size_ = 0;
+  std::int64_t pinned_ = 0;
+  KvCacheStats stats_;
+  mutable std::vector<std::uint64_t> scratch_keys_;
+};
+
+}  // namespace
+
+std::unique_ptr<KvCache> make_block_hash_kv_cache(std::int64_t total_blocks, std::int64_t block_tokens) {
+  return std::make_unique<BlockHashCache>(total_blocks, block_tokens);
+}
+
+}  // namespace moelab::sim
