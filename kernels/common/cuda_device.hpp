@@ -1,0 +1,36 @@
+#pragma once
+// What the harness and tests need to know about a CUDA device, in plain C++ (no CUDA headers), so
+// lab/ code and CPU-only builds can ask. Implemented in cuda/device_query.cu when CUDA is built,
+// and by a stub (no device, ever) otherwise.
+#include <optional>
+#include <string>
+
+namespace moelab::kernels {
+
+struct CudaDeviceInfo {
+  int index = 0;
+  std::string name;                // "NVIDIA H100 80GB HBM3"
+  int compute_capability_major = 0;
+  int compute_capability_minor = 0;
+  int sm_count = 0;
+  double sm_clock_hz = 0;          // peak (boost) SM clock from cudaDevAttrClockRate
+  double memory_clock_hz = 0;      // cudaDevAttrMemoryClockRate
+  int memory_bus_width_bits = 0;
+  double l2_bytes = 0;
+  double global_memory_bytes = 0;
+  // 2 (DDR) x memory clock x bus width / 8: the attribute-derived peak, for when data/hardware
+  // does not know the device. HBM3 devices report a clock that makes this match the datasheet.
+  double peak_memory_bytes_per_s = 0;
+  int driver_version = 0;          // cudaDriverGetVersion: 13000 = 13.0
+  int runtime_version = 0;         // cudaRuntimeGetVersion
+};
+
+// True when the runtime finds at least one device. Any error (no driver, stub libcuda,
+// insufficient driver) is "false", never an abort. Always false in builds without CUDA.
+bool cuda_device_available();
+int cuda_device_count();
+std::optional<CudaDeviceInfo> cuda_device_info(int device = 0);
+// 13020 -> "13.2".
+std::string cuda_version_text(int version);
+
+}  // namespace moelab::kernels

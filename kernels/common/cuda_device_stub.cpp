@@ -1,0 +1,19 @@
+// The CPU-only build's answer to "is there a CUDA device": no. With CUDA built, the real
+// implementation is kernels/common/cuda/device_query.cu.
+#include "kernels/common/cuda_device.hpp"
+
+#include <string>
+
+namespace moelab::kernels {
+
+std::string cuda_version_text(int version) {
+  return std::to_string(version / 1000) + "." + std::to_string((version % 1000) / 10);
+}
+
+#ifndef MOELAB_HAVE_CUDA
+bool cuda_device_available() { return false; }
+int cuda_device_count() { return 0; }
+std::optional<CudaDeviceInfo> cuda_device_info(int /*device*/) { return std::nullopt; }
+#endif
+
+}  // namespace moelab::kernels
