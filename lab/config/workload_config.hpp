@@ -8,6 +8,9 @@ namespace moelab::config {
 
 // [workload] -> WorkloadSpec. Relative trace paths are resolved against `config_dir` (the
 // directory of the experiment file); a missing trace file is an error here, before anything runs.
+// A trace is also read and validated in full here (a bad line throws InputError naming the trace
+// file, line and field) and cached in WorkloadSpec::trace, so `moelab validate` catches it and
+// make_workload does not read the file again. Calls section.finish() (unknown keys are errors).
 sim::WorkloadSpec parse_workload(StrictTable& section, const std::filesystem::path& config_dir);
 
 }  // namespace moelab::config

@@ -1,0 +1,184 @@
+// kind = "chat": closed-loop multi-turn sessions.
+//  - Sessions start by the arrival process; session s's turn count, user-message lengths, answer
+//    lengths and think times are drawn at its start from streams seeded by (seed, s), so a session
+//    is the same whatever engine serves it (only later turns' arrival times depend on finishes).
+//  - Turn n's prompt is [system prompt][u0][a0]...[u(n-1)][a(n-1)][un] and its answer is an.
+//  - Turn n+1 arrives at finish(n) + think time; peek_arrival_s() is the earliest of the pending
+//    turns (a min-heap by (time, release order)) and the next session start.
+//  - Content ids (content_ids.hpp) cover prompt AND answer of the turn: ceil((prompt + output) /
+//    block_tokens) ids. Turn n+1's ids therefore start with all of turn n's full-block ids; turn
+//    n's partial last block has its own id, different from turn n+1's block at that position
+//    (an id names an exact token run). A shared system prompt's full blocks are shared by all
+//    sessions.
+#include <map>
+#include <queue>
+#include <stdexcept>
+
+#include "simulator/workload/content_ids.hpp"
+#include "simulator/workload/prompt_length.hpp"
+#include "simulator/workload/samplers.hpp"
+#include "simulator/workload/workload_factories.hpp"
+
+namespace moelab::sim {
+namespace {
+
+using namespace workload_rng;
+
+constexpr std::uint64_t kSystemTag = 0x53595354454D0000ULL;  // "SYSTEM"
+constexpr std::uint64_t kUserTag = 0x55534552ULL;            // "USER"
+constexpr std::uint64_t kAnswerTag = 0x414E53574552ULL;      // "ANSWER"
+
+struct SessionPlan {
+  std::vector<std::int32_t> user_tokens;    // per turn
+  std::vector<std::int32_t> answer_tokens;  // per turn
+  std::vector<double> think_s;              // after turn n, before turn n+1
+  std::int64_t turns() const { return static_cast<std::int64_t>(user_tokens.size()); }
+};
+
+struct PendingTurn {
+  double arrival_s;
+  std::uint64_t order;  // release order: deterministic tie-break
+  std::int64_t session;
+  std::int64_t turn;
+  bool operator>(const PendingTurn& o) const {
+    return arrival_s != o.arrival_s ? arrival_s > o.arrival_s : order > o.order;
+  }
+};
+
+class ChatWorkload final : public Workload {
+ public:
+  ChatWorkload(const WorkloadSpec& spec, std::uint64_t seed)
+      : chat_(spec.chat),
+        block_tokens_(spec.content_block_tokens),
+        seed_(seed),
+        turns_(spec.chat.turns),
+        user_(spec.prompt_tokens),
+        answer_(spec.output_tokens),
+        starts_(spec.arrivals, derive_seed(seed, kArrivals)),
+        content_seed_(derive_seed(seed, kContent)) {
+    if (chat_.sessions > 0) {
+      for (std::int64_t s = 0; s < chat_.sessions; ++s) expected_ += plan(s).turns();
+    }
+  }
+
+  std::optional<double> peek_arrival_s() override {
+    const auto start = next_start_s();
+    if (pending_.empty()) return start;
+    if (!start) return pending_.top().arrival_s;
+    return std::min(*start, pending_.top().arrival_s);
+  }
+
+  Request pop() override {
+    const auto start = next_start_s();
+    if (!pending_.empty() && (!start || pending_.top().arrival_s <= *start)) {
+      const PendingTurn t = pending_.top();
+      pending_.pop();
+      return issue(t.session, t.turn, t.arrival_s);
+    }
+    if (!start) throw std::logic_error("Workload::pop() with no pending request");
+    const std::int64_t s = sessions_started_++;
+    next_start_.reset();
+    active_.emplace(s, Active{plan(s), 0});
+    return issue(s, 0, *start);
+  }
+
+  void on_finished(const Request& r, double finish_s) override {
+    const auto it = active_.find(r.session_id);
+    if (it == active_.end() || it->second.in_flight_turn != r.turn) return;  // not ours, or reported twice
+    Active& a = it->second;
+    const std::int64_t next = r.turn + 1;
+    if (next >= a.plan.turns()) {
+      active_.erase(it);
+      return;
+    }
+    a.in_flight_turn = -1;
+    pending_.push({finish_s + a.plan.think_s[static_cast<std::size_t>(r.turn)], release_order_++, r.session_id, next});
+  }
+
+  std::int64_t expected_requests() const override { return expected_; }
+
+ private:
+  struct Active {
+    SessionPlan plan;
+    std::int64_t in_flight_turn = 0;  // turn issued and not yet finished; -1 = waiting (think time)
+  };
+
+  std::optional<double> next_start_s() {
+    if (chat_.sessions > 0 && sessions_started_ >= chat_.sessions) return std::nullopt;
+    if (!next_start_) next_start_ = starts_.next_s();
+    return next_start_;
+  }
+
+  // A pure function of (seed, session): the same plan whenever it is asked for.
+  SessionPlan plan(std::int64_t s) const {
+    const auto session = static_cast<std::uint64_t>(s);
+    Rng turn_rng(derive_seed(derive_seed(seed_, kTurns), session));
+    Rng user_rng(derive_seed(derive_seed(seed_, kPromptLengths), session));
+    Rng answer_rng(derive_seed(derive_seed(seed_, kOutputLengths), session));
+    Rng think_rng(derive_seed(derive_seed(seed_, kThinkTimes), session));
+    SessionPlan p;
+    const std::int64_t turns = turns_.sample(turn_rng);
+    std::int64_t context = chat_.system_prompt_tokens;
+    for (std::int64_t n = 0; n < turns; ++n) {
+      const std::int32_t u = user_.sample(user_rng);
+      const std::int32_t a = answer_.sample(answer_rng);
+      const double think = chat_.think_time_mean_s > 0 ? think_rng.exponential(chat_.think_time_mean_s) : 0.0;
+      context += u + a;
+      // The first turn always happens; later ones only while the whole conversation fits.
+      if (n > 0 && chat_.max_context_tokens > 0 && context > chat_.max_context_tokens) break;
+      p.user_tokens.push_back(u);
+      p.answer_tokens.push_back(a);
+      p.think_s.push_back(think);
+    }
+    return p;
+  }
+
+  Request issue(std::int64_t session, std::int64_t turn, double arrival_s) {
+    Active& a = active_.at(session);
+    a.in_flight_turn = turn;
+    const auto s = static_cast<std::uint64_t>(session);
+    std::vector<ContentSegment> segments;
+    segments.reserve(static_cast<std::size_t>(2 * turn + 3));
+    segments.push_back({combine(content_seed_, kSystemTag), chat_.system_prompt_tokens});
+    std::int64_t prompt = chat_.system_prompt_tokens;
+    for (std::int64_t n = 0; n <= turn; ++n) {
+      const auto i = static_cast<std::size_t>(n);
+      const auto un = static_cast<std::uint64_t>(n);
+      segments.push_back({combine(combine(combine(content_seed_, kUserTag), s), un), a.plan.user_tokens[i]});
+      segments.push_back({combine(combine(combine(content_seed_, kAnswerTag), s), un), a.plan.answer_tokens[i]});
+      prompt += a.plan.user_tokens[i] + (n < turn ? a.plan.answer_tokens[i] : 0);
+    }
+    Request r;
+    r.id = next_id_++;
+    r.arrival_s = arrival_s;
+    r.prompt_tokens = checked_prompt_tokens(prompt, "chat history");
+    r.output_tokens = a.plan.answer_tokens[static_cast<std::size_t>(turn)];
+    r.content_block_tokens = static_cast<std::int32_t>(block_tokens_);
+    r.content_ids = block_content_ids(segments, prompt + r.output_tokens, block_tokens_);
+    r.session_id = session;
+    r.turn = static_cast<std::int32_t>(turn);
+    return r;
+  }
+
+  ChatSpec chat_;
+  std::int64_t block_tokens_;
+  std::uint64_t seed_;
+  LengthSampler turns_, user_, answer_;
+  ArrivalClock starts_;
+  std::uint64_t content_seed_;
+  std::optional<double> next_start_;
+  std::int64_t sessions_started_ = 0;
+  std::int64_t next_id_ = 0;
+  std::uint64_t release_order_ = 0;
+  std::int64_t expected_ = 0;
+  std::map<std::int64_t, Active> active_;
+  std::priority_queue<PendingTurn, std::vector<PendingTurn>, std::greater<>> pending_;
+};
+
+}  // namespace
+
+std::unique_ptr<Workload> make_chat_workload(const WorkloadSpec& spec, std::uint64_t seed) {
+  return std::make_unique<ChatWorkload>(spec, seed);
+}
+
+}  // namespace moelab::sim

@@ -1,0 +1,118 @@
+#include <fmt/format.h>
+
+#include <cmath>
+#include <fstream>
+#include <limits>
+#include <nlohmann/json.hpp>
+
+#include "lab/base/input_error.hpp"
+#include "simulator/workload/trace_data.hpp"
+
+namespace moelab::sim {
+namespace {
+
+constexpr std::int64_t kMooncakeBlockTokens = 512;
+
+bool blank(const std::string& line) {
+  for (char c : line) {
+    if (c != ' ' && c != '\t' && c != '\r') return false;
+  }
+  return true;
+}
+
+struct LineContext {
+  const std::string& file;
+  int line;
+  [[noreturn]] void fail(const std::string& key, const std::string& problem) const {
+    throw InputError({file, line, 0}, key, problem);
+  }
+};
+
+// An integer field in [lo, hi]. JSON floats that are integral (7.0) are accepted.
+std::int64_t integer_field(const nlohmann::json& row, const char* key, std::int64_t lo, std::int64_t hi,
+                           const LineContext& at) {
+  const auto it = row.find(key);
+  if (it == row.end()) at.fail(key, "required field is missing");
+  std::int64_t v = 0;
+  if (it->is_number_integer()) {
+    v = it->get<std::int64_t>();
+  } else if (it->is_number_float()) {
+    const double d = it->get<double>();
+    if (!std::isfinite(d) || d != std::floor(d) || std::fabs(d) > 9e15) at.fail(key, fmt::format("must be an integer, got {}", d));
+    v = static_cast<std::int64_t>(d);
+  } else {
+    at.fail(key, fmt::format("must be an integer, got {}", it->type_name()));
+  }
+  if (v < lo || v > hi) at.fail(key, fmt::format("must be in [{}, {}], got {}", lo, hi, v));
+  return v;
+}
+
+}  // namespace
+
+TraceData load_mooncake_trace(const std::filesystem::path& path) {
+  const std::string file = path.string();
+  std::ifstream in(path);
+  if (!in) throw InputError({file, 0, 0}, "", "cannot open trace file");
+
+  TraceData t;
+  t.path = file;
+  t.content_block_tokens = static_cast<std::int32_t>(kMooncakeBlockTokens);
+  t.id_begin.push_back(0);
+  constexpr std::int64_t kMaxCount = std::numeric_limits<std::int32_t>::max();
+
+  std::string text;
+  int line_no = 0;
+  double last_ms = 0;
+  while (std::getline(in, text)) {
+    ++line_no;
+    if (blank(text)) continue;
+    const LineContext at{file, line_no};
+    nlohmann::json row;
+    try {
+      row = nlohmann::json::parse(text);
+    } catch (const nlohmann::json::parse_error& e) {
+      throw InputError({file, line_no, static_cast<int>(e.byte)}, "", std::string("malformed JSON: ") + e.what());
+    }
+    if (!row.is_object()) at.fail("", "expected a JSON object per line");
+
+    // Timestamps may be fractional milliseconds.
+    const auto ts = row.find("timestamp");
+    if (ts == row.end()) at.fail("timestamp", "required field is missing");
+    if (!ts->is_number()) at.fail("timestamp", fmt::format("must be a number (ms), got {}", ts->type_name()));
+    const double ms = ts->get<double>();
+    if (!std::isfinite(ms) || ms < 0) at.fail("timestamp", fmt::format("must be >= 0, got {}", ms));
+    if (!t.arrival_s.empty() && ms < last_ms) {
+      at.fail("timestamp", fmt::format("{} ms is before the previous row's {} ms; rows must be in arrival order", ms, last_ms));
+    }
+    last_ms = ms;
+
+    const auto input = integer_field(row, "input_length", 1, kMaxCount, at);
+    const auto output = integer_field(row, "output_length", 1, kMaxCount, at);
+
+    const auto ids = row.find("hash_ids");
+    if (ids == row.end()) at.fail("hash_ids", "required field is missing");
+    if (!ids->is_array()) at.fail("hash_ids", fmt::format("must be an array, got {}", ids->type_name()));
+    const auto max_blocks = static_cast<std::size_t>((input + kMooncakeBlockTokens - 1) / kMooncakeBlockTokens);
+    if (ids->size() > max_blocks) {
+      at.fail("hash_ids", fmt::format("{} ids cannot fit input_length {} ({} blocks of {} tokens at most)", ids->size(),
+                                      input, max_blocks, kMooncakeBlockTokens));
+    }
+    for (std::size_t i = 0; i < ids->size(); ++i) {
+      const auto& id = (*ids)[i];
+      if (!id.is_number_integer() || (id.is_number_integer() && !id.is_number_unsigned() && id.get<std::int64_t>() < 0)) {
+        at.fail("hash_ids", fmt::format("element {} must be a non-negative integer, got {}", i, id.dump()));
+      }
+      t.content_ids.push_back(id.get<std::uint64_t>());
+    }
+
+    t.arrival_s.push_back(ms / 1000.0);
+    t.prompt_tokens.push_back(static_cast<std::int32_t>(input));
+    t.output_tokens.push_back(static_cast<std::int32_t>(output));
+    t.id_begin.push_back(t.content_ids.size());
+  }
+  if (t.arrival_s.empty()) throw InputError({file, 0, 0}, "", "trace has no requests");
+  t.content_ids.shrink_to_fit();
+  return t;
+}
+
+}  // namespace moelab::sim

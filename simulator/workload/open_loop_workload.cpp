@@ -1,0 +1,26 @@
+#include "simulator/workload/open_loop_workload.hpp"
+
+#include <stdexcept>
+
+namespace moelab::sim {
+
+OpenLoopWorkload::OpenLoopWorkload(const WorkloadSpec& spec, std::uint64_t seed)
+    : clock_(spec.arrivals, workload_rng::derive_seed(seed, workload_rng::kArrivals)), limit_(spec.num_requests) {}
+
+std::optional<double> OpenLoopWorkload::peek_arrival_s() {
+  if (limit_ > 0 && next_index_ >= limit_) return std::nullopt;
+  if (!next_arrival_s_) next_arrival_s_ = clock_.next_s();
+  return next_arrival_s_;
+}
+
+Request OpenLoopWorkload::pop() {
+  if (!peek_arrival_s()) throw std::logic_error("Workload::pop() with no pending request");
+  Request r;
+  r.id = next_index_++;
+  r.arrival_s = *next_arrival_s_;
+  next_arrival_s_.reset();
+  build(r);
+  return r;
+}
+
+}  // namespace moelab::sim

@@ -1,0 +1,36 @@
+// kind = "synthetic": arrivals + independent prompt and output lengths, no content ids.
+#include "simulator/workload/open_loop_workload.hpp"
+#include "simulator/workload/workload_factories.hpp"
+
+namespace moelab::sim {
+namespace {
+
+using namespace workload_rng;
+
+class SyntheticWorkload final : public OpenLoopWorkload {
+ public:
+  SyntheticWorkload(const WorkloadSpec& spec, std::uint64_t seed)
+      : OpenLoopWorkload(spec, seed),
+        prompt_(spec.prompt_tokens),
+        output_(spec.output_tokens),
+        prompt_rng_(derive_seed(seed, kPromptLengths)),
+        output_rng_(derive_seed(seed, kOutputLengths)) {}
+
+ protected:
+  void build(Request& r) override {
+    r.prompt_tokens = prompt_.sample(prompt_rng_);
+    r.output_tokens = output_.sample(output_rng_);
+  }
+
+ private:
+  LengthSampler prompt_, output_;
+  Rng prompt_rng_, output_rng_;
+};
+
+}  // namespace
+
+std::unique_ptr<Workload> make_synthetic_workload(const WorkloadSpec& spec, std::uint64_t seed) {
+  return std::make_unique<SyntheticWorkload>(spec, seed);
+}
+
+}  // namespace moelab::sim
