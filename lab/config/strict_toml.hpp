@@ -79,6 +79,8 @@ class StrictTable {
   // Reject every key that was never read ("unknown key; expected one of: ..."). Call once the
   // owner has read all it knows. Sub-tables obtained through table() check themselves.
   void finish() const;
+  // Count `key` as read without reading it (a layered reader whose override replaced this value).
+  void mark_read(std::string_view key) const { read_.emplace(key); }
 
   // Errors located at a key (or at this table when the key is absent).
   [[noreturn]] void fail(std::string_view key, const std::string& problem) const;

@@ -14,7 +14,8 @@ struct HardwareSpec {
   double peak_fp8_flops = 0;             // 0 = no FP8 tensor cores
   double hbm_bytes = 0;                  // device memory capacity
   double hbm_bytes_per_s = 0;            // peak memory bandwidth
-  double nvlink_bytes_per_s = 0;         // per GPU, one direction as the datasheet states it
+  double nvlink_bytes_per_s = 0;         // per GPU, both directions together as NVIDIA datasheets
+                                         // state it (H100 SXM 900 GB/s = 450 GB/s each way)
   double interconnect_bytes_per_s = 0;   // inter-node per GPU (e.g. IB NDR 50 GB/s); 0 = unknown
   double tdp_w = 0;
   std::int64_t sm_count = 0;

@@ -1,0 +1,35 @@
+// data/engines/<id>.toml -> sim::EngineSpec. Policy names are checked by the engine's registries.
+#include <fmt/format.h>
+
+#include "lab/config/spec_fill.hpp"
+
+namespace moelab::config::detail {
+
+namespace {
+using ST = StrictTable;
+}
+
+sim::EngineSpec read_engine(SpecReader& r, const std::string& id) {
+  sim::EngineSpec e;
+  e.id = id;
+  e.display_name = r.get(&ST::string, "display_name");
+  e.max_num_seqs = r.get(&ST::positive_integer, "max_num_seqs");
+  e.max_batched_tokens = r.get(&ST::positive_integer, "max_batched_tokens");
+  e.chunked_prefill = r.get(&ST::boolean, "chunked_prefill");
+  e.kv_block_tokens = r.get(&ST::positive_integer, "kv_block_tokens");
+  e.gpu_memory_utilization = r.get(&ST::fraction, "gpu_memory_utilization");
+  e.step_overhead_s = r.get(&ST::non_negative_number, "step_overhead_s");
+  e.overhead_overlapped = r.get(&ST::boolean, "overhead_overlapped");
+  e.matmul_efficiency = r.get(&ST::fraction, "matmul_efficiency");
+  e.attention_efficiency = r.get(&ST::fraction, "attention_efficiency");
+  e.memory_efficiency = r.get(&ST::fraction, "memory_efficiency");
+  e.allreduce_efficiency = r.get(&ST::fraction, "allreduce_efficiency");
+  e.cache_policy = r.get(&ST::string, "cache_policy");
+  e.scheduler = r.get(&ST::string, "scheduler");
+  if (e.cache_policy.empty()) r.fail("cache_policy", "must not be empty");
+  if (e.scheduler.empty()) r.fail("scheduler", "must not be empty");
+  e.source = describe_source(r);
+  return e;
+}
+
+}  // namespace moelab::config::detail

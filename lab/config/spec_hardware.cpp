@@ -1,0 +1,46 @@
+// data/hardware/<id>.toml -> sim::HardwareSpec, with the default rental price from
+// data/prices/gpu_rental.toml. Units are in the key names (TFLOP/s, GB, TB/s; decimal prefixes).
+#include <fmt/format.h>
+
+#include "lab/config/spec_fill.hpp"
+#include "lab/config/spec_loaders.hpp"
+
+namespace moelab::config::detail {
+
+namespace {
+using ST = StrictTable;
+
+// The `default_usd_per_gpu_hour` of [<id>] in data/prices/gpu_rental.toml, or 0 when the file has
+// no entry for this GPU (cost metrics then need an explicit usd_per_gpu_hour).
+double default_price(const std::string& id) {
+  const auto path = data_dir() / "prices" / "gpu_rental.toml";
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(path, ec)) return 0.0;
+  const toml::table doc = parse_file(path);
+  StrictTable root(doc, path.string());
+  auto entry = root.table_if_present(id);
+  if (!entry) return 0.0;
+  return entry->positive_number("default_usd_per_gpu_hour");
+}
+}  // namespace
+
+sim::HardwareSpec read_hardware(SpecReader& r, const std::string& id) {
+  sim::HardwareSpec h;
+  h.id = id;
+  h.display_name = r.get(&ST::string, "display_name");
+  h.peak_bf16_flops = 1e12 * r.get(&ST::positive_number, "peak_bf16_tflops");
+  h.peak_fp8_flops = 1e12 * r.get(&ST::non_negative_number_or, "peak_fp8_tflops", 0.0);
+  h.hbm_bytes = 1e9 * r.get(&ST::positive_number, "hbm_gb");
+  h.hbm_bytes_per_s = 1e12 * r.get(&ST::positive_number, "hbm_tb_per_s");
+  h.nvlink_bytes_per_s = 1e9 * r.get(&ST::non_negative_number, "nvlink_gb_per_s");
+  h.interconnect_bytes_per_s = 1e9 * r.get(&ST::non_negative_number_or, "interconnect_gb_per_s", 0.0);
+  h.tdp_w = r.get(&ST::positive_number, "tdp_w");
+  h.sm_count = r.get(&ST::non_negative_integer_or, "sm_count", 0);
+  h.l2_bytes = 1e6 * r.get(&ST::non_negative_number_or, "l2_mb", 0.0);
+  h.usd_per_gpu_hour = r.has("usd_per_gpu_hour") ? r.get(&ST::non_negative_number, "usd_per_gpu_hour")
+                                                 : default_price(id);
+  h.source = describe_source(r);
+  return h;
+}
+
+}  // namespace moelab::config::detail
