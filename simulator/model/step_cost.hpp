@@ -41,14 +41,46 @@ class StepCostModel {
   StepCost cost(const StepShape& shape) const;
 
   // Bytes of weights one replica holds, and KV bytes per token (over all layers, whole replica).
+  // With tensor parallelism the KV of MLA/csa (one shared latent) and of GQA heads fewer than the
+  // TP degree is replicated on every rank; kv_bytes_per_token() counts those copies, so it is what
+  // a replica's memory pays per cached token.
   double weight_bytes() const;
   double kv_bytes_per_token() const;
+  double weight_bytes_per_gpu() const;
+  double kv_bytes_per_token_per_gpu() const;
+  std::int64_t tensor_parallel() const { return tp_; }
 
  private:
+  // Per-step constants, summed over layers for the whole replica (flops, bytes) and converted to
+  // one GPU's share where the roofline needs it. Filled once in the constructor.
+  struct Constants {
+    double tp = 1;
+    // Seconds per FLOP and per byte on one GPU (1 / (peak * efficiency)).
+    double s_per_matmul_flop = 0, s_per_expert_flop = 0, s_per_attention_flop = 0, s_per_byte = 0;
+    double act_bytes = 2;  // activations in BF16
+
+    double proj_flops_per_token = 0, proj_weight_bytes = 0, proj_act_bytes_per_token = 0;
+    double decode_flops_per_pair = 0, prefill_flops_per_pair = 0;
+    double prefix_upproject_flops_per_token = 0;  // MLA prefill: cached latents -> per-head K/V
+    double kv_bytes_per_token = 0;                 // whole replica, no TP copies
+    double kv_gpu_share = 1;                       // share of the KV one GPU holds
+    double dense_flops_per_token = 0, dense_weight_bytes = 0, dense_act_bytes_per_token = 0;
+    double router_flops_per_token = 0, router_weight_bytes = 0, router_act_bytes_per_token = 0;
+    double experts = 0, experts_per_token = 0;     // E, k
+    double expert_flops_per_token = 0;             // routed k + shared, all MoE layers
+    double expert_weight_bytes = 0;                // one expert in every MoE layer
+    double shared_weight_bytes = 0;                // all shared experts, all MoE layers
+    double expert_act_bytes_per_token = 0;
+    double lm_flops_per_seq = 0, lm_weight_bytes = 0, lm_act_bytes_per_seq = 0;
+    double allreduce_s_per_token = 0;              // both all-reduces of every layer
+  };
+
   ModelSpec model_;
   HardwareSpec hw_;
   EngineSpec engine_;
   std::int64_t tp_;
+  Constants c_;
+  double weight_bytes_ = 0;
 };
 
 // Expected number of distinct experts touched when `tokens` tokens each choose `k` of `experts`
