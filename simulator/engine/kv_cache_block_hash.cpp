@@ -56,7 +56,7 @@ class BlockHashCache final : public KvCache {
     Seq& seq = get(request_id);
     const std::int64_t need = blocks_for(tokens) - static_cast<std::int64_t>(seq.blocks.size());
     if (need <= 0) return true;
-    if (need > free_blocks()) return false;
+    if (need > total_blocks() - pinned_) return false;  // blank plus evictable blocks
     for (std::int64_t i = 0; i < need; ++i) seq.blocks.push_back(allocate());
     return true;
   }

@@ -1,0 +1,70 @@
+#pragma once
+// Helpers for the prefix-cache tests: the Mooncake trace read independently of the workload
+// module, and a driver that runs requests one after another through a cache.
+#include <cstdint>
+#include <fstream>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "simulator/engine/kv_cache.hpp"
+#include "tests/support/paths.hpp"
+
+namespace moelab::test {
+
+inline std::vector<sim::Request> read_mooncake(std::size_t limit = 0) {
+  std::ifstream in(data_dir() / "traces" / "mooncake_conversation.jsonl");
+  std::vector<sim::Request> out;
+  std::string line;
+  while (std::getline(in, line) && (limit == 0 || out.size() < limit)) {
+    const auto j = nlohmann::json::parse(line);
+    sim::Request r;
+    r.id = static_cast<std::int64_t>(out.size());
+    r.arrival_s = j.at("timestamp").get<double>() / 1000.0;
+    r.prompt_tokens = j.at("input_length").get<std::int32_t>();
+    r.output_tokens = j.at("output_length").get<std::int32_t>();
+    r.content_block_tokens = 512;
+    r.content_ids = j.at("hash_ids").get<std::vector<std::uint64_t>>();
+    out.push_back(std::move(r));
+  }
+  return out;
+}
+
+struct SequentialResult {
+  std::int64_t lookup_tokens = 0;
+  std::int64_t hit_tokens = 0;
+  double hit_rate() const { return lookup_tokens ? static_cast<double>(hit_tokens) / lookup_tokens : 0.0; }
+};
+
+// Each request in turn: match, prefill, decode, finish. Nothing runs concurrently, so the hit
+// rate depends only on the policy and the capacity.
+inline SequentialResult run_sequentially(sim::KvCache& cache, const std::vector<sim::Request>& requests) {
+  SequentialResult res;
+  for (const auto& r : requests) {
+    const std::int64_t cached = cache.start(r);
+    if (!cache.reserve(r.id, r.prompt_tokens)) throw std::runtime_error("capacity below one prompt");
+    cache.prefill_done(r.id);
+    if (!cache.reserve(r.id, static_cast<std::int64_t>(r.prompt_tokens) + r.output_tokens)) {
+      throw std::runtime_error("capacity below one sequence");
+    }
+    cache.finish(r.id);
+    res.lookup_tokens += r.prompt_tokens;
+    res.hit_tokens += cached;
+  }
+  return res;
+}
+
+using CacheFactory = std::function<std::unique_ptr<sim::KvCache>(std::int64_t blocks, std::int64_t block_tokens)>;
+
+inline const std::vector<std::pair<std::string, CacheFactory>>& prefix_policies() {
+  static const std::vector<std::pair<std::string, CacheFactory>> policies = {
+      {"block_hash", sim::make_block_hash_kv_cache},
+      {"radix", sim::make_radix_kv_cache},
+  };
+  return policies;
+}
+
+}  // namespace moelab::test
