@@ -1,0 +1,14 @@
+#pragma once
+// The oracle: plain loops, inputs widened from bf16, fp64 accumulation, two-pass softmax.
+// compute_reference() of every attention case calls these; so does the ref.naive variant.
+#include "kernels/attention/params.hpp"
+
+namespace moelab::kernels::attention::ref {
+
+// `out` replaces p.out: the oracle keeps fp64 results.
+void prefill(const PrefillParams& p, double* out);
+void paged_decode(const PagedDecodeParams& p, double* out);
+// Plain attention over the concatenation prefix + suffix (the definition of the op).
+void cascade_decode(const CascadeDecodeParams& p, double* out);
+
+}  // namespace moelab::kernels::attention::ref

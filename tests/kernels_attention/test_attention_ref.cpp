@@ -1,0 +1,171 @@
+// The oracle (ref) against an independent implementation on tiny cases, and the cases' own
+// bookkeeping: formulas, poisoning, checks.
+#include <boost/test/unit_test.hpp>
+#include <cmath>
+
+#include "independent_attention.hpp"
+#include "kernels/attention/cases.hpp"
+
+namespace ka = moelab::kernels::attention;
+using moelab::test::attention::attend_gathered;
+
+namespace {
+
+double max_diff(const std::vector<double>& got, std::size_t off, const std::vector<double>& want) {
+  double m = 0;
+  for (std::size_t c = 0; c < want.size(); ++c) m = std::max(m, std::abs(double(got[off + c]) - want[c]));
+  return m;
+}
+
+void check_prefill_ref(ka::HeadShape h, std::vector<int> lens) {
+  auto c = ka::make_prefill_case({h, lens});
+  c->fill_inputs(11);
+  c->compute_reference();
+  const int d = h.head_dim, group = h.heads / h.kv_heads;
+  double worst = 0;
+  for (std::size_t b = 0; b < lens.size(); ++b) {
+    const int start = c->cu_seqlens[b];
+    for (int i = 0; i < lens[b]; ++i) {
+      for (int hq = 0; hq < h.heads; ++hq) {
+        std::vector<const std::uint16_t*> ks, vs;
+        for (int j = 0; j <= i; ++j) {
+          ks.push_back(&c->k[((start + j) * h.kv_heads + hq / group) * d]);
+          vs.push_back(&c->v[((start + j) * h.kv_heads + hq / group) * d]);
+        }
+        const std::size_t off = (std::size_t(start + i) * h.heads + hq) * d;
+        worst = std::max(worst, max_diff(c->ref, off, attend_gathered(&c->q[off], ks, vs, d)));
+      }
+    }
+  }
+  BOOST_TEST(worst < 1e-6, "prefill ref differs by " << worst << " for " << c->shape_text());
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(attention_ref)
+
+BOOST_AUTO_TEST_CASE(prefill_ref_matches_independent_code) {
+  check_prefill_ref({4, 4, 64}, {1, 5, 17});     // GQA ratio 1, a length-1 sequence
+  check_prefill_ref({8, 2, 128}, {9, 1});        // ratio 4
+  check_prefill_ref({8, 1, 64}, {3, 12, 2, 7});  // ratio 8 (MQA)
+}
+
+BOOST_AUTO_TEST_CASE(paged_decode_ref_matches_independent_code) {
+  const ka::HeadShape h{8, 2, 64};
+  auto c = ka::make_paged_decode_case({h, 4, {1, 4, 5, 13, 16}});  // page boundaries at 4, 8, 12, 16
+  c->fill_inputs(5);
+  c->compute_reference();
+  const int d = h.head_dim, group = h.heads / h.kv_heads;
+  double worst = 0;
+  for (int b = 0; b < 5; ++b) {
+    for (int hq = 0; hq < h.heads; ++hq) {
+      std::vector<const std::uint16_t*> ks, vs;
+      for (int t = 0; t < c->context_lens[b]; ++t) {
+        const int page = c->block_table[b * c->max_pages_per_seq + t / 4];
+        const std::size_t off = ((std::size_t(page) * 4 + t % 4) * h.kv_heads + hq / group) * d;
+        ks.push_back(&c->k_cache[off]);
+        vs.push_back(&c->v_cache[off]);
+      }
+      const std::size_t off = (std::size_t(b) * h.heads + hq) * d;
+      worst = std::max(worst, max_diff(c->ref, off, attend_gathered(&c->q[off], ks, vs, d)));
+    }
+  }
+  BOOST_TEST(worst < 1e-6);
+}
+
+BOOST_AUTO_TEST_CASE(paged_decode_block_table_is_a_permutation) {
+  auto c = ka::make_paged_decode_case({{4, 4, 64}, 16, {40, 1, 33}});
+  c->fill_inputs(3);
+  BOOST_TEST(c->num_pages == 3 + 1 + 3);
+  std::vector<int> seen(c->num_pages, 0);
+  const int pages_per_seq[] = {3, 1, 3};
+  bool identity = true;
+  int next = 0;
+  for (int b = 0; b < 3; ++b) {
+    for (int i = 0; i < pages_per_seq[b]; ++i) {
+      const int p = c->block_table[b * c->max_pages_per_seq + i];
+      BOOST_REQUIRE(p >= 0 && p < c->num_pages);
+      ++seen[p];
+      identity = identity && p == next++;
+    }
+  }
+  for (int s : seen) BOOST_TEST(s == 1);
+  BOOST_TEST(!identity);  // a seeded shuffle, so paging is really exercised
+}
+
+BOOST_AUTO_TEST_CASE(cascade_ref_equals_plain_attention_over_concatenation) {
+  const ka::HeadShape h{8, 2, 128};
+  auto c = ka::make_cascade_decode_case({h, 19, {0, 1, 7, 33}});
+  c->fill_inputs(9);
+  c->compute_reference();
+  const int d = h.head_dim, group = h.heads / h.kv_heads;
+  double worst = 0;
+  for (int b = 0; b < 4; ++b) {
+    for (int hq = 0; hq < h.heads; ++hq) {
+      std::vector<const std::uint16_t*> ks, vs;
+      const int hk = hq / group;
+      for (int t = 0; t < 19; ++t) {
+        ks.push_back(&c->k_prefix[(t * h.kv_heads + hk) * d]);
+        vs.push_back(&c->v_prefix[(t * h.kv_heads + hk) * d]);
+      }
+      for (int t = c->cu_suffix[b]; t < c->cu_suffix[b + 1]; ++t) {
+        ks.push_back(&c->k_suffix[(t * h.kv_heads + hk) * d]);
+        vs.push_back(&c->v_suffix[(t * h.kv_heads + hk) * d]);
+      }
+      const std::size_t off = (std::size_t(b) * h.heads + hq) * d;
+      worst = std::max(worst, max_diff(c->ref, off, attend_gathered(&c->q[off], ks, vs, d)));
+    }
+  }
+  BOOST_TEST(worst < 1e-6);
+}
+
+BOOST_AUTO_TEST_CASE(check_detects_poison_and_errors) {
+  auto c = ka::make_prefill_case({{4, 2, 64}, {6, 3}});
+  c->fill_inputs(1);
+  c->compute_reference();
+  c->poison_output();
+  auto r = c->check_output();
+  BOOST_TEST(!r.passed);
+  BOOST_TEST(r.detail.find("non-finite") != std::string::npos);
+
+  c->out.assign(c->ref.begin(), c->ref.end());
+  BOOST_TEST(c->check_output().passed);
+  BOOST_TEST(c->check_output().max_abs_error < 1e-6);
+
+  c->out[c->out.size() / 2] += 0.2f;  // one wrong element
+  r = c->check_output();
+  BOOST_TEST(!r.passed);
+  BOOST_TEST(r.max_abs_error > 0.19);
+}
+
+BOOST_AUTO_TEST_CASE(inputs_are_seeded_and_not_zero) {
+  auto a = ka::make_prefill_case({{4, 2, 64}, {8}});
+  auto b = ka::make_prefill_case({{4, 2, 64}, {8}});
+  a->fill_inputs(42);
+  b->fill_inputs(42);
+  BOOST_TEST(a->q == b->q);
+  BOOST_TEST(a->v == b->v);
+  b->fill_inputs(43);
+  BOOST_TEST(a->q != b->q);
+  int nonzero = 0;
+  for (auto x : a->k) nonzero += (x & 0x7fff) != 0;
+  BOOST_TEST(nonzero > int(a->k.size()) * 9 / 10);
+}
+
+BOOST_AUTO_TEST_CASE(flop_and_byte_formulas) {
+  auto p = ka::make_prefill_case({{32, 8, 128}, {3, 4}});
+  // pairs = 3*4/2 + 4*5/2 = 6 + 10 = 16
+  BOOST_TEST(p->flops() == 4.0 * 32 * 128 * 16);
+  BOOST_TEST(p->bytes() == 7.0 * (2 * 32 * 128 + 2 * 2 * 8 * 128 + 4 * 32 * 128));
+
+  auto d = ka::make_paged_decode_case({{32, 8, 128}, 16, {100, 28}});
+  BOOST_TEST(d->flops() == 4.0 * 32 * 128 * 128);
+  BOOST_TEST(d->bytes() == 2.0 * 2 * 128 * 8 * 128 + 2.0 * (2 * 32 * 128) + 4.0 * (2 * 32 * 128));
+
+  auto c = ka::make_cascade_decode_case({{32, 8, 128}, 1000, {10, 20}});
+  BOOST_TEST(c->flops() == 4.0 * 32 * 128 * (1010 + 1020));
+  // the shared prefix counts once
+  BOOST_TEST(c->bytes() == 2.0 * 2 * (1000 + 30) * 8 * 128 + 2.0 * (2 * 32 * 128) + 4.0 * (2 * 32 * 128));
+}
+
+BOOST_AUTO_TEST_SUITE_END()
