@@ -1,0 +1,98 @@
+"""`python -m moelab_analysis {figures,summary,compare} ...`: exit 0 on success, 2 on bad input."""
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import List, Optional
+
+from . import load
+from .errors import MoelabFileError
+
+EXIT_OK = 0
+EXIT_BAD_INPUT = 2
+
+
+def _cmd_figures(args) -> int:
+    from .figures import draw_figures
+
+    formats = [f.strip().lower() for f in args.formats.split(",") if f.strip()]
+    unknown = [f for f in formats if f not in ("png", "pdf", "svg")]
+    if unknown or not formats:
+        raise MoelabFileError(f"--formats: unsupported {', '.join(unknown) or '(empty)'}; use png, pdf or svg")
+    for path in draw_figures(args.file, args.outdir, formats):
+        print(path)
+    return EXIT_OK
+
+
+def _cmd_summary(args) -> int:
+    from .text_table import headline_columns, render
+
+    attrs = load.root_attrs(args.file)
+    df = load.summary(args.file)
+    columns = list(df.columns) if args.all else headline_columns(df, attrs.get("kind", ""))
+    name = load.experiment_name(attrs, args.file)
+    print(f"{name} ({attrs.get('kind')}, {len(df)} rows) — {args.file}")
+    if len(df) == 0:
+        print("(empty summary)")
+        return EXIT_OK
+    print(render(df, columns, df.attrs.get("units", {})))
+    return EXIT_OK
+
+
+def _cmd_compare(args) -> int:
+    from .compare import compare_metric
+    from .text_table import render
+
+    table = compare_metric(args.a, args.b, args.metric)
+    print(f"{args.metric}: A = {args.a}, B = {args.b}, ratio = B / A")
+    if len(table):
+        print(render(table, list(table.columns), table.attrs["units"]))
+    else:
+        print("(no run label appears in both files)")
+    for side, key in (("A", "unmatched_a"), ("B", "unmatched_b")):
+        if table.attrs[key]:
+            print(f"only in {side}: {', '.join(table.attrs[key])}")
+    return EXIT_OK
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m moelab_analysis",
+                                     description="Figures and summaries from moelab HDF5 result files.")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("figures", help="draw every figure for a result file")
+    p.add_argument("file", help="a moelab .h5 file (simulation or kernel-ab)")
+    p.add_argument("-o", "--outdir", required=True, help="directory for the figures (created if needed)")
+    p.add_argument("--formats", default="png", help="comma-separated: png, pdf, svg (default: png)")
+    p.set_defaults(func=_cmd_figures)
+
+    p = sub.add_parser("summary", help="print the /summary table")
+    p.add_argument("file")
+    p.add_argument("--all", action="store_true", help="print every column, not only the headline ones")
+    p.set_defaults(func=_cmd_summary)
+
+    p = sub.add_parser("compare", help="ratio B/A of one /summary metric per matching run label")
+    p.add_argument("a", help="the reference file (A)")
+    p.add_argument("b", help="the file compared with it (B)")
+    p.add_argument("--metric", default="output_tok_per_s", help="a /summary column (default: output_tok_per_s)")
+    p.set_defaults(func=_cmd_compare)
+    return parser
+
+
+def main(argv: Optional[List[str]] = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)  # usage errors exit 2 through argparse
+    try:
+        return args.func(args)
+    except MoelabFileError as e:
+        print(f"moelab_analysis: error: {e}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except BrokenPipeError:  # `... | head` is fine
+        return EXIT_OK
+    except OSError as e:  # e.g. an output directory that cannot be written
+        print(f"moelab_analysis: error: {e}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+
+
+if __name__ == "__main__":
+    sys.exit(main())

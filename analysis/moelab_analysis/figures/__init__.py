@@ -1,0 +1,24 @@
+"""Figures for moelab result files; `draw_figures` picks the set by the file's `kind`."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import List, Sequence
+
+from .. import load
+from .common import DEFAULT_FORMATS
+
+
+def draw_figures(path, outdir, formats: Sequence[str] = DEFAULT_FORMATS) -> List[Path]:
+    """Draw every figure the file supports into `outdir`; returns the written paths in order."""
+    path, outdir = Path(path), Path(outdir)
+    kind = load.file_kind(path)
+    if kind == load.KIND_SIMULATION:
+        from . import simulation
+
+        return simulation.draw_all(path, outdir, formats)
+    from . import kernel_ab
+
+    return kernel_ab.draw_all(path, outdir, formats)
+
+
+__all__ = ["draw_figures"]

@@ -1,0 +1,168 @@
+"""Figures for simulation files: throughput vs latency, latency CDFs, KV cache use, queues."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Dict, List, Sequence
+
+import numpy as np
+import pandas as pd
+
+from .. import load
+from .common import figure_title, plt, run_colors, save, short_label, time_unit, use_log_axis
+
+CDF_MAX_POINTS = 2000  # a CDF drawn from quantiles looks the same and stays small
+
+
+def _scaled_axis(values: np.ndarray):
+    finite = values[np.isfinite(values)]
+    return time_unit(float(finite.max()) if finite.size else float("nan"))
+
+
+def throughput_vs_latency(path: Path, attrs: Dict, experiment: str, summary: pd.DataFrame,
+                          outdir: Path, formats: Sequence[str]) -> List[Path]:
+    """Output tok/s against TTFT and TPOT (p50 and p99), one point per run, labelled."""
+    fig, axes = plt.subplots(1, 2, figsize=(12, 5), constrained_layout=True)
+    y = summary["output_tok_per_s"].to_numpy(dtype=float)
+    labels = [short_label(str(lbl), f"{int(r):04d}") for lbl, r in zip(summary["label"], summary["run"])]
+    for ax, metric, name in ((axes[0], "ttft", "time to first token"), (axes[1], "tpot", "time per output token")):
+        p50 = summary[f"{metric}_p50_s"].to_numpy(dtype=float)
+        p99 = summary[f"{metric}_p99_s"].to_numpy(dtype=float)
+        scale, unit = _scaled_axis(np.concatenate([p50, p99]))
+        for i in range(len(y)):
+            ax.plot([p50[i] * scale, p99[i] * scale], [y[i], y[i]], color="0.8", lw=1, zorder=1)
+        ax.plot(p50 * scale, y, "o-", color="tab:blue", label="p50", zorder=3)
+        ax.plot(p99 * scale, y, "^--", color="tab:red", label="p99", zorder=3)
+        for xi, yi, text in zip(p50 * scale, y, labels):
+            if np.isfinite(xi) and np.isfinite(yi):
+                ax.annotate(text, (xi, yi), textcoords="offset points", xytext=(4, 4), fontsize=7)
+        if use_log_axis(np.concatenate([p50, p99])):
+            ax.set_xscale("log")
+        ax.set_xlabel(f"{name} ({unit})")
+        ax.set_ylabel("output throughput (tokens/s)")
+        ax.set_title(f"throughput vs {metric.upper()}")
+        ax.grid(True, alpha=0.3)
+        ax.legend(loc="best", fontsize=8)
+    figure_title(fig, experiment, "throughput vs latency (one point per run)", attrs, path)
+    return save(fig, outdir, f"{path.stem}-throughput-vs-latency", formats)
+
+
+def _cdf_points(values: np.ndarray):
+    v = np.sort(values[np.isfinite(values)])
+    if v.size == 0:
+        return v, v
+    if v.size <= CDF_MAX_POINTS:
+        return v, np.arange(1, v.size + 1) / v.size
+    q = np.linspace(0.0, 1.0, CDF_MAX_POINTS)
+    return np.quantile(v, q), q
+
+
+def latency_cdfs(path: Path, attrs: Dict, experiment: str, runs: List[str], labels: List[str],
+                 outdir: Path, formats: Sequence[str]) -> List[Path]:
+    """CDFs of TTFT and TPOT over requests, one curve per run."""
+    per_run = {run: load.requests(path, run) for run in runs}
+    fig, axes = plt.subplots(1, 2, figsize=(12, 5), constrained_layout=True)
+    colors = run_colors(len(runs))
+    for ax, metric, name in ((axes[0], "ttft_s", "time to first token"), (axes[1], "tpot_s", "time per output token")):
+        all_values = np.concatenate([per_run[r][metric].to_numpy(dtype=float) for r in runs]) if runs else np.array([])
+        scale, unit = _scaled_axis(all_values)
+        drawn = False
+        for run, label, color in zip(runs, labels, colors):
+            x, q = _cdf_points(per_run[run][metric].to_numpy(dtype=float))
+            if x.size:
+                ax.plot(x * scale, q, color=color, label=label, drawstyle="steps-post")
+                drawn = True
+        if use_log_axis(all_values, spread=100.0):
+            ax.set_xscale("log")
+        ax.set_ylim(0, 1.02)
+        ax.set_xlabel(f"{name} ({unit})")
+        ax.set_ylabel("fraction of requests (CDF)")
+        ax.set_title(f"{metric[:-2].upper()} CDF")
+        ax.grid(True, alpha=0.3)
+        if drawn:
+            ax.legend(loc="lower right", fontsize=7, ncol=1 if len(runs) <= 12 else 2)
+        else:
+            ax.text(0.5, 0.5, "no request has this metric", ha="center", va="center", transform=ax.transAxes)
+    figure_title(fig, experiment, "latency CDFs (one curve per run)", attrs, path)
+    return save(fig, outdir, f"{path.stem}-latency-cdf", formats)
+
+
+def _per_replica(ts: pd.DataFrame):
+    for replica in sorted(ts["replica"].unique()):
+        yield replica, ts[ts["replica"] == replica].sort_values("t_s", kind="stable")
+
+
+def kv_usage_over_time(path: Path, attrs: Dict, experiment: str, run: str, label: str,
+                       outdir: Path, formats: Sequence[str]) -> List[Path]:
+    """Pinned and cached KV blocks as fractions of the total, per replica."""
+    ts = load.timeseries(path, run)
+    fig, axes = plt.subplots(2, 1, figsize=(10, 6.5), sharex=True, constrained_layout=True)
+    replicas = list(_per_replica(ts))
+    colors = run_colors(len(replicas))
+    for (replica, rows), color in zip(replicas, colors):
+        total = rows["kv_blocks_total"].to_numpy(dtype=float)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            pinned = np.where(total > 0, rows["kv_blocks_pinned"].to_numpy(dtype=float) / total, np.nan)
+            cached = np.where(total > 0, rows["kv_blocks_cached"].to_numpy(dtype=float) / total, np.nan)
+        t = rows["t_s"].to_numpy(dtype=float)
+        axes[0].plot(t, pinned, color=color, drawstyle="steps-post", label=f"replica {replica}")
+        axes[1].plot(t, cached, color=color, drawstyle="steps-post", label=f"replica {replica}")
+    axes[0].set_ylabel("pinned blocks / total")
+    axes[0].set_title("KV blocks pinned by running requests")
+    axes[1].set_ylabel("cached blocks / total")
+    axes[1].set_title("KV blocks unpinned but kept for prefix reuse (evictable)")
+    axes[1].set_xlabel("simulated time (s)")
+    for ax in axes:
+        ax.set_ylim(0, 1.02)
+        ax.grid(True, alpha=0.3)
+        if replicas and len(replicas) <= 16:
+            ax.legend(loc="upper right", fontsize=7, ncol=1 if len(replicas) <= 8 else 2)
+    if not replicas:
+        axes[0].text(0.5, 0.5, "no timeseries samples", ha="center", va="center", transform=axes[0].transAxes)
+    figure_title(fig, experiment, f"KV cache usage over time — run {run} ({label})", attrs, path)
+    return save(fig, outdir, f"{path.stem}-kv-usage-run{run}", formats)
+
+
+def queues_over_time(path: Path, attrs: Dict, experiment: str, run: str, label: str,
+                     outdir: Path, formats: Sequence[str]) -> List[Path]:
+    """Running and waiting requests per replica over time."""
+    ts = load.timeseries(path, run)
+    fig, axes = plt.subplots(2, 1, figsize=(10, 6.5), sharex=True, constrained_layout=True)
+    replicas = list(_per_replica(ts))
+    colors = run_colors(len(replicas))
+    for (replica, rows), color in zip(replicas, colors):
+        t = rows["t_s"].to_numpy(dtype=float)
+        axes[0].plot(t, rows["running"].to_numpy(), color=color, drawstyle="steps-post", label=f"replica {replica}")
+        axes[1].plot(t, rows["waiting"].to_numpy(), color=color, drawstyle="steps-post", label=f"replica {replica}")
+    axes[0].set_ylabel("running (requests)")
+    axes[0].set_title("requests in the running batch")
+    axes[1].set_ylabel("waiting (requests)")
+    axes[1].set_title("requests queued, not yet admitted")
+    axes[1].set_xlabel("simulated time (s)")
+    for ax in axes:
+        ax.set_ylim(bottom=0)
+        ax.grid(True, alpha=0.3)
+        if replicas and len(replicas) <= 16:
+            ax.legend(loc="upper right", fontsize=7, ncol=1 if len(replicas) <= 8 else 2)
+    if not replicas:
+        axes[0].text(0.5, 0.5, "no timeseries samples", ha="center", va="center", transform=axes[0].transAxes)
+    figure_title(fig, experiment, f"queue lengths over time — run {run} ({label})", attrs, path)
+    return save(fig, outdir, f"{path.stem}-queues-run{run}", formats)
+
+
+def draw_all(path: Path, outdir: Path, formats: Sequence[str]) -> List[Path]:
+    attrs = load.root_attrs(path)
+    experiment = load.experiment_name(attrs, path)
+    summary = load.summary(path)
+    runs = load.run_names(path)
+    label_of = {f"{int(r):04d}": short_label(str(lbl), f"{int(r):04d}")
+                for r, lbl in zip(summary["run"], summary["label"])}
+    labels = [label_of.get(run, f"run {run}") for run in runs]
+    written = []
+    if len(summary):
+        written += throughput_vs_latency(path, attrs, experiment, summary, outdir, formats)
+    if runs:
+        written += latency_cdfs(path, attrs, experiment, runs, labels, outdir, formats)
+    for run, label in zip(runs, labels):
+        written += kv_usage_over_time(path, attrs, experiment, run, label, outdir, formats)
+        written += queues_over_time(path, attrs, experiment, run, label, outdir, formats)
+    return written

@@ -1,0 +1,249 @@
+"""Small moelab result files written with h5py exactly as lab/h5/SCHEMA.md (version 1) lays them out:
+1-D compound datasets, fixed-length UTF-8 byte strings, a `units` attribute per table, root attrs."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Dict, List, Sequence, Tuple
+
+import h5py
+import numpy as np
+
+Column = Tuple[str, str, Sequence]  # name, unit, values
+
+
+def write_table(group: h5py.Group, name: str, columns: List[Column], vlen_units: bool = False) -> h5py.Dataset:
+    fields, arrays = [], []
+    for col_name, _, values in columns:
+        values = list(values)
+        if values and isinstance(values[0], str):
+            encoded = np.array([v.encode("utf-8") for v in values])
+            width = max(1, max(len(v) for v in encoded))
+            arr = encoded.astype(f"S{width}")
+        else:
+            arr = np.asarray(values)
+            if arr.dtype.kind == "U":  # an empty string column
+                arr = arr.astype("S1")
+        fields.append((col_name, arr.dtype))
+        arrays.append(arr)
+    n = len(arrays[0])
+    data = np.zeros(n, dtype=fields)
+    for (col_name, _), arr in zip(fields, arrays):
+        data[col_name] = arr
+    ds = group.create_dataset(name, data=data)
+    units = [unit for _, unit, _ in columns]
+    if vlen_units:
+        ds.attrs.create("units", units, dtype=h5py.string_dtype("utf-8"))
+    else:
+        width = max(1, max(len(u.encode()) for u in units))
+        ds.attrs["units"] = np.array([u.encode() for u in units], dtype=f"S{width}")
+    return ds
+
+
+def root_attributes(f: h5py.File, kind: str, config_toml: str, config_path: str, schema_version: int = 1) -> None:
+    f.attrs["schema"] = "moelab-results"
+    f.attrs["schema_version"] = np.int64(schema_version)
+    f.attrs["kind"] = kind
+    f.attrs["moelab_version"] = "0.1.0"
+    f.attrs["git_commit"] = "0123456789abcdef0123456789abcdef01234567"
+    f.attrs["created_utc"] = "2026-11-29T03:10:00Z"
+    f.attrs["host"] = "testhost"
+    f.attrs["command_line"] = f"moelab run {config_path}"
+    f.attrs["config_path"] = config_path
+    f.attrs["config_toml"] = config_toml
+
+
+SIM_RATES_PER_S = [2.0, 4.0, 8.0]
+
+
+def _requests_for(rng: np.random.Generator, rate: float, n: int, replicas: int) -> List[Column]:
+    arrival = np.cumsum(rng.exponential(1.0 / rate, n))
+    ttft = rng.lognormal(np.log(0.05 * rate), 0.4, n)
+    out_tokens = rng.integers(20, 200, n)
+    tpot = rng.lognormal(np.log(0.01 + 0.002 * rate), 0.2, n)
+    first = arrival + ttft
+    finish = first + tpot * (out_tokens - 1)
+    unfinished = np.zeros(n, dtype=bool)
+    unfinished[-2:] = True  # the last two never finish: -1 markers and NaN derived values
+    first[-1] = -1.0
+    finish[unfinished] = -1.0
+    ttft_col = np.where(first >= 0, first - arrival, np.nan)
+    tpot_col = np.where(unfinished, np.nan, tpot)
+    e2e_col = np.where(unfinished, np.nan, finish - arrival)
+    prompt = rng.integers(100, 2000, n)
+    return [
+        ("id", "", np.arange(n, dtype=np.int64)),
+        ("arrival_s", "s", arrival),
+        ("first_token_s", "s", first),
+        ("finish_s", "s", finish),
+        ("prompt_tokens", "tokens", prompt.astype(np.int64)),
+        ("cached_tokens", "tokens", (prompt // 3).astype(np.int64)),
+        ("output_tokens", "tokens", out_tokens.astype(np.int64)),
+        ("preemptions", "", np.zeros(n, dtype=np.int64)),
+        ("replica", "", (np.arange(n) % replicas).astype(np.int64)),
+        ("session_id", "", np.full(n, -1, dtype=np.int64)),
+        ("turn", "", np.zeros(n, dtype=np.int64)),
+        ("ttft_s", "s", ttft_col),
+        ("tpot_s", "s", tpot_col),
+        ("e2e_s", "s", e2e_col),
+    ]
+
+
+def _timeseries_for(rng: np.random.Generator, duration_s: float, replicas: int) -> List[Column]:
+    t = np.linspace(0.0, duration_s, 50)
+    cols: Dict[str, list] = {k: [] for k in ("t_s", "replica", "running", "waiting", "kv_blocks_pinned",
+                                             "kv_blocks_cached", "kv_blocks_total", "kv_utilization", "batch_tokens")}
+    total = 1000
+    for r in range(replicas):
+        pinned = rng.integers(0, 600, t.size)
+        cached = rng.integers(0, 300, t.size)
+        cols["t_s"] += list(t)
+        cols["replica"] += [r] * t.size
+        cols["running"] += list(rng.integers(0, 32, t.size))
+        cols["waiting"] += list(rng.integers(0, 10, t.size))
+        cols["kv_blocks_pinned"] += list(pinned)
+        cols["kv_blocks_cached"] += list(cached)
+        cols["kv_blocks_total"] += [total] * t.size
+        cols["kv_utilization"] += list(pinned / total)
+        cols["batch_tokens"] += list(rng.integers(0, 4096, t.size))
+    units = {"t_s": "s", "kv_blocks_pinned": "blocks", "kv_blocks_cached": "blocks", "kv_blocks_total": "blocks",
+             "batch_tokens": "tokens"}
+    return [(k, units.get(k, ""), np.asarray(v, dtype=np.float64 if k in ("t_s", "kv_utilization") else np.int64))
+            for k, v in cols.items()]
+
+
+SIM_CONFIG = """[experiment]
+name = "synthetic-sweep"
+question = "How do latencies grow with the arrival rate?"
+
+[sweep]
+"workload.arrivals.rate_per_s" = [2, 4, 8]
+"""
+
+
+def make_simulation_file(path: Path, schema_version: int = 1, vlen_units: bool = False, replicas: int = 2,
+                         n_requests: int = 40, rates_per_s: Sequence[float] = tuple(SIM_RATES_PER_S)) -> Path:
+    rng = np.random.default_rng(7)
+    with h5py.File(path, "w") as f:
+        root_attributes(f, "simulation", SIM_CONFIG, "experiments/synthetic.toml", schema_version)
+        runs = f.create_group("runs")
+        rows: Dict[str, list] = {}
+        for i, rate in enumerate(rates_per_s):
+            label = f"workload.arrivals.rate_per_s={rate:g}"
+            g = runs.create_group(f"{i:04d}")
+            for k, v in {"label": label, "seed": np.int64(42), "model": "llama-3.1-8b", "hardware": "h100-sxm",
+                         "engine": "vllm", "wall_s": 0.01, "events": np.int64(1000), "iterations": np.int64(300),
+                         "simulated_s": 30.0, "requests_per_wall_s": 4000.0, "invariants": "ok"}.items():
+                g.attrs[k] = v
+            req = _requests_for(rng, rate, n_requests, replicas)
+            write_table(g, "requests", req, vlen_units)
+            duration = float(np.nanmax(dict((c[0], c[2]) for c in req)["finish_s"]))
+            write_table(g, "timeseries", _timeseries_for(rng, duration, replicas), vlen_units)
+            r = {c[0]: np.asarray(c[2]) for c in req}
+            fin = r["finish_s"] >= 0
+            out_tok = float(r["output_tokens"][fin].sum())
+            row = {
+                "run": i, "label": label, "workload__arrivals__rate_per_s": rate,
+                "requests": n_requests, "finished": int(fin.sum()), "unfinished": int((~fin).sum()),
+                "duration_s": duration, "input_tok_per_s": float(r["prompt_tokens"].sum()) / duration,
+                "output_tok_per_s": out_tok / duration, "requests_per_s": fin.sum() / duration,
+            }
+            for m in ("ttft", "tpot", "e2e"):
+                v = r[f"{m}_s"][np.isfinite(r[f"{m}_s"])]
+                row[f"{m}_mean_s"] = float(v.mean())
+                for p in (50, 90, 99):
+                    row[f"{m}_p{p}_s"] = float(np.percentile(v, p))
+            row.update({"goodput_requests_per_s": 0.9 * row["requests_per_s"], "slo_attainment": 0.9,
+                        "kv_utilization_mean": 0.4, "kv_utilization_max": 0.8, "preemptions": 0,
+                        "prefix_hit_rate": 0.3, "prefill_tokens_saved": 1000, "evicted_blocks": 5,
+                        "gpu_hours": duration / 3600, "usd_per_m_input_tok": 0.1, "usd_per_m_output_tok": 0.5,
+                        "usd_per_gpu_hour": 2.5})
+            for k, v in row.items():
+                rows.setdefault(k, []).append(v)
+        units = {"workload__arrivals__rate_per_s": "1/s", "duration_s": "s", "input_tok_per_s": "tokens/s",
+                 "output_tok_per_s": "tokens/s", "requests_per_s": "1/s", "goodput_requests_per_s": "1/s",
+                 "prefill_tokens_saved": "tokens", "evicted_blocks": "blocks", "gpu_hours": "h",
+                 "usd_per_m_input_tok": "USD/Mtok", "usd_per_m_output_tok": "USD/Mtok", "usd_per_gpu_hour": "USD/h"}
+        for m in ("ttft", "tpot", "e2e"):
+            for s in ("mean", "p50", "p90", "p99"):
+                units[f"{m}_{s}_s"] = "s"
+        int_cols = {"run", "requests", "finished", "unfinished", "preemptions", "prefill_tokens_saved", "evicted_blocks"}
+        columns = []
+        for k, v in rows.items():
+            if k == "label":
+                columns.append((k, "", v))
+            else:
+                columns.append((k, units.get(k, ""), np.asarray(v, dtype=np.int64 if k in int_cols else np.float64)))
+        write_table(f, "summary", columns, vlen_units)
+    return path
+
+
+AB_CONFIG = """[experiment]
+name = "synthetic-attention-ab"
+"""
+
+# (op, case, flops, bytes, {variant: (backend, median_s, status)})
+AB_CASES = [
+    ("attention", "b1_h8_s1024_d128", 2 * 8 * 1024 * 1024 * 128 * 2, 4 * 8 * 1024 * 128 * 2,
+     {"ref.naive": ("ref", 4e-3, "ok"), "kokkos.tiled": ("kokkos", 1e-3, "ok"),
+      "cuda.flash_mma": ("cuda", 0.0, "skipped")}),
+    ("attention", "b4_h8_s256_d64", 2 * 4 * 8 * 256 * 256 * 64 * 2, 4 * 4 * 8 * 256 * 64 * 2,
+     {"ref.naive": ("ref", 6e-4, "ok"), "kokkos.tiled": ("kokkos", 5.9e-4, "ok"),
+      "cuda.flash_mma": ("cuda", 0.0, "unsupported")}),
+    ("router", "t4096_e64_k8", 4096 * 64 * 2, 4096 * 64 * 4,
+     {"ref.naive": ("ref", 2e-4, "ok"), "kokkos.topk": ("kokkos", 3e-4, "ok")}),
+]
+CPU_PEAK_TFLOPS = 8.0
+CPU_PEAK_GBPS = 40.0
+
+
+def make_kernel_ab_file(path: Path, schema_version: int = 1, vlen_units: bool = False) -> Path:
+    rng = np.random.default_rng(11)
+    cols: Dict[str, list] = {k: [] for k in (
+        "op", "case", "variant", "backend", "status", "median_s", "iqr_s", "samples", "tflops", "gbps",
+        "pct_peak_flops", "pct_peak_bw", "max_rel_error", "ratio_vs_baseline", "ratio_ci_lo", "ratio_ci_hi",
+        "verdict")}
+    with h5py.File(path, "w") as f:
+        root_attributes(f, "kernel-ab", AB_CONFIG, "experiments/kernels/synthetic.toml", schema_version)
+        for op, case, flops, nbytes, variants in AB_CASES:
+            g = f.create_group(f"ab/{op}/{case}")
+            g.attrs["shape"] = case
+            g.attrs["device"] = "cpu: synthetic"
+            g.attrs["clocks"] = "n/a"
+            g.attrs["driver"] = "n/a"
+            g.attrs["cold_l2"] = np.int64(0)
+            g.attrs["baseline"] = "ref.naive"
+            base_median = None  # the baseline (listed first) sets it
+            for variant, (backend, median_s, status) in variants.items():
+                n = 30 if status == "ok" else 0
+                if n:
+                    samples = median_s * rng.lognormal(0.0, 0.03, n)
+                    g.create_dataset(f"samples_{variant}", data=samples)
+                    med = float(np.median(samples))
+                    iqr = float(np.subtract(*np.percentile(samples, [75, 25])))
+                    tflops, gbps = flops / med / 1e12, nbytes / med / 1e9
+                    base_median = med if base_median is None else base_median
+                    ratio = med / base_median
+                    lo, hi = ratio * 0.97, ratio * 1.03
+                    verdict = "SAME" if lo <= 1.0 <= hi else ("FASTER" if hi < 1.0 else "SLOWER")
+                else:
+                    med = iqr = tflops = gbps = ratio = lo = hi = float("nan")
+                    verdict = "SAME"
+                for k, v in (("op", op), ("case", case), ("variant", variant), ("backend", backend),
+                             ("status", status), ("median_s", med), ("iqr_s", iqr), ("samples", n),
+                             ("tflops", tflops), ("gbps", gbps),
+                             ("pct_peak_flops", 100.0 * tflops / CPU_PEAK_TFLOPS),
+                             ("pct_peak_bw", 100.0 * gbps / CPU_PEAK_GBPS),
+                             ("max_rel_error", 1e-7 if n else float("nan")),
+                             ("ratio_vs_baseline", ratio), ("ratio_ci_lo", lo), ("ratio_ci_hi", hi),
+                             ("verdict", verdict)):
+                    cols[k].append(v)
+        units = {"median_s": "s", "iqr_s": "s", "tflops": "TFLOP/s", "gbps": "GB/s", "pct_peak_flops": "%",
+                 "pct_peak_bw": "%"}
+        columns = []
+        for k, v in cols.items():
+            if isinstance(v[0], str):
+                columns.append((k, "", v))
+            else:
+                columns.append((k, units.get(k, ""), np.asarray(v, dtype=np.int64 if k == "samples" else np.float64)))
+        write_table(f, "summary", columns, vlen_units)
+    return path

@@ -1,0 +1,53 @@
+"""Runs the real moelab binary when one is built; skips cleanly otherwise."""
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import moelab_analysis as ma
+from moelab_analysis.figures import draw_figures
+
+REPO = Path(__file__).resolve().parents[2]
+QUICKSTART = REPO / "experiments" / "quickstart.toml"
+
+
+def _moelab_binary():
+    candidates = sorted(REPO.glob("build/*/lab/moelab"), key=lambda p: p.stat().st_mtime, reverse=True)
+    for exe in candidates:
+        try:
+            if subprocess.run([str(exe), "--help"], capture_output=True, timeout=30).returncode == 0:
+                return exe
+        except (OSError, subprocess.TimeoutExpired):
+            continue
+    return None
+
+
+@pytest.fixture(scope="module")
+def quickstart_h5(tmp_path_factory):
+    exe = _moelab_binary()
+    if exe is None:
+        pytest.skip("no working moelab binary under build/*/lab/moelab")
+    if not QUICKSTART.exists():
+        pytest.skip("experiments/quickstart.toml does not exist yet")
+    out = tmp_path_factory.mktemp("e2e") / "quickstart.h5"
+    r = subprocess.run([str(exe), "run", str(QUICKSTART), "-o", str(out)], capture_output=True, text=True,
+                       timeout=600, cwd=REPO)
+    if r.returncode != 0 or not out.exists():
+        pytest.skip(f"`moelab run` did not produce a file with this binary ({exe}): {r.stderr.strip()[:300]}")
+    return out
+
+
+def test_quickstart_file_reads_and_draws(quickstart_h5, tmp_path):
+    attrs = ma.root_attrs(quickstart_h5)
+    assert attrs["kind"] == "simulation"
+    df = ma.summary(quickstart_h5)
+    assert len(df) >= 1 and (df["finished"] > 0).all()
+    assert df.attrs["units"]["ttft_p50_s"] == "s"
+    req = ma.requests(quickstart_h5, int(df["run"].iloc[0]))
+    assert len(req) == int(df["requests"].iloc[0])
+    paths = draw_figures(quickstart_h5, tmp_path / "figs")
+    assert paths and all(p.stat().st_size > 0 for p in paths)
+    r = subprocess.run([sys.executable, "-m", "moelab_analysis", "summary", str(quickstart_h5)],
+                       capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0, r.stderr

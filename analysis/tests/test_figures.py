@@ -1,0 +1,70 @@
+import numpy as np
+import pytest
+
+from moelab_analysis.figures import draw_figures
+from moelab_analysis.figures.kernel_ab import median_ci95, roofline_peaks
+from moelab_analysis import ab_summary
+from synthetic import CPU_PEAK_GBPS, CPU_PEAK_TFLOPS, make_simulation_file
+
+PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
+
+
+def _assert_pngs(paths):
+    for p in paths:
+        assert p.suffix == ".png"
+        data = p.read_bytes()
+        assert data[:8] == PNG_MAGIC and len(data) > 10_000, p
+
+
+def test_simulation_figures_are_written(sim_file, tmp_path):
+    out = tmp_path / "figs"
+    paths = draw_figures(sim_file, out)
+    names = [p.name for p in paths]
+    assert names == ["sweep-throughput-vs-latency.png", "sweep-latency-cdf.png"] + [
+        f"sweep-{what}-run{r:04d}.png" for r in range(3) for what in ("kv-usage", "queues")]
+    _assert_pngs(paths)
+
+
+def test_kernel_ab_figures_are_written(ab_file, tmp_path):
+    paths = draw_figures(ab_file, tmp_path / "figs", formats=("png", "pdf"))
+    names = [p.name for p in paths]
+    assert names == ["ab-ab-attention.png", "ab-ab-attention.pdf", "ab-ab-router.png", "ab-ab-router.pdf",
+                     "ab-roofline.png", "ab-roofline.pdf"]
+    _assert_pngs([p for p in paths if p.suffix == ".png"])
+    assert all(p.read_bytes()[:5] == b"%PDF-" for p in paths if p.suffix == ".pdf")
+
+
+def test_figures_are_deterministic(tmp_path):
+    path = make_simulation_file(tmp_path / "one.h5", rates_per_s=[4.0])
+    a = draw_figures(path, tmp_path / "a", formats=("png", "pdf"))
+    b = draw_figures(path, tmp_path / "b", formats=("png", "pdf"))
+    assert [p.read_bytes() for p in a] == [p.read_bytes() for p in b]
+
+
+def test_roofline_peaks_follow_from_percentages(ab_file):
+    rows = roofline_peaks(ab_summary(ab_file))
+    ok = rows[rows["status"] == "ok"]
+    np.testing.assert_allclose(ok["peak_tflops"], CPU_PEAK_TFLOPS, rtol=1e-12)
+    np.testing.assert_allclose(ok["peak_gbps"], CPU_PEAK_GBPS, rtol=1e-12)
+    np.testing.assert_allclose(ok["flops_per_byte"], ok["tflops"] * 1e12 / (ok["gbps"] * 1e9))
+
+
+def test_median_ci_brackets_the_median_and_narrows_with_n():
+    rng = np.random.default_rng(3)
+    small = rng.normal(1.0, 0.1, 20)
+    large = rng.normal(1.0, 0.1, 2000)
+    m_s, lo_s, hi_s = median_ci95(small)
+    m_l, lo_l, hi_l = median_ci95(large)
+    assert lo_s <= m_s <= hi_s and lo_l <= m_l <= hi_l
+    assert (hi_l - lo_l) < (hi_s - lo_s)
+    assert np.isnan(median_ci95([1.0, 2.0, 3.0])[1])  # too few samples for a CI
+
+
+def test_median_ci_covers_the_true_median_about_95_percent():
+    rng = np.random.default_rng(5)
+    hits = 0
+    trials = 400
+    for _ in range(trials):
+        _, lo, hi = median_ci95(rng.exponential(1.0, 51))
+        hits += lo <= np.log(2.0) <= hi
+    assert 0.92 <= hits / trials <= 0.995
