@@ -1,8 +1,18 @@
 #include "kernels/common/registry.hpp"
+#include "kernels/grouped_gemm/cases.hpp"
+#include "kernels/grouped_gemm/variants.hpp"
 
 namespace moelab::kernels {
 
 // The grouped_gemm family: its ops and one line per variant.
-void register_grouped_gemm(Registry& /*r*/) {}
+void register_grouped_gemm(Registry& r) {
+  using namespace grouped_gemm;
+  r.add_op({kGroupedGemmOp,
+            "MoE expert FFN: per-expert C_g[M_g x N] = A_g[M_g x K] * B_g (B_g stored N x K), bf16 in/out, fp32 "
+            "accumulation; M_g from a balanced or Zipf routing",
+            preset_names(), make_case});
+
+  r.add_variant(make_ref_naive());
+}
 
 }  // namespace moelab::kernels

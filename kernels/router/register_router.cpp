@@ -1,8 +1,26 @@
 #include "kernels/common/registry.hpp"
+#include "kernels/router/cases.hpp"
+#include "kernels/router/variants.hpp"
 
 namespace moelab::kernels {
 
 // The router family: its ops and one line per variant.
-void register_router(Registry& /*r*/) {}
+void register_router(Registry& r) {
+  using namespace router;
+  r.add_op({kTopkOp,
+            "MoE gating: fp32 logits [tokens x experts] -> top-k expert ids + fp32 weights; softmax (Mixtral/Qwen3) "
+            "or sigmoid + bias with group-limited selection (DeepSeek-V3)",
+            topk_preset_names(), make_topk_case});
+  r.add_op({kPermuteOp,
+            "group (token, slot) assignments by expert: sorted order, per-expert offsets [E+1], inverse permutation",
+            permute_preset_names(), make_permute_case});
+  r.add_op({kCombineOp,
+            "unpermute: bf16 expert rows (sorted order) -> bf16 token rows, weighted by routing weights (fp32 accum)",
+            combine_preset_names(), make_combine_case});
+
+  r.add_variant(make_topk_ref_naive());
+  r.add_variant(make_permute_ref_counting());
+  r.add_variant(make_combine_ref_naive());
+}
 
 }  // namespace moelab::kernels

@@ -1,0 +1,178 @@
+#include "kernels/grouped_gemm/cases.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <sstream>
+
+#include "kernels/common/error_metrics.hpp"
+#include "kernels/common/random_fill.hpp"
+#include "kernels/grouped_gemm/ref/grouped_gemm_ref.hpp"
+#include "kernels/router/cases.hpp"
+#include "kernels/router/detail/dims.hpp"
+#include "kernels/router/routing.hpp"
+#include "lab/base/input_error.hpp"
+
+namespace moelab::kernels::grouped_gemm {
+namespace {
+
+struct ExpertFfn {
+  const char* model;
+  int experts;
+  int topk;
+  int hidden;
+  int width;  // per-expert intermediate size
+};
+
+// /work/shared/facts/models.md (DeepSeek-V3 config_671B.json, Kimi-K2 README, InferSim Qwen3
+// config, transformers' Mixtral config).
+constexpr ExpertFfn kModels[] = {
+    {"deepseek-v3", 256, 8, 7168, 2048},
+    {"kimi-k2", 384, 8, 7168, 2048},
+    {"qwen3-30b-a3b", 128, 8, 2048, 768},
+    {"mixtral-8x7b", 8, 2, 4096, 14336},
+};
+
+}  // namespace
+
+GroupedGemmCase::GroupedGemmCase(GroupedGemmShape s, const std::string& origin) : shape_(std::move(s)) {
+  const SourceLocation where{origin, 0, 0};
+  if (shape_.m.empty()) throw InputError(where, "groups", "must be >= 1");
+  if (shape_.n < 1) throw InputError(where, "n", "must be >= 1, got " + std::to_string(shape_.n));
+  if (shape_.k < 1) throw InputError(where, "k", "must be >= 1, got " + std::to_string(shape_.k));
+  std::int64_t total = 0;
+  for (std::size_t g = 0; g < shape_.m.size(); ++g) {
+    if (shape_.m[g] < 0) throw InputError(where, "m", "group " + std::to_string(g) + " has negative rows");
+    total += shape_.m[g];
+  }
+  if (total > std::numeric_limits<std::int32_t>::max() / 2) throw InputError(where, "tokens", "too many rows");
+  m_offsets = AlignedBuffer<std::int32_t>(shape_.m.size() + 1);
+  for (std::size_t g = 0; g < shape_.m.size(); ++g) m_offsets[g + 1] = m_offsets[g] + static_cast<std::int32_t>(shape_.m[g]);
+
+  const auto G = shape_.m.size();
+  const auto N = static_cast<std::size_t>(shape_.n), K = static_cast<std::size_t>(shape_.k);
+  a = AlignedBuffer<bf16>(static_cast<std::size_t>(total) * K);
+  b = AlignedBuffer<bf16>(G * N * K);
+  c = AlignedBuffer<bf16>(static_cast<std::size_t>(total) * N);
+
+  if (static_cast<double>(total) * N * K <= kFullCheckMaxMacs) {
+    for (std::int64_t r = 0; r < total; ++r) check_rows_.push_back(r);
+  } else {
+    for (std::size_t g = 0; g < G; ++g) {
+      if (shape_.m[g] == 0) continue;
+      check_rows_.push_back(m_offsets[g]);
+      check_rows_.push_back(m_offsets[g + 1] - 1);
+    }
+    SplitMix64 rng(0x6a09e667f3bcc908ull ^ static_cast<std::uint64_t>(total));
+    while (check_rows_.size() < static_cast<std::size_t>(kSampledCheckRows)) {
+      check_rows_.push_back(static_cast<std::int64_t>(rng.below(static_cast<std::uint64_t>(total))));
+    }
+    std::sort(check_rows_.begin(), check_rows_.end());
+    check_rows_.erase(std::unique(check_rows_.begin(), check_rows_.end()), check_rows_.end());
+  }
+  ref = AlignedBuffer<double>(check_rows_.size() * N);
+}
+
+int GroupedGemmCase::nonempty_groups() const {
+  return static_cast<int>(std::count_if(shape_.m.begin(), shape_.m.end(), [](std::int64_t m) { return m > 0; }));
+}
+
+std::string GroupedGemmCase::shape_text() const {
+  std::ostringstream os;
+  const auto [lo, hi] = std::minmax_element(shape_.m.begin(), shape_.m.end());
+  os << "groups=" << groups() << " rows=" << total_rows() << " m=" << *lo << ".." << *hi << " n=" << shape_.n
+     << " k=" << shape_.k;
+  if (!shape_.routing.empty()) os << " " << shape_.routing;
+  return os.str();
+}
+
+double GroupedGemmCase::flops() const { return 2.0 * total_rows() * static_cast<double>(shape_.n) * shape_.k; }
+
+double GroupedGemmCase::bytes() const {
+  const double rows = total_rows();
+  return 2.0 * rows * shape_.k + 2.0 * nonempty_groups() * static_cast<double>(shape_.n) * shape_.k +
+         2.0 * rows * shape_.n;
+}
+
+void GroupedGemmCase::fill_inputs(std::uint64_t seed) {
+  fill_uniform(a.span(), -1.0f, 1.0f, derive_seed(seed, 11));
+  fill_uniform(b.span(), -1.0f, 1.0f, derive_seed(seed, 12));
+}
+
+GroupedGemmParams GroupedGemmCase::params() {
+  GroupedGemmParams p;
+  p.a = reinterpret_cast<const std::uint16_t*>(a.data());
+  p.b = reinterpret_cast<const std::uint16_t*>(b.data());
+  p.c = reinterpret_cast<std::uint16_t*>(c.data());
+  p.m_offsets = m_offsets.data();
+  p.groups = groups();
+  p.n = shape_.n;
+  p.k = shape_.k;
+  p.total_rows = total_rows();
+  return p;
+}
+
+void GroupedGemmCase::compute_reference() { grouped_gemm_ref_rows(params(), check_rows_, ref.data()); }
+
+void GroupedGemmCase::poison_output() { c.fill(bf16_quiet_nan); }
+
+CheckResult GroupedGemmCase::check_output() const {
+  const auto N = static_cast<std::size_t>(shape_.n);
+  if (check_rows_.size() == static_cast<std::size_t>(total_rows())) {
+    return compare_to_reference(c.span(), ref.span(), router::kBf16OutTolerance);
+  }
+  std::vector<bf16> picked(check_rows_.size() * N);
+  for (std::size_t i = 0; i < check_rows_.size(); ++i) {
+    std::copy_n(c.data() + static_cast<std::size_t>(check_rows_[i]) * N, N, picked.data() + i * N);
+  }
+  CheckResult r = compare_to_reference(std::span<const bf16>(picked), ref.span(), router::kBf16OutTolerance);
+  r.detail = "sampled " + std::to_string(check_rows_.size()) + " of " + std::to_string(total_rows()) +
+             " rows (element index i is row check_rows[i / n]); " + r.detail;
+  // Rows outside the sample must at least have been written (the poison is NaN).
+  const std::size_t unwritten = count_non_finite(c.span());
+  if (unwritten > 0) {
+    r.passed = false;
+    r.detail = std::to_string(unwritten) + " output elements not finite (unwritten?); " + r.detail;
+  }
+  return r;
+}
+
+std::vector<std::string> preset_names() {
+  std::vector<std::string> names;
+  for (const auto& m : kModels) {
+    names.push_back(std::string(m.model) + ".up");
+    names.push_back(std::string(m.model) + ".down");
+  }
+  return names;
+}
+
+std::unique_ptr<OpCase> make_case(const ShapeArgs& args) {
+  const std::size_t index = moe_detail::preset_index(args, preset_names());
+  const ExpertFfn& m = kModels[index / 2];
+  const bool down = index % 2 == 1;
+  const moe_detail::Dims d(args,
+                           {{"tokens", 4096},
+                            {"topk", m.topk},
+                            {"groups", m.experts},
+                            {"n", down ? m.hidden : m.width},
+                            {"k", down ? m.width : m.hidden},
+                            {"zipf_x1000", 0},
+                            {"routing_seed", 1}},
+                           kGroupedGemmOp);
+  const int tokens = d.at_least("tokens", 1);
+  const int groups = d.at_least("groups", 1);
+  const int topk = d.at_least("topk", 1);
+  if (topk > groups) throw d.error("topk", "must be <= groups=" + std::to_string(groups));
+  const double zipf_s = d.at_least("zipf_x1000", 0) / 1000.0;
+  GroupedGemmShape s;
+  s.m = router::group_sizes(tokens, groups, topk, zipf_s, static_cast<std::uint64_t>(d.get("routing_seed")));
+  s.n = d.get("n");
+  s.k = d.get("k");
+  std::ostringstream os;
+  os << (zipf_s == 0 ? "balanced" : "zipf=" + std::to_string(zipf_s).substr(0, 5)) << " tokens=" << tokens
+     << " top" << topk;
+  s.routing = os.str();
+  return std::make_unique<GroupedGemmCase>(std::move(s), d.origin());
+}
+
+}  // namespace moelab::kernels::grouped_gemm

@@ -1,0 +1,21 @@
+// ref.counting for router.permute: stable counting sort.
+#include "kernels/router/cases.hpp"
+#include "kernels/common/cpu_prepared_run.hpp"
+#include "kernels/router/detail/fn_variant.hpp"
+#include "kernels/router/ref/router_ref.hpp"
+#include "kernels/router/variants.hpp"
+
+namespace moelab::kernels::router {
+
+std::unique_ptr<Variant> make_permute_ref_counting() {
+  return std::make_unique<moe_detail::FnVariant>(
+      kPermuteOp, Backend::ref, "counting", "stable counting sort of assignments by expert (serial)",
+      [](const OpCase&) { return true; },
+      [](OpCase& c) -> std::unique_ptr<PreparedRun> {
+        auto& pc = moe_detail::case_as<PermuteCase>(c);
+        pc.expect_stable(true);
+        return std::make_unique<CpuPreparedRun>([&pc] { permute_ref(pc.params()); });
+      });
+}
+
+}  // namespace moelab::kernels::router
