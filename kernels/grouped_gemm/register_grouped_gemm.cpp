@@ -13,6 +13,9 @@ void register_grouped_gemm(Registry& r) {
             preset_names(), make_case});
 
   r.add_variant(make_ref_naive());
+#if MOELAB_HAVE_KOKKOS
+  r.add_variant(make_kokkos_tiled());
+#endif
 }
 
 }  // namespace moelab::kernels

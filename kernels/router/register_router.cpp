@@ -21,6 +21,11 @@ void register_router(Registry& r) {
   r.add_variant(make_topk_ref_naive());
   r.add_variant(make_permute_ref_counting());
   r.add_variant(make_combine_ref_naive());
+#if MOELAB_HAVE_KOKKOS
+  r.add_variant(make_topk_kokkos_fused());
+  r.add_variant(make_permute_kokkos_hist_scan());
+  r.add_variant(make_combine_kokkos_gather());
+#endif
 }
 
 }  // namespace moelab::kernels
