@@ -2,9 +2,9 @@ import numpy as np
 import pytest
 
 from moelab_analysis.figures import draw_figures
-from moelab_analysis.figures.kernel_ab import median_ci95, roofline_peaks
-from moelab_analysis import ab_summary
-from synthetic import CPU_PEAK_GBPS, CPU_PEAK_TFLOPS, make_simulation_file
+from moelab_analysis.figures.kernel_ab import median_ci95, roofline_points
+from moelab_analysis import ab_summary, root_attrs
+from synthetic import GPU_PEAK_BYTES_PER_S, GPU_PEAK_FLOPS_PER_S, make_simulation_file
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 
@@ -41,12 +41,23 @@ def test_figures_are_deterministic(tmp_path):
     assert [p.read_bytes() for p in a] == [p.read_bytes() for p in b]
 
 
-def test_roofline_peaks_follow_from_percentages(ab_file):
-    rows = roofline_peaks(ab_summary(ab_file))
+def test_roofline_points_take_gpu_peaks_and_leave_cpu_rows_without(ab_file):
+    rows = roofline_points(ab_summary(ab_file), root_attrs(ab_file))
     ok = rows[rows["status"] == "ok"]
-    np.testing.assert_allclose(ok["peak_tflops"], CPU_PEAK_TFLOPS, rtol=1e-12)
-    np.testing.assert_allclose(ok["peak_gbps"], CPU_PEAK_GBPS, rtol=1e-12)
+    gpu = ok[ok["backend"] == "cuda"]
+    cpu = ok[ok["backend"] != "cuda"]
+    assert len(gpu) == 1 and len(cpu) == 6
+    np.testing.assert_allclose(gpu["peak_tflops"], GPU_PEAK_FLOPS_PER_S / 1e12, rtol=1e-12)
+    np.testing.assert_allclose(gpu["peak_gbps"], GPU_PEAK_BYTES_PER_S / 1e9, rtol=1e-12)
+    assert cpu["peak_tflops"].isna().all() and cpu["peak_gbps"].isna().all()
     np.testing.assert_allclose(ok["flops_per_byte"], ok["tflops"] * 1e12 / (ok["gbps"] * 1e9))
+
+
+def test_roofline_peaks_fall_back_to_root_attributes(ab_file):
+    summary = ab_summary(ab_file).drop(columns=["pct_peak_flops", "pct_peak_bw"])
+    rows = roofline_points(summary, root_attrs(ab_file))
+    gpu = rows[(rows["backend"] == "cuda") & (rows["status"] == "ok")]
+    np.testing.assert_allclose(gpu["peak_tflops"], GPU_PEAK_FLOPS_PER_S / 1e12)
 
 
 def test_median_ci_brackets_the_median_and_narrows_with_n():

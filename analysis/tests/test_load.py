@@ -70,7 +70,7 @@ def test_ab_summary_and_samples(ab_file):
     assert set(df["status"]) == {"ok", "skipped", "unsupported"}
     assert df.attrs["units"]["median_s"] == "s"
     samples = ma.ab_samples(ab_file, "attention", "b1_h8_s1024_d128")
-    assert set(samples["variant"]) == {"ref.naive", "kokkos.tiled"}
+    assert set(samples["variant"]) == {"ref.naive", "kokkos.tiled", "cuda.flash_mma"}
     assert samples.attrs["units"]["time_s"] == "s"
     row = df[(df["case"] == "b1_h8_s1024_d128") & (df["variant"] == "kokkos.tiled")].iloc[0]
     assert np.median(samples[samples["variant"] == "kokkos.tiled"]["time_s"]) == pytest.approx(row["median_s"])

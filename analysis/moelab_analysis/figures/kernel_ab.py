@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from .. import load
-from .common import figure_title, plt, safe_name, save, time_unit
+from .common import figure_title, plt, safe_name, save, time_unit, use_log_axis
 
 VERDICT_COLORS = {"FASTER": "tab:green", "SLOWER": "tab:red", "SAME": "tab:blue"}
 BASELINE_COLOR = "0.55"
@@ -68,7 +68,7 @@ def ab_bars(path: Path, attrs: Dict, experiment: str, summary: pd.DataFrame, op:
             if row["status"] != "ok" or not np.isfinite(row["median_s"]):
                 not_run.append((i, row["status"]))
                 continue
-            is_baseline = variant == baseline
+            is_baseline = variant == baseline or row.get("verdict") == "baseline"
             color = BASELINE_COLOR if is_baseline else VERDICT_COLORS.get(row.get("verdict", ""), "tab:purple")
             height = row["median_s"] * scale
             _, lo, hi = ci.get(variant, (np.nan, np.nan, np.nan))
@@ -84,50 +84,72 @@ def ab_bars(path: Path, attrs: Dict, experiment: str, summary: pd.DataFrame, op:
                 mark = str(row.get("verdict", ""))
                 ratio, rlo, rhi = (row.get(k, np.nan) for k in ("ratio_vs_baseline", "ratio_ci_lo", "ratio_ci_hi"))
                 if np.isfinite(ratio):
-                    mark += f"\n{ratio:.3g} [{rlo:.3g}, {rhi:.3g}]"
+                    mark += f"\ntime ×{ratio:.3g} [{rlo:.3g}, {rhi:.3g}]"
             ax.text(i, bar_top, mark, ha="center", va="bottom", fontsize=7)
-        for i, status in not_run:
-            ax.text(i, (top or 1.0) * 0.02, status, ha="center", va="bottom", fontsize=8, style="italic", color="0.35")
         ax.set_xlim(-0.6, len(rows) - 0.4)
         ax.set_xticks(x)
         ax.set_xticklabels(rows["variant"], rotation=25, ha="right", fontsize=8)
         ax.set_ylabel(f"median time ({unit})")
-        ax.set_ylim(0, top * 1.3 if top > 0 else 1.0)
+        heights = rows.loc[ok, "median_s"].to_numpy(dtype=float) * scale
+        if use_log_axis(heights):  # a 100x faster variant would otherwise be an invisible bar
+            ax.set_yscale("log")
+            ax.set_ylim(np.nanmin(heights) / 3, top * 4)
+            ax.set_ylabel(f"median time ({unit}, log scale)")
+        else:
+            ax.set_ylim(0, top * 1.3 if top > 0 else 1.0)
+        for i, status in not_run:
+            y_text = (np.nanmin(heights) / 2.5) if ax.get_yscale() == "log" else (top or 1.0) * 0.02
+            ax.text(i, y_text, status, ha="center", va="bottom", fontsize=8, style="italic", color="0.35")
         ax.set_title(f"{case}", fontsize=9)
         ax.grid(True, axis="y", alpha=0.3)
     for ax in list(axes.flat)[len(case_names):]:
         ax.axis("off")
-    fig.text(0.005, 0.005, "bars: median with 95% CI (order statistics); marks: verdict and ratio vs baseline "
-             "[95% CI] as recorded", fontsize=7, color="0.35", ha="left", va="bottom")
+    fig.text(0.005, 0.005, "bars: median with 95% CI (order statistics); marks: verdict and time ratio "
+             "variant / baseline [95% CI] as recorded", fontsize=7, color="0.35", ha="left", va="bottom")
     figure_title(fig, experiment, f"A/B timings — {op}", attrs, path)
     return save(fig, outdir, f"{path.stem}-ab-{safe_name(op)}", formats)
 
 
-def roofline_peaks(summary: pd.DataFrame) -> pd.DataFrame:
-    """Per-row device peaks (TFLOP/s, GB/s). Explicit `peak_tflops`/`peak_gbps` columns are used
-    when the file has them; otherwise they follow from the achieved rates and the recorded
-    percentages of peak (pct_peak_* are percentages: tflops / (pct_peak_flops / 100))."""
+def _root_peak(attrs: Dict, key: str, scale: float) -> float:
+    value = attrs.get(key)
+    return float(value) / scale if isinstance(value, (int, float)) and value > 0 else float("nan")
+
+
+def roofline_points(summary: pd.DataFrame, attrs: Dict) -> pd.DataFrame:
+    """Per-row arithmetic intensity and device peaks (TFLOP/s, GB/s).
+
+    Intensity is flops / bytes (the `flops` and `bytes` columns; else TFLOP/s over GB/s, where the
+    time cancels). Peaks, first found wins: explicit `peak_tflops`/`peak_gbps` columns; the
+    achieved rate over the recorded percentage (pct_peak_* are percentages); for GPU rows
+    (backend "cuda") the root attributes `peak_flops_per_s`/`peak_bytes_per_s`. CPU rows usually
+    have no recorded peak, and their panel is drawn without a roof."""
     out = summary.copy()
-    if "peak_tflops" not in out.columns:
-        with np.errstate(divide="ignore", invalid="ignore"):
-            out["peak_tflops"] = out["tflops"] / (out["pct_peak_flops"] / 100.0) if "pct_peak_flops" in out else np.nan
-    if "peak_gbps" not in out.columns:
-        with np.errstate(divide="ignore", invalid="ignore"):
-            out["peak_gbps"] = out["gbps"] / (out["pct_peak_bw"] / 100.0) if "pct_peak_bw" in out else np.nan
     with np.errstate(divide="ignore", invalid="ignore"):
-        # flop/byte = (TFLOP/s * 1e12) / (GB/s * 1e9); the time cancels
-        out["flops_per_byte"] = out["tflops"] * 1e3 / out["gbps"]
+        if {"flops", "bytes"} <= set(out.columns):
+            out["flops_per_byte"] = out["flops"].astype(float) / out["bytes"].astype(float)
+        else:
+            out["flops_per_byte"] = out["tflops"] * 1e3 / out["gbps"]
+        for peak, rate, pct, attr, scale in (("peak_tflops", "tflops", "pct_peak_flops", "peak_flops_per_s", 1e12),
+                                             ("peak_gbps", "gbps", "pct_peak_bw", "peak_bytes_per_s", 1e9)):
+            if peak in out.columns:
+                continue
+            derived = out[rate] / (out[pct] / 100.0) if pct in out.columns else pd.Series(np.nan, index=out.index)
+            derived = derived.where(np.isfinite(derived) & (derived > 0))
+            is_gpu = out["backend"] == "cuda" if "backend" in out.columns else pd.Series(False, index=out.index)
+            root = _root_peak(attrs, attr, scale)
+            out[peak] = derived.where(derived.notna(), np.where(is_gpu, root, np.nan))
     return out
 
 
-def _round3(x: float) -> float:
-    return float(f"{x:.3g}") if np.isfinite(x) and x > 0 else float("nan")
+def _round3(x: float) -> Optional[float]:
+    """Group key for a peak: 3 significant digits absorb rounding in derived peaks; None = unknown."""
+    return float(f"{x:.3g}") if np.isfinite(x) and x > 0 else None
 
 
 def roofline(path: Path, attrs: Dict, experiment: str, summary: pd.DataFrame,
              outdir: Path, formats: Sequence[str]) -> List[Path]:
     """Achieved TFLOP/s against arithmetic intensity, one panel per device (peak pair)."""
-    rows = roofline_peaks(summary)
+    rows = roofline_points(summary, attrs)
     rows = rows[(rows["status"] == "ok") & np.isfinite(rows["flops_per_byte"]) & (rows["flops_per_byte"] > 0)
                 & np.isfinite(rows["tflops"]) & (rows["tflops"] > 0)].copy()
     rows["device_key"] = [(_round3(f), _round3(b)) for f, b in zip(rows["peak_tflops"], rows["peak_gbps"])]
@@ -140,39 +162,47 @@ def roofline(path: Path, attrs: Dict, experiment: str, summary: pd.DataFrame,
     markers = ["o", "s", "^", "D", "v", "P", "X", "*"]
     marker_of = {op: markers[i % len(markers)] for i, op in enumerate(dict.fromkeys(rows["op"]))}
     for ax, device in zip(axes.flat, devices or [None]):
+        ax.set_xlabel("arithmetic intensity (FLOP/byte)")
+        ax.set_ylabel("achieved throughput (TFLOP/s)")
         if device is None:
             ax.text(0.5, 0.5, "no successful variant with FLOP and byte counts", ha="center", va="center",
                     transform=ax.transAxes)
-            ax.set_xlabel("arithmetic intensity (FLOP/byte)")
-            ax.set_ylabel("achieved throughput (TFLOP/s)")
             continue
         peak_tflops, peak_gbps = device
         sel = rows[rows["device_key"] == device]
         ai = sel["flops_per_byte"].to_numpy(dtype=float)
+        perf = sel["tflops"].to_numpy(dtype=float)
         lo, hi = ai.min() / 4, ai.max() * 4
-        have_peaks = np.isfinite(peak_tflops) and np.isfinite(peak_gbps)
-        if have_peaks:
+        if peak_gbps is not None:
+            lo = min(lo, perf.min() * 1e3 / peak_gbps / 2)  # keep the bandwidth roof under the lowest point visible
+        if peak_tflops is not None and peak_gbps is not None:
             ridge = peak_tflops * 1e3 / peak_gbps
             lo, hi = min(lo, ridge / 8), max(hi, ridge * 8)
             grid = np.logspace(np.log10(lo), np.log10(hi), 256)
             ax.plot(grid, np.minimum(peak_tflops, grid * peak_gbps / 1e3), color="black", lw=1.5)
+        if peak_tflops is not None:
             ax.axhline(peak_tflops, color="0.5", ls=":", lw=1)
-            ax.text(hi / 1.15, peak_tflops / 1.12, f"peak compute {peak_tflops:.3g} TFLOP/s", ha="right", va="top",
+            ax.text(hi / 1.15, peak_tflops / 1.12, f"peak compute {peak_tflops:.4g} TFLOP/s", ha="right", va="top",
                     fontsize=8)
-            ax.text(lo * 1.1, lo * 1.1 * peak_gbps / 1e3, f"peak bandwidth {peak_gbps:.3g} GB/s",
-                    ha="left", va="bottom", fontsize=8, rotation=0)
+        if peak_gbps is not None:
+            ax.text(lo * 1.3, lo * 1.3 * peak_gbps / 1e3 * 1.15, f"peak bandwidth {peak_gbps:.4g} GB/s",
+                    ha="left", va="bottom", fontsize=8)
         for _, r in sel.iterrows():
             ax.scatter(r["flops_per_byte"], r["tflops"], color=color_of[r["variant"]], marker=marker_of[r["op"]],
                        edgecolor="black", linewidth=0.4, s=40, zorder=3)
         ax.set_xscale("log")
         ax.set_yscale("log")
         ax.set_xlim(lo, hi)
-        ax.set_xlabel("arithmetic intensity (FLOP/byte)")
-        ax.set_ylabel("achieved throughput (TFLOP/s)")
-        backends = ", ".join(dict.fromkeys(sel["backend"])) if "backend" in sel else ""
-        title = f"backends: {backends}" if backends else "device"
-        if not have_peaks:
-            title += " (file records no peak; roof omitted)"
+        backends = list(dict.fromkeys(sel["backend"])) if "backend" in sel else []
+        if "cuda" in backends and attrs.get("device"):
+            title = f"GPU: {attrs['device']}"
+        elif "cuda" not in backends and attrs.get("cpu"):
+            title = f"CPU: {attrs['cpu']}"
+        else:
+            title = "device"
+        title += f" (backends: {', '.join(backends)})" if backends else ""
+        if peak_tflops is None or peak_gbps is None:
+            title += "\nno peak recorded for this device: roof omitted"
         ax.set_title(title, fontsize=9)
         ax.grid(True, which="both", alpha=0.25)
         handles = [plt.Line2D([], [], color=color_of[v], marker="o", ls="", label=v)
