@@ -1,0 +1,70 @@
+"""papers/seed-check/build_paper.py: numbers come from the result files, errors name the placeholder."""
+import importlib.util
+from pathlib import Path
+
+import pytest
+
+from moelab_analysis import summary
+from moelab_analysis.figures import draw_figures
+from synthetic import make_simulation_file
+
+BUILD_PAPER = Path(__file__).resolve().parents[2] / "papers" / "seed-check" / "build_paper.py"
+
+
+@pytest.fixture(scope="module")
+def build_paper():
+    if not BUILD_PAPER.exists():
+        pytest.skip("papers/seed-check/build_paper.py not present")
+    spec = importlib.util.spec_from_file_location("build_paper", BUILD_PAPER)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture
+def paper_dir(tmp_path):
+    out = tmp_path / "out"
+    out.mkdir()
+    make_simulation_file(out / "sweep.h5", rates_per_s=[2.0, 8.0])
+    (tmp_path / "sections").mkdir()
+    (tmp_path / "paper.template.md").write_text("# T\n\n{{ sections }}\n\n## Provenance\n\n{{ provenance }}\n")
+    return tmp_path
+
+
+def test_placeholders_are_filled_from_the_file(build_paper, paper_dir):
+    (paper_dir / "sections" / "sweep.md").write_text(
+        "peak {{ rows.output_tok_per_s.max() | .1f }} tok/s; first {{ run[0].ttft_p99_s | .3f }} "
+        "{{ unit('ttft_p99_s') }}; labelled {{ label['workload.arrivals.rate_per_s=8'].finished }}; "
+        "engine {{ run_attrs[1]['engine'] }}; {{ [r.run for r in run] }}\n")
+    text = build_paper.build(paper_dir / "paper.template.md", paper_dir / "sections", paper_dir / "out",
+                             paper_dir / "out" / "figures", paper_dir / "out" / "paper.md", ["sweep"])
+    df = summary(paper_dir / "out" / "sweep.h5")
+    assert f"peak {df.output_tok_per_s.max():.1f} tok/s" in text
+    assert f"first {df.ttft_p99_s[0]:.3f} s" in text
+    assert f"labelled {df.finished[1]};" in text
+    assert "engine vllm; [0, 1]" in text
+    assert "{{" not in text
+    assert "- `sweep.h5`: config `experiments/synthetic.toml`, moelab 0.1.0, commit `0123456789ab`" in text
+    assert (paper_dir / "out" / "paper.md").read_text() == text
+
+
+def test_generated_section_has_table_and_figures(build_paper, paper_dir):
+    draw_figures(paper_dir / "out" / "sweep.h5", paper_dir / "out" / "figures")
+    text = build_paper.build(paper_dir / "paper.template.md", paper_dir / "sections", paper_dir / "out",
+                             paper_dir / "out" / "figures", paper_dir / "out" / "paper.md", ["sweep"])
+    assert "## synthetic-sweep" in text
+    assert "| run | label | workload__arrivals__rate_per_s [1/s] |" in text
+    assert "![synthetic-sweep: throughput vs latency](figures/sweep-throughput-vs-latency.png)" in text
+
+
+def test_bad_placeholder_names_section_and_expression(build_paper, paper_dir):
+    (paper_dir / "sections" / "sweep.md").write_text("{{ run[0].no_such_column }}\n")
+    with pytest.raises(build_paper.PaperError, match=r"sweep.md: \{\{ run\[0\].no_such_column \}\}: no column"):
+        build_paper.build(paper_dir / "paper.template.md", paper_dir / "sections", paper_dir / "out",
+                          paper_dir / "out" / "figures", paper_dir / "out" / "paper.md", ["sweep"])
+
+
+def test_missing_result_file_is_an_error(build_paper, paper_dir):
+    with pytest.raises(build_paper.PaperError, match="absent.h5: missing"):
+        build_paper.build(paper_dir / "paper.template.md", paper_dir / "sections", paper_dir / "out",
+                          paper_dir / "out" / "figures", paper_dir / "out" / "paper.md", ["absent"])

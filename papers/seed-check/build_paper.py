@@ -1,0 +1,225 @@
+#!/usr/bin/env python3
+"""Build paper.md from a template and the experiments' HDF5 results. No number in the paper is
+typed by hand: every one comes from a `{{ expression | format }}` placeholder evaluated against
+the result file of the section it appears in.
+
+Layout read:
+    TEMPLATE (paper.template.md)    the frame; `{{ sections }}` marks where the experiments go,
+                                    `{{ provenance }}` a list of the files and commits used
+    SECTIONS/<stem>.md              optional prose for one experiment; without it the section
+                                    is generated (headline table + figures)
+    RESULTS/<stem>.h5               the experiment's results (written by `moelab run`)
+    FIGURES/<stem>-*.png            its figures (written by `python -m moelab_analysis figures`)
+
+Inside a section, placeholders see (summary = the file's /summary as a DataFrame):
+    rows            the summary DataFrame (pandas expressions: rows.output_tok_per_s.max())
+    run[i]          row i as an object: run[0].ttft_p99_s
+    label["..."]    the row with that run label
+    attrs           root attributes (attrs["git_commit"]);  run_attrs[i]: /runs/<i> attributes
+    unit("col")     the column's unit;  pct(x): 100 * x;  ratio(a, b): a / b
+    table()         the headline summary as a Markdown table;  figures(): every figure, embedded
+Format after `|` is a Python format spec: `{{ run[0].output_tok_per_s | ,.0f }}`.
+"""
+from __future__ import annotations
+
+import argparse
+import math
+import re
+import sys
+from pathlib import Path
+from typing import Dict, List
+
+import numpy as np
+
+PLACEHOLDER = re.compile(r"\{\{(.+?)\}\}", re.DOTALL)
+
+
+class PaperError(Exception):
+    pass
+
+
+class Row:
+    """Attribute access to one summary row; numpy scalars become plain Python numbers."""
+
+    def __init__(self, series):
+        self._series = series
+
+    def __getattr__(self, name):
+        if name not in self._series.index:
+            raise PaperError(f"no column {name!r} (columns: {', '.join(self._series.index)})")
+        value = self._series[name]
+        return value.item() if isinstance(value, np.generic) else value
+
+
+class ByLabel:
+    def __init__(self, rows):
+        self._rows = rows
+
+    def __getitem__(self, label):
+        match = self._rows[self._rows["label"] == label]
+        if len(match) != 1:
+            raise PaperError(f"no single run labelled {label!r} (labels: {', '.join(self._rows['label'])})")
+        return Row(match.iloc[0])
+
+
+def _format_number(value) -> str:
+    if isinstance(value, (float, np.floating)):
+        v = float(value)
+        if math.isnan(v):
+            return "n/a"
+        return f"{v:.4g}" if abs(v) < 1e5 else f"{v:,.0f}"
+    return str(value)
+
+
+def markdown_table(df, columns: List[str], units: Dict[str, str]) -> str:
+    head = [f"{c} [{units[c]}]" if units.get(c) else c for c in columns]
+    lines = ["| " + " | ".join(head) + " |", "|" + "|".join("---" for _ in columns) + "|"]
+    for _, row in df[columns].iterrows():
+        lines.append("| " + " | ".join(_format_number(v) for v in row) + " |")
+    return "\n".join(lines)
+
+
+class Section:
+    """Everything a placeholder in one experiment's section can refer to."""
+
+    def __init__(self, stem: str, results: Path, figures_dir: Path, paper_dir: Path):
+        from moelab_analysis import load
+        from moelab_analysis.text_table import headline_columns
+
+        self.stem = stem
+        self.path = results / f"{stem}.h5"
+        if not self.path.exists():
+            raise PaperError(f"{self.path}: missing (did `moelab run` fail for {stem}?)")
+        self.attrs = load.root_attrs(self.path)
+        self.kind = self.attrs.get("kind")
+        self.rows = load.summary(self.path)
+        self.units = self.rows.attrs.get("units", {})
+        self.headline = headline_columns(self.rows, self.kind)
+        self.run_attrs = ([load.run_attrs(self.path, r) for r in load.run_names(self.path)]
+                          if self.kind == "simulation" else [])
+        self.name = load.experiment_name(self.attrs, self.path)
+        self.figure_paths = sorted(figures_dir.glob(f"{stem}-*.png"), key=_figure_order)
+        self.paper_dir = paper_dir
+
+    def namespace(self) -> Dict[str, object]:
+        rows = self.rows
+        return {
+            "rows": rows,
+            "run": [Row(rows.iloc[i]) for i in range(len(rows))],
+            "label": ByLabel(rows) if "label" in rows.columns else None,
+            "attrs": self.attrs,
+            "run_attrs": self.run_attrs,
+            "unit": lambda column: self.units.get(column, ""),
+            "pct": lambda x: 100.0 * x,
+            "ratio": lambda a, b: a / b,
+            "table": self.table,
+            "figures": self.figures,
+            "name": self.name,
+            "stem": self.stem,
+            "np": np,
+            "len": len, "min": min, "max": max, "abs": abs, "round": round, "sum": sum,
+        }
+
+    def table(self, columns=None) -> str:
+        return markdown_table(self.rows, list(columns) if columns else self.headline, self.units)
+
+    def figures(self) -> str:
+        out = []
+        for p in self.figure_paths:
+            rel = p.relative_to(self.paper_dir) if p.is_relative_to(self.paper_dir) else p
+            caption = p.stem[len(self.stem) + 1:].replace("-", " ")
+            out.append(f"![{self.name}: {caption}]({rel.as_posix()})")
+        return "\n\n".join(out) if out else "_(no figures)_"
+
+    def default_text(self) -> str:
+        description = ""
+        config = self.attrs.get("config_toml", "")
+        m = re.search(r'^description\s*=\s*"(.*)"\s*$', config, re.MULTILINE)
+        if m:
+            description = m.group(1) + "\n\n"
+        return (f"## {{{{ name }}}}\n\n{description}"
+                f"Config `{self.attrs.get('config_path', '?')}`.\n\n{{{{ table() }}}}\n\n{{{{ figures() }}}}\n")
+
+
+def _figure_order(p: Path):
+    order = ["throughput-vs-latency", "latency-cdf", "kv-usage", "queues", "ab-", "roofline"]
+    key = next((i for i, k in enumerate(order) if k in p.name), len(order))
+    return key, p.name
+
+
+def fill(text: str, namespace: Dict[str, object], where: str) -> str:
+    def replace(m):
+        body = m.group(1).strip()
+        expr, _, spec = body.partition("|") if "|" in body else (body, "", "")
+        expr, spec = expr.strip(), spec.strip()
+        try:
+            # The template is a file in this repository; globals so comprehensions see the names.
+            value = eval(expr, {"__builtins__": {}, **namespace})
+        except PaperError as e:
+            raise PaperError(f"{where}: {{{{ {body} }}}}: {e}") from None
+        except Exception as e:
+            raise PaperError(f"{where}: {{{{ {body} }}}}: {type(e).__name__}: {e}") from None
+        if isinstance(value, np.generic):
+            value = value.item()
+        if spec:
+            return format(value, spec)
+        return _format_number(value) if isinstance(value, float) else str(value)
+
+    return PLACEHOLDER.sub(replace, text)
+
+
+def provenance(sections: List[Section], paper_dir: Path) -> str:
+    lines = []
+    for s in sections:
+        a = s.attrs
+        rel = s.path.relative_to(paper_dir) if s.path.is_relative_to(paper_dir) else s.path
+        lines.append(f"- `{rel.as_posix()}`: config `{a.get('config_path', '?')}`, moelab {a.get('moelab_version', '?')}, "
+                     f"commit `{str(a.get('git_commit', '?'))[:12]}`, schema {a.get('schema_version', '?')}")
+    return "\n".join(lines)
+
+
+def build(template: Path, sections_dir: Path, results: Path, figures_dir: Path, out: Path, stems: List[str]) -> str:
+    paper_dir = out.parent.resolve()
+    sections = [Section(stem, results.resolve(), figures_dir.resolve(), paper_dir) for stem in stems]
+    parts = []
+    for s in sections:
+        source = sections_dir / f"{s.stem}.md"
+        text = source.read_text() if source.exists() else s.default_text()
+        parts.append(fill(text, s.namespace(), str(source if source.exists() else f"(generated section {s.stem})")))
+    frame = template.read_text()
+    leftover = PLACEHOLDER.search(frame.replace("{{ sections }}", "").replace("{{ provenance }}", ""))
+    if leftover:
+        raise PaperError(f"{template}: placeholder {leftover.group(0)} outside a section; only "
+                         "{{ sections }} and {{ provenance }} are allowed there")
+    frame = frame.replace("{{ sections }}", "\n\n".join(parts)).replace("{{ provenance }}", provenance(sections, paper_dir))
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(frame)
+    return frame
+
+
+def main(argv=None) -> int:
+    here = Path(__file__).resolve().parent
+    p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    p.add_argument("stems", nargs="+", help="experiment stems, in paper order (RESULTS/<stem>.h5)")
+    p.add_argument("--template", type=Path, default=here / "paper.template.md")
+    p.add_argument("--sections", type=Path, default=here / "sections")
+    p.add_argument("--results", type=Path, default=here / "out")
+    p.add_argument("--figures", type=Path, default=here / "out" / "figures")
+    p.add_argument("-o", "--out", type=Path, default=here / "out" / "paper.md")
+    args = p.parse_args(argv)
+    try:
+        build(args.template, args.sections, args.results, args.figures, args.out, args.stems)
+    except PaperError as e:
+        print(f"build_paper: error: {e}", file=sys.stderr)
+        return 2
+    except Exception as e:  # moelab_analysis.MoelabFileError and friends
+        if type(e).__name__ == "MoelabFileError":
+            print(f"build_paper: error: {e}", file=sys.stderr)
+            return 2
+        raise
+    print(args.out)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
