@@ -1,0 +1,212 @@
+// chat: closed loop (next turn released after finish + think time), history prompts, and
+// content ids that carry each turn's prompt+output blocks into the next turn.
+#include <boost/test/unit_test.hpp>
+
+#include <map>
+#include <queue>
+#include <set>
+
+#include "simulator/workload/workload_spec.hpp"
+#include "workload_test_support.hpp"
+
+using namespace moelab::sim;
+using moelab::test::fixed_length;
+
+namespace {
+
+WorkloadSpec chat(std::int64_t sessions, double think_s) {
+  WorkloadSpec s;
+  s.kind = "chat";
+  s.arrivals.kind = "poisson";
+  s.arrivals.rate_per_s = 2;
+  s.prompt_tokens = fixed_length(20);  // new user message per turn
+  s.output_tokens = fixed_length(30);  // answer per turn
+  s.content_block_tokens = 16;
+  s.chat.turns = fixed_length(3);
+  s.chat.think_time_mean_s = think_s;
+  s.chat.sessions = sessions;
+  return s;
+}
+
+struct Served {
+  Request request;
+  double finish_s;
+};
+
+// An engine stand-in with unlimited capacity: every request takes `service_s(request)` seconds.
+// Drives the workload strictly in time order and reports finishes, as a real engine does.
+template <class ServiceTime>
+std::vector<Served> serve_all(Workload& w, ServiceTime service_s, std::size_t limit = 1'000'000) {
+  std::vector<Served> out;
+  using Finish = std::pair<double, std::size_t>;  // (finish time, index into out)
+  std::priority_queue<Finish, std::vector<Finish>, std::greater<>> running;
+  while (out.size() < limit) {
+    const auto next = w.peek_arrival_s();
+    if (next && (running.empty() || *next <= running.top().first)) {
+      Request r = w.pop();
+      BOOST_TEST(r.arrival_s == *next);
+      const double finish = r.arrival_s + service_s(r);
+      out.push_back({std::move(r), finish});
+      running.push({finish, out.size() - 1});
+    } else if (!running.empty()) {
+      const auto [t, i] = running.top();
+      running.pop();
+      w.on_finished(out[i].request, t);
+    } else {
+      break;
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(chat_workload)
+
+BOOST_AUTO_TEST_CASE(next_turn_is_released_only_after_finish) {
+  auto w = make_workload(chat(1, 0.0), 1);
+  BOOST_TEST(w->expected_requests() == 3);
+  const auto start = w->peek_arrival_s();
+  BOOST_REQUIRE(start.has_value());
+  const Request t0 = w->pop();
+  BOOST_TEST(t0.turn == 0);
+  BOOST_TEST(t0.session_id == 0);
+  BOOST_TEST(!w->peek_arrival_s().has_value());  // nothing until turn 0 finishes
+  w->on_finished(t0, *start + 7.0);
+  BOOST_TEST(w->peek_arrival_s().value() == *start + 7.0);  // think time 0
+  const Request t1 = w->pop();
+  BOOST_TEST(t1.turn == 1);
+  BOOST_TEST(t1.id == 1);
+  BOOST_TEST(t1.prompt_tokens == 20 + 30 + 20);
+  w->on_finished(t1, *start + 9.0);
+  w->on_finished(t1, *start + 9.5);  // reported twice: ignored
+  const Request t2 = w->pop();
+  BOOST_TEST(t2.arrival_s == *start + 9.0);
+  BOOST_TEST(t2.prompt_tokens == 2 * 50 + 20);
+  BOOST_TEST(!w->peek_arrival_s().has_value());
+  w->on_finished(t2, *start + 12.0);
+  BOOST_TEST(!w->peek_arrival_s().has_value());  // 3 turns, session over
+}
+
+BOOST_AUTO_TEST_CASE(next_turn_ids_start_with_previous_prompt_and_output_blocks) {
+  auto w = make_workload(chat(1, 0.0), 2);
+  const Request t0 = w->pop();
+  w->on_finished(t0, t0.arrival_s + 1);
+  const Request t1 = w->pop();
+  // Turn 0 covers prompt 20 + output 30 = 50 tokens: 3 full blocks + a 2-token partial block.
+  BOOST_TEST(t0.content_block_tokens == 16);
+  BOOST_REQUIRE(t0.content_ids.size() == 4u);
+  // Turn 1: prompt 70 + output 30 = 100 tokens: 6 full blocks + a 4-token partial block.
+  BOOST_REQUIRE(t1.content_ids.size() == 7u);
+  for (int j = 0; j < 3; ++j) BOOST_TEST(t1.content_ids[j] == t0.content_ids[j]);
+  BOOST_TEST(t1.content_ids[3] != t0.content_ids[3]);  // partial run != full block at that position
+}
+
+BOOST_AUTO_TEST_CASE(think_time_delays_the_next_turn) {
+  auto spec = chat(200, 5.0);
+  spec.chat.turns = fixed_length(2);
+  auto w = make_workload(spec, 3);
+  const auto served = serve_all(*w, [](const Request&) { return 1.0; });
+  BOOST_TEST(served.size() == 400u);
+  std::map<std::int64_t, double> finish0;
+  std::vector<double> think;
+  for (const auto& s : served) {
+    if (s.request.turn == 0) finish0[s.request.session_id] = s.finish_s;
+  }
+  for (const auto& s : served) {
+    if (s.request.turn == 1) think.push_back(s.request.arrival_s - finish0.at(s.request.session_id));
+  }
+  BOOST_TEST(think.size() == 200u);
+  for (double t : think) BOOST_TEST(t >= 0.0);
+  BOOST_TEST(moelab::test::moments(think).mean == 5.0, boost::test_tools::tolerance(0.2));
+}
+
+BOOST_AUTO_TEST_CASE(closed_loop_run_is_consistent_and_sessions_do_not_depend_on_the_engine) {
+  auto spec = chat(300, 2.0);
+  spec.chat.turns.kind = "geometric";
+  spec.chat.turns.mean = 3.51;
+  spec.prompt_tokens.kind = "lognormal";
+  spec.prompt_tokens.mean = 94.5;
+  spec.prompt_tokens.sigma = 1.0;
+  spec.output_tokens.kind = "lognormal";
+  spec.output_tokens.mean = 348.5;
+  spec.output_tokens.sigma = 1.0;
+  spec.chat.system_prompt_tokens = 40;
+  auto fast = make_workload(spec, 11);
+  auto slow = make_workload(spec, 11);
+  const std::int64_t expected = fast->expected_requests();
+  const auto a = serve_all(*fast, [](const Request& r) { return 0.01 * r.output_tokens; });
+  const auto b = serve_all(*slow, [](const Request& r) { return 0.2 + 0.05 * r.output_tokens; });
+  BOOST_TEST(static_cast<std::int64_t>(a.size()) == expected);
+  BOOST_TEST(static_cast<std::int64_t>(b.size()) == expected);
+  BOOST_TEST(expected / 300.0 == 3.51, boost::test_tools::tolerance(0.15));
+
+  // Same (session, turn) -> same lengths and ids, whatever the service times were.
+  std::map<std::pair<std::int64_t, std::int32_t>, const Request*> by_turn;
+  for (const auto& s : a) by_turn[{s.request.session_id, s.request.turn}] = &s.request;
+  for (const auto& s : b) {
+    const Request* r = by_turn.at({s.request.session_id, s.request.turn});
+    BOOST_TEST(r->prompt_tokens == s.request.prompt_tokens);
+    BOOST_TEST(r->content_ids == s.request.content_ids);
+  }
+
+  // Ids dense in pop order, arrivals non-decreasing, history grows, system prompt shared.
+  std::map<std::int64_t, const Served*> previous;
+  std::set<std::uint64_t> first_blocks, second_blocks;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    const auto& s = a[i];
+    BOOST_TEST(s.request.id == static_cast<std::int64_t>(i));
+    if (i > 0) BOOST_TEST(s.request.arrival_s >= a[i - 1].request.arrival_s);
+    BOOST_TEST(s.request.content_ids.size() ==
+               static_cast<std::size_t>((s.request.prompt_tokens + s.request.output_tokens + 15) / 16));
+    first_blocks.insert(s.request.content_ids[0]);
+    second_blocks.insert(s.request.content_ids[2]);
+    const auto it = previous.find(s.request.session_id);
+    if (it != previous.end()) {
+      const Request& p = it->second->request;
+      BOOST_TEST(s.request.turn == p.turn + 1);
+      BOOST_TEST(s.request.arrival_s >= it->second->finish_s);
+      BOOST_TEST(s.request.prompt_tokens > p.prompt_tokens + p.output_tokens);
+      const std::size_t full = static_cast<std::size_t>((p.prompt_tokens + p.output_tokens) / 16);
+      for (std::size_t j = 0; j < full; ++j) BOOST_TEST(s.request.content_ids[j] == p.content_ids[j]);
+    } else {
+      BOOST_TEST(s.request.turn == 0);
+    }
+    previous[s.request.session_id] = &s;
+  }
+  BOOST_TEST(first_blocks.size() == 1u);   // 40-token system prompt: blocks 0 and 1 are shared
+  BOOST_TEST(second_blocks.size() == 300u);  // block 2 mixes in the session's first message
+}
+
+BOOST_AUTO_TEST_CASE(max_context_ends_sessions_early) {
+  auto spec = chat(50, 0.0);
+  spec.chat.turns = fixed_length(10);
+  spec.chat.max_context_tokens = 160;  // turns of 50 tokens: 3 fit (150), the 4th would not
+  auto w = make_workload(spec, 5);
+  BOOST_TEST(w->expected_requests() == 150);
+  const auto served = serve_all(*w, [](const Request&) { return 0.5; });
+  BOOST_TEST(served.size() == 150u);
+  for (const auto& s : served) BOOST_TEST(s.request.prompt_tokens + s.request.output_tokens <= 160);
+}
+
+BOOST_AUTO_TEST_CASE(same_seed_same_sessions_different_seed_differs) {
+  auto spec = chat(100, 1.0);
+  spec.prompt_tokens.kind = "uniform";
+  spec.prompt_tokens.min = 1;
+  spec.prompt_tokens.max = 500;
+  auto service = [](const Request& r) { return 0.001 * r.output_tokens; };
+  auto w1 = make_workload(spec, 21), w2 = make_workload(spec, 21), w3 = make_workload(spec, 22);
+  const auto a = serve_all(*w1, service), b = serve_all(*w2, service), c = serve_all(*w3, service);
+  BOOST_REQUIRE(a.size() == b.size());
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    BOOST_TEST(a[i].request.arrival_s == b[i].request.arrival_s);
+    BOOST_TEST(a[i].request.content_ids == b[i].request.content_ids);
+  }
+  int differing = 0;
+  for (std::size_t i = 0; i < std::min(a.size(), c.size()); ++i) {
+    if (a[i].request.prompt_tokens != c[i].request.prompt_tokens) ++differing;
+  }
+  BOOST_TEST(differing > 200);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
