@@ -1,3 +1,4 @@
-#include <cstdio>
-#include "moelab_build_info.hpp"
-int main() { std::printf("moelab %s\n", moelab::build_info::version); return 0; }
+// `moelab`: see lab/cli/ (one file per subcommand) and `moelab --help`.
+#include "lab/cli/command.hpp"
+
+int main(int argc, char** argv) { return moelab::cli::run_cli(argc, argv); }

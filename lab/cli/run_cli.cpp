@@ -1,0 +1,87 @@
+#include <fmt/format.h>
+
+#include <cstdio>
+#include <exception>
+
+#include "lab/base/input_error.hpp"
+#include "lab/cli/command.hpp"
+#include "moelab_build_info.hpp"
+
+namespace moelab::cli {
+namespace {
+
+std::string version_text() {
+  return fmt::format("moelab {} (git {})\nCUDA kernels: {}\nKokkos kernels: {}\n", build_info::version,
+                     build_info::git_commit, build_info::have_cuda ? "built" : "not built",
+                     build_info::have_kokkos ? "built" : "not built");
+}
+
+bool is_plain_shell_char(char c) {
+  return std::isalnum(static_cast<unsigned char>(c)) || std::string_view("_-./=:,+@%^").find(c) != std::string_view::npos;
+}
+
+}  // namespace
+
+std::string shell_join(int argc, const char* const* argv) {
+  std::string out;
+  for (int i = 0; i < argc; ++i) {
+    const std::string_view arg = argv[i];
+    if (i > 0) out += ' ';
+    const bool plain = !arg.empty() && std::all_of(arg.begin(), arg.end(), is_plain_shell_char);
+    if (plain) {
+      out += arg;
+      continue;
+    }
+    out += '\'';
+    for (char c : arg) {
+      if (c == '\'') {
+        out += "'\\''";
+      } else {
+        out += c;
+      }
+    }
+    out += '\'';
+  }
+  return out;
+}
+
+int run_cli(int argc, char** argv) {
+  CLI::App app{"moelab: simulate LLM serving, A/B test kernels, write HDF5 for analysis", "moelab"};
+  CliState state;
+  state.command_line = shell_join(argc, argv);
+  bool show_version = false;
+  app.add_flag("--version", show_version, "Print the version, git commit and which kernel backends were built");
+  app.require_subcommand(0, 1);
+  add_commands(app, state);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    if (e.get_exit_code() == 0) return app.exit(e);  // --help
+    std::fprintf(stderr, "moelab: error: %s\n", e.what());
+    std::fprintf(stderr, "run 'moelab --help' (or 'moelab <command> --help') for usage\n");
+    return 2;
+  }
+  if (show_version) {
+    std::fputs(version_text().c_str(), stdout);
+    return 0;
+  }
+  if (!state.action) {
+    std::fputs(app.help().c_str(), stderr);
+    std::fprintf(stderr, "moelab: error: a command is required\n");
+    return 2;
+  }
+  try {
+    return state.action();
+  } catch (const InputError& e) {
+    std::fflush(stdout);
+    std::fprintf(stderr, "moelab: error: %s\n", e.what());
+    return 2;
+  } catch (const std::exception& e) {
+    std::fflush(stdout);
+    std::fprintf(stderr, "moelab: internal error: %s\n", e.what());
+    return 1;
+  }
+}
+
+}  // namespace moelab::cli

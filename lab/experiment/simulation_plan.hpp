@@ -1,0 +1,34 @@
+#pragma once
+// A simulation experiment, fully checked before anything runs: one PlannedRun per sweep point.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "lab/experiment/experiment_source.hpp"
+#include "lab/experiment/sweep.hpp"
+#include "simulator/sim_config.hpp"
+
+namespace moelab::lab {
+
+struct PlannedRun {
+  std::size_t index = 0;
+  std::string label;                 // "key=value,..." ("" without a sweep)
+  std::vector<SweptValue> swept;     // one per SimulationPlan::axes
+  sim::SimConfig config;
+  std::string config_toml;           // this point's effective config (sweep applied)
+};
+
+struct SimulationPlan {
+  ExperimentHeader header;
+  std::string config_toml;  // the effective config as written (overrides applied, [sweep] kept)
+  std::vector<SweepAxis> axes;
+  std::vector<PlannedRun> runs;
+};
+
+// Parses and validates every sweep point; the first problem throws InputError.
+SimulationPlan plan_simulation(const ExperimentSource& source, const std::string& default_name);
+
+// One point's tables -> SimConfig (strict: every key of `root` must be known).
+sim::SimConfig read_sim_config(config::StrictTable& root, const std::filesystem::path& config_dir);
+
+}  // namespace moelab::lab

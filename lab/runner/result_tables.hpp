@@ -1,0 +1,23 @@
+#pragma once
+// RunResult -> the HDF5 tables of lab/h5/SCHEMA.md (requests, timeseries, the /summary rows).
+#include <string>
+#include <vector>
+
+#include "lab/experiment/simulation_plan.hpp"
+#include "lab/h5/table.hpp"
+#include "simulator/run_result.hpp"
+
+namespace moelab::lab {
+
+// One row per request, with derived ttft_s, tpot_s, e2e_s (NaN when undefined).
+h5::Table requests_table(const std::vector<sim::RequestRecord>& requests);
+// One row per sample; kv_utilization = kv_blocks_pinned / kv_blocks_total (0 when total is 0).
+h5::Table timeseries_table(const std::vector<sim::TimePoint>& timeseries);
+// run, label, one column per swept key, then the metrics in the order the simulator reports them.
+// Counting metrics (requests, finished, ...) are int64 columns.
+h5::Table summary_table(const SimulationPlan& plan, const std::vector<std::vector<sim::Metric>>& metrics_per_run);
+
+// Unit of a metric, read from its name's suffix ("ttft_p99_s" -> "s").
+std::string metric_unit(const std::string& name);
+
+}  // namespace moelab::lab
