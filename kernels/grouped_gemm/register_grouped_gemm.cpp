@@ -16,6 +16,11 @@ void register_grouped_gemm(Registry& r) {
 #if MOELAB_HAVE_KOKKOS
   r.add_variant(make_kokkos_tiled());
 #endif
+#if MOELAB_HAVE_CUDA
+  r.add_variant(make_cuda_cublas_loop());
+  r.add_variant(make_cuda_cublas_grouped());
+  r.add_variant(make_cuda_grouped_mma());
+#endif
 }
 
 }  // namespace moelab::kernels
