@@ -22,7 +22,7 @@ void register_attention(Registry& r) {
   r.add_variant(make_kokkos_tiled_paged_decode());
   r.add_variant(make_kokkos_tiled_cascade_decode());
 #endif
-#if MOELAB_HAVE_CUDA && 0  // enabled with the cuda sources
+#if MOELAB_HAVE_CUDA
   r.add_variant(make_cuda_naive_prefill());
   r.add_variant(make_cuda_naive_paged_decode());
   r.add_variant(make_cuda_naive_cascade_decode());

@@ -5,6 +5,7 @@
 #include <functional>
 
 #include "kernels/attention/cases.hpp"
+#include "kernels/common/cuda_device.hpp"
 #include "kernels/common/registry.hpp"
 
 namespace ka = moelab::kernels::attention;
@@ -109,6 +110,28 @@ BOOST_AUTO_TEST_CASE(variants_reject_other_ops_cases) {
       BOOST_TEST(!v->supports(*decode));
     }
   }
+}
+
+BOOST_AUTO_TEST_CASE(cuda_variants_follow_the_device_and_decline_unsupported_shapes) {
+  int cuda_variants = 0;
+  for (const auto* v : mk::registry().variants()) {
+    if (v->backend() != mk::Backend::cuda || v->op().substr(0, 10) != "attention.") continue;
+    ++cuda_variants;
+    BOOST_TEST(v->available() == mk::cuda_device_available(), v->full_name());
+  }
+#if MOELAB_HAVE_CUDA
+  BOOST_TEST(cuda_variants == 6);
+  // GQA groups above 8 query heads per kv head are outside the decode kernels' register budget.
+  auto wide_group = ka::make_paged_decode_case({{16, 1, 64}, 16, {5}});
+  BOOST_TEST(!mk::registry().find_variant(ka::kPagedDecodeOp, "cuda.paged_decode")->supports(*wide_group));
+  BOOST_TEST(mk::registry().find_variant(ka::kPagedDecodeOp, "cuda.naive")->supports(*wide_group));
+  auto wide_cascade = ka::make_cascade_decode_case({{16, 1, 64}, 4, {1}});
+  BOOST_TEST(!mk::registry().find_variant(ka::kCascadeDecodeOp, "cuda.cascade_decode")->supports(*wide_cascade));
+  auto prefill = ka::make_prefill_case({{4, 4, 64}, {3}});
+  BOOST_TEST(mk::registry().find_variant(ka::kPrefillOp, "cuda.flash_mma")->supports(*prefill));
+#else
+  BOOST_TEST(cuda_variants == 0);
+#endif
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -1,0 +1,19 @@
+// The head_dim = 64 instantiation of the tensor-core prefill kernel.
+#include "kernels/attention/cuda/flash_mma_prefill.cuh"
+#include "kernels/common/cuda/check.cuh"
+
+namespace moelab::kernels::attention::cuda_impl {
+
+template <>
+void launch_flash_mma_prefill_d<64>(const PrefillParams& p, cudaStream_t stream) {
+  using C = FlashMmaConfig<64>;
+  const dim3 grid((p.max_seq_len + C::kBlockQ - 1) / C::kBlockQ, p.heads, p.batch);
+  flash_mma_prefill_kernel<64><<<grid, C::kThreads, C::kSmemBytes, stream>>>(p);
+}
+
+void set_flash_mma_smem_limit_d64() {
+  CUDA_CHECK(cudaFuncSetAttribute(flash_mma_prefill_kernel<64>, cudaFuncAttributeMaxDynamicSharedMemorySize,
+                                  FlashMmaConfig<64>::kSmemBytes));
+}
+
+}  // namespace moelab::kernels::attention::cuda_impl
