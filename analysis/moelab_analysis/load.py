@@ -265,8 +265,11 @@ def ab_samples(path: PathLike, op: str, case: str) -> pd.DataFrame:
 # ---- naming ----------------------------------------------------------------------------------
 
 def experiment_name(attrs: Dict[str, object], path: PathLike) -> str:
-    """A short name for titles: the experiment's own name if its config has one, else the config
-    file's stem, else the result file's stem."""
+    """A short name for titles: the root attribute `experiment_name`, else the name in the
+    embedded config, else the config file's stem, else the result file's stem."""
+    named = attrs.get("experiment_name")
+    if isinstance(named, str) and named:
+        return named
     text = attrs.get("config_toml")
     if isinstance(text, str) and text:
         try:

@@ -51,6 +51,8 @@ def format_value(value) -> str:
             return "0"
         if abs(v) >= 1e7 or abs(v) < 1e-4:
             return f"{v:.3e}"
+        if abs(v) >= 1e4:  # 12578, not 1.258e+04
+            return f"{v:.0f}"
         return f"{v:.4g}"
     return str(value)
 

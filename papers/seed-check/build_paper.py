@@ -17,7 +17,9 @@ Inside a section, placeholders see (summary = the file's /summary as a DataFrame
     label["..."]    the row with that run label
     attrs           root attributes (attrs["git_commit"]);  run_attrs[i]: /runs/<i> attributes
     unit("col")     the column's unit;  pct(x): 100 * x;  ratio(a, b): a / b
-    table()         the headline summary as a Markdown table;  figures(): every figure, embedded
+    table()         the headline summary as a Markdown table (table(["run", "ttft_p99_s"]): chosen columns)
+    figures()       every figure, embedded; figures("latency-cdf", "queues-run0004"): those whose
+                    file name contains one of the words
 Format after `|` is a Python format spec: `{{ run[0].output_tok_per_s | ,.0f }}`.
 """
 from __future__ import annotations
@@ -63,11 +65,14 @@ class ByLabel:
 
 
 def _format_number(value) -> str:
+    """Plain placeholders and table cells: 4 significant digits, whole numbers from 10,000 up."""
     if isinstance(value, (float, np.floating)):
         v = float(value)
         if math.isnan(v):
             return "n/a"
-        return f"{v:.4g}" if abs(v) < 1e5 else f"{v:,.0f}"
+        from moelab_analysis.text_table import format_value
+
+        return f"{v:,.0f}" if abs(v) >= 1e4 else format_value(v)
     return str(value)
 
 
@@ -123,9 +128,14 @@ class Section:
     def table(self, columns=None) -> str:
         return markdown_table(self.rows, list(columns) if columns else self.headline, self.units)
 
-    def figures(self) -> str:
+    def figures(self, *names: str) -> str:
+        """Every figure of this experiment, or those whose name contains one of `names`, in order."""
+        chosen = [p for p in self.figure_paths if not names or any(n in p.stem for n in names)]
+        if names and not chosen:
+            raise PaperError(f"no figure of {self.stem} matches {', '.join(names)} "
+                             f"(figures: {', '.join(p.name for p in self.figure_paths) or 'none'})")
         out = []
-        for p in self.figure_paths:
+        for p in chosen:
             rel = p.relative_to(self.paper_dir) if p.is_relative_to(self.paper_dir) else p
             caption = p.stem[len(self.stem) + 1:].replace("-", " ")
             out.append(f"![{self.name}: {caption}]({rel.as_posix()})")

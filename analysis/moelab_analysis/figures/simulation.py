@@ -118,6 +118,9 @@ def kv_usage_over_time(path: Path, attrs: Dict, experiment: str, run: str, label
             ax.legend(loc="upper right", fontsize=7, ncol=1 if len(replicas) <= 8 else 2)
     if not replicas:
         axes[0].text(0.5, 0.5, "no timeseries samples", ha="center", va="center", transform=axes[0].transAxes)
+    elif (ts["kv_blocks_cached"] == 0).all():  # a flat line on the axis is easy to miss
+        axes[1].text(0.5, 0.5, "no cached blocks at any sample in this run", ha="center", va="center",
+                     transform=axes[1].transAxes, color="0.35")
     figure_title(fig, experiment, f"KV cache usage over time — run {run} ({label})", attrs, path)
     return save(fig, outdir, f"{path.stem}-kv-usage-run{run}", formats)
 
