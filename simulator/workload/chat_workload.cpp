@@ -154,7 +154,8 @@ class ChatWorkload final : public Workload {
     r.prompt_tokens = checked_prompt_tokens(prompt, "chat history");
     r.output_tokens = a.plan.answer_tokens[static_cast<std::size_t>(turn)];
     r.content_block_tokens = static_cast<std::int32_t>(block_tokens_);
-    r.content_ids = block_content_ids(segments, prompt + r.output_tokens, block_tokens_);
+    r.content_tokens = prompt + r.output_tokens;
+    r.content_ids = block_content_ids(segments, r.content_tokens, block_tokens_);
     r.session_id = session;
     r.turn = static_cast<std::int32_t>(turn);
     return r;

@@ -66,7 +66,8 @@ class RagWorkload final : public OpenLoopWorkload {
     r.prompt_tokens = checked_prompt_tokens(prompt, "rag prompt");
     r.output_tokens = output_.sample(output_rng_);
     r.content_block_tokens = static_cast<std::int32_t>(block_tokens_);
-    r.content_ids = block_content_ids(segments, r.prompt_tokens, block_tokens_);
+    r.content_tokens = r.prompt_tokens;
+    r.content_ids = block_content_ids(segments, r.content_tokens, block_tokens_);
   }
 
  private:

@@ -19,6 +19,10 @@ struct Request {
   std::vector<std::uint64_t> content_ids;
   std::int64_t session_id = -1;     // multi-turn session, -1 = none
   std::int32_t turn = 0;            // 0-based turn within the session
+  // Tokens the content ids describe, when the workload states it (> 0); 0 = infer it by the rule
+  // in described_tokens(). Generated workloads set it (chat: prompt + output, so the rule's
+  // ambiguity when prompt and output end in the same block does not arise); traces leave it 0.
+  std::int64_t content_tokens = 0;
 };
 
 // Tokens the content ids describe. Ids describe the prompt (Mooncake's hash_ids: the last id may
@@ -28,6 +32,7 @@ inline std::int64_t described_tokens(const Request& r) {
   if (r.content_block_tokens <= 0 || r.content_ids.empty()) return 0;
   const std::int64_t cbt = r.content_block_tokens;
   const std::int64_t id_tokens = static_cast<std::int64_t>(r.content_ids.size()) * cbt;
+  if (r.content_tokens > 0) return r.content_tokens < id_tokens ? r.content_tokens : id_tokens;
   const std::int64_t prompt_blocks = (r.prompt_tokens + cbt - 1) / cbt;
   const std::int64_t limit = static_cast<std::int64_t>(r.content_ids.size()) > prompt_blocks
                                  ? static_cast<std::int64_t>(r.prompt_tokens) + r.output_tokens

@@ -102,6 +102,22 @@ BOOST_AUTO_TEST_CASE(next_turn_ids_start_with_previous_prompt_and_output_blocks)
   BOOST_TEST(t1.content_ids[3] != t0.content_ids[3]);  // partial run != full block at that position
 }
 
+BOOST_AUTO_TEST_CASE(ids_describe_prompt_and_output_even_within_one_block) {
+  auto spec = chat(1, 0.0);
+  spec.output_tokens = fixed_length(5);  // prompt 20 + output 5 end in the prompt's second block
+  auto w = make_workload(spec, 4);
+  const Request t0 = w->pop();
+  BOOST_TEST(t0.content_ids.size() == 2u);
+  BOOST_TEST(t0.content_tokens == 25);
+  BOOST_TEST(described_tokens(t0) == 25);  // not just the prompt's 20
+  w->on_finished(t0, t0.arrival_s + 1);
+  const Request t1 = w->pop();
+  BOOST_TEST(t1.prompt_tokens == 45);
+  BOOST_TEST(described_tokens(t1) == 50);
+  BOOST_TEST(t1.content_ids[0] == t0.content_ids[0]);  // the one full block of turn 0
+  BOOST_TEST(t1.content_ids[1] != t0.content_ids[1]);  // turn 0's 9-token run vs a full block
+}
+
 BOOST_AUTO_TEST_CASE(think_time_delays_the_next_turn) {
   auto spec = chat(200, 5.0);
   spec.chat.turns = fixed_length(2);

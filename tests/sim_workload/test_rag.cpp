@@ -48,6 +48,7 @@ BOOST_AUTO_TEST_CASE(zipf_popularity_skew_is_measured_on_first_documents) {
   std::map<std::uint64_t, int> count;  // first block id = which document came first
   for (const auto& r : rs) {
     BOOST_TEST(r.prompt_tokens == 64 + 20);
+    BOOST_TEST(described_tokens(r) == r.prompt_tokens);
     ++count[r.content_ids[0]];
   }
   std::vector<int> freq;
