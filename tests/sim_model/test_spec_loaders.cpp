@@ -10,6 +10,7 @@
 #include <string>
 
 #include "lab/config/spec_loaders.hpp"
+#include "lab/config/spec_prices.hpp"
 #include "tests/support/paths.hpp"
 
 namespace {
@@ -206,6 +207,36 @@ BOOST_AUTO_TEST_CASE(bad_value_in_data_file_points_at_the_data_file) {
 BOOST_AUTO_TEST_CASE(hardware_without_a_price_entry_defaults_to_zero) {
   BOOST_TEST(load_hardware_by_id("h100-pcie").usd_per_gpu_hour == 0.0);
   BOOST_TEST(load_hardware_by_id("h800").usd_per_gpu_hour == 2.0);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(prices)
+
+BOOST_AUTO_TEST_CASE(price_files_are_strict_and_dated) {
+  const auto gpus = moelab::config::load_gpu_rental_prices();
+  BOOST_TEST(gpus.size() == 5u);
+  const auto hardware = moelab::config::list_ids("hardware");
+  for (const auto& p : gpus) {
+    BOOST_TEST_CONTEXT(p.hardware_id) {
+      // Every entry prices a hardware file, and the loader hands its default to that file's spec.
+      BOOST_TEST((std::find(hardware.begin(), hardware.end(), p.hardware_id) != hardware.end()));
+      BOOST_TEST(moelab::config::load_hardware_by_id(p.hardware_id).usd_per_gpu_hour == p.default_usd_per_gpu_hour);
+      BOOST_TEST(!p.date.empty());
+      if (p.on_demand_low_usd_per_gpu_hour > 0) {
+        BOOST_TEST(p.on_demand_low_usd_per_gpu_hour <= p.on_demand_high_usd_per_gpu_hour);
+      }
+    }
+  }
+  const auto api = moelab::config::load_api_prices();
+  BOOST_TEST(api.size() >= 10u);
+  for (const auto& p : api) {
+    BOOST_TEST_CONTEXT(p.model) {
+      BOOST_TEST(!p.date.empty());
+      BOOST_TEST(!p.source.empty());
+      if (p.cache_hit_input_usd_per_mtok > 0) BOOST_TEST(p.cache_hit_input_usd_per_mtok < p.input_usd_per_mtok);
+    }
+  }
 }
 
 BOOST_AUTO_TEST_SUITE_END()
