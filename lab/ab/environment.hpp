@@ -1,0 +1,37 @@
+#pragma once
+// Where an A/B run happens: the CPU, the CUDA device (if any) with its clocks and driver, and
+// the device's peak rates for "% of peak" (from data/hardware, matched by device name or named
+// with --hardware; the memory bandwidth falls back to the device attributes).
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "kernels/common/cuda_device.hpp"
+
+namespace moelab::ab {
+
+struct DevicePeaks {
+  double flops_per_s = 0;  // dense bf16 tensor-core peak; 0 = unknown
+  double bytes_per_s = 0;  // memory bandwidth; 0 = unknown
+  std::string hardware_id; // data/hardware id the peaks came from ("" = none)
+  std::string source;      // where the numbers come from, for the file's attributes
+};
+
+struct AbEnvironment {
+  std::string cpu_name;
+  std::optional<kernels::CudaDeviceInfo> gpu;
+  DevicePeaks gpu_peaks;
+
+  std::string gpu_name() const { return gpu ? gpu->name : std::string("none"); }
+  std::string clocks_text() const;  // "sm 1980 MHz, memory 2619 MHz" or ""
+  std::string driver_text() const;  // "driver 13.0, runtime 13.0" or ""
+};
+
+// data/hardware ids to try for a CUDA device name ("NVIDIA H100 80GB HBM3" -> "h100-sxm").
+std::vector<std::string> hardware_id_candidates(const std::string& device_name);
+
+// Detects the CPU and GPU; `hardware_id` ("" = match the device name) picks the peak rates.
+// An explicit id that data/hardware lacks throws InputError.
+AbEnvironment detect_environment(const std::string& hardware_id);
+
+}  // namespace moelab::ab

@@ -1,0 +1,73 @@
+#include <boost/test/unit_test.hpp>
+
+#include "lab/ab/harness.hpp"
+#include "tests/kernels_harness/fake_op.hpp"
+
+using namespace moelab;
+using namespace moelab::test;
+using kernels::Backend;
+
+namespace {
+std::unique_ptr<kernels::PreparedRun> no_run(AxpyCase&) { return nullptr; }
+
+kernels::Registry fake_registry() {
+  kernels::Registry r;
+  r.add_op(axpy_op_info());
+  r.add_variant(std::make_unique<LambdaVariant>(Backend::ref, "naive", no_run));
+  r.add_variant(std::make_unique<LambdaVariant>(Backend::kokkos, "tiled", no_run));
+  r.add_variant(std::make_unique<LambdaVariant>(Backend::cuda, "tiled", no_run, false));
+  return r;
+}
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(kernel_registry)
+
+BOOST_AUTO_TEST_CASE(lookups_by_op_and_full_name) {
+  const auto r = fake_registry();
+  BOOST_TEST(r.find_op("fake.axpy") != nullptr);
+  BOOST_TEST(r.find_op("fake.nothing") == nullptr);
+  BOOST_TEST(r.find_variant("fake.axpy", "kokkos.tiled") != nullptr);
+  BOOST_TEST((r.find_variant("fake.axpy", "cuda.tiled")->backend() == Backend::cuda));
+  BOOST_TEST(r.find_variant("fake.axpy", "tiled") == nullptr);  // the backend is part of the name
+  const auto all = r.variants("fake.axpy");
+  BOOST_REQUIRE_EQUAL(all.size(), 3u);
+  BOOST_TEST(all[0]->full_name() == "ref.naive");  // registration order
+  BOOST_TEST(all[2]->full_name() == "cuda.tiled");
+  BOOST_TEST(r.variants().size() == 3u);
+  BOOST_TEST(r.ops().size() == 1u);
+}
+
+BOOST_AUTO_TEST_CASE(double_registration_is_a_programming_error) {
+  auto r = fake_registry();
+  BOOST_CHECK_THROW(r.add_op(axpy_op_info()), std::logic_error);
+  BOOST_CHECK_THROW(r.add_variant(std::make_unique<LambdaVariant>(Backend::ref, "naive", no_run)), std::logic_error);
+}
+
+BOOST_AUTO_TEST_CASE(resolve_variants_reports_unknown_names_as_input_errors) {
+  const auto r = fake_registry();
+  const SourceLocation where{"--variants", 0, 0};
+  const auto v = ab::resolve_variants(r, "fake.axpy", {"kokkos.tiled", "ref.naive"}, where);
+  BOOST_REQUIRE_EQUAL(v.size(), 2u);
+  BOOST_TEST(v[0]->full_name() == "kokkos.tiled");
+  BOOST_CHECK_THROW(ab::resolve_variants(r, "fake.axpy", {"ref.fast"}, where), InputError);
+  BOOST_CHECK_THROW(ab::resolve_variants(r, "fake.axpy", {"ref.naive", "ref.naive"}, where), InputError);
+  BOOST_CHECK_THROW(ab::resolve_variants(r, "fake.nothing", {"ref.naive"}, where), InputError);
+  BOOST_CHECK_THROW(ab::resolve_variants(r, "fake.axpy", {}, where), InputError);
+  try {
+    ab::resolve_variants(r, "fake.axpy", {"ref.fast"}, where);
+  } catch (const InputError& e) {
+    BOOST_TEST(std::string(e.what()).find("known: ref.naive, kokkos.tiled, cuda.tiled") != std::string::npos);
+  }
+}
+
+BOOST_AUTO_TEST_CASE(the_global_registry_builds) {
+  // Every family registers without throwing; each registered op can list its variants.
+  const auto& reg = kernels::registry();
+  for (const auto* op : reg.ops()) {
+    BOOST_TEST(!op->name.empty());
+    BOOST_TEST(static_cast<bool>(op->make_case));
+    for (const auto* v : reg.variants(op->name)) BOOST_TEST(v->op() == op->name);
+  }
+}
+
+BOOST_AUTO_TEST_SUITE_END()
