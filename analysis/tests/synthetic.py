@@ -121,17 +121,22 @@ question = "How do latencies grow with the arrival rate?"
 
 
 def make_simulation_file(path: Path, schema_version: int = 1, vlen_units: bool = False, replicas: int = 2,
-                         n_requests: int = 40, rates_per_s: Sequence[float] = tuple(SIM_RATES_PER_S)) -> Path:
+                         n_requests: int = 40, rates_per_s: Sequence[float] = tuple(SIM_RATES_PER_S),
+                         engines: Sequence[str] = ()) -> Path:
+    """One run per rate; with `engines`, a two-axis sweep engine.id x rate (the last axis fastest)."""
+    points = [(e, r) for e in engines for r in rates_per_s] if engines else [(None, r) for r in rates_per_s]
     rng = np.random.default_rng(7)
     with h5py.File(path, "w") as f:
         root_attributes(f, "simulation", SIM_CONFIG, "experiments/synthetic.toml", schema_version)
         runs = f.create_group("runs")
         rows: Dict[str, list] = {}
-        for i, rate in enumerate(rates_per_s):
+        for i, (engine, rate) in enumerate(points):
             label = f"workload.arrivals.rate_per_s={rate:g}"
+            if engine is not None:
+                label = f"engine.id={engine},{label}"
             g = runs.create_group(f"{i:04d}")
             for k, v in {"label": label, "seed": np.int64(42), "model": "llama-3.1-8b", "hardware": "h100-sxm",
-                         "engine": "vllm", "wall_s": 0.01, "events": np.int64(1000), "iterations": np.int64(300),
+                         "engine": engine or "vllm", "wall_s": 0.01, "events": np.int64(1000), "iterations": np.int64(300),
                          "simulated_s": 30.0, "requests_per_wall_s": 4000.0, "invariants": "ok"}.items():
                 g.attrs[k] = v
             req = _requests_for(rng, rate, n_requests, replicas)
@@ -142,7 +147,8 @@ def make_simulation_file(path: Path, schema_version: int = 1, vlen_units: bool =
             fin = r["finish_s"] >= 0
             out_tok = float(r["output_tokens"][fin].sum())
             row = {
-                "run": i, "label": label, "workload__arrivals__rate_per_s": rate,
+                "run": i, "label": label, **({"engine__id": engine} if engine is not None else {}),
+                "workload__arrivals__rate_per_s": rate,
                 "requests": n_requests, "finished": int(fin.sum()), "unfinished": int((~fin).sum()),
                 "duration_s": duration, "input_tok_per_s": float(r["prompt_tokens"].sum()) / duration,
                 "output_tok_per_s": out_tok / duration, "requests_per_s": fin.sum() / duration,
@@ -169,7 +175,7 @@ def make_simulation_file(path: Path, schema_version: int = 1, vlen_units: bool =
         int_cols = {"run", "requests", "finished", "unfinished", "preemptions", "prefill_tokens_saved", "evicted_blocks"}
         columns = []
         for k, v in rows.items():
-            if k == "label":
+            if k in ("label", "engine__id"):
                 columns.append((k, "", v))
             else:
                 columns.append((k, units.get(k, ""), np.asarray(v, dtype=np.int64 if k in int_cols else np.float64)))

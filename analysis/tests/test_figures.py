@@ -79,3 +79,25 @@ def test_median_ci_covers_the_true_median_about_95_percent():
         _, lo, hi = median_ci95(rng.exponential(1.0, 51))
         hits += lo <= np.log(2.0) <= hi
     assert 0.92 <= hits / trials <= 0.995
+
+
+def test_two_axis_sweep_draws_one_line_per_outer_value(tmp_path):
+    from moelab_analysis import summary
+    from moelab_analysis.figures.simulation import _series
+
+    path = make_simulation_file(tmp_path / "two.h5", rates_per_s=[2.0, 4.0, 8.0], engines=["vllm", "sglang"])
+    df = summary(path)
+    assert list(df.columns[2:4]) == ["engine__id", "workload__arrivals__rate_per_s"]
+    groups, inner = _series(df)
+    assert [(name, idx) for name, idx in groups] == [("engine=vllm", [0, 1, 2]), ("engine=sglang", [3, 4, 5])]
+    assert inner == ["workload__arrivals__rate_per_s"]
+    paths = draw_figures(path, tmp_path / "figs")
+    _assert_pngs(paths[:1])
+
+
+def test_short_labels_keep_the_meaningful_key_part():
+    from moelab_analysis.figures.common import short_label
+
+    assert short_label("workload.arrivals.rate_per_s=8") == "rate_per_s=8"
+    assert short_label("engine.id=sglang,workload.arrivals.rate_per_s=8") == "engine=sglang, rate_per_s=8"
+    assert short_label("", "0003") == "run 0003"

@@ -14,6 +14,16 @@ import numpy as np  # noqa: E402
 DEFAULT_FORMATS: Tuple[str, ...] = ("png",)
 
 
+def short_key(key: str) -> str:
+    """`workload.arrivals.rate_per_s` (or `..__rate_per_s`) -> `rate_per_s`; `engine.id` -> `engine`."""
+    parts = [p for p in re.split(r"\.|__", key) if p]
+    if not parts:
+        return key
+    if parts[-1] in ("id", "kind", "name") and len(parts) > 1:
+        return parts[-2]
+    return parts[-1]
+
+
 def short_label(label: str, run: str = "") -> str:
     """`workload.arrivals.rate_per_s=8` -> `rate_per_s=8` (each key keeps its last component)."""
     if not label:
@@ -23,7 +33,7 @@ def short_label(label: str, run: str = "") -> str:
     for part in parts:
         if "=" in part:
             key, value = part.split("=", 1)
-            out.append(f"{key.split('.')[-1]}={value}")
+            out.append(f"{short_key(key)}={value}")
         else:
             out.append(part)
     return ", ".join(out)

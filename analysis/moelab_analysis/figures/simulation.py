@@ -8,7 +8,8 @@ import numpy as np
 import pandas as pd
 
 from .. import load
-from .common import figure_title, plt, run_colors, save, short_label, time_unit, use_log_axis
+from ..text_table import format_value, swept_columns
+from .common import figure_title, plt, run_colors, save, short_key, short_label, time_unit, use_log_axis
 
 CDF_MAX_POINTS = 2000  # a CDF drawn from quantiles looks the same and stays small
 
@@ -18,20 +19,46 @@ def _scaled_axis(values: np.ndarray):
     return time_unit(float(finite.max()) if finite.size else float("nan"))
 
 
+def _series(summary: pd.DataFrame):
+    """Runs grouped into lines. The sweep's last axis varies fastest (lab/experiment/sweep.hpp), so
+    with several axes each combination of the others is one line along the last one."""
+    swept = swept_columns(summary.columns)
+    if len(swept) < 2:
+        return [("", summary.index.to_list())], swept[-1:] if swept else []
+    outer = swept[:-1]
+    groups = []
+    for key, rows in summary.groupby(outer if len(outer) > 1 else outer[0], sort=False):
+        key = key if isinstance(key, tuple) else (key,)
+        name = ", ".join(f"{short_key(c)}={format_value(v)}" for c, v in zip(outer, key))
+        groups.append((name, rows.index.to_list()))
+    return groups, swept[-1:]
+
+
 def throughput_vs_latency(path: Path, attrs: Dict, experiment: str, summary: pd.DataFrame,
                           outdir: Path, formats: Sequence[str]) -> List[Path]:
     """Output tok/s against TTFT and TPOT (p50 and p99), one point per run, labelled."""
     fig, axes = plt.subplots(1, 2, figsize=(12, 5), constrained_layout=True)
     y = summary["output_tok_per_s"].to_numpy(dtype=float)
-    labels = [short_label(str(lbl), f"{int(r):04d}") for lbl, r in zip(summary["label"], summary["run"])]
+    groups, inner = _series(summary)
+    if inner and len(groups) > 1:  # the line says the other axes; the point says the last one
+        col = inner[0]
+        labels = [f"{short_key(col)}={format_value(v)}" for v in summary[col]]
+    else:
+        labels = [short_label(str(lbl), f"{int(r):04d}") for lbl, r in zip(summary["label"], summary["run"])]
+    colors = run_colors(len(groups)) if len(groups) > 1 else None
     for ax, metric, name in ((axes[0], "ttft", "time to first token"), (axes[1], "tpot", "time per output token")):
         p50 = summary[f"{metric}_p50_s"].to_numpy(dtype=float)
         p99 = summary[f"{metric}_p99_s"].to_numpy(dtype=float)
         scale, unit = _scaled_axis(np.concatenate([p50, p99]))
         for i in range(len(y)):
             ax.plot([p50[i] * scale, p99[i] * scale], [y[i], y[i]], color="0.8", lw=1, zorder=1)
-        ax.plot(p50 * scale, y, "o-", color="tab:blue", label="p50", zorder=3)
-        ax.plot(p99 * scale, y, "^--", color="tab:red", label="p99", zorder=3)
+        for g, (group_name, idx) in enumerate(groups):
+            c50 = colors[g] if colors else "tab:blue"
+            c99 = colors[g] if colors else "tab:red"
+            ax.plot(p50[idx] * scale, y[idx], "o-", color=c50, zorder=3,
+                    label=f"{group_name} p50" if group_name else "p50")
+            ax.plot(p99[idx] * scale, y[idx], "^--", color=c99, zorder=3,
+                    label=f"{group_name} p99" if group_name else "p99")
         for xi, yi, text in zip(p50 * scale, y, labels):
             if np.isfinite(xi) and np.isfinite(yi):
                 ax.annotate(text, (xi, yi), textcoords="offset points", xytext=(4, 4), fontsize=7)
@@ -41,7 +68,7 @@ def throughput_vs_latency(path: Path, attrs: Dict, experiment: str, summary: pd.
         ax.set_ylabel("output throughput (tokens/s)")
         ax.set_title(f"throughput vs {metric.upper()}")
         ax.grid(True, alpha=0.3)
-        ax.legend(loc="best", fontsize=8)
+        ax.legend(loc="best", fontsize=7, ncol=1 if len(groups) <= 4 else 2)
     figure_title(fig, experiment, "throughput vs latency (one point per run)", attrs, path)
     return save(fig, outdir, f"{path.stem}-throughput-vs-latency", formats)
 
