@@ -27,7 +27,8 @@ class InputError : public std::runtime_error {
   // "file:line:col: key: problem", dropping the parts that are unknown.
   static std::string format(const SourceLocation& where, const std::string& key, const std::string& problem) {
     std::string out = where.file.empty() ? std::string("<input>") : where.file;
-    if (where.line > 0) {
+    // A --set value is parsed on its own as "v = <value>": its line and column mean nothing to the user.
+    if (where.line > 0 && where.file != "--set") {
       out += ':' + std::to_string(where.line);
       if (where.column > 0) out += ':' + std::to_string(where.column);
     }

@@ -91,10 +91,25 @@ void apply_override(toml::table& root, std::string_view assignment) {
   try {
     parsed = toml::parse("v = " + value, std::string("--set"));
   } catch (const toml::parse_error&) {
-    // A bare word (an id, a file name) is a string.
-    toml::table t;
-    t.insert("v", value);
-    parsed = std::move(t);
+    // A bare word (an id, a file name) is a string. Parsed as a quoted string (not built
+    // directly) so that it, too, carries the "--set" source for error messages.
+    std::string quoted = "v = \"";
+    for (char c : value) {
+      if (c == '"' || c == '\\') {
+        quoted += '\\';
+        quoted += c;
+      } else if (static_cast<unsigned char>(c) < 0x20) {
+        quoted += fmt::format("\\u{:04x}", static_cast<unsigned>(c));
+      } else {
+        quoted += c;
+      }
+    }
+    quoted += '"';
+    try {
+      parsed = toml::parse(quoted, std::string("--set"));
+    } catch (const toml::parse_error& e) {
+      throw InputError({"--set", 0, 0}, key, std::string("cannot read the value: ") + std::string(e.description()));
+    }
   }
 
   toml::table* cur = &root;
