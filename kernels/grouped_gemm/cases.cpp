@@ -77,6 +77,10 @@ int GroupedGemmCase::nonempty_groups() const {
   return static_cast<int>(std::count_if(shape_.m.begin(), shape_.m.end(), [](std::int64_t m) { return m > 0; }));
 }
 
+router::RoutingStats GroupedGemmCase::routing_statistics() const {
+  return router::routing_stats_from_counts(shape_.m);
+}
+
 std::string GroupedGemmCase::shape_text() const {
   std::ostringstream os;
   const auto [lo, hi] = std::minmax_element(shape_.m.begin(), shape_.m.end());

@@ -10,6 +10,7 @@
 #include "kernels/common/bf16.hpp"
 #include "kernels/common/variant.hpp"
 #include "kernels/grouped_gemm/grouped_gemm_params.hpp"
+#include "kernels/router/routing.hpp"
 
 namespace moelab::kernels::grouped_gemm {
 
@@ -27,7 +28,7 @@ struct GroupedGemmShape {
   std::string routing;  // how m was made, for shape_text ("balanced tokens=4096 top8", "explicit")
 };
 
-class GroupedGemmCase final : public OpCase {
+class GroupedGemmCase final : public OpCase, public router::HasRoutingStats {
  public:
   explicit GroupedGemmCase(GroupedGemmShape shape, const std::string& origin = "--dim");
   std::string_view op() const override { return kGroupedGemmOp; }
@@ -44,6 +45,7 @@ class GroupedGemmCase final : public OpCase {
   int groups() const { return static_cast<int>(shape_.m.size()); }
   int total_rows() const { return m_offsets[groups()]; }
   int nonempty_groups() const;
+  router::RoutingStats routing_statistics() const override;  // M_g as tokens per expert
   // All rows, or (above kFullCheckMaxMacs) the first and last row of every non-empty group plus
   // seeded random rows up to kSampledCheckRows, ascending. Fixed at construction.
   const std::vector<std::int64_t>& check_rows() const { return check_rows_; }

@@ -171,6 +171,8 @@ CheckResult TopkCase::check_output() const {
   return r;
 }
 
+RoutingStats TopkCase::routing_statistics() const { return routing_stats(ref_ids.span(), shape_.experts); }
+
 // ---------------------------------------------------------------- router.permute
 
 PermuteCase::PermuteCase(PermuteShape s, const std::string& origin) : shape_(s) {
@@ -257,6 +259,8 @@ CheckResult PermuteCase::check_output() const {
   r.passed = true;
   return r;
 }
+
+RoutingStats PermuteCase::routing_statistics() const { return routing_stats(topk_ids.span(), shape_.experts); }
 
 // ---------------------------------------------------------------- router.combine
 

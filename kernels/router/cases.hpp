@@ -10,6 +10,7 @@
 #include "kernels/common/bf16.hpp"
 #include "kernels/common/variant.hpp"
 #include "kernels/router/router_params.hpp"
+#include "kernels/router/routing.hpp"
 
 namespace moelab::kernels::router {
 
@@ -52,7 +53,7 @@ struct CombineShape {
   double zipf_s = 0;
 };
 
-class TopkCase final : public OpCase {
+class TopkCase final : public OpCase, public HasRoutingStats {
  public:
   // Invalid shapes throw InputError naming the dim (origin: where the dims came from).
   explicit TopkCase(TopkShape shape, const std::string& origin = "--dim");
@@ -69,6 +70,7 @@ class TopkCase final : public OpCase {
   CheckResult check_output() const override;
 
   const TopkShape& shape() const { return shape_; }
+  RoutingStats routing_statistics() const override;  // of the ref routing (ref_ids)
   TopkParams params();  // pointers to the host buffers below (output: ids, weights)
 
   AlignedBuffer<float> logits, bias;
@@ -81,7 +83,7 @@ class TopkCase final : public OpCase {
   TopkShape shape_;
 };
 
-class PermuteCase final : public OpCase {
+class PermuteCase final : public OpCase, public HasRoutingStats {
  public:
   explicit PermuteCase(PermuteShape shape, const std::string& origin = "--dim");
   std::string_view op() const override { return kPermuteOp; }
@@ -100,6 +102,7 @@ class PermuteCase final : public OpCase {
   bool expects_stable() const { return expect_stable_; }
 
   const PermuteShape& shape() const { return shape_; }
+  RoutingStats routing_statistics() const override;  // of the input routing (topk_ids)
   int assignments() const { return shape_.tokens * shape_.k; }
   PermuteParams params();
 

@@ -36,6 +36,16 @@ RoutingStats routing_stats(std::span<const std::int32_t> topk_ids, int experts);
 // ... or from counts already made (a permute's expert_offsets differences, grouped-GEMM M_g).
 RoutingStats routing_stats_from_counts(std::vector<std::int64_t> tokens_per_expert);
 
+// Implemented by the cases whose problem carries a routing (router.topk after
+// compute_reference(), router.permute after fill_inputs(), grouped_gemm always), so the A/B
+// harness or an experiment can write the statistics next to the timings without knowing the op:
+//   if (auto* r = dynamic_cast<const HasRoutingStats*>(&op_case)) { ... r->routing_statistics() ... }
+class HasRoutingStats {
+ public:
+  virtual ~HasRoutingStats() = default;
+  virtual RoutingStats routing_statistics() const = 0;
+};
+
 // One row per expert: expert, tokens, share (tokens / assignments). The harness or an experiment
 // writes it (e.g. "/ab/<op>/<case>/tokens_per_expert"), with the scalar fields as attributes.
 h5::Table tokens_per_expert_table(const RoutingStats& s);

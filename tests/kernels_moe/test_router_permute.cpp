@@ -180,3 +180,20 @@ BOOST_AUTO_TEST_CASE(balanced_and_zipf_group_sizes) {
 }
 
 BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(routing_statistics_of_cases)
+
+BOOST_AUTO_TEST_CASE(cases_expose_their_routing) {
+  PermuteCase p(pshape(100, 16, 4, 1.5));
+  p.fill_inputs(2);
+  const auto* src = dynamic_cast<const HasRoutingStats*>(static_cast<const OpCase*>(&p));
+  BOOST_REQUIRE(src != nullptr);
+  const auto s = src->routing_statistics();
+  BOOST_TEST(s.assignments == 400);
+  BOOST_TEST(s.tokens_per_expert.size() == 16u);
+  p.compute_reference();
+  for (int e = 0; e < 16; ++e) BOOST_TEST(s.tokens_per_expert[e] == p.ref_offsets[e + 1] - p.ref_offsets[e]);
+  BOOST_TEST(s.load_imbalance > 1.0);
+}
+
+BOOST_AUTO_TEST_SUITE_END()

@@ -236,3 +236,35 @@ BOOST_AUTO_TEST_CASE(poisoned_output_fails_the_check) {
 }
 
 BOOST_AUTO_TEST_SUITE_END()
+
+#include "kernels/router/detail/score_math.hpp"
+
+BOOST_AUTO_TEST_SUITE(router_score_math)
+
+BOOST_AUTO_TEST_CASE(portable_exp_and_sigmoid_are_accurate) {
+  double worst_rel = 0;
+  for (int i = -86500; i < 87500; i += 7) {  // below -87 the exp flushes to 0 on purpose
+    const float x = static_cast<float>(i) * 1e-3f;
+    const double want = std::exp(static_cast<double>(x));
+    worst_rel = std::max(worst_rel, std::fabs(detail::portable_exp(x) - want) / want);
+  }
+  BOOST_TEST(worst_rel < 4e-7);  // ~3 ulp of fp32
+  BOOST_TEST(detail::portable_exp(100.0f) == INFINITY);
+  BOOST_TEST(detail::portable_exp(-100.0f) == 0.0f);
+  BOOST_TEST(std::isnan(detail::portable_exp(NAN)));
+  BOOST_TEST(detail::portable_sigmoid(0.0f) == 0.5f);
+  BOOST_TEST(detail::portable_sigmoid(-200.0f) == 0.0f);
+  BOOST_TEST(detail::portable_sigmoid(200.0f) == 1.0f);
+  for (float x : {-5.0f, -0.3f, 0.7f, 4.0f}) {
+    BOOST_TEST(detail::portable_sigmoid(x) == 1.0 / (1.0 + std::exp(-double(x))), boost::test_tools::tolerance(1e-6));
+  }
+}
+
+BOOST_AUTO_TEST_CASE(ranking_rule) {
+  BOOST_TEST(detail::ranks_before(2.0f, 5, 1.0f, 0));
+  BOOST_TEST(detail::ranks_before(1.0f, 0, 1.0f, 5));
+  BOOST_TEST(!detail::ranks_before(1.0f, 5, 1.0f, 0));
+  BOOST_TEST(!detail::ranks_before(1.0f, 3, 1.0f, 3));
+}
+
+BOOST_AUTO_TEST_SUITE_END()
