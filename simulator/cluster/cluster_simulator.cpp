@@ -1,0 +1,239 @@
+#include "simulator/cluster/cluster_simulator.hpp"
+
+#include <chrono>
+#include <cmath>
+#include <stdexcept>
+
+#include <fmt/format.h>
+
+#include "lab/base/input_error.hpp"
+#include "simulator/core/rng.hpp"
+#include "simulator/engine/kv_capacity.hpp"
+#include "simulator/metrics/summary.hpp"
+
+namespace moelab::sim {
+namespace {
+
+void validate(const SimConfig& c) {
+  if (c.cluster.replicas < 1) throw InputError({}, "cluster.replicas", "must be >= 1");
+  if (c.cluster.tensor_parallel < 1) throw InputError({}, "cluster.tensor_parallel", "must be >= 1");
+  if (c.engine.max_num_seqs < 1) throw InputError({}, "engine.max_num_seqs", "must be >= 1");
+  if (c.engine.max_batched_tokens < c.engine.max_num_seqs)
+    throw InputError({}, "engine.max_batched_tokens", "must be >= engine.max_num_seqs (every running sequence decodes one token per iteration)");
+  if (c.engine.step_overhead_s < 0) throw InputError({}, "engine.step_overhead_s", "must be >= 0");
+  if (c.stop.max_requests < 0) throw InputError({}, "stop.max_requests", "must be >= 0");
+  if (c.stop.max_duration_s < 0) throw InputError({}, "stop.max_duration_s", "must be >= 0");
+  if (c.timeseries_interval_s < 0) throw InputError({}, "timeseries_interval_s", "must be >= 0");
+}
+
+// Progress is reported at most ten times per wall second; the clock is read every 4096 events.
+class ProgressThrottle {
+ public:
+  explicit ProgressThrottle(const ProgressFn& fn) : fn_(fn), last_(std::chrono::steady_clock::now()) {}
+  bool due(std::int64_t events) {
+    if (!fn_ || (events & 4095) != 0) return false;
+    const auto now = std::chrono::steady_clock::now();
+    if (now - last_ < std::chrono::milliseconds(100)) return false;
+    last_ = now;
+    return true;
+  }
+
+ private:
+  const ProgressFn& fn_;
+  std::chrono::steady_clock::time_point last_;
+};
+
+}  // namespace
+
+ClusterSimulator::ClusterSimulator(const SimConfig& config)
+    : config_((validate(config), config)),
+      cost_(config_.model, config_.hardware, config_.engine, config_.cluster.tensor_parallel),
+      kv_blocks_(kv_capacity_blocks(cost_, config_.hardware, config_.engine, config_.cluster.tensor_parallel)),
+      router_(make_router(config_.cluster.router, stream_seed(config_.seed, static_cast<std::uint64_t>(RngStream::routing)))) {
+  make_scheduler(config_.engine.scheduler);  // unknown names fail here, before any run
+  make_kv_cache(config_.engine.cache_policy, 1, config_.engine.kv_block_tokens);
+}
+
+ClusterSimulator::~ClusterSimulator() = default;
+
+bool ClusterSimulator::may_take_more() const {
+  return !arrivals_closed_ && (config_.stop.max_requests == 0 || taken_ < config_.stop.max_requests);
+}
+
+void ClusterSimulator::schedule_arrival(double now) {
+  if (!may_take_more()) return;
+  const auto next = workload_->peek_arrival_s();
+  if (!next) return;
+  if (config_.stop.max_duration_s > 0 && *next > config_.stop.max_duration_s) return;
+  const double t = std::max(*next, now);
+  if (!pending_arrivals_.empty() && *pending_arrivals_.begin() <= t) return;
+  pending_arrivals_.insert(t);
+  queue_.push(t, EventKind::arrival);
+}
+
+void ClusterSimulator::take_arrivals(double now) {
+  std::vector<Replica*> woken;
+  while (may_take_more()) {
+    const auto next = workload_->peek_arrival_s();
+    if (!next || *next > now) break;
+    if (config_.stop.max_duration_s > 0 && *next > config_.stop.max_duration_s) break;
+    Request request = workload_->pop();
+    if (request.id != static_cast<std::int64_t>(result_.requests.size()))
+      throw std::logic_error(fmt::format("workload produced request id {} where {} was due (ids must be dense)",
+                                         request.id, result_.requests.size()));
+    if (request.output_tokens < 1 || request.prompt_tokens < 1)
+      throw InputError({}, "workload", fmt::format("request {} has prompt {} / output {} tokens (both must be >= 1)",
+                                                   request.id, request.prompt_tokens, request.output_tokens));
+    ++taken_;
+    for (std::size_t i = 0; i < replicas_.size(); ++i) loads_[i] = {replicas_[i]->running(), replicas_[i]->waiting()};
+    const std::int32_t target = router_->route(request, loads_);
+    RequestRecord rec;
+    rec.id = request.id;
+    rec.arrival_s = request.arrival_s;
+    rec.prompt_tokens = request.prompt_tokens;
+    rec.replica = target;
+    rec.session_id = request.session_id;
+    rec.turn = request.turn;
+    result_.requests.push_back(rec);
+    Replica& replica = *replicas_[static_cast<std::size_t>(target)];
+    const bool idle = !replica.iterating();
+    replica.enqueue(std::move(request));
+    if (idle && (woken.empty() || woken.back() != &replica)) woken.push_back(&replica);
+  }
+  // Queue the next arrival before any replica moves, then start idle replicas through the queue
+  // (no local stepping here: every replica's next step must be visible to the others first).
+  schedule_arrival(now);
+  for (Replica* replica : woken) {
+    if (replica->iterating()) continue;
+    if (const auto end = replica->start_iteration(now)) queue_.push(*end, EventKind::step_end, replica->index());
+  }
+}
+
+void ClusterSimulator::on_finished(const Request& request, double finish_s) {
+  ++finished_;
+  workload_->on_finished(request, finish_s);
+  schedule_arrival(finish_s);  // a closed-loop workload may have released the next turn
+}
+
+// Starts the next iteration of `replica` at `now` (after its previous one ended). Iterations that
+// end before anything else in the queue are applied at once instead of going through the heap:
+// every other replica's step end and the next arrival are already queued, and this replica's own
+// finishes queue what they release, so no event can come between and the order of effects is
+// the same as with one queued event per iteration. This is what makes long decode runs cheap.
+void ClusterSimulator::run_replica(Replica& replica, double now) {
+  for (;;) {
+    const auto end = replica.start_iteration(now);
+    if (!end) return;
+    if (!(*end < queue_.next_time_s())) {
+      queue_.push(*end, EventKind::step_end, replica.index());
+      return;
+    }
+    now = *end;
+    ++result_.events;
+    result_.simulated_s = now;
+    replica.end_iteration(now);
+  }
+}
+
+RunResult ClusterSimulator::run(Workload& workload, const ProgressFn& progress) {
+  const auto& stop = config_.stop;
+  if (stop.max_requests == 0 && stop.max_duration_s == 0 && workload.expected_requests() == 0)
+    throw InputError({}, "stop", "the workload is unbounded: set stop.max_requests or stop.max_duration_s");
+  workload_ = &workload;
+  queue_ = EventQueue{};
+  pending_arrivals_.clear();
+  result_ = RunResult{};
+  taken_ = finished_ = 0;
+  arrivals_closed_ = false;
+  replicas_.clear();
+  for (std::int64_t i = 0; i < config_.cluster.replicas; ++i)
+    replicas_.push_back(std::make_unique<Replica>(static_cast<std::int32_t>(i), config_.engine, cost_, kv_blocks_,
+                                                  config_.timeseries_interval_s, result_.requests,
+                                                  result_.timeseries, static_cast<FinishListener&>(*this)));
+  loads_.assign(replicas_.size(), {});
+  const std::int64_t expected = stop.max_requests > 0 ? stop.max_requests : workload.expected_requests();
+  if (expected > 0) result_.requests.reserve(static_cast<std::size_t>(expected));
+
+  ProgressThrottle throttle(progress);
+  schedule_arrival(0);
+  while (!queue_.empty()) {
+    const Event e = queue_.pop();
+    ++result_.events;
+    result_.simulated_s = e.time_s;
+    if (e.kind == EventKind::arrival) {
+      pending_arrivals_.erase(pending_arrivals_.find(e.time_s));
+      take_arrivals(e.time_s);
+    } else {
+      Replica& replica = *replicas_[static_cast<std::size_t>(e.replica)];
+      replica.end_iteration(e.time_s);
+      run_replica(replica, e.time_s);
+    }
+    if (throttle.due(result_.events)) {
+      double fraction = 0;
+      if (expected > 0) fraction = static_cast<double>(finished_) / static_cast<double>(expected);
+      else if (stop.max_duration_s > 0) fraction = e.time_s / stop.max_duration_s;
+      progress(std::min(fraction, 1.0));
+    }
+  }
+
+  RunTotals totals;
+  totals.replicas = config_.cluster.replicas;
+  for (const auto& r : replicas_) {
+    const auto& t = r->totals();
+    result_.iterations += t.iterations;
+    totals.preemptions += t.preemptions;
+    totals.input_gpu_s += t.input_gpu_s;
+    totals.output_gpu_s += t.output_gpu_s;
+    totals.kv_pinned_fraction_s += t.kv_pinned_fraction_s;
+    totals.kv_pinned_fraction_max = std::max(totals.kv_pinned_fraction_max, t.kv_pinned_fraction_max);
+    const auto s = r->kv_cache().stats();
+    totals.kv.lookup_tokens += s.lookup_tokens;
+    totals.kv.hit_tokens += s.hit_tokens;
+    totals.kv.evicted_blocks += s.evicted_blocks;
+    totals.kv.inserted_blocks += s.inserted_blocks;
+  }
+  result_.summary = summarize(result_.requests, totals, config_);
+  check_invariants(result_);
+  if (progress) progress(1.0);
+  RunResult out = std::move(result_);
+  result_ = RunResult{};
+  replicas_.clear();
+  workload_ = nullptr;
+  return out;
+}
+
+// Cheap end-of-run checks (O(requests)); each violated invariant adds one line.
+void ClusterSimulator::check_invariants(RunResult& result) const {
+  auto& v = result.invariant_violations;
+  std::int64_t unfinished = 0, rejected = 0, recorded_output = 0, generated = 0;
+  for (const auto& rec : result.requests) {
+    if (rec.finish_s < 0) ++unfinished;
+    recorded_output += rec.output_tokens;
+  }
+  for (const auto& r : replicas_) {
+    const auto& t = r->totals();
+    rejected += t.rejected;
+    generated += t.generated_tokens;
+    if (r->kv_cache().pinned_blocks() != 0)
+      v.push_back(fmt::format("replica {}: {} KV blocks still pinned after the run", r->index(), r->kv_cache().pinned_blocks()));
+    if (r->running() != 0 || r->waiting() != 0)
+      v.push_back(fmt::format("replica {}: {} running and {} waiting sequences never completed", r->index(),
+                              r->running(), r->waiting()));
+    if (t.prefill_mismatches != 0 || t.prefill_targets != t.prefill_cached_plus_computed)
+      v.push_back(fmt::format("replica {}: prefill tokens not conserved: {} admissions where cached + computed != "
+                              "prompt (totals {} vs {})", r->index(), t.prefill_mismatches,
+                              t.prefill_cached_plus_computed, t.prefill_targets));
+    if (t.output_mismatches != 0)
+      v.push_back(fmt::format("replica {}: {} finished requests generated a different number of tokens than requested",
+                              r->index(), t.output_mismatches));
+  }
+  if (unfinished != rejected)
+    v.push_back(fmt::format("{} requests unfinished but only {} rejected as unservable", unfinished, rejected));
+  // Unfinished requests never completed a prefill (rejected before admission), so every token an
+  // iteration produced must be in some finished request's record.
+  if (generated != recorded_output)
+    v.push_back(fmt::format("output tokens not conserved: iterations produced {}, records hold {}", generated,
+                            recorded_output));
+}
+
+}  // namespace moelab::sim

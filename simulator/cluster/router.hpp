@@ -1,0 +1,34 @@
+#pragma once
+// Routing policy: which replica serves an arriving request. Chosen by name
+// (ClusterSpec::router); adding one is one file plus one line in router_registry.cpp.
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "simulator/workload/request.hpp"
+
+namespace moelab::sim {
+
+struct ReplicaLoad {
+  std::int64_t running = 0;  // sequences in the running batch
+  std::int64_t waiting = 0;  // sequences queued at the replica
+  std::int64_t outstanding() const { return running + waiting; }
+};
+
+class Router {
+ public:
+  virtual ~Router() = default;
+  virtual std::string_view name() const = 0;
+  // Index into `loads` (one entry per replica, in replica order).
+  virtual std::int32_t route(const Request& request, std::span<const ReplicaLoad> loads) = 0;
+};
+
+// `seed` feeds routers that randomise (their own stream); unknown names throw InputError
+// (key cluster.router).
+std::unique_ptr<Router> make_router(std::string_view name, std::uint64_t seed);
+std::vector<std::string> router_policies();
+
+}  // namespace moelab::sim

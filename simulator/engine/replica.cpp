@@ -1,0 +1,284 @@
+#include "simulator/engine/replica.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <stdexcept>
+
+#include "simulator/engine/step_timing.hpp"
+
+namespace moelab::sim {
+
+Replica::Replica(std::int32_t index, const EngineSpec& engine, const StepCostModel& cost, std::int64_t kv_blocks,
+                 double timeseries_interval_s, std::vector<RequestRecord>& records,
+                 std::vector<TimePoint>& timeseries, FinishListener& listener)
+    : index_(index),
+      engine_(engine),
+      cost_(cost),
+      kv_(make_kv_cache(engine.cache_policy, kv_blocks, engine.kv_block_tokens)),
+      scheduler_(make_scheduler(engine.scheduler)),
+      timeseries_interval_s_(timeseries_interval_s),
+      records_(records),
+      timeseries_(timeseries),
+      listener_(listener) {}
+
+Sequence* Replica::new_sequence(Request&& request) {
+  Sequence* seq;
+  if (free_.empty()) {
+    seq = &pool_.emplace_back();
+  } else {
+    seq = free_.back();
+    free_.pop_back();
+    const std::uint32_t epoch = seq->epoch;
+    *seq = Sequence{};
+    seq->epoch = epoch + 1;  // entries of the slot's previous owner stay stale
+  }
+  seq->request = std::move(request);
+  return seq;
+}
+
+void Replica::free_sequence(Sequence* seq) {
+  seq->request.content_ids = {};
+  free_.push_back(seq);
+}
+
+void Replica::enqueue(Request&& request) { waiting_.push_back(new_sequence(std::move(request))); }
+
+void Replica::link_running(Sequence* seq) {
+  seq->prev = running_tail_;
+  seq->next = nullptr;
+  (running_tail_ ? running_tail_->next : running_head_) = seq;
+  running_tail_ = seq;
+  ++running_count_;
+}
+
+void Replica::unlink_running(Sequence* seq) {
+  (seq->prev ? seq->prev->next : running_head_) = seq->next;
+  (seq->next ? seq->next->prev : running_tail_) = seq->prev;
+  seq->prev = seq->next = nullptr;
+  --running_count_;
+  ++seq->epoch;
+}
+
+void Replica::preempt(Sequence* seq) {
+  kv_->preempt(seq->request.id);
+  if (seq->phase == SequencePhase::decode) {
+    seq->generated = seq->generated_at_entry + static_cast<std::int32_t>(decode_counter_ - seq->decode_entry_counter);
+    --decoding_;
+    decode_base_sum_ -= seq->decode_base;
+  }
+  seq->phase = SequencePhase::waiting;  // a prefilling sequence leaves prefilling_ at compaction
+  unlink_running(seq);
+  ++records_[seq->request.id].preemptions;
+  ++totals_.preemptions;
+  waiting_.push_front(seq);
+}
+
+bool Replica::reserve_or_preempt(Sequence* seq, std::int64_t tokens) {
+  while (!kv_->reserve(seq->request.id, tokens)) {
+    Sequence* victim = running_tail_;
+    preempt(victim);
+    if (victim == seq) return false;
+  }
+  return true;
+}
+
+void Replica::finish(Sequence* seq, double now) {
+  kv_->finish(seq->request.id);
+  if (seq->phase == SequencePhase::decode) {
+    seq->generated = seq->generated_at_entry + static_cast<std::int32_t>(decode_counter_ - seq->decode_entry_counter);
+    --decoding_;
+    decode_base_sum_ -= seq->decode_base;
+  }
+  unlink_running(seq);
+  auto& rec = records_[seq->request.id];
+  rec.finish_s = now;
+  rec.output_tokens = seq->generated;
+  if (seq->generated != seq->request.output_tokens) ++totals_.output_mismatches;
+  listener_.on_finished(seq->request, now);
+  free_sequence(seq);
+}
+
+void Replica::enter_decode(Sequence* seq) {
+  seq->phase = SequencePhase::decode;
+  seq->decode_entry_counter = decode_counter_;
+  seq->generated_at_entry = seq->generated;
+  seq->decode_base = seq->computed - decode_counter_;
+  seq->reserved_tokens = kv_->blocks_for(seq->computed) * kv_->block_tokens();
+  ++decoding_;
+  decode_base_sum_ += seq->decode_base;
+  finish_heap_.push({decode_counter_ + (seq->request.output_tokens - seq->generated), seq->serial, seq, seq->epoch});
+  // The decode at counter S needs KV for decode_base + S + 1 tokens.
+  block_heap_.push({seq->reserved_tokens - seq->decode_base, seq->serial, seq, seq->epoch});
+}
+
+bool Replica::can_never_run(const Sequence& seq) const {
+  const auto& r = seq.request;
+  if (kv_->blocks_for(std::int64_t{r.prompt_tokens} + r.output_tokens) > kv_->total_blocks()) return true;
+  return !engine_.chunked_prefill && std::int64_t{r.prompt_tokens} + seq.generated > engine_.max_batched_tokens;
+}
+
+void Replica::reject(Sequence* seq) {
+  ++totals_.rejected;
+  free_sequence(seq);  // its record keeps finish_s = -1: reported unfinished
+}
+
+void Replica::add_chunk(Sequence* seq, std::int64_t chunk, StepShape& shape) {
+  const auto done = static_cast<double>(seq->computed);
+  const auto c = static_cast<double>(chunk);
+  shape.prefill_seqs += 1;
+  shape.prefill_tokens += chunk;
+  shape.prefill_attention_pairs += c * done + c * (c + 1) / 2;  // causal: each new token sees all before it
+  shape.prefill_context_tokens += seq->computed + chunk;
+  step_chunks_.push_back({seq, chunk});
+}
+
+void Replica::admit_waiting(StepShape& shape, std::int64_t& budget) {
+  scheduler_->order(waiting_, *kv_);
+  while (!waiting_.empty() && running_count_ < engine_.max_num_seqs && budget > 0) {
+    Sequence* seq = waiting_.front();
+    if (can_never_run(*seq)) {
+      waiting_.pop_front();
+      reject(seq);
+      continue;
+    }
+    const auto id = seq->request.id;
+    const std::int64_t target = std::int64_t{seq->request.prompt_tokens} + seq->generated;
+    const std::int64_t cached = kv_->start(seq->request);
+    const std::int64_t chunk = std::min(target - cached, budget);
+    if ((!engine_.chunked_prefill && chunk < target - cached) || !kv_->reserve(id, cached + chunk)) {
+      kv_->preempt(id);  // undo start(): the head waits for room (no skipping ahead)
+      break;
+    }
+    waiting_.pop_front();
+    seq->phase = SequencePhase::prefill;
+    seq->serial = next_serial_++;
+    seq->prefill_target = target;
+    seq->computed = cached;
+    seq->cached_at_start = cached;
+    seq->prefill_computed = 0;
+    link_running(seq);
+    prefilling_.push_back(seq);
+    records_[id].cached_tokens = static_cast<std::int32_t>(cached);
+    add_chunk(seq, chunk, shape);
+    budget -= chunk;
+  }
+}
+
+std::optional<double> Replica::start_iteration(double now) {
+  if (iterating_) throw std::logic_error("replica: iteration already in flight");
+  const std::int64_t counter = decode_counter_;
+  bool preempted = false;
+  const std::int64_t preemptions_before = totals_.preemptions;
+
+  // 1. Decodes that cross a block boundary this step need one more block.
+  while (!block_heap_.empty() && block_heap_.top().key <= counter) {
+    const HeapEntry e = block_heap_.top();
+    block_heap_.pop();
+    Sequence* seq = e.seq;
+    if (seq->epoch != e.epoch || seq->phase != SequencePhase::decode) continue;
+    const std::int64_t need = seq->decode_base + counter + 1;
+    if (!reserve_or_preempt(seq, need)) continue;
+    seq->reserved_tokens = kv_->blocks_for(need) * kv_->block_tokens();
+    block_heap_.push({seq->reserved_tokens - seq->decode_base, seq->serial, seq, seq->epoch});
+  }
+
+  // 2. Prompt chunks for sequences already prefilling, oldest first.
+  step_chunks_.clear();
+  StepShape shape;
+  std::int64_t budget = engine_.max_batched_tokens - decoding_;
+  for (std::size_t i = 0; i < prefilling_.size() && budget > 0; ++i) {
+    Sequence* seq = prefilling_[i];
+    if (seq->phase != SequencePhase::prefill) continue;
+    const std::int64_t chunk = std::min(seq->prefill_target - seq->computed, budget);
+    if (!reserve_or_preempt(seq, seq->computed + chunk)) continue;
+    add_chunk(seq, chunk, shape);
+    budget -= chunk;
+  }
+  preempted = totals_.preemptions != preemptions_before;
+
+  // 3. New admissions, unless this step had to preempt (the cache is under pressure).
+  if (!preempted && !waiting_.empty()) admit_waiting(shape, budget);
+  std::erase_if(prefilling_, [](const Sequence* s) { return s->phase != SequencePhase::prefill; });
+
+  shape.decode_seqs = decoding_;
+  shape.decode_context_tokens = decode_base_sum_ + decoding_ * (counter + 1);
+  if (shape.tokens() == 0) return std::nullopt;  // idle
+
+  const double gpu_s = cost_.cost(shape).time_s;
+  const double dt = iteration_time_s(gpu_s, engine_);
+  account_iteration(shape, now, dt);
+  step_decodes_ = decoding_;
+  iterating_ = true;
+  return now + dt;
+}
+
+// Cost attribution for $/token: an iteration's time is split between input (prefill) and output
+// (decode) work in proportion to the roofline time of its prefill-only and decode-only parts.
+// Pure steps (the vast majority: every decode-only step) need no extra cost evaluation.
+void Replica::account_iteration(const StepShape& shape, double now, double dt) {
+  ++totals_.iterations;
+  totals_.busy_s += dt;
+  if (shape.prefill_tokens == 0) {
+    totals_.output_gpu_s += dt;
+  } else if (shape.decode_seqs == 0) {
+    totals_.input_gpu_s += dt;
+  } else {
+    StepShape prefill_only = shape, decode_only = shape;
+    prefill_only.decode_seqs = prefill_only.decode_context_tokens = 0;
+    decode_only.prefill_seqs = decode_only.prefill_tokens = decode_only.prefill_context_tokens = 0;
+    decode_only.prefill_attention_pairs = 0;
+    const double p = cost_.cost(prefill_only).time_s, d = cost_.cost(decode_only).time_s;
+    const double input_share = (p + d) > 0 ? p / (p + d) : 0.5;
+    totals_.input_gpu_s += dt * input_share;
+    totals_.output_gpu_s += dt * (1 - input_share);
+  }
+  const double pinned_fraction = static_cast<double>(kv_->pinned_blocks()) / static_cast<double>(kv_->total_blocks());
+  totals_.kv_pinned_fraction_s += pinned_fraction * dt;
+  totals_.kv_pinned_fraction_max = std::max(totals_.kv_pinned_fraction_max, pinned_fraction);
+
+  if (timeseries_interval_s_ <= 0 || now >= next_sample_s_) {
+    timeseries_.push_back(TimePoint{now, index_, static_cast<std::int32_t>(running_count_),
+                                    static_cast<std::int32_t>(waiting_.size()), kv_->pinned_blocks(),
+                                    kv_->cached_blocks(), kv_->total_blocks(), shape.tokens()});
+    if (timeseries_interval_s_ > 0) next_sample_s_ = (std::floor(now / timeseries_interval_s_) + 1) * timeseries_interval_s_;
+  }
+}
+
+void Replica::end_iteration(double now) {
+  if (!iterating_) throw std::logic_error("replica: no iteration in flight");
+  iterating_ = false;
+  if (step_decodes_ > 0) {
+    ++decode_counter_;
+    totals_.generated_tokens += step_decodes_;
+    while (!finish_heap_.empty() && finish_heap_.top().key <= decode_counter_) {
+      const HeapEntry e = finish_heap_.top();
+      finish_heap_.pop();
+      if (e.seq->epoch != e.epoch || e.seq->phase != SequencePhase::decode) continue;
+      finish(e.seq, now);
+    }
+  }
+  for (const auto& [seq, chunk] : step_chunks_) {
+    seq->computed += chunk;
+    seq->prefill_computed += chunk;
+    if (seq->computed < seq->prefill_target) continue;
+    totals_.prefill_targets += seq->prefill_target;
+    totals_.prefill_cached_plus_computed += seq->cached_at_start + seq->prefill_computed;
+    if (seq->cached_at_start + seq->prefill_computed != seq->prefill_target) ++totals_.prefill_mismatches;
+    kv_->prefill_done(seq->request.id);
+    // The last prompt chunk's logits give the next token.
+    ++seq->generated;
+    ++totals_.generated_tokens;
+    auto& rec = records_[seq->request.id];
+    if (rec.first_token_s < 0) rec.first_token_s = now;
+    if (seq->generated >= seq->request.output_tokens) {
+      seq->phase = SequencePhase::waiting;  // leaves prefilling_ at the next compaction
+      finish(seq, now);
+    } else {
+      enter_decode(seq);
+    }
+  }
+  std::erase_if(prefilling_, [](const Sequence* s) { return s->phase != SequencePhase::prefill; });
+  step_chunks_.clear();
+}
+
+}  // namespace moelab::sim

@@ -1,0 +1,139 @@
+#pragma once
+// One model instance (TP GPUs) running iteration-level continuous batching over a paged KV cache.
+//
+// Each iteration (vLLM-style chunked-prefill scheduling, decodes first):
+//   1. every decoding sequence gets one token; one that crosses a KV block boundary reserves a
+//      block, and if the cache is full the most recently admitted running sequence is preempted
+//      (recompute: its KV is dropped, it returns to the front of the waiting queue, and on
+//      re-admission prefills prompt + generated tokens again);
+//   2. sequences still prefilling get the next chunk of their prompt from the leftover token
+//      budget (max_batched_tokens - decodes);
+//   3. if nothing was preempted, waiting sequences are admitted in scheduler order while
+//      max_num_seqs, the token budget and the KV cache allow; without chunked prefill a prompt
+//      must fit the budget whole.
+// Decoding sequences are never walked: their KV lengths follow from one per-replica decode
+// counter, finishes and block crossings sit in min-heaps keyed by that counter, so a decode step
+// costs O(1) plus O(log n) per finish or block crossing.
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <optional>
+#include <queue>
+#include <vector>
+
+#include "simulator/engine/engine_spec.hpp"
+#include "simulator/engine/kv_cache.hpp"
+#include "simulator/engine/scheduler.hpp"
+#include "simulator/engine/sequence.hpp"
+#include "simulator/model/step_cost.hpp"
+#include "simulator/run_result.hpp"
+
+namespace moelab::sim {
+
+// Told when a request finishes (closed-loop workloads release the next turn).
+class FinishListener {
+ public:
+  virtual ~FinishListener() = default;
+  virtual void on_finished(const Request& request, double finish_s) = 0;
+};
+
+// What one replica accumulates for the run summary and the invariant checks.
+struct ReplicaTotals {
+  std::int64_t iterations = 0;
+  std::int64_t preemptions = 0;
+  std::int64_t rejected = 0;                // could never run (too long for KV, or for the budget without chunking)
+  double busy_s = 0;                        // sum of iteration times
+  double input_gpu_s = 0;                   // iteration time attributed to prefill work
+  double output_gpu_s = 0;                  // ... and to decode work
+  double kv_pinned_fraction_s = 0;          // integral of pinned/total over busy time
+  double kv_pinned_fraction_max = 0;
+  std::int64_t generated_tokens = 0;        // output tokens produced by iterations
+  std::int64_t prefill_targets = 0;         // sum over completed admissions of tokens needed
+  std::int64_t prefill_cached_plus_computed = 0;  // ... and of cached + computed chunk tokens
+  std::int64_t prefill_mismatches = 0;      // admissions where the two differed
+  std::int64_t output_mismatches = 0;       // finishes with generated != requested
+};
+
+class Replica {
+ public:
+  Replica(std::int32_t index, const EngineSpec& engine, const StepCostModel& cost, std::int64_t kv_blocks,
+          double timeseries_interval_s, std::vector<RequestRecord>& records, std::vector<TimePoint>& timeseries,
+          FinishListener& listener);
+
+  // A request routed here at `now`; its record already exists (records[request.id]).
+  void enqueue(Request&& request);
+  // Composes and starts the next iteration at `now`; returns its end time, or nullopt when there
+  // is nothing to run (the replica idles until the next enqueue).
+  std::optional<double> start_iteration(double now);
+  // Applies the iteration in flight, which ends at `now`.
+  void end_iteration(double now);
+
+  bool iterating() const { return iterating_; }
+  std::int32_t index() const { return index_; }
+  std::int64_t running() const { return running_count_; }
+  std::int64_t waiting() const { return static_cast<std::int64_t>(waiting_.size()); }
+  const KvCache& kv_cache() const { return *kv_; }
+  const ReplicaTotals& totals() const { return totals_; }
+
+ private:
+  struct HeapEntry {
+    std::int64_t key;  // decode counter value
+    std::uint64_t serial;
+    Sequence* seq;
+    std::uint32_t epoch;
+    bool operator>(const HeapEntry& o) const { return key != o.key ? key > o.key : serial > o.serial; }
+  };
+  using CounterHeap = std::priority_queue<HeapEntry, std::vector<HeapEntry>, std::greater<HeapEntry>>;
+  struct PrefillChunk {
+    Sequence* seq;
+    std::int64_t tokens;
+  };
+
+  Sequence* new_sequence(Request&& request);
+  void free_sequence(Sequence* seq);
+  void link_running(Sequence* seq);
+  void unlink_running(Sequence* seq);
+  // Reserves KV for `tokens` of `seq`, preempting from the running tail; false if `seq` itself went.
+  bool reserve_or_preempt(Sequence* seq, std::int64_t tokens);
+  void preempt(Sequence* seq);
+  void finish(Sequence* seq, double now);
+  void enter_decode(Sequence* seq);
+  void reject(Sequence* seq);
+  bool can_never_run(const Sequence& seq) const;
+  void admit_waiting(StepShape& shape, std::int64_t& budget);
+  void add_chunk(Sequence* seq, std::int64_t chunk, StepShape& shape);
+  void account_iteration(const StepShape& shape, double now, double dt);
+
+  std::int32_t index_;
+  const EngineSpec& engine_;
+  const StepCostModel& cost_;
+  std::unique_ptr<KvCache> kv_;
+  std::unique_ptr<Scheduler> scheduler_;
+  double timeseries_interval_s_;
+  double next_sample_s_ = 0;
+  std::vector<RequestRecord>& records_;
+  std::vector<TimePoint>& timeseries_;
+  FinishListener& listener_;
+
+  std::deque<Sequence> pool_;        // stable addresses
+  std::vector<Sequence*> free_;
+  std::deque<Sequence*> waiting_;
+  Sequence* running_head_ = nullptr;
+  Sequence* running_tail_ = nullptr;
+  std::int64_t running_count_ = 0;
+  std::vector<Sequence*> prefilling_;  // admission order; compacted after each iteration
+
+  std::int64_t decode_counter_ = 0;  // decode iterations this replica has run
+  std::int64_t decoding_ = 0;        // sequences in decode phase
+  std::int64_t decode_base_sum_ = 0; // sum of decode_base over them
+  CounterHeap finish_heap_;
+  CounterHeap block_heap_;
+  std::uint64_t next_serial_ = 0;
+
+  bool iterating_ = false;
+  std::int64_t step_decodes_ = 0;
+  std::vector<PrefillChunk> step_chunks_;
+  ReplicaTotals totals_;
+};
+
+}  // namespace moelab::sim
