@@ -19,7 +19,11 @@ def _cmd_figures(args) -> int:
     unknown = [f for f in formats if f not in ("png", "pdf", "svg")]
     if unknown or not formats:
         raise MoelabFileError(f"--formats: unsupported {', '.join(unknown) or '(empty)'}; use png, pdf or svg")
-    for path in draw_figures(args.file, args.outdir, formats):
+    runs = None
+    if args.runs is not None:
+        spec = args.runs.strip()
+        runs = [] if spec == "none" else None if spec == "all" else [r.strip() for r in spec.split(",") if r.strip()]
+    for path in draw_figures(args.file, args.outdir, formats, runs=runs):
         print(path)
     return EXIT_OK
 
@@ -64,6 +68,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file", help="a moelab .h5 file (simulation or kernel-ab)")
     p.add_argument("-o", "--outdir", required=True, help="directory for the figures (created if needed)")
     p.add_argument("--formats", default="png", help="comma-separated: png, pdf, svg (default: png)")
+    p.add_argument("--runs", default=None,
+                   help="simulation files: runs that get KV and queue figures, as numbers (0,3), "
+                        "'all' (default) or 'none'")
     p.set_defaults(func=_cmd_figures)
 
     p = sub.add_parser("summary", help="print the /summary table")

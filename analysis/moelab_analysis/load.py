@@ -178,6 +178,13 @@ def _run_group_name(f: h5py.File, path: PathLike, run: RunKey) -> str:
     return name
 
 
+def run_name(path: PathLike, run: RunKey) -> str:
+    """The group name ("0003") of a run given by number, name or label."""
+    with open_moelab(path) as f:
+        _require_kind(f, path, KIND_SIMULATION)
+        return _run_group_name(f, path, run)
+
+
 def run_attrs(path: PathLike, run: RunKey) -> Dict[str, object]:
     with open_moelab(path) as f:
         _require_kind(f, path, KIND_SIMULATION)

@@ -110,3 +110,15 @@ def test_usage_errors_exit_2(sim_file):
     assert run_cli().returncode == 2
     assert run_cli("figures", sim_file).returncode == 2  # -o is required
     assert run_cli("figures", sim_file, "-o", "x", "--formats", "bmp").returncode == 2
+
+
+def test_figures_runs_option_limits_per_run_figures(sim_file, tmp_path):
+    r = run_cli("figures", sim_file, "-o", tmp_path / "a", "--runs", "2")
+    assert r.returncode == 0, r.stderr
+    names = [Path(line).name for line in r.stdout.splitlines()]
+    assert names == ["sweep-throughput-vs-latency.png", "sweep-latency-cdf.png",
+                     "sweep-kv-usage-run0002.png", "sweep-queues-run0002.png"]
+    r = run_cli("figures", sim_file, "-o", tmp_path / "b", "--runs", "none")
+    assert len(r.stdout.splitlines()) == 2
+    r = run_cli("figures", sim_file, "-o", tmp_path / "c", "--runs", "7")
+    assert r.returncode == 2 and "no run '7'" in r.stderr

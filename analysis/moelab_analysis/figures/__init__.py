@@ -8,14 +8,15 @@ from .. import load
 from .common import DEFAULT_FORMATS
 
 
-def draw_figures(path, outdir, formats: Sequence[str] = DEFAULT_FORMATS) -> List[Path]:
-    """Draw every figure the file supports into `outdir`; returns the written paths in order."""
+def draw_figures(path, outdir, formats: Sequence[str] = DEFAULT_FORMATS, runs=None) -> List[Path]:
+    """Draw every figure the file supports into `outdir`; returns the written paths in order.
+    `runs` limits the per-run figures of a simulation file (numbers, names or labels; [] = none)."""
     path, outdir = Path(path), Path(outdir)
     kind = load.file_kind(path)
     if kind == load.KIND_SIMULATION:
         from . import simulation
 
-        return simulation.draw_all(path, outdir, formats)
+        return simulation.draw_all(path, outdir, formats, per_run=runs)
     from . import kernel_ab
 
     return kernel_ab.draw_all(path, outdir, formats)

@@ -99,7 +99,10 @@ def ab_bars(path: Path, attrs: Dict, experiment: str, summary: pd.DataFrame, op:
             ax.set_ylim(0, top * 1.3 if top > 0 else 1.0)
         for i, status in not_run:
             y_text = (np.nanmin(heights) / 2.5) if ax.get_yscale() == "log" else (top or 1.0) * 0.02
-            ax.text(i, y_text, status, ha="center", va="bottom", fontsize=8, style="italic", color="0.35")
+            wrong = status == "wrong"  # failed the check against ref: must not look like "not run"
+            ax.text(i, y_text, status.upper() if wrong else status, ha="center", va="bottom", fontsize=8,
+                    style="normal" if wrong else "italic", color="tab:red" if wrong else "0.35",
+                    fontweight="bold" if wrong else "normal")
         ax.set_title(f"{case}", fontsize=9)
         ax.grid(True, axis="y", alpha=0.3)
     for ax in list(axes.flat)[len(case_names):]:

@@ -179,7 +179,8 @@ def queues_over_time(path: Path, attrs: Dict, experiment: str, run: str, label: 
     return save(fig, outdir, f"{path.stem}-queues-run{run}", formats)
 
 
-def draw_all(path: Path, outdir: Path, formats: Sequence[str]) -> List[Path]:
+def draw_all(path: Path, outdir: Path, formats: Sequence[str], per_run=None) -> List[Path]:
+    """Sweep-wide figures, then KV and queue figures for each run in `per_run` (None: every run)."""
     attrs = load.root_attrs(path)
     experiment = load.experiment_name(attrs, path)
     summary = load.summary(path)
@@ -187,12 +188,15 @@ def draw_all(path: Path, outdir: Path, formats: Sequence[str]) -> List[Path]:
     label_of = {f"{int(r):04d}": short_label(str(lbl), f"{int(r):04d}")
                 for r, lbl in zip(summary["run"], summary["label"])}
     labels = [label_of.get(run, f"run {run}") for run in runs]
+    chosen = set(runs) if per_run is None else {load.run_name(path, r) for r in per_run}  # bad names fail first
     written = []
     if len(summary):
         written += throughput_vs_latency(path, attrs, experiment, summary, outdir, formats)
     if runs:
         written += latency_cdfs(path, attrs, experiment, runs, labels, outdir, formats)
     for run, label in zip(runs, labels):
+        if run not in chosen:
+            continue
         written += kv_usage_over_time(path, attrs, experiment, run, label, outdir, formats)
         written += queues_over_time(path, attrs, experiment, run, label, outdir, formats)
     return written
