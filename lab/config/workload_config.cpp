@@ -1,6 +1,6 @@
 // [workload] -> sim::WorkloadSpec. Keys by kind (simulator/workload/README.md has examples):
 //   kind = synthetic | mooncake | csv | chat | rag | shared_prefix      (required)
-//   num_requests = 0                       (0 = unbounded / whole trace)
+//   num_requests = 0                       (0 = unbounded / whole trace; not for chat: chat.sessions)
 //   generators (synthetic, chat, rag, shared_prefix):
 //     [workload.arrivals] kind = poisson | gamma | burst, rate_per_s, cv (gamma)
 //     prompt_tokens, output_tokens: a number (fixed) or a table {kind, value | min, max | mean, sigma | values, weights}
@@ -103,12 +103,13 @@ void parse_shared_prefix(StrictTable& section, sim::SharedPrefixSpec& p) {
 sim::WorkloadSpec parse_workload(StrictTable& section, const std::filesystem::path& config_dir) {
   sim::WorkloadSpec spec;
   spec.kind = section.choice("kind", sim::workload_kinds());
-  spec.num_requests = section.integer_or("num_requests", 0);
+  // Chat ends by its number of sessions (chat.sessions), not by a request count.
+  if (spec.kind != "chat") spec.num_requests = section.integer_or("num_requests", 0);
   const bool is_trace = spec.kind == "mooncake" || spec.kind == "csv";
 
   if (is_trace) {
     const std::filesystem::path given = section.string("trace");
-    const std::filesystem::path resolved = given.is_absolute() ? given : config_dir / given;
+    const std::filesystem::path resolved = given.is_absolute() ? given : (config_dir / given).lexically_normal();
     std::error_code ec;
     if (!std::filesystem::is_regular_file(resolved, ec)) section.fail("trace", "no such file: " + resolved.string());
     spec.trace_path = resolved.string();

@@ -132,8 +132,9 @@ std::optional<SpecProblem> check_workload(const WorkloadSpec& s) {
     if (r.system_prompt_tokens < 0 || r.system_prompt_tokens > kMaxCount) {
       return problem("rag", "system_prompt_tokens", fmt::format("must be in [0, {}], got {}", kMaxCount, r.system_prompt_tokens));
     }
-    if (r.corpus_documents < 1 || r.corpus_documents > 100'000'000) {
-      return problem("rag", "corpus_documents", fmt::format("must be in [1, 1e8], got {}", r.corpus_documents));
+    // The Zipf table holds one double per document.
+    if (r.corpus_documents < 1 || r.corpus_documents > 10'000'000) {
+      return problem("rag", "corpus_documents", fmt::format("must be in [1, 1e7], got {}", r.corpus_documents));
     }
     if (!(r.zipf_s >= 0) || !std::isfinite(r.zipf_s)) return problem("rag", "zipf_s", fmt::format("must be >= 0, got {}", r.zipf_s));
     if (r.documents_per_request < 1 || r.documents_per_request > r.corpus_documents) {

@@ -93,6 +93,9 @@ BOOST_AUTO_TEST_CASE(trace_paths_resolve_against_the_config_directory) {
                        "trace_time_scale = 0.25\n",
                        test::data_dir());
   BOOST_TEST(s.trace_path == (test::data_dir() / "traces/mooncake_conversation.jsonl").string());
+  const auto via_parent = parse("[workload]\nkind = \"mooncake\"\ntrace = \"../traces/mooncake_conversation.jsonl\"\n",
+                                test::data_dir() / "workloads");
+  BOOST_TEST(via_parent.trace_path == s.trace_path);  // "workloads/../traces" normalised
   BOOST_REQUIRE(s.trace != nullptr);
   BOOST_TEST(s.trace->size() == 12031u);
   BOOST_TEST(s.content_block_tokens == 512);
@@ -133,6 +136,18 @@ sessions = 10
   BOOST_TEST(c.content_block_tokens == 16);
   BOOST_TEST(c.chat.turns.mean == 3.51);
   BOOST_TEST(c.chat.sessions == 10);
+  const auto chat_count = parse_error(R"(
+[workload]
+kind = "chat"
+num_requests = 100
+prompt_tokens = 10
+output_tokens = 10
+arrivals = { kind = "poisson", rate_per_s = 1 }
+[workload.chat]
+turns = 2
+think_time_mean_s = 0
+)");
+  BOOST_TEST(chat_count.key() == "workload.num_requests");  // chat counts sessions, not requests
 
   const auto r = parse(R"(
 [workload]
