@@ -137,6 +137,43 @@ BOOST_AUTO_TEST_CASE(deepseek_v3_moe_layer_by_hand) {
   }
 }
 
+BOOST_AUTO_TEST_CASE(mla_prefill_up_projects_the_cached_prefix) {
+  // A 512-token chunk after 1,536 cached tokens: besides the chunk's own work, the expanded MLA
+  // form multiplies the 1,536 cached latents by kv_b: 2 x 512 x 128 x (128 + 128) FLOPs each.
+  const auto m = load_model_by_id("deepseek-v3");
+  StepShape fresh = prefill_one(512);
+  StepShape chunk = fresh;
+  chunk.prefill_context_tokens = 512 + 1536;
+  chunk.prefill_attention_pairs = fresh.prefill_attention_pairs;  // same pairs: isolate the up-projection
+  const double upproject = 1536.0 * 2 * 512 * 128 * (128 + 128);
+  const double extra_kv_read = 1536.0 * (512 + 64) * 2;
+  const auto a = one_layer(m, fresh), b = one_layer(m, chunk);
+  BOOST_TEST(close(b.flops - a.flops, upproject));
+  BOOST_TEST(close(b.bytes - a.bytes, extra_kv_read));
+}
+
+BOOST_AUTO_TEST_CASE(v4_flash_layer_decode_by_hand) {
+  // csa approximation, one layer (FP8 weights, 1 byte; FP4 experts 0.53125 bytes):
+  // q_a 4096x1024 = 4,194,304; q_b 1024 x 64 x 512 = 33,554,432; kv 4096 x 512 = 2,097,152;
+  // o_a 8 groups of (8 heads x 512) x 1024 = 33,554,432; o_b (8 x 1024) x 4096 = 33,554,432.
+  const auto m = load_model_by_id("deepseek-v4-flash");
+  const double proj = 4194304.0 + 33554432.0 + 2097152.0 + 33554432.0 + 33554432.0;
+  const double proj_act = (4096.0 + 1024) + (1024.0 + 32768) + (4096.0 + 512) + (32768.0 + 8192) + (8192.0 + 4096);
+  // Attention per pair: 4 x 64 heads x 512, on kv_context_fraction of the context; KV per token
+  // 512 x 2 bytes x fraction.
+  const double frac = m.kv_context_fraction;
+  const double pair_flops = 4.0 * 64 * 512 * frac;
+  const double kv_bytes = 512.0 * 2 * frac;
+  const double router = 4096.0 * 256;
+  const double expert = 3.0 * 4096 * 2048;
+  const double flops = 2 * proj + 1000 * pair_flops + 2 * router + 2 * expert * (6 + 1);
+  const double bytes = proj + 2 * proj_act + 1001 * kv_bytes + router + 2 * (4096.0 + 256) +
+                       (6 + 1) * expert * 0.53125 + 2 * 7 * 3.0 * (4096 + 2048);
+  const auto got = one_layer(m, decode_one(1000));
+  BOOST_TEST(close(got.flops, flops));
+  BOOST_TEST(close(got.bytes, bytes));
+}
+
 BOOST_AUTO_TEST_CASE(small_decode_is_memory_bound_long_prefill_compute_bound) {
   const auto hw = load_hardware_by_id("h100-sxm");
   const auto eng = load_engine_by_id("baseline");
