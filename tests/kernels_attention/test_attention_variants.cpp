@@ -64,6 +64,7 @@ void check_cpu_variants(const char* op, const std::vector<CaseFactory>& cases) {
           BOOST_TEST(seconds >= 0.0);
           const auto r = c->check_output();
           BOOST_TEST(r.passed, r.detail << " max_rel=" << r.max_rel_error);
+          BOOST_TEST_MESSAGE(v->full_name() << " " << c->shape_text() << " max_rel_error=" << r.max_rel_error);
           ++checked;
         }
       }

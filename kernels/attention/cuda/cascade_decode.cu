@@ -122,7 +122,7 @@ __global__ void __launch_bounds__(kDecodeThreads)
 }
 
 // Each query's own suffix (contiguous K/V rows cu_suffix[b]..cu_suffix[b+1]) into slot n_slots-1.
-template <int D>
+template <int D, int G>
 __global__ void __launch_bounds__(kDecodeThreads)
     cascade_suffix_kernel(CascadeDecodeParams p, int n_slots, float* partial_o, float* partial_lse) {
   const int hk = blockIdx.y, b = blockIdx.z;
@@ -133,7 +133,7 @@ __global__ void __launch_bounds__(kDecodeThreads)
   const int slot = n_slots - 1;
   const SplitDest dst{partial_o + (row0 * n_slots + slot) * D, std::size_t(n_slots) * D,
                       partial_lse + row0 * n_slots + slot, std::size_t(n_slots)};
-  decode_split<D>(p.q + row0 * D, group, p.k_suffix, p.v_suffix, p.cu_suffix[b], p.cu_suffix[b + 1], p.sm_scale,
+  decode_split<D, G>(p.q + row0 * D, group, p.k_suffix, p.v_suffix, p.cu_suffix[b], p.cu_suffix[b + 1], p.sm_scale,
                   kv_offset, dst);
 }
 
@@ -167,8 +167,12 @@ void launch(const CascadeDecodeParams& p, const CascadePlan& plan, float* partia
     const dim3 grid(plan.chunks, p.kv_heads, plan.row_tiles);
     cascade_prefix_kernel<D><<<grid, kDecodeThreads, 0, s>>>(p, plan.chunk_keys, plan.n_slots(), partial_o, partial_lse);
   }
-  cascade_suffix_kernel<D><<<dim3(1, p.kv_heads, p.batch), kDecodeThreads, 0, s>>>(p, plan.n_slots(), partial_o,
-                                                                                   partial_lse);
+  const dim3 suffix_grid(1, p.kv_heads, p.batch);
+  if (p.heads / p.kv_heads <= 4) {
+    cascade_suffix_kernel<D, 4><<<suffix_grid, kDecodeThreads, 0, s>>>(p, plan.n_slots(), partial_o, partial_lse);
+  } else {
+    cascade_suffix_kernel<D, 8><<<suffix_grid, kDecodeThreads, 0, s>>>(p, plan.n_slots(), partial_o, partial_lse);
+  }
   combine_partials_kernel<D><<<p.batch * p.heads, D, 0, s>>>(partial_o, partial_lse, plan.n_slots(), p.out);
 }
 

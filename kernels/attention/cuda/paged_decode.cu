@@ -14,7 +14,7 @@ namespace {
 
 constexpr int kMinSplitKeys = 256;
 
-template <int D>
+template <int D, int G>
 __global__ void __launch_bounds__(kDecodeThreads)
     paged_decode_split_kernel(PagedDecodeParams p, int split_keys, int splits, float* partial_o, float* partial_lse) {
   const int split = blockIdx.x, hk = blockIdx.y, b = blockIdx.z;
@@ -36,7 +36,7 @@ __global__ void __launch_bounds__(kDecodeThreads)
     dst = {partial_o + (row0 * splits + split) * D, std::size_t(splits) * D, partial_lse + row0 * splits + split,
            std::size_t(splits)};
   }
-  decode_split<D>(p.q + row0 * D, group, p.k_cache, p.v_cache, begin, end, p.sm_scale, kv_offset, dst);
+  decode_split<D, G>(p.q + row0 * D, group, p.k_cache, p.v_cache, begin, end, p.sm_scale, kv_offset, dst);
 }
 
 struct SplitPlan {
@@ -56,7 +56,14 @@ SplitPlan plan_splits(const PagedDecodeParams& p) {
 template <int D>
 void launch(const PagedDecodeParams& p, SplitPlan plan, float* partial_o, float* partial_lse, cudaStream_t s) {
   const dim3 grid(plan.splits, p.kv_heads, p.batch);
-  paged_decode_split_kernel<D><<<grid, kDecodeThreads, 0, s>>>(p, plan.split_keys, plan.splits, partial_o, partial_lse);
+  // Groups up to 4 (Llama, Qwen: 32/8) get a 4-head register budget, i.e. more resident blocks.
+  if (p.heads / p.kv_heads <= 4) {
+    paged_decode_split_kernel<D, 4><<<grid, kDecodeThreads, 0, s>>>(p, plan.split_keys, plan.splits, partial_o,
+                                                                   partial_lse);
+  } else {
+    paged_decode_split_kernel<D, 8><<<grid, kDecodeThreads, 0, s>>>(p, plan.split_keys, plan.splits, partial_o,
+                                                                   partial_lse);
+  }
   if (plan.splits > 1) {
     combine_partials_kernel<D><<<p.batch * p.heads, D, 0, s>>>(partial_o, partial_lse, plan.splits, p.out);
   }

@@ -30,6 +30,16 @@ KOKKOS_INLINE_FUNCTION float widen(std::uint16_t b) {
   return f;
 }
 
+// Round to nearest even, as __float2bfloat16_rn (finite inputs only: P is in [0, 1]).
+KOKKOS_INLINE_FUNCTION float round_to_bf16(float f) {
+  std::uint32_t u;
+  std::memcpy(&u, &f, sizeof u);
+  u += 0x7fffu + ((u >> 16) & 1u);
+  u &= 0xffff0000u;
+  std::memcpy(&f, &u, sizeof f);
+  return f;
+}
+
 // Key/value tile width (columns of S per step) and query tile height, as on the GPU.
 inline constexpr int kTileKeys = 64;
 inline constexpr int kTileQueries = 64;
@@ -43,9 +53,11 @@ struct RowState {
   float l = 0.0f;
   float acc[kMaxHeadDim] = {};
 
-  // scores[0..n) already scaled; value_row(j) gives V row j (bf16 bits).
+  // scores[0..n) already scaled; value_row(j) gives V row j (bf16 bits). With round_p, P enters
+  // the PV product rounded to bf16 while l keeps fp32 P, exactly as the tensor-core kernel does.
   template <class ValueRow>
-  KOKKOS_INLINE_FUNCTION void absorb(const float* scores, int n, int head_dim, ValueRow value_row) {
+  KOKKOS_INLINE_FUNCTION void absorb(const float* scores, int n, int head_dim, ValueRow value_row,
+                                     bool round_p = false) {
     float tile_max = -INFINITY;
     for (int j = 0; j < n; ++j) tile_max = scores[j] > tile_max ? scores[j] : tile_max;
     if (n == 0) return;
@@ -56,8 +68,9 @@ struct RowState {
     for (int j = 0; j < n; ++j) {
       const float p = std::exp(scores[j] - m_new);
       l += p;
+      const float p_used = round_p ? round_to_bf16(p) : p;
       const std::uint16_t* v = value_row(j);
-      for (int c = 0; c < head_dim; ++c) acc[c] += p * widen(v[c]);
+      for (int c = 0; c < head_dim; ++c) acc[c] += p_used * widen(v[c]);
     }
     m = m_new;
   }

@@ -1,6 +1,7 @@
 // kokkos.tiled prefill: the flash-attention-2 schedule in portable code. One work item per
 // (query tile, head); it walks key tiles left to right up to the causal diagonal (later tiles
-// are skipped, as on the GPU), keeping an online softmax per query row in fp32.
+// are skipped, as on the GPU), keeping an online softmax per query row in fp32 and rounding P to
+// bf16 for the PV product as the tensor-core kernel does.
 #include <vector>
 
 #include "kernels/attention/cases.hpp"
@@ -50,9 +51,9 @@ void tiled_prefill(const PrefillParams& p, const std::vector<QueryTile>& tile_li
               for (int c = 0; c < d; ++c) dot += widen(qrow[c]) * widen(krow[c]);
               scores[j] = dot * scale;
             }
-            rows[r].absorb(scores, n_keys, d, [&](int j) {
-              return &v((std::size_t(t.seq_start + k0 + j) * kv_heads + hk) * d);
-            });
+            rows[r].absorb(
+                scores, n_keys, d, [&](int j) { return &v((std::size_t(t.seq_start + k0 + j) * kv_heads + hk) * d); },
+                /*round_p=*/true);
           }
         }
         for (int r = 0; r < t.rows; ++r) {
