@@ -97,7 +97,9 @@ class PermuteCase final : public OpCase, public HasRoutingStats {
   // consistent (sorted[inverse[a]] == a). Stable expectation (the default): sorted exact too.
   CheckResult check_output() const override;
 
-  // A variant that does not keep order within an expert calls this in prepare().
+  // Which check applies to the output now in the case. Every permute variant sets it in
+  // prepare() and again whenever it writes the case's output (a CPU run, a GPU copy-back), so the
+  // expectation always matches the variant whose output is checked, in any call order.
   void expect_stable(bool stable) { expect_stable_ = stable; }
   bool expects_stable() const { return expect_stable_; }
 

@@ -68,6 +68,7 @@ struct DevicePermute {
   }
   std::function<void()> copy_out(PermuteCase& pc) {
     return [this, &pc] {
+      pc.expect_stable(true);  // the expectation travels with the output
       sorted.download(pc.sorted.span());
       offsets.download(pc.offsets.span());
       inverse.download(pc.inverse.span());

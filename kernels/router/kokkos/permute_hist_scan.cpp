@@ -62,7 +62,10 @@ std::unique_ptr<Variant> make_permute_kokkos_hist_scan() {
         auto counts = std::make_shared<std::vector<std::int32_t>>(n);
         auto cursor = std::make_shared<std::vector<std::int32_t>>(n);
         return std::make_unique<CpuPreparedRun>(
-            [&pc, counts, cursor] { permute_hist_scan(pc.params(), counts->data(), cursor->data()); });
+            [&pc, counts, cursor] {
+              pc.expect_stable(true);  // travels with the output
+              permute_hist_scan(pc.params(), counts->data(), cursor->data());
+            });
       });
 }
 

@@ -14,7 +14,11 @@ std::unique_ptr<Variant> make_permute_ref_counting() {
       [](OpCase& c) -> std::unique_ptr<PreparedRun> {
         auto& pc = moe_detail::case_as<PermuteCase>(c);
         pc.expect_stable(true);
-        return std::make_unique<CpuPreparedRun>([&pc] { permute_ref(pc.params()); });
+        // The expectation travels with the output: set whenever this variant writes the case.
+        return std::make_unique<CpuPreparedRun>([&pc] {
+          pc.expect_stable(true);
+          permute_ref(pc.params());
+        });
       });
 }
 
