@@ -47,17 +47,16 @@ class BlockHashCache final : public KvCache {
     }
     seq.matched_blocks = static_cast<std::int64_t>(seq.blocks.size());
     const std::int64_t cached = seq.matched_blocks * block_tokens();
-    stats_.lookup_tokens += r.prompt_tokens;
-    stats_.hit_tokens += cached;
+    seq.pending_lookup = PendingLookup{r.prompt_tokens, cached, false};
     return cached;
   }
 
   bool reserve(std::int64_t request_id, std::int64_t tokens) override {
     Seq& seq = get(request_id);
     const std::int64_t need = blocks_for(tokens) - static_cast<std::int64_t>(seq.blocks.size());
-    if (need <= 0) return true;
     if (need > total_blocks() - pinned_) return false;  // blank plus evictable blocks
     for (std::int64_t i = 0; i < need; ++i) seq.blocks.push_back(allocate());
+    count_admission(seq.pending_lookup);
     return true;
   }
 
@@ -80,6 +79,20 @@ class BlockHashCache final : public KvCache {
   std::int64_t pinned_blocks() const override { return pinned_; }
   std::int64_t cached_blocks() const override { return lru_size_; }
   KvCacheStats stats() const override { return stats_; }
+
+  // An admission counts in the hit statistics once its first reserve() succeeds: an engine that
+  // tries a sequence, finds no room and undoes the try with preempt() has not looked anything up.
+  struct PendingLookup {
+    std::int64_t prompt_tokens = 0;
+    std::int64_t cached_tokens = 0;
+    bool counted = false;
+  };
+  void count_admission(PendingLookup& p) {
+    if (p.counted) return;
+    p.counted = true;
+    stats_.lookup_tokens += p.prompt_tokens;
+    stats_.hit_tokens += p.cached_tokens;
+  }
 
   void check_invariants() const override {
     std::vector<std::int32_t> refs(blocks_.size(), 0);
@@ -125,6 +138,7 @@ class BlockHashCache final : public KvCache {
     std::vector<std::uint64_t> keys;
     std::int64_t matched_blocks = 0;
     std::int64_t registered_blocks = 0;
+    PendingLookup pending_lookup;
   };
 
   // At least one prompt token must be computed (its logits give the first output token), and

@@ -64,19 +64,22 @@ class RadixCache final : public KvCache {
     const std::int64_t limit = std::min<std::int64_t>(described_tokens(r), r.prompt_tokens);
     const std::int64_t cached = usable_tokens(r, std::min(path_tokens, limit));
     seq.held_tokens = cached;
-    stats_.lookup_tokens += r.prompt_tokens;
-    stats_.hit_tokens += cached;
+    seq.pending_lookup = PendingLookup{r.prompt_tokens, cached, false};
     return cached;
   }
 
   bool reserve(std::int64_t request_id, std::int64_t tokens) override {
     Seq& seq = get(request_id);
-    if (tokens <= seq.held_tokens) return true;
+    if (tokens <= seq.held_tokens) {
+      count_admission(seq.pending_lookup);
+      return true;
+    }
     const std::int64_t need = private_of(seq, tokens) - private_of(seq, seq.held_tokens);
     if (need > free_tokens()) evict(need - free_tokens());
     if (need > free_tokens()) return false;
     private_tokens_ += need;
     seq.held_tokens = tokens;
+    count_admission(seq.pending_lookup);
     return true;
   }
 
@@ -99,6 +102,20 @@ class RadixCache final : public KvCache {
     return blocks_for(private_tokens_ + locked_tokens_ + unlocked_tokens_) - pinned_blocks();
   }
   KvCacheStats stats() const override { return stats_; }
+
+  // An admission counts in the hit statistics once its first reserve() succeeds: an engine that
+  // tries a sequence, finds no room and undoes the try with preempt() has not looked anything up.
+  struct PendingLookup {
+    std::int64_t prompt_tokens = 0;
+    std::int64_t cached_tokens = 0;
+    bool counted = false;
+  };
+  void count_admission(PendingLookup& p) {
+    if (p.counted) return;
+    p.counted = true;
+    stats_.lookup_tokens += p.prompt_tokens;
+    stats_.hit_tokens += p.cached_tokens;
+  }
 
   void check_invariants() const override {
     std::vector<std::int32_t> locks(nodes_.size(), 0);
@@ -148,6 +165,7 @@ class RadixCache final : public KvCache {
     std::int32_t last_node = kRoot;
     std::int64_t path_tokens = 0;  // tokens on the locked path (in the tree)
     std::int64_t held_tokens = 0;  // tokens the sequence has KV for (cached + reserved)
+    PendingLookup pending_lookup;
   };
 
   // Reuse is cut to whole blocks and must leave at least one prompt token to compute.

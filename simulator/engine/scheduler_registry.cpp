@@ -6,7 +6,8 @@
 
 namespace moelab::sim {
 
-std::unique_ptr<Scheduler> make_scheduler_fcfs();  // scheduler_fcfs.cpp
+std::unique_ptr<Scheduler> make_scheduler_fcfs();            // scheduler_fcfs.cpp
+std::unique_ptr<Scheduler> make_scheduler_longest_prefix();  // scheduler_longest_prefix.cpp
 
 namespace {
 struct SchedulerPolicy {
@@ -15,6 +16,7 @@ struct SchedulerPolicy {
 };
 const SchedulerPolicy kPolicies[] = {
     {"fcfs", &make_scheduler_fcfs},
+    {"longest_prefix", &make_scheduler_longest_prefix},
 };
 }  // namespace
 
