@@ -4,6 +4,8 @@
 #include <cstdint>
 #include <filesystem>
 #include <fstream>
+#include <queue>
+#include <boost/test/unit_test.hpp>
 #include <string>
 #include <vector>
 
@@ -50,6 +52,37 @@ inline sim::LengthDistribution fixed_length(double v) {
   d.kind = "fixed";
   d.value = v;
   return d;
+}
+
+struct Served {
+  sim::Request request;
+  double finish_s;
+};
+
+// An engine stand-in with unlimited capacity: every request takes `service_s(request)` seconds.
+// Drives the workload strictly in time order and reports finishes, as a real engine does.
+template <class ServiceTime>
+std::vector<Served> serve_all(sim::Workload& w, ServiceTime service_s, std::size_t limit = 1'000'000) {
+  std::vector<Served> out;
+  using Finish = std::pair<double, std::size_t>;  // (finish time, index into out)
+  std::priority_queue<Finish, std::vector<Finish>, std::greater<>> running;
+  while (out.size() < limit) {
+    const auto next = w.peek_arrival_s();
+    if (next && (running.empty() || *next <= running.top().first)) {
+      sim::Request r = w.pop();
+      BOOST_TEST(r.arrival_s == *next);
+      const double finish = r.arrival_s + service_s(r);
+      out.push_back({std::move(r), finish});
+      running.push({finish, out.size() - 1});
+    } else if (!running.empty()) {
+      const auto [t, i] = running.top();
+      running.pop();
+      w.on_finished(out[i].request, t);
+    } else {
+      break;
+    }
+  }
+  return out;
 }
 
 }  // namespace moelab::test
