@@ -56,3 +56,45 @@ def test_quickstart_file_reads_and_draws(quickstart_h5, tmp_path):
     r = subprocess.run([sys.executable, "-m", "moelab_analysis", "summary", str(quickstart_h5)],
                        capture_output=True, text=True, timeout=120)
     assert r.returncode == 0, r.stderr
+
+
+TINY_AB = """[experiment]
+name = "tiny-router-ab"
+kind = "kernel-ab"
+seed = 1
+
+[ab]
+op = "router.topk"
+variants = ["ref.naive", "kokkos.fused"]
+cold_l2 = false
+max_time_s = 1.0
+min_samples = 8
+noise = 0.05
+
+[[ab.cases]]
+preset = "qwen3-30b-a3b"
+dims = { tokens = 256 }
+"""
+
+
+def test_kernel_ab_file_reads_and_draws(tmp_path):
+    exe = _moelab_binary()
+    if exe is None:
+        pytest.skip("no working moelab binary under build/*/lab/moelab")
+    config = tmp_path / "tiny-ab.toml"
+    config.write_text(TINY_AB)
+    out = tmp_path / "tiny-ab.h5"
+    r = subprocess.run([str(exe), "run", str(config), "-o", str(out)], capture_output=True, text=True,
+                       timeout=600, cwd=REPO)
+    if r.returncode != 0 or not out.exists():
+        pytest.skip(f"this binary ran no kernel A/B experiment ({exe}): {r.stderr.strip()[:300]}")
+    assert ma.root_attrs(out)["kind"] == "kernel-ab"
+    df = ma.ab_summary(out)
+    assert df["variant"].tolist() == ["ref.naive", "kokkos.fused"]
+    assert (df["status"] == "ok").all() and df["verdict"].iloc[0] == "baseline"
+    (op, case), = ma.ab_cases(out)
+    samples = ma.ab_samples(out, op, case)
+    assert set(samples["variant"]) == {"ref.naive", "kokkos.fused"}
+    assert samples.groupby("variant").size().to_dict() == dict(zip(df["variant"], df["samples"]))
+    names = [p.name for p in draw_figures(out, tmp_path / "figs")]
+    assert names == [f"tiny-ab-ab-{op}.png", "tiny-ab-roofline.png"]

@@ -178,21 +178,25 @@ def roofline(path: Path, attrs: Dict, experiment: str, summary: pd.DataFrame,
         lo, hi = ai.min() / 4, ai.max() * 4
         if peak_gbps is not None:
             lo = min(lo, perf.min() * 1e3 / peak_gbps / 2)  # keep the bandwidth roof under the lowest point visible
+        # CPU reference kernels reach GFLOP/s; TFLOP/s would put every tick at 1e-6.
+        top_rate = max(perf.max(), peak_tflops or 0.0)
+        rate_scale, rate_unit = (1.0, "TFLOP/s") if top_rate >= 0.1 else (1e3, "GFLOP/s")
+        ax.set_ylabel(f"achieved throughput ({rate_unit})")
         if peak_tflops is not None and peak_gbps is not None:
             ridge = peak_tflops * 1e3 / peak_gbps
             lo, hi = min(lo, ridge / 8), max(hi, ridge * 8)
             grid = np.logspace(np.log10(lo), np.log10(hi), 256)
-            ax.plot(grid, np.minimum(peak_tflops, grid * peak_gbps / 1e3), color="black", lw=1.5)
+            ax.plot(grid, np.minimum(peak_tflops, grid * peak_gbps / 1e3) * rate_scale, color="black", lw=1.5)
         if peak_tflops is not None:
-            ax.axhline(peak_tflops, color="0.5", ls=":", lw=1)
-            ax.text(hi / 1.15, peak_tflops / 1.12, f"peak compute {peak_tflops:.4g} TFLOP/s", ha="right", va="top",
-                    fontsize=8)
+            ax.axhline(peak_tflops * rate_scale, color="0.5", ls=":", lw=1)
+            ax.text(hi / 1.15, peak_tflops * rate_scale / 1.12, f"peak compute {peak_tflops * rate_scale:.4g} {rate_unit}",
+                    ha="right", va="top", fontsize=8)
         if peak_gbps is not None:
-            ax.text(lo * 1.3, lo * 1.3 * peak_gbps / 1e3 * 1.15, f"peak bandwidth {peak_gbps:.4g} GB/s",
+            ax.text(lo * 1.3, lo * 1.3 * peak_gbps / 1e3 * rate_scale * 1.15, f"peak bandwidth {peak_gbps:.4g} GB/s",
                     ha="left", va="bottom", fontsize=8)
         for _, r in sel.iterrows():
-            ax.scatter(r["flops_per_byte"], r["tflops"], color=color_of[r["variant"]], marker=marker_of[r["op"]],
-                       edgecolor="black", linewidth=0.4, s=40, zorder=3)
+            ax.scatter(r["flops_per_byte"], r["tflops"] * rate_scale, color=color_of[r["variant"]],
+                       marker=marker_of[r["op"]], edgecolor="black", linewidth=0.4, s=40, zorder=3)
         ax.set_xscale("log")
         ax.set_yscale("log")
         ax.set_xlim(lo, hi)
