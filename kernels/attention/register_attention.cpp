@@ -27,6 +27,7 @@ void register_attention(Registry& r) {
   r.add_variant(make_cuda_naive_paged_decode());
   r.add_variant(make_cuda_naive_cascade_decode());
   r.add_variant(make_cuda_flash_mma_prefill());
+  r.add_variant(make_cuda_flash_mma_b64_prefill());
   r.add_variant(make_cuda_paged_decode());
   r.add_variant(make_cuda_cascade_decode());
 #endif

@@ -21,6 +21,7 @@ std::unique_ptr<Variant> make_cuda_naive_prefill();
 std::unique_ptr<Variant> make_cuda_naive_paged_decode();
 std::unique_ptr<Variant> make_cuda_naive_cascade_decode();
 std::unique_ptr<Variant> make_cuda_flash_mma_prefill();
+std::unique_ptr<Variant> make_cuda_flash_mma_b64_prefill();
 std::unique_ptr<Variant> make_cuda_paged_decode();
 std::unique_ptr<Variant> make_cuda_cascade_decode();
 #endif

@@ -121,7 +121,7 @@ BOOST_AUTO_TEST_CASE(cuda_variants_follow_the_device_and_decline_unsupported_sha
     BOOST_TEST(v->available() == mk::cuda_device_available(), v->full_name());
   }
 #if MOELAB_HAVE_CUDA
-  BOOST_TEST(cuda_variants == 6);
+  BOOST_TEST(cuda_variants == 7);
   // GQA groups above 8 query heads per kv head are outside the decode kernels' register budget.
   auto wide_group = ka::make_paged_decode_case({{16, 1, 64}, 16, {5}});
   BOOST_TEST(!mk::registry().find_variant(ka::kPagedDecodeOp, "cuda.paged_decode")->supports(*wide_group));

@@ -1,9 +1,12 @@
 #pragma once
 // Flash-attention-2 prefill on tensor cores (mma.sync m16n8k16, bf16 in, fp32 accumulate).
-//   block  = 64 queries of one (sequence, head); 4 warps x 16 query rows
+//   block  = 4 warps x (16 x MTiles) query rows of one (sequence, head): MTiles = 2 gives
+//            FA2's 128-row block, where every K/V fragment read from shared memory feeds two
+//            m-tiles (half the shared-memory traffic per mma of MTiles = 1)
 //   loop   = 64-key tiles of K and V staged in shared memory with cp.async, double buffered
 //            (tile t+1 loads while tile t computes); tiles past the causal diagonal are skipped
-//   warp   = S = Q K^T (Q fragments kept in registers), causal mask on the diagonal tile only,
+//   warp   = S = Q K^T (Q fragments re-read from shared memory per k-step), causal mask on the
+//            diagonal tiles only, warps whose rows all precede a key tile skip it,
 //            online softmax in base 2 (row max/sum over the 4 lanes of a quad), P re-packed
 //            from the S accumulators into bf16 A fragments, O += P V (V read with ldmatrix.trans)
 // Shared rows are padded by 8 bf16 (16 bytes) so ldmatrix's 8 row addresses hit distinct banks.
@@ -17,21 +20,23 @@
 
 namespace moelab::kernels::attention::cuda_impl {
 
-template <int D>
+template <int D, int MTiles>
 struct FlashMmaConfig {
-  static constexpr int kBlockQ = 64;
-  static constexpr int kBlockK = 64;
+  static constexpr int kMTiles = MTiles;       // 16-row m-tiles per warp (2 = FA2's 128-row block)
   static constexpr int kWarps = 4;
+  static constexpr int kBlockQ = kWarps * 16 * MTiles;
+  static constexpr int kBlockK = 64;
   static constexpr int kThreads = kWarps * 32;
   static constexpr int kStride = D + 8;  // shared row stride in bf16
   // Q + 2 stages of K + 2 stages of V.
   static constexpr int kSmemBytes = (kBlockQ + 4 * kBlockK) * kStride * 2;
 };
 
-template <int D>
-__global__ void __launch_bounds__(FlashMmaConfig<D>::kThreads) flash_mma_prefill_kernel(PrefillParams p) {
-  using C = FlashMmaConfig<D>;
-  constexpr int S = C::kStride, kBq = C::kBlockQ, kBk = C::kBlockK;
+template <int D, int MTiles>
+__global__ void __launch_bounds__(FlashMmaConfig<D, MTiles>::kThreads) flash_mma_prefill_kernel(PrefillParams p) {
+  using C = FlashMmaConfig<D, MTiles>;
+  constexpr int S = C::kStride, kBq = C::kBlockQ, kBk = C::kBlockK, kM = MTiles;
+  constexpr int kWarpRows = 16 * MTiles;
   constexpr int kSteps = D / 16;   // k-steps of QK^T
   constexpr int kDimTiles = D / 8; // n-tiles of O
   constexpr int kKeyTiles = kBk / 8;
@@ -56,9 +61,8 @@ __global__ void __launch_bounds__(FlashMmaConfig<D>::kThreads) flash_mma_prefill
   const std::uint16_t* gK = p.k + std::size_t(seq_start) * kv_stride + std::size_t(hk) * D;
   const std::uint16_t* gV = p.v + std::size_t(seq_start) * kv_stride + std::size_t(hk) * D;
 
-  auto load_tile = [&](std::uint16_t* dst, const std::uint16_t* src, std::size_t stride, int row0) {
-#pragma unroll
-    for (int c = tid; c < 64 * kChunksPerRow; c += C::kThreads) {
+  auto load_tile = [&](std::uint16_t* dst, const std::uint16_t* src, std::size_t stride, int row0, int rows) {
+    for (int c = tid; c < rows * kChunksPerRow; c += C::kThreads) {
       const int r = c / kChunksPerRow, col = (c % kChunksPerRow) * 8;
       const bool ok = row0 + r < len;
       cp_async_16(dst + r * S + col, src + std::size_t(ok ? row0 + r : 0) * stride + col, ok);
@@ -67,139 +71,168 @@ __global__ void __launch_bounds__(FlashMmaConfig<D>::kThreads) flash_mma_prefill
 
   // Causal tile skipping: key tiles starting after the block's last query are never touched.
   const int n_tiles = min((q0 + kBq + kBk - 1) / kBk, (len + kBk - 1) / kBk);
-  load_tile(sQ, gQ, q_stride, q0);
-  load_tile(sK, gK, kv_stride, 0);
-  load_tile(sV, gV, kv_stride, 0);
+  load_tile(sQ, gQ, q_stride, q0, kBq);
+  load_tile(sK, gK, kv_stride, 0, kBk);
+  load_tile(sV, gV, kv_stride, 0, kBk);
   cp_async_commit();
-  cp_async_wait<0>();
-  __syncthreads();
 
-  std::uint32_t qf[kSteps][4];
+  float o[kM][kDimTiles][4];
 #pragma unroll
-  for (int kk = 0; kk < kSteps; ++kk) {
-    ldmatrix_x4(qf[kk], sQ + (warp * 16 + (lane % 8) + ((lane / 8) % 2) * 8) * S + kk * 16 + (lane / 16) * 8);
+  for (int mt = 0; mt < kM; ++mt) {
+#pragma unroll
+    for (int dn = 0; dn < kDimTiles; ++dn) o[mt][dn][0] = o[mt][dn][1] = o[mt][dn][2] = o[mt][dn][3] = 0.0f;
   }
-
-  float o[kDimTiles][4];
+  float m[kM][2], l[kM][2];
 #pragma unroll
-  for (int dn = 0; dn < kDimTiles; ++dn) o[dn][0] = o[dn][1] = o[dn][2] = o[dn][3] = 0.0f;
-  float m[2] = {-INFINITY, -INFINITY}, l[2] = {0.0f, 0.0f};
+  for (int mt = 0; mt < kM; ++mt) m[mt][0] = m[mt][1] = -INFINITY, l[mt][0] = l[mt][1] = 0.0f;
   const float scale = p.sm_scale * kLog2e;
-  const int row_lo = q0 + warp * 16 + lane / 4;  // this lane's rows: row_lo and row_lo + 8
+  const int warp_row0 = q0 + warp * kWarpRows;   // this warp's rows: warp_row0 .. warp_row0 + kWarpRows - 1
+  const int lane_row = warp_row0 + lane / 4;     // m-tile mt: rows lane_row + 16*mt and + 8
 
   for (int kt = 0; kt < n_tiles; ++kt) {
     const int stage = kt & 1;
     if (kt + 1 < n_tiles) {
-      load_tile(sK + (stage ^ 1) * kBk * S, gK, kv_stride, (kt + 1) * kBk);
-      load_tile(sV + (stage ^ 1) * kBk * S, gV, kv_stride, (kt + 1) * kBk);
+      load_tile(sK + (stage ^ 1) * kBk * S, gK, kv_stride, (kt + 1) * kBk, kBk);
+      load_tile(sV + (stage ^ 1) * kBk * S, gV, kv_stride, (kt + 1) * kBk, kBk);
     }
-    cp_async_commit();  // possibly empty: keeps "all but the newest group" = tile kt
+    cp_async_commit();  // possibly empty: keeps "all but the newest group" = tile kt (and Q)
     cp_async_wait<1>();
     __syncthreads();
     const std::uint16_t* k_s = sK + stage * kBk * S;
     const std::uint16_t* v_s = sV + stage * kBk * S;
-
-    // S = Q K^T for this warp's 16 rows x 64 keys.
-    float s[kKeyTiles][4];
-#pragma unroll
-    for (int n = 0; n < kKeyTiles; ++n) s[n][0] = s[n][1] = s[n][2] = s[n][3] = 0.0f;
-#pragma unroll
-    for (int kk = 0; kk < kSteps; ++kk) {
-#pragma unroll
-      for (int n = 0; n < kKeyTiles; n += 2) {
-        std::uint32_t kb[4];
-        ldmatrix_x4(kb, k_s + (n * 8 + (lane % 8) + (lane / 16) * 8) * S + kk * 16 + ((lane / 8) % 2) * 8);
-        mma_bf16_16816(s[n], qf[kk], kb[0], kb[1]);
-        mma_bf16_16816(s[n + 1], qf[kk], kb[2], kb[3]);
-      }
-    }
-
-    // Causal mask, only where the tile crosses this warp's diagonal.
     const int key0 = kt * kBk;
-    if (key0 + kBk - 1 > q0 + warp * 16) {
+
+    // Warps whose rows all precede the tile skip it (uniform per warp; the barrier stays shared).
+    if (key0 <= warp_row0 + kWarpRows - 1) {
+      // S = Q K^T: each K fragment pair feeds every m-tile of the warp.
+      float s[kM][kKeyTiles][4];
 #pragma unroll
-      for (int n = 0; n < kKeyTiles; ++n) {
+      for (int mt = 0; mt < kM; ++mt) {
 #pragma unroll
-        for (int i = 0; i < 4; ++i) {
-          const int key = key0 + n * 8 + (lane % 4) * 2 + (i & 1);
-          const int row = row_lo + (i >> 1) * 8;
-          if (key > row) s[n][i] = -INFINITY;
+        for (int n = 0; n < kKeyTiles; ++n) s[mt][n][0] = s[mt][n][1] = s[mt][n][2] = s[mt][n][3] = 0.0f;
+      }
+#pragma unroll
+      for (int kk = 0; kk < kSteps; ++kk) {
+        std::uint32_t qa[kM][4];
+#pragma unroll
+        for (int mt = 0; mt < kM; ++mt) {
+          ldmatrix_x4(qa[mt], sQ + (warp * kWarpRows + mt * 16 + (lane % 8) + ((lane / 8) % 2) * 8) * S + kk * 16 +
+                                  (lane / 16) * 8);
+        }
+#pragma unroll
+        for (int n = 0; n < kKeyTiles; n += 2) {
+          std::uint32_t kb[4];
+          ldmatrix_x4(kb, k_s + (n * 8 + (lane % 8) + (lane / 16) * 8) * S + kk * 16 + ((lane / 8) % 2) * 8);
+#pragma unroll
+          for (int mt = 0; mt < kM; ++mt) {
+            mma_bf16_16816(s[mt][n], qa[mt], kb[0], kb[1]);
+            mma_bf16_16816(s[mt][n + 1], qa[mt], kb[2], kb[3]);
+          }
+        }
+      }
+
+#pragma unroll
+      for (int mt = 0; mt < kM; ++mt) {
+        // Causal mask, only where the tile crosses this m-tile's diagonal.
+        if (key0 + kBk - 1 > warp_row0 + mt * 16) {
+#pragma unroll
+          for (int n = 0; n < kKeyTiles; ++n) {
+#pragma unroll
+            for (int i = 0; i < 4; ++i) {
+              const int key = key0 + n * 8 + (lane % 4) * 2 + (i & 1);
+              const int row = lane_row + mt * 16 + (i >> 1) * 8;
+              if (key > row) s[mt][n][i] = -INFINITY;
+            }
+          }
+        }
+
+        // Online softmax (base 2): new row max, rescale of O and l, P = exp2(S*scale - max).
+        float mx[2] = {m[mt][0], m[mt][1]};
+#pragma unroll
+        for (int n = 0; n < kKeyTiles; ++n) {
+#pragma unroll
+          for (int i = 0; i < 4; ++i) mx[i >> 1] = fmaxf(mx[i >> 1], s[mt][n][i] * scale);
+        }
+        float m_use[2], alpha[2], row_sum[2] = {0.0f, 0.0f};
+#pragma unroll
+        for (int r = 0; r < 2; ++r) {
+          mx[r] = fmaxf(mx[r], __shfl_xor_sync(0xffffffffu, mx[r], 1));
+          mx[r] = fmaxf(mx[r], __shfl_xor_sync(0xffffffffu, mx[r], 2));
+          m_use[r] = mx[r] == -INFINITY ? 0.0f : mx[r];  // a fully masked row stays at P = 0
+          alpha[r] = exp2f(m[mt][r] - m_use[r]);
+          m[mt][r] = mx[r];
+        }
+#pragma unroll
+        for (int n = 0; n < kKeyTiles; ++n) {
+#pragma unroll
+          for (int i = 0; i < 4; ++i) {
+            s[mt][n][i] = exp2f(s[mt][n][i] * scale - m_use[i >> 1]);
+            row_sum[i >> 1] += s[mt][n][i];
+          }
+        }
+#pragma unroll
+        for (int r = 0; r < 2; ++r) l[mt][r] = l[mt][r] * alpha[r] + row_sum[r];  // lane-partial; quad-reduced at the end
+#pragma unroll
+        for (int dn = 0; dn < kDimTiles; ++dn) {
+          o[mt][dn][0] *= alpha[0];
+          o[mt][dn][1] *= alpha[0];
+          o[mt][dn][2] *= alpha[1];
+          o[mt][dn][3] *= alpha[1];
+        }
+      }
+
+      // O += P V: the S accumulators of key tiles 2j, 2j+1 are exactly the A fragment of k-step j;
+      // each V fragment pair feeds every m-tile.
+#pragma unroll
+      for (int j = 0; j < kBk / 16; ++j) {
+        std::uint32_t pa[kM][4];
+#pragma unroll
+        for (int mt = 0; mt < kM; ++mt) {
+          pa[mt][0] = pack_bf16x2(s[mt][2 * j][0], s[mt][2 * j][1]);
+          pa[mt][1] = pack_bf16x2(s[mt][2 * j][2], s[mt][2 * j][3]);
+          pa[mt][2] = pack_bf16x2(s[mt][2 * j + 1][0], s[mt][2 * j + 1][1]);
+          pa[mt][3] = pack_bf16x2(s[mt][2 * j + 1][2], s[mt][2 * j + 1][3]);
+        }
+#pragma unroll
+        for (int dn = 0; dn < kDimTiles; dn += 2) {
+          std::uint32_t vb[4];
+          ldmatrix_x4_trans(vb, v_s + (j * 16 + (lane % 8) + ((lane / 8) % 2) * 8) * S + (dn + lane / 16) * 8);
+#pragma unroll
+          for (int mt = 0; mt < kM; ++mt) {
+            mma_bf16_16816(o[mt][dn], pa[mt], vb[0], vb[1]);
+            mma_bf16_16816(o[mt][dn + 1], pa[mt], vb[2], vb[3]);
+          }
         }
       }
     }
-
-    // Online softmax (base 2): new row max, rescale of O and l, P = exp2(S*scale - max).
-    float mx[2] = {m[0], m[1]};
-#pragma unroll
-    for (int n = 0; n < kKeyTiles; ++n) {
-#pragma unroll
-      for (int i = 0; i < 4; ++i) mx[i >> 1] = fmaxf(mx[i >> 1], s[n][i] * scale);
-    }
-    float m_use[2], alpha[2], row_sum[2] = {0.0f, 0.0f};
-#pragma unroll
-    for (int r = 0; r < 2; ++r) {
-      mx[r] = fmaxf(mx[r], __shfl_xor_sync(0xffffffffu, mx[r], 1));
-      mx[r] = fmaxf(mx[r], __shfl_xor_sync(0xffffffffu, mx[r], 2));
-      m_use[r] = mx[r] == -INFINITY ? 0.0f : mx[r];  // a fully masked row stays at P = 0
-      alpha[r] = exp2f(m[r] - m_use[r]);
-      m[r] = mx[r];
-    }
-#pragma unroll
-    for (int n = 0; n < kKeyTiles; ++n) {
-#pragma unroll
-      for (int i = 0; i < 4; ++i) {
-        s[n][i] = exp2f(s[n][i] * scale - m_use[i >> 1]);
-        row_sum[i >> 1] += s[n][i];
-      }
-    }
-#pragma unroll
-    for (int r = 0; r < 2; ++r) l[r] = l[r] * alpha[r] + row_sum[r];  // lane-partial sum; quad-reduced at the end
-#pragma unroll
-    for (int dn = 0; dn < kDimTiles; ++dn) {
-      o[dn][0] *= alpha[0];
-      o[dn][1] *= alpha[0];
-      o[dn][2] *= alpha[1];
-      o[dn][3] *= alpha[1];
-    }
-
-    // O += P V: the S accumulators of key tiles 2j, 2j+1 are exactly the A fragment of k-step j.
-#pragma unroll
-    for (int j = 0; j < kBk / 16; ++j) {
-      const std::uint32_t pa[4] = {pack_bf16x2(s[2 * j][0], s[2 * j][1]), pack_bf16x2(s[2 * j][2], s[2 * j][3]),
-                                   pack_bf16x2(s[2 * j + 1][0], s[2 * j + 1][1]),
-                                   pack_bf16x2(s[2 * j + 1][2], s[2 * j + 1][3])};
-#pragma unroll
-      for (int dn = 0; dn < kDimTiles; dn += 2) {
-        std::uint32_t vb[4];
-        ldmatrix_x4_trans(vb, v_s + (j * 16 + (lane % 8) + ((lane / 8) % 2) * 8) * S + (dn + lane / 16) * 8);
-        mma_bf16_16816(o[dn], pa, vb[0], vb[1]);
-        mma_bf16_16816(o[dn + 1], pa, vb[2], vb[3]);
-      }
-    }
-    __syncthreads();  // this stage is overwritten by the prefetch two iterations on
+    __syncthreads();  // this stage is overwritten by the prefetch of the next iteration
   }
 
 #pragma unroll
-  for (int r = 0; r < 2; ++r) {
-    l[r] += __shfl_xor_sync(0xffffffffu, l[r], 1);
-    l[r] += __shfl_xor_sync(0xffffffffu, l[r], 2);
-    const int row = row_lo + r * 8;
-    if (row < len) {
-      const float inv = 1.0f / l[r];
-      float* dst = p.out + (std::size_t(seq_start + row) * p.heads + h) * D + (lane % 4) * 2;
+  for (int mt = 0; mt < kM; ++mt) {
 #pragma unroll
-      for (int dn = 0; dn < kDimTiles; ++dn) {
-        *reinterpret_cast<float2*>(dst + dn * 8) = make_float2(o[dn][2 * r] * inv, o[dn][2 * r + 1] * inv);
+    for (int r = 0; r < 2; ++r) {
+      float sum = l[mt][r];
+      sum += __shfl_xor_sync(0xffffffffu, sum, 1);
+      sum += __shfl_xor_sync(0xffffffffu, sum, 2);
+      const int row = lane_row + mt * 16 + r * 8;
+      if (row < len) {
+        const float inv = 1.0f / sum;
+        float* dst = p.out + (std::size_t(seq_start + row) * p.heads + h) * D + (lane % 4) * 2;
+#pragma unroll
+        for (int dn = 0; dn < kDimTiles; ++dn) {
+          *reinterpret_cast<float2*>(dst + dn * 8) = make_float2(o[mt][dn][2 * r] * inv, o[mt][dn][2 * r + 1] * inv);
+        }
       }
     }
   }
 }
 
-// Host launchers (one instantiation per head dim, each in its own .cu to keep compiles short).
-void prepare_flash_mma_prefill(int head_dim);  // raises the dynamic shared-memory limit
+// Host side (one .cu per instantiation keeps each compile short): raise the dynamic
+// shared-memory limit once, then launch. MTiles = 2 is cuda.flash_mma, 1 is cuda.flash_mma_b64.
+template <int D, int MTiles>
+void set_flash_mma_smem_limit();
+template <int D, int MTiles>
 void launch_flash_mma_prefill(const PrefillParams& p, cudaStream_t stream);
-
-template <int D>
-void launch_flash_mma_prefill_d(const PrefillParams& p, cudaStream_t stream);
 
 }  // namespace moelab::kernels::attention::cuda_impl
