@@ -19,7 +19,17 @@ Replica::Replica(std::int32_t index, const EngineSpec& engine, const StepCostMod
       timeseries_interval_s_(timeseries_interval_s),
       records_(records),
       timeseries_(timeseries),
-      listener_(listener) {}
+      listener_(listener),
+      block_wheel_(static_cast<std::size_t>(engine.kv_block_tokens) + 1) {}
+
+void Replica::schedule_block_crossing(Sequence* seq) {
+  // The decode at counter S needs KV for decode_base + S + 1 tokens: the first S past the
+  // reserved capacity is reserved_tokens - decode_base, within block_tokens steps of now.
+  const std::int64_t key = seq->reserved_tokens - seq->decode_base;
+  if (key < decode_counter_ || key - decode_counter_ >= static_cast<std::int64_t>(block_wheel_.size()))
+    throw std::logic_error("replica: block crossing outside the timing wheel");
+  block_wheel_[static_cast<std::size_t>(key) % block_wheel_.size()].push_back({seq, seq->epoch});
+}
 
 Sequence* Replica::new_sequence(Request&& request) {
   Sequence* seq;
@@ -107,8 +117,7 @@ void Replica::enter_decode(Sequence* seq) {
   ++decoding_;
   decode_base_sum_ += seq->decode_base;
   finish_heap_.push({decode_counter_ + (seq->request.output_tokens - seq->generated), seq->serial, seq, seq->epoch});
-  // The decode at counter S needs KV for decode_base + S + 1 tokens.
-  block_heap_.push({seq->reserved_tokens - seq->decode_base, seq->serial, seq, seq->epoch});
+  schedule_block_crossing(seq);
 }
 
 bool Replica::can_never_run(const Sequence& seq) const {
@@ -171,16 +180,18 @@ std::optional<double> Replica::start_iteration(double now) {
   const std::int64_t preemptions_before = totals_.preemptions;
 
   // 1. Decodes that cross a block boundary this step need one more block.
-  while (!block_heap_.empty() && block_heap_.top().key <= counter) {
-    const HeapEntry e = block_heap_.top();
-    block_heap_.pop();
-    Sequence* seq = e.seq;
-    if (seq->epoch != e.epoch || seq->phase != SequencePhase::decode) continue;
+  // Rescheduled crossings land in other buckets (1..block_tokens steps ahead), so this one is
+  // stable while it is walked.
+  auto& bucket = block_wheel_[static_cast<std::size_t>(counter) % block_wheel_.size()];
+  for (std::size_t i = 0; i < bucket.size(); ++i) {
+    Sequence* seq = bucket[i].seq;
+    if (seq->epoch != bucket[i].epoch || seq->phase != SequencePhase::decode) continue;
     const std::int64_t need = seq->decode_base + counter + 1;
     if (!reserve_or_preempt(seq, need)) continue;
     seq->reserved_tokens = kv_->blocks_for(need) * kv_->block_tokens();
-    block_heap_.push({seq->reserved_tokens - seq->decode_base, seq->serial, seq, seq->epoch});
+    schedule_block_crossing(seq);
   }
+  bucket.clear();
 
   // 2. Prompt chunks for sequences already prefilling, oldest first.
   step_chunks_.clear();

@@ -12,8 +12,8 @@
 //      max_num_seqs, the token budget and the KV cache allow; without chunked prefill a prompt
 //      must fit the budget whole.
 // Decoding sequences are never walked: their KV lengths follow from one per-replica decode
-// counter, finishes and block crossings sit in min-heaps keyed by that counter, so a decode step
-// costs O(1) plus O(log n) per finish or block crossing.
+// counter, finishes sit in a min-heap and block crossings in a timing wheel, both keyed by that counter, so a decode step
+// costs O(1) plus O(log n) per finish and O(1) per block crossing.
 #include <cstdint>
 #include <deque>
 #include <memory>
@@ -127,7 +127,15 @@ class Replica {
   std::int64_t decoding_ = 0;        // sequences in decode phase
   std::int64_t decode_base_sum_ = 0; // sum of decode_base over them
   CounterHeap finish_heap_;
-  CounterHeap block_heap_;
+  // Block crossings: a decoding sequence needs its next block at most block_tokens decode steps
+  // ahead, so pending crossings fit a timing wheel of block_tokens + 1 buckets indexed by counter
+  // (O(1) per crossing instead of a heap's O(log n): this is the hottest path of long runs).
+  struct WheelEntry {
+    Sequence* seq;
+    std::uint32_t epoch;
+  };
+  std::vector<std::vector<WheelEntry>> block_wheel_;
+  void schedule_block_crossing(Sequence* seq);
   std::uint64_t next_serial_ = 0;
 
   bool iterating_ = false;

@@ -10,15 +10,14 @@ namespace moelab::sim {
 namespace {
 
 void add_distribution(std::vector<Metric>& out, const char* stem, std::vector<double>& values) {
-  std::sort(values.begin(), values.end());
   double sum = 0;
   for (double v : values) sum += v;
   const double mean = values.empty() ? std::numeric_limits<double>::quiet_NaN() : sum / static_cast<double>(values.size());
   const std::string s(stem);
   out.push_back({s + "_mean_s", mean});
-  out.push_back({s + "_p50_s", percentile_linear(values, 0.50)});
-  out.push_back({s + "_p90_s", percentile_linear(values, 0.90)});
-  out.push_back({s + "_p99_s", percentile_linear(values, 0.99)});
+  out.push_back({s + "_p50_s", percentile_linear_select(values, 0.50)});
+  out.push_back({s + "_p90_s", percentile_linear_select(values, 0.90)});
+  out.push_back({s + "_p99_s", percentile_linear_select(values, 0.99)});
 }
 
 double per(double num, double den) { return den > 0 ? num / den : 0; }

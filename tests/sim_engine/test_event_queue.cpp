@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <cmath>
 
 #include <boost/test/unit_test.hpp>
@@ -43,3 +44,24 @@ BOOST_AUTO_TEST_CASE(equal_times_pop_in_push_order) {
 }
 
 BOOST_AUTO_TEST_SUITE_END()
+
+#include "simulator/core/rng.hpp"
+#include "simulator/metrics/percentile.hpp"
+
+BOOST_AUTO_TEST_CASE(percentiles_interpolate_linearly_and_selection_agrees_with_sorting) {
+  using namespace moelab::sim;
+  const std::vector<double> sorted = {1, 2, 3, 4};
+  BOOST_TEST(percentile_linear(sorted, 0.0) == 1.0);
+  BOOST_TEST(percentile_linear(sorted, 0.5) == 2.5);  // numpy.percentile([1,2,3,4], 50)
+  BOOST_TEST(percentile_linear(sorted, 0.9) == 3.7, boost::test_tools::tolerance(1e-12));
+  BOOST_TEST(percentile_linear(sorted, 1.0) == 4.0);
+  SplitMix64 rng(5);
+  std::vector<double> v(1001);
+  for (auto& x : v) x = rng.next_double();
+  std::vector<double> s = v;
+  std::sort(s.begin(), s.end());
+  for (double q : {0.0, 0.37, 0.5, 0.9, 0.99, 1.0}) {
+    std::vector<double> work = v;
+    BOOST_TEST(percentile_linear_select(work, q) == percentile_linear(s, q));
+  }
+}
