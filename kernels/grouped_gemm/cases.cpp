@@ -46,14 +46,12 @@ GroupedGemmCase::GroupedGemmCase(GroupedGemmShape s, const std::string& origin) 
     total += shape_.m[g];
   }
   if (total > std::numeric_limits<std::int32_t>::max() / 2) throw InputError(where, "tokens", "too many rows");
+  if (total == 0) throw InputError(where, "m", "every group is empty: nothing to multiply");
   m_offsets = AlignedBuffer<std::int32_t>(shape_.m.size() + 1);
   for (std::size_t g = 0; g < shape_.m.size(); ++g) m_offsets[g + 1] = m_offsets[g] + static_cast<std::int32_t>(shape_.m[g]);
 
   const auto G = shape_.m.size();
   const auto N = static_cast<std::size_t>(shape_.n), K = static_cast<std::size_t>(shape_.k);
-  a = AlignedBuffer<bf16>(static_cast<std::size_t>(total) * K);
-  b = AlignedBuffer<bf16>(G * N * K);
-  c = AlignedBuffer<bf16>(static_cast<std::size_t>(total) * N);
 
   if (static_cast<double>(total) * N * K <= kFullCheckMaxMacs) {
     for (std::int64_t r = 0; r < total; ++r) check_rows_.push_back(r);
@@ -70,6 +68,16 @@ GroupedGemmCase::GroupedGemmCase(GroupedGemmShape s, const std::string& origin) 
     std::sort(check_rows_.begin(), check_rows_.end());
     check_rows_.erase(std::unique(check_rows_.begin(), check_rows_.end()), check_rows_.end());
   }
+}
+
+void GroupedGemmCase::allocate() {
+  if (allocated_) return;
+  allocated_ = true;
+  const auto N = static_cast<std::size_t>(shape_.n), K = static_cast<std::size_t>(shape_.k);
+  const auto rows = static_cast<std::size_t>(total_rows());
+  a = AlignedBuffer<bf16>(rows * K);
+  b = AlignedBuffer<bf16>(shape_.m.size() * N * K);
+  c = AlignedBuffer<bf16>(rows * N);
   ref = AlignedBuffer<double>(check_rows_.size() * N);
 }
 
@@ -99,11 +107,13 @@ double GroupedGemmCase::bytes() const {
 }
 
 void GroupedGemmCase::fill_inputs(std::uint64_t seed) {
+  allocate();
   fill_uniform(a.span(), -1.0f, 1.0f, derive_seed(seed, 11));
   fill_uniform(b.span(), -1.0f, 1.0f, derive_seed(seed, 12));
 }
 
 GroupedGemmParams GroupedGemmCase::params() {
+  allocate();
   GroupedGemmParams p;
   p.a = reinterpret_cast<const std::uint16_t*>(a.data());
   p.b = reinterpret_cast<const std::uint16_t*>(b.data());
@@ -118,9 +128,17 @@ GroupedGemmParams GroupedGemmCase::params() {
 
 void GroupedGemmCase::compute_reference() { grouped_gemm_ref_rows(params(), check_rows_, ref.data()); }
 
-void GroupedGemmCase::poison_output() { c.fill(bf16_quiet_nan); }
+void GroupedGemmCase::poison_output() {
+  allocate();
+  c.fill(bf16_quiet_nan);
+}
 
 CheckResult GroupedGemmCase::check_output() const {
+  if (!allocated_) {
+    CheckResult r;
+    r.detail = "nothing to check: inputs were never filled";
+    return r;
+  }
   const auto N = static_cast<std::size_t>(shape_.n);
   if (check_rows_.size() == static_cast<std::size_t>(total_rows())) {
     return compare_to_reference(c.span(), ref.span(), router::kBf16OutTolerance);

@@ -50,6 +50,9 @@ class GroupedGemmCase final : public OpCase, public router::HasRoutingStats {
   // seeded random rows up to kSampledCheckRows, ascending. Fixed at construction.
   const std::vector<std::int64_t>& check_rows() const { return check_rows_; }
   GroupedGemmParams params();
+  // Buffers are allocated on first use (fill_inputs, params, ...), not by the constructor, so
+  // validating a config with big presets (B alone is 7.5 GB for DeepSeek-V3) stays cheap.
+  void allocate();
 
   AlignedBuffer<bf16> a, b, c;
   AlignedBuffer<std::int32_t> m_offsets;  // [groups + 1]
@@ -58,6 +61,7 @@ class GroupedGemmCase final : public OpCase, public router::HasRoutingStats {
  private:
   GroupedGemmShape shape_;
   std::vector<std::int64_t> check_rows_;
+  bool allocated_ = false;
 };
 
 // Presets "<model>.<projection>": up (K = hidden, N = expert width; gate is the same shape) and

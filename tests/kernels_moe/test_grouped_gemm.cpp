@@ -30,6 +30,7 @@ BOOST_AUTO_TEST_CASE(cpu_variants_match_ref_with_empty_and_odd_groups) {
 BOOST_AUTO_TEST_CASE(ref_matches_a_hand_computation) {
   // Group 0: 1 row, group 1 empty, group 2: 2 rows. N = 2, K = 3. B_g stored N x K.
   GroupedGemmCase c(gshape({1, 0, 2}, 2, 3));
+  c.allocate();
   const std::vector<float> a = {1, 2, 3, /*g2*/ 1, 0, -1, 2, 2, 2};
   const std::vector<float> b = {1, 0, 0, 0, 1, 0, /*g1*/ 9, 9, 9, 9, 9, 9, /*g2*/ 1, 1, 1, 3, 2, 1};
   for (std::size_t i = 0; i < a.size(); ++i) c.a[i] = to_bf16(a[i]);
@@ -61,8 +62,14 @@ BOOST_AUTO_TEST_CASE(presets_give_model_shapes) {
   BOOST_TEST(s.total_rows() == 64 * 8);
   BOOST_TEST(s.nonempty_groups() < 32);  // a steep Zipf leaves experts idle at 64 tokens
   BOOST_TEST(test::check_all_cpu_variants(*skew) >= 1);
-  // The preset's own dims (no overrides) without allocating: names resolve.
-  for (const auto& name : preset_names()) BOOST_TEST(name.find('.') != std::string::npos);
+  // Every preset at its own (big) dims builds without allocating its tensors.
+  for (const auto& name : preset_names()) {
+    ShapeArgs p;
+    p.preset = name;
+    auto big = make_case(p);
+    BOOST_TEST(big->flops() > 1e11);
+    BOOST_TEST(big->shape_text().find("balanced") != std::string::npos);
+  }
 }
 
 BOOST_AUTO_TEST_CASE(large_cases_check_a_row_sample) {
@@ -81,6 +88,7 @@ BOOST_AUTO_TEST_CASE(bad_shapes_throw_input_error) {
   BOOST_CHECK_THROW(GroupedGemmCase(gshape({3, -1}, 8, 8)), InputError);
   BOOST_CHECK_THROW(GroupedGemmCase(gshape({3}, 0, 8)), InputError);
   BOOST_CHECK_THROW(GroupedGemmCase(gshape({3}, 8, 0)), InputError);
+  BOOST_CHECK_THROW(GroupedGemmCase(gshape({0, 0}, 8, 8)), InputError);
   ShapeArgs args;
   args.preset = "mixtral-8x7b.sideways";
   BOOST_CHECK_THROW(make_case(args), InputError);

@@ -14,7 +14,7 @@ struct DeviceGroupedGemm {
   GroupedGemmParams params;  // device pointers
 
   explicit DeviceGroupedGemm(GroupedGemmCase& gc)
-      : a(std::span<const bf16>(gc.a.span())),
+      : a((gc.allocate(), std::span<const bf16>(gc.a.span()))),
         b(std::span<const bf16>(gc.b.span())),
         c(gc.c.size()),
         m_offsets(std::span<const std::int32_t>(gc.m_offsets.span())) {
