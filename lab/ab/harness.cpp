@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cmath>
 #include <exception>
+#include <limits>
 
 #include "kernels/common/random_fill.hpp"
 
@@ -204,8 +205,13 @@ CaseOutcome run_case(const kernels::OpInfo& op, const kernels::ShapeArgs& shape,
       out.has_ratio = true;
       out.verdict = Verdict::same;
     } else if (base.status == Status::ok && !base.samples_s.empty() && !out.samples_s.empty()) {
-      out.ratio = bootstrap_ratio_of_medians(base.samples_s, out.samples_s, kernels::derive_seed(case_seed, 1000 + i),
-                                             options.bootstrap_resamples);
+      if (std::min(base.samples_s.size(), out.samples_s.size()) >= kMinSamplesForVerdict) {
+        out.ratio = bootstrap_ratio_of_medians(base.samples_s, out.samples_s, kernels::derive_seed(case_seed, 1000 + i),
+                                               options.bootstrap_resamples);
+      } else {
+        const double nan = std::numeric_limits<double>::quiet_NaN();
+        out.ratio = RatioCI{out.summary.median / base.summary.median, nan, nan, 0.95, 0};
+      }
       out.has_ratio = true;
       out.verdict = verdict_of(out.ratio);
     }

@@ -103,6 +103,7 @@ RatioCI bootstrap_ratio_of_medians(std::span<const double> baseline, std::span<c
 }
 
 Verdict verdict_of(const RatioCI& ci) {
+  if (std::isnan(ci.lo) || std::isnan(ci.hi)) return Verdict::undecided;
   if (ci.hi < 1.0) return Verdict::faster;
   if (ci.lo > 1.0) return Verdict::slower;
   return Verdict::same;
@@ -113,6 +114,7 @@ std::string_view to_string(Verdict v) {
     case Verdict::faster: return "FASTER";
     case Verdict::slower: return "SLOWER";
     case Verdict::same: return "SAME";
+    case Verdict::undecided: return "UNDECIDED";
   }
   return "?";
 }

@@ -44,9 +44,12 @@ RatioCI bootstrap_ratio_of_medians(std::span<const double> baseline, std::span<c
                                    std::uint64_t seed, int resamples = 2000, double confidence = 0.95);
 
 // For times (lower is better): FASTER when the whole CI of candidate/baseline lies below 1,
-// SLOWER when above 1, SAME when it contains 1.
-enum class Verdict { faster, slower, same };
+// SLOWER when above 1, SAME when it contains 1; UNDECIDED when there is no CI (too few samples).
+enum class Verdict { faster, slower, same, undecided };
+
+// Fewer samples than this on either side give no CI (a bootstrap of 1-4 values is degenerate).
+inline constexpr std::size_t kMinSamplesForVerdict = 5;
 Verdict verdict_of(const RatioCI& ci);
-std::string_view to_string(Verdict v);  // "FASTER" | "SLOWER" | "SAME"
+std::string_view to_string(Verdict v);  // "FASTER" | "SLOWER" | "SAME" | "UNDECIDED"
 
 }  // namespace moelab::ab

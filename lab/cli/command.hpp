@@ -20,6 +20,7 @@ void add_commands(CLI::App& app, CliState& state);
 void add_run_command(CLI::App& app, CliState& state);
 void add_validate_command(CLI::App& app, CliState& state);
 void add_list_command(CLI::App& app, CliState& state);
+void add_ab_command(CLI::App& app, CliState& state);  // lab/cli/cmd_ab.cpp
 
 // The whole CLI: exit 0 success, 2 bad input (InputError, parse errors), 1 internal error.
 int run_cli(int argc, char** argv);

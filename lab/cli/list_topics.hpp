@@ -26,5 +26,6 @@ std::vector<ListEntry> list_hardware();
 std::vector<ListEntry> list_engines();
 std::vector<ListEntry> list_policies();
 std::vector<ListEntry> list_workloads();
+std::vector<ListEntry> list_variants();  // lab/cli/list_variants.cpp
 
 }  // namespace moelab::cli

@@ -1,0 +1,61 @@
+#include "lab/ab/ab_config.hpp"
+
+#include <fmt/format.h>
+
+namespace moelab::ab {
+namespace {
+
+std::string origin_text(const SourceLocation& where) {
+  return where.line > 0 ? fmt::format("{}:{}", where.file, where.line) : where.file;
+}
+
+}  // namespace
+
+AbPlan read_ab_plan(config::StrictTable& root, std::uint64_t seed) {
+  root.mark_read("experiment");  // checked by the runner
+  auto ab = root.table("ab");
+  AbPlan plan;
+  AbOptions& o = plan.options;
+  o.seed = seed;
+  o.cold_cache = ab.boolean_or("cold_l2", o.cold_cache);
+  o.max_time_s = ab.positive_number_or("max_time_s", o.max_time_s);
+  o.min_samples = ab.positive_integer_or("min_samples", o.min_samples);
+  o.max_samples = ab.positive_integer_or("max_samples", o.max_samples);
+  o.noise = ab.positive_number_or("noise", o.noise);
+  o.warmup_runs = ab.non_negative_integer_or("warmup_runs", o.warmup_runs);
+  o.bootstrap_resamples = static_cast<int>(ab.positive_integer_or("bootstrap_resamples", o.bootstrap_resamples));
+  plan.hardware_id = ab.string_or("hardware", "");
+  try {
+    validate(o, ab.file());
+  } catch (const InputError& e) {
+    ab.fail(e.key(), e.problem());
+  }
+
+  const std::string default_op = ab.string_or("op", "");
+  const std::vector<std::string> default_variants = ab.has("variants") ? ab.string_array("variants") : std::vector<std::string>{};
+  auto cases = ab.tables("cases");
+  if (cases.empty()) ab.fail("cases", "add at least one [[ab.cases]] table");
+  for (auto& c : cases) {
+    AbCaseSpec spec;
+    spec.op = c.string_or("op", default_op);
+    if (spec.op.empty()) c.fail("op", "no op: set it in [ab] or in the case");
+    spec.variants = c.has("variants") ? c.string_array("variants") : default_variants;
+    spec.where = c.location_of(c.has("variants") ? "variants" : "op");
+    if (spec.variants.empty()) c.fail("variants", "no variants: set them in [ab] or in the case");
+    spec.shape.preset = c.string_or("preset", "");
+    if (auto dims = c.table_if_present("dims")) {
+      for (const auto& [key, node] : dims->raw()) {
+        spec.shape.dims[std::string(key.str())] = dims->integer(key.str());
+      }
+      dims->finish();
+    }
+    spec.shape.origin = origin_text(c.location_of(c.has("dims") ? "dims" : "preset"));
+    c.finish();
+    plan.cases.push_back(std::move(spec));
+  }
+  ab.finish();
+  root.finish();
+  return plan;
+}
+
+}  // namespace moelab::ab

@@ -1,0 +1,99 @@
+#include "lab/ab/ab_plan.hpp"
+
+#include <fmt/format.h>
+
+#include "lab/ab/environment.hpp"
+#include "lab/ab/report.hpp"
+#include "lab/h5/writer.hpp"
+
+namespace moelab::ab {
+namespace {
+
+std::string toml_string(const std::string& s) {
+  std::string out = "\"";
+  for (char c : s) {
+    if (c == '"' || c == '\\') out += '\\';
+    out += c;
+  }
+  return out + "\"";
+}
+
+std::string toml_string_array(const std::vector<std::string>& v) {
+  std::string out = "[";
+  for (std::size_t i = 0; i < v.size(); ++i) out += (i ? ", " : "") + toml_string(v[i]);
+  return out + "]";
+}
+
+}  // namespace
+
+void validate_plan(const kernels::Registry& reg, const AbPlan& plan) {
+  validate(plan.options, "ab options");
+  if (plan.cases.empty()) throw InputError({}, "cases", "no cases to run");
+  for (const auto& c : plan.cases) {
+    resolve_variants(reg, c.op, c.variants, c.where);
+    reg.find_op(c.op)->make_case(c.shape);  // throws InputError for impossible shapes
+  }
+}
+
+int execute_plan(const kernels::Registry& reg, const AbPlan& plan, const AbOutput& output, std::ostream& out) {
+  validate_plan(reg, plan);
+  const AbEnvironment env = detect_environment(plan.hardware_id);
+  out << "device: " << env.gpu_name();
+  if (env.gpu) out << " (" << env.clocks_text() << "; " << env.driver_text() << ")";
+  out << "\ncpu: " << env.cpu_name << "\npeaks: "
+      << (env.gpu_peaks.source.empty() ? std::string("none (CPU rows report GFLOP/s only)") : env.gpu_peaks.source) << '\n';
+  out << fmt::format("timing: {} cache, warm-up {}, >= {} samples, noise target {:.2g}% (median CI half-width), cap {:.3g} s/case\n\n",
+                     plan.options.cold_cache ? "cold" : "hot", plan.options.warmup_runs, plan.options.min_samples,
+                     100 * plan.options.noise, plan.options.max_time_s);
+  out.flush();
+
+  std::vector<CaseOutcome> results;
+  int failures = 0;
+  for (std::size_t i = 0; i < plan.cases.size(); ++i) {
+    const auto& spec = plan.cases[i];
+    const auto variants = resolve_variants(reg, spec.op, spec.variants, spec.where);
+    results.push_back(run_case(*reg.find_op(spec.op), spec.shape, variants, plan.options, i));
+    print_case(out, results.back(), env);
+    out << '\n';
+    out.flush();
+    for (const auto& v : results.back().variants) failures += v.status == Status::wrong || v.status == Status::error;
+  }
+
+  if (output.path) {
+    h5::Writer w(*output.path);
+    w.write_provenance(h5::Provenance{"kernel-ab", output.config_toml, output.config_path, output.command_line});
+    write_ab_results(w, results, env, plan.options);
+    w.commit();
+    out << "wrote " << output.path->string() << '\n';
+  }
+  if (failures > 0) {
+    out << fmt::format("{} variant run(s) failed the check against ref or raised an error\n", failures);
+    return 1;
+  }
+  return 0;
+}
+
+std::string plan_to_toml(const AbPlan& plan, const std::string& name) {
+  const auto& o = plan.options;
+  std::string t = fmt::format("[experiment]\nname = {}\nkind = \"kernel-ab\"\nseed = {}\n\n[ab]\n", toml_string(name), o.seed);
+  t += fmt::format("cold_l2 = {}\nmax_time_s = {}\nmin_samples = {}\nmax_samples = {}\nnoise = {}\nwarmup_runs = {}\n",
+                   o.cold_cache ? "true" : "false", o.max_time_s, o.min_samples, o.max_samples, o.noise, o.warmup_runs);
+  t += fmt::format("bootstrap_resamples = {}\n", o.bootstrap_resamples);
+  if (!plan.hardware_id.empty()) t += fmt::format("hardware = {}\n", toml_string(plan.hardware_id));
+  for (const auto& c : plan.cases) {
+    t += fmt::format("\n[[ab.cases]]\nop = {}\nvariants = {}\n", toml_string(c.op), toml_string_array(c.variants));
+    if (!c.shape.preset.empty()) t += fmt::format("preset = {}\n", toml_string(c.shape.preset));
+    if (!c.shape.dims.empty()) {
+      t += "dims = {";
+      bool first = true;
+      for (const auto& [k, v] : c.shape.dims) {
+        t += fmt::format("{} {} = {}", first ? "" : ",", k, v);
+        first = false;
+      }
+      t += " }\n";
+    }
+  }
+  return t;
+}
+
+}  // namespace moelab::ab

@@ -1,0 +1,103 @@
+// `moelab ab OP --variants A,B[,C...] [--shape PRESET ... | --dim key=value ...] [--cold-l2|--hot]
+//   [--max-time-s T] [--min-samples N] [--noise 0.01] [--warmup N] [--seed S] [--hardware ID] [-o OUT.h5]`
+// The first variant is the baseline. Several --shape values give several cases (--dim applies to
+// each). The harness is lab/ab/harness.hpp; the same run can be written as an experiment file
+// (lab/ab/ab_config.hpp) — the HDF5 file stores that equivalent file as its config.
+#include <fmt/format.h>
+
+#include <iostream>
+#include <memory>
+
+#include "lab/ab/ab_plan.hpp"
+#include "lab/base/input_error.hpp"
+#include "lab/cli/command.hpp"
+
+namespace moelab::cli {
+namespace {
+
+struct AbArgs {
+  std::string op;
+  std::vector<std::string> variants;
+  std::vector<std::string> shapes;
+  std::vector<std::string> dims;
+  bool cold = false;
+  bool hot = false;
+  ab::AbOptions options;
+  std::string hardware;
+  std::string output;
+};
+
+std::map<std::string, std::int64_t> parse_dims(const std::vector<std::string>& dims) {
+  std::map<std::string, std::int64_t> out;
+  for (const auto& d : dims) {
+    const auto eq = d.find('=');
+    if (eq == std::string::npos || eq == 0) throw InputError({"--dim", 0, 0}, d, "expected key=value");
+    const std::string key = d.substr(0, eq);
+    const std::string value = d.substr(eq + 1);
+    std::size_t used = 0;
+    std::int64_t v = 0;
+    try {
+      v = std::stoll(value, &used);
+    } catch (...) {
+      used = 0;
+    }
+    if (used == 0 || used != value.size()) throw InputError({"--dim", 0, 0}, key, "'" + value + "' is not an integer");
+    if (out.count(key)) throw InputError({"--dim", 0, 0}, key, "given twice");
+    out[key] = v;
+  }
+  return out;
+}
+
+int run_ab(const AbArgs& a, const std::string& command_line) {
+  if (a.cold && a.hot) throw InputError({"--hot", 0, 0}, "", "--cold-l2 and --hot exclude each other");
+  ab::AbPlan plan;
+  plan.options = a.options;
+  plan.options.cold_cache = !a.hot;
+  plan.hardware_id = a.hardware;
+  const auto dims = parse_dims(a.dims);
+  const std::vector<std::string> presets = a.shapes.empty() ? std::vector<std::string>{""} : a.shapes;
+  for (const auto& preset : presets) {
+    ab::AbCaseSpec c;
+    c.op = a.op;
+    c.variants = a.variants;
+    c.shape = kernels::ShapeArgs{preset, dims, preset.empty() ? "--dim" : "--shape " + preset};
+    c.where = SourceLocation{"moelab ab", 0, 0};
+    plan.cases.push_back(std::move(c));
+  }
+  ab::AbOutput out;
+  if (!a.output.empty()) out.path = a.output;
+  out.command_line = command_line;
+  out.config_toml = ab::plan_to_toml(plan, "ab-" + a.op);
+  return ab::execute_plan(kernels::registry(), plan, out, std::cout);
+}
+
+}  // namespace
+
+void add_ab_command(CLI::App& app, CliState& state) {
+  auto a = std::make_shared<AbArgs>();
+  CLI::App* sub = app.add_subcommand("ab", "A/B test kernel variants of one op: check against ref, time, compare");
+  sub->add_option("op", a->op, "Op, e.g. attention.prefill (see `moelab list variants`)")->required();
+  sub->add_option("--variants", a->variants, "Variants, comma-separated; the first is the baseline")
+      ->required()
+      ->delimiter(',');
+  sub->add_option("--shape", a->shapes, "Named shape preset (repeatable: one case each)")->delimiter(',');
+  sub->add_option("--dim", a->dims, "Shape dimension key=value, overriding the preset (repeatable)");
+  sub->add_flag("--cold-l2", a->cold, "Flush L2 (GPU) / LLC (CPU) before every sample (default)");
+  sub->add_flag("--hot", a->hot, "Do not flush caches between samples");
+  sub->add_option("--max-time-s", a->options.max_time_s, "Time cap per case, seconds")->capture_default_str();
+  sub->add_option("--min-samples", a->options.min_samples, "Minimum samples per variant")->capture_default_str();
+  sub->add_option("--max-samples", a->options.max_samples, "Maximum samples per variant")->capture_default_str();
+  sub->add_option("--noise", a->options.noise, "Stop when every median's 95% CI half-width is below this fraction")
+      ->capture_default_str();
+  sub->add_option("--warmup", a->options.warmup_runs, "Untimed warm-up runs per variant")->capture_default_str();
+  sub->add_option("--seed", a->options.seed, "Seed for inputs and the bootstrap")->capture_default_str();
+  sub->add_option("--bootstrap", a->options.bootstrap_resamples, "Bootstrap resamples")->capture_default_str();
+  sub->add_option("--hardware", a->hardware, "data/hardware id for % of peak (default: match the CUDA device)");
+  sub->add_option("-o,--output", a->output, "Write the results to this HDF5 file");
+  sub->callback([&state, a] {
+    const std::string line = state.command_line;
+    state.action = [a, line] { return run_ab(*a, line); };
+  });
+}
+
+}  // namespace moelab::cli
