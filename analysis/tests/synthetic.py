@@ -11,7 +11,11 @@ import numpy as np
 Column = Tuple[str, str, Sequence]  # name, unit, values
 
 
-def write_table(group: h5py.Group, name: str, columns: List[Column], vlen_units: bool = False) -> h5py.Dataset:
+def write_table(group: h5py.Group, name: str, columns: List[Column], vlen_units: bool = True,
+                compress: bool = False) -> h5py.Dataset:
+    """SCHEMA.md: fixed-length UTF-8 string columns; `units` as variable-length UTF-8 strings
+    (vlen_units=False writes fixed-length ones, which the reader also accepts); large tables
+    chunked with shuffle + deflate."""
     fields, arrays = [], []
     for col_name, _, values in columns:
         values = list(values)
@@ -29,7 +33,10 @@ def write_table(group: h5py.Group, name: str, columns: List[Column], vlen_units:
     data = np.zeros(n, dtype=fields)
     for (col_name, _), arr in zip(fields, arrays):
         data[col_name] = arr
-    ds = group.create_dataset(name, data=data)
+    if compress:
+        ds = group.create_dataset(name, data=data, chunks=True, shuffle=True, compression="gzip", compression_opts=4)
+    else:
+        ds = group.create_dataset(name, data=data)
     units = [unit for _, unit, _ in columns]
     if vlen_units:
         ds.attrs.create("units", units, dtype=h5py.string_dtype("utf-8"))
@@ -120,7 +127,7 @@ question = "How do latencies grow with the arrival rate?"
 """
 
 
-def make_simulation_file(path: Path, schema_version: int = 1, vlen_units: bool = False, replicas: int = 2,
+def make_simulation_file(path: Path, schema_version: int = 1, vlen_units: bool = True, replicas: int = 2,
                          n_requests: int = 40, rates_per_s: Sequence[float] = tuple(SIM_RATES_PER_S),
                          engines: Sequence[str] = ()) -> Path:
     """One run per rate; with `engines`, a two-axis sweep engine.id x rate (the last axis fastest)."""
@@ -140,7 +147,7 @@ def make_simulation_file(path: Path, schema_version: int = 1, vlen_units: bool =
                          "simulated_s": 30.0, "requests_per_wall_s": 4000.0, "invariants": "ok"}.items():
                 g.attrs[k] = v
             req = _requests_for(rng, rate, n_requests, replicas)
-            write_table(g, "requests", req, vlen_units)
+            write_table(g, "requests", req, vlen_units, compress=True)
             duration = float(np.nanmax(dict((c[0], c[2]) for c in req)["finish_s"]))
             write_table(g, "timeseries", _timeseries_for(rng, duration, replicas), vlen_units)
             r = {c[0]: np.asarray(c[2]) for c in req}
@@ -203,7 +210,7 @@ GPU_PEAK_FLOPS_PER_S = 989e12  # only for the synthetic file; the lab reads data
 GPU_PEAK_BYTES_PER_S = 4.8e12
 
 
-def make_kernel_ab_file(path: Path, schema_version: int = 1, vlen_units: bool = False) -> Path:
+def make_kernel_ab_file(path: Path, schema_version: int = 1, vlen_units: bool = True) -> Path:
     """Mirrors lab/ab/report.cpp: percentages of peak only for GPU rows, GPU peaks as root attrs,
     verdict "baseline" for the baseline and "n/a" for variants that did not run."""
     rng = np.random.default_rng(11)
@@ -239,7 +246,8 @@ def make_kernel_ab_file(path: Path, schema_version: int = 1, vlen_units: bool = 
                        "bytes": float(nbytes), "samples": n}
                 if ok:
                     samples = median_s * rng.lognormal(0.0, 0.03, n)
-                    g.create_dataset(f"samples_{variant}", data=samples)
+                    ds = g.create_dataset(f"samples_{variant}", data=samples)
+                    ds.attrs.create("units", ["s"], dtype=h5py.string_dtype("utf-8"))
                     q25, med, q75 = np.percentile(samples, [25, 50, 75])
                     if base_samples is None:
                         base_samples = samples

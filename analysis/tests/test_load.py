@@ -33,8 +33,8 @@ def test_summary_round_trips_values_strings_and_units(sim_file):
     assert set(units) == set(df.columns)
 
 
-def test_units_stored_as_variable_length_strings_also_read(tmp_path):
-    path = make_simulation_file(tmp_path / "vlen.h5", vlen_units=True)
+def test_units_stored_as_fixed_length_strings_also_read(tmp_path):
+    path = make_simulation_file(tmp_path / "fixed.h5", vlen_units=False)
     assert ma.summary(path).attrs["units"]["duration_s"] == "s"
     assert ma.timeseries(path, 0).attrs["units"]["kv_blocks_total"] == "blocks"
 
