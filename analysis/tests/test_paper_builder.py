@@ -68,3 +68,16 @@ def test_missing_result_file_is_an_error(build_paper, paper_dir):
     with pytest.raises(build_paper.PaperError, match="absent.h5: missing"):
         build_paper.build(paper_dir / "paper.template.md", paper_dir / "sections", paper_dir / "out",
                           paper_dir / "out" / "figures", paper_dir / "out" / "paper.md", ["absent"])
+
+
+def test_generated_section_quotes_the_experiment_description(build_paper, tmp_path):
+    import h5py
+
+    out = tmp_path / "out"
+    out.mkdir()
+    path = make_simulation_file(out / "d.h5", rates_per_s=[2.0])
+    with h5py.File(path, "a") as f:
+        f.attrs["experiment_description"] = "What a description says"
+    (tmp_path / "t.md").write_text("{{ sections }}\n")
+    text = build_paper.build(tmp_path / "t.md", tmp_path / "sections", out, out / "figures", out / "paper.md", ["d"])
+    assert "What a description says" in text

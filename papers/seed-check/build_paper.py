@@ -142,13 +142,20 @@ class Section:
         return "\n\n".join(out) if out else "_(no figures)_"
 
     def default_text(self) -> str:
-        description = ""
-        config = self.attrs.get("config_toml", "")
-        m = re.search(r'^description\s*=\s*"(.*)"\s*$', config, re.MULTILINE)
-        if m:
-            description = m.group(1) + "\n\n"
+        description = self.attrs.get("experiment_description") or ""
+        if not description:
+            try:
+                import tomllib
+
+                description = tomllib.loads(self.attrs.get("config_toml", "")).get("experiment", {}).get(
+                    "description", "")
+            except Exception:  # no description is fine
+                description = ""
+        description = f"{description}\n\n" if description else ""
+        # Sweep-wide figures only: per-run KV and queue figures belong in a written section.
+        wanted = '"throughput-vs-latency", "latency-cdf"' if self.kind == "simulation" else ""
         return (f"## {{{{ name }}}}\n\n{description}"
-                f"Config `{self.attrs.get('config_path', '?')}`.\n\n{{{{ table() }}}}\n\n{{{{ figures() }}}}\n")
+                f"Config `{self.attrs.get('config_path', '?')}`.\n\n{{{{ table() }}}}\n\n{{{{ figures({wanted}) }}}}\n")
 
 
 def _figure_order(p: Path):
