@@ -128,10 +128,11 @@ class Section:
     def table(self, columns=None) -> str:
         return markdown_table(self.rows, list(columns) if columns else self.headline, self.units)
 
-    def figures(self, *names: str) -> str:
-        """Every figure of this experiment, or those whose name contains one of `names`, in order."""
+    def figures(self, *names: str, required: bool = True) -> str:
+        """Every figure of this experiment, or those whose name contains one of `names`, in order.
+        A name that matches nothing is an error unless required=False."""
         chosen = [p for p in self.figure_paths if not names or any(n in p.stem for n in names)]
-        if names and not chosen:
+        if names and not chosen and required:
             raise PaperError(f"no figure of {self.stem} matches {', '.join(names)} "
                              f"(figures: {', '.join(p.name for p in self.figure_paths) or 'none'})")
         out = []
@@ -153,7 +154,7 @@ class Section:
                 description = ""
         description = f"{description}\n\n" if description else ""
         # Sweep-wide figures only: per-run KV and queue figures belong in a written section.
-        wanted = '"throughput-vs-latency", "latency-cdf"' if self.kind == "simulation" else ""
+        wanted = '"throughput-vs-latency", "latency-cdf", required=False' if self.kind == "simulation" else ""
         return (f"## {{{{ name }}}}\n\n{description}"
                 f"Config `{self.attrs.get('config_path', '?')}`.\n\n{{{{ table() }}}}\n\n{{{{ figures({wanted}) }}}}\n")
 
