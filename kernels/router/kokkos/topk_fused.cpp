@@ -53,13 +53,14 @@ void topk_fused(const TopkParams& p) {
           }
         }
         std::int32_t* ids = p.topk_ids + static_cast<std::size_t>(t) * p.k;
+        bool taken[kMaxExperts];
+        for (int e = 0; e < E; ++e) taken[e] = false;
         for (int j = 0; j < p.k; ++j) {
           int best = -1;
           for (int e = 0; e < E; ++e) {
-            bool taken = false;
-            for (int i = 0; i < j; ++i) taken = taken || ids[i] == e;
-            if (!taken && (best < 0 || detail::ranks_before(score[e], e, score[best], best))) best = e;
+            if (!taken[e] && (best < 0 || detail::ranks_before(score[e], e, score[best], best))) best = e;
           }
+          taken[best] = true;
           ids[j] = best;
         }
         float* w = p.topk_weights + static_cast<std::size_t>(t) * p.k;
