@@ -47,15 +47,26 @@ struct CascadeDecodeShape {
 // P to bf16 before the PV product (~2^-9 relative); a wrong mask or a missed tile is O(1).
 inline constexpr double kTolerance = 2e-2;
 
+// Above this many multiply-adds the fp64 oracle computes only a row sample (rows = tokens for
+// prefill, sequences for decode): the first and last row of every sequence plus every k-th row,
+// k chosen to stay near the budget. Every other element must merely be finite (the output is
+// NaN-poisoned first). A big preset then checks in seconds instead of minutes.
+inline constexpr double kOracleBudgetMacs = 2e9;
+
 // Base class: output/ref storage, poisoning and checking shared by the three ops.
 class AttentionCase : public OpCase {
  public:
   void poison_output() override;
   CheckResult check_output() const override;
   std::vector<float> out;   // what variants write
-  std::vector<double> ref;  // compute_reference() fills it (fp64 oracle)
+  std::vector<double> ref;  // compute_reference() fills it (fp64 oracle) on the checked rows
+  // 1 = the oracle computes this output row (all 1 unless the case is over kOracleBudgetMacs).
+  const std::vector<std::uint8_t>& checked_rows() const { return checked_rows_; }
  protected:
-  void resize_outputs(std::size_t n);
+  // rows of row_elems outputs; `always` rows (first/last of each sequence) are checked in any case.
+  void resize_outputs(std::size_t rows, std::size_t row_elems, double macs, const std::vector<std::size_t>& always);
+  std::vector<std::uint8_t> checked_rows_;
+  std::size_t row_elems_ = 0;
 };
 
 class PrefillCase final : public AttentionCase {

@@ -1,7 +1,9 @@
 // The oracle (ref) against an independent implementation on tiny cases, and the cases' own
 // bookkeeping: formulas, poisoning, checks.
 #include <boost/test/unit_test.hpp>
+#include <algorithm>
 #include <cmath>
+#include <limits>
 
 #include "independent_attention.hpp"
 #include "kernels/attention/cases.hpp"
@@ -136,6 +138,32 @@ BOOST_AUTO_TEST_CASE(check_detects_poison_and_errors) {
   r = c->check_output();
   BOOST_TEST(!r.passed);
   BOOST_TEST(r.max_abs_error > 0.19);
+}
+
+BOOST_AUTO_TEST_CASE(big_cases_check_a_row_sample_and_require_finite_elsewhere) {
+  auto small = ka::make_prefill_case({{4, 2, 64}, {6, 3}});
+  for (auto c : small->checked_rows()) BOOST_TEST(c == 1);
+
+  // Llama-3.1-8B heads at 4k tokens: 6.9e10 multiply-adds, far over the oracle budget.
+  auto big = ka::make_prefill_case({{32, 8, 128}, {4096, 3}});
+  const auto& rows = big->checked_rows();
+  BOOST_REQUIRE(rows.size() == 4099u);
+  const auto n_checked = std::count(rows.begin(), rows.end(), 1);
+  BOOST_TEST(n_checked > 50);
+  BOOST_TEST(n_checked < 400);
+  BOOST_TEST(rows[0] == 1);     // first and last token of each sequence
+  BOOST_TEST(rows[4095] == 1);
+  BOOST_TEST(rows[4096] == 1);
+  BOOST_TEST(rows[4098] == 1);
+  // Without computing the (sampled) reference: equal zeros pass, a NaN in an unchecked row fails.
+  std::fill(big->out.begin(), big->out.end(), 0.0f);
+  BOOST_TEST(big->check_output().passed);
+  std::size_t unchecked = 1;
+  while (rows[unchecked]) ++unchecked;
+  big->out[unchecked * 32 * 128 + 5] = std::numeric_limits<float>::quiet_NaN();
+  const auto r = big->check_output();
+  BOOST_TEST(!r.passed);
+  BOOST_TEST(r.detail.find("outside the checked rows") != std::string::npos);
 }
 
 BOOST_AUTO_TEST_CASE(inputs_are_seeded_and_not_zero) {

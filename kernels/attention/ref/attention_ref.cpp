@@ -40,13 +40,14 @@ void attend(const bf16_bits* q_row, int head_dim, double scale, int n_keys, KeyR
 
 }  // namespace
 
-void prefill(const PrefillParams& p, double* out) {
+void prefill(const PrefillParams& p, double* out, const std::uint8_t* rows) {
   const int d = p.head_dim;
   const int group = p.heads / p.kv_heads;
   for (int b = 0; b < p.batch; ++b) {
     const int start = p.cu_seqlens[b];
     const int len = p.cu_seqlens[b + 1] - start;
     for (int i = 0; i < len; ++i) {
+      if (rows != nullptr && !rows[start + i]) continue;
       for (int h = 0; h < p.heads; ++h) {
         const int hk = h / group;
         const std::size_t q_off = (std::size_t(start + i) * p.heads + h) * d;
@@ -58,10 +59,11 @@ void prefill(const PrefillParams& p, double* out) {
   }
 }
 
-void paged_decode(const PagedDecodeParams& p, double* out) {
+void paged_decode(const PagedDecodeParams& p, double* out, const std::uint8_t* rows) {
   const int d = p.head_dim;
   const int group = p.heads / p.kv_heads;
   for (int b = 0; b < p.batch; ++b) {
+    if (rows != nullptr && !rows[b]) continue;
     const std::int32_t* pages = p.block_table + std::size_t(b) * p.max_pages_per_seq;
     for (int h = 0; h < p.heads; ++h) {
       const int hk = h / group;
@@ -76,10 +78,11 @@ void paged_decode(const PagedDecodeParams& p, double* out) {
   }
 }
 
-void cascade_decode(const CascadeDecodeParams& p, double* out) {
+void cascade_decode(const CascadeDecodeParams& p, double* out, const std::uint8_t* rows) {
   const int d = p.head_dim;
   const int group = p.heads / p.kv_heads;
   for (int b = 0; b < p.batch; ++b) {
+    if (rows != nullptr && !rows[b]) continue;
     const int s0 = p.cu_suffix[b];
     const int n_suffix = p.cu_suffix[b + 1] - s0;
     for (int h = 0; h < p.heads; ++h) {

@@ -24,7 +24,7 @@ class RefNaive final : public Variant {
     auto& cs = dynamic_cast<Case&>(c);
     // The oracle computes in fp64 into a scratch buffer; copy-out narrows it to the case's fp32 output.
     auto scratch = std::make_shared<std::vector<double>>(cs.out.size());
-    return std::make_unique<CpuPreparedRun>([&cs, scratch] { Kernel(cs.params(), scratch->data()); },
+    return std::make_unique<CpuPreparedRun>([&cs, scratch] { Kernel(cs.params(), scratch->data(), nullptr); },
                                             [&cs, scratch] { std::copy(scratch->begin(), scratch->end(), cs.out.begin()); });
   }
 
