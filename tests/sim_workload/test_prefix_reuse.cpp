@@ -85,10 +85,10 @@ BOOST_AUTO_TEST_CASE(mooncake_trace_reuse) {
 }
 
 BOOST_AUTO_TEST_CASE(presets_offer_reuse_of_the_expected_kind) {
-  const double chat = ideal_hit_fraction(preset("sharegpt_chat"), 2000, 1);
-  const double lmsys = ideal_hit_fraction(preset("lmsys_chat"), 2000, 1);
-  const double rag = ideal_hit_fraction(preset("rag_zipf"), 5000, 1);
-  const double fewshot = ideal_hit_fraction(preset("shared_prefix_fewshot"), 5000, 1);
+  const double chat = ideal_hit_fraction(preset("sharegpt_chat"), 1000, 1);
+  const double lmsys = ideal_hit_fraction(preset("lmsys_chat"), 1000, 1);
+  const double rag = ideal_hit_fraction(preset("rag_zipf"), 3000, 1);
+  const double fewshot = ideal_hit_fraction(preset("shared_prefix_fewshot"), 3000, 1);
   BOOST_TEST_MESSAGE("ideal prefix hit fraction: sharegpt_chat " << chat << ", lmsys_chat " << lmsys << ", rag_zipf "
                                                                  << rag << ", shared_prefix_fewshot " << fewshot);
   // Longer conversations share more history; RAG reuses its system prompt and popular first documents.
