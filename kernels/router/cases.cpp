@@ -4,6 +4,7 @@
 #include <cmath>
 #include <limits>
 #include <sstream>
+#include <stdexcept>
 
 #include "kernels/common/error_metrics.hpp"
 #include "kernels/common/random_fill.hpp"
@@ -289,12 +290,17 @@ double CombineCase::bytes() const {
 }
 
 void CombineCase::fill_inputs(std::uint64_t seed) {
-  const auto routing = sample_routing(shape_.tokens, shape_.experts, shape_.k, shape_.zipf_s, derive_seed(seed, 4));
-  const int n = static_cast<int>(routing.size());
+  routing_ = sample_routing(shape_.tokens, shape_.experts, shape_.k, shape_.zipf_s, derive_seed(seed, 4));
+  const int n = static_cast<int>(routing_.size());
   std::vector<std::int32_t> sorted_tmp(n), offsets_tmp(shape_.experts + 1);
-  permute_ref(PermuteParams{routing.data(), sorted_tmp.data(), offsets_tmp.data(), inverse.data(), n, shape_.experts});
+  permute_ref(PermuteParams{routing_.data(), sorted_tmp.data(), offsets_tmp.data(), inverse.data(), n, shape_.experts});
   fill_normal(expert_out.span(), 0.0f, 1.0f, derive_seed(seed, 5));
   fill_uniform(weights.span(), 0.05f, 1.0f, derive_seed(seed, 6));
+}
+
+RoutingStats CombineCase::routing_statistics() const {
+  if (routing_.empty()) throw std::logic_error("CombineCase::routing_statistics before fill_inputs");
+  return routing_stats(routing_, shape_.experts);
 }
 
 CombineParams CombineCase::params() {

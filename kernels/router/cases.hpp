@@ -117,7 +117,7 @@ class PermuteCase final : public OpCase, public HasRoutingStats {
   bool expect_stable_ = true;
 };
 
-class CombineCase final : public OpCase {
+class CombineCase final : public OpCase, public HasRoutingStats {
  public:
   explicit CombineCase(CombineShape shape, const std::string& origin = "--dim");
   std::string_view op() const override { return kCombineOp; }
@@ -132,6 +132,7 @@ class CombineCase final : public OpCase {
   CheckResult check_output() const override;
 
   const CombineShape& shape() const { return shape_; }
+  RoutingStats routing_statistics() const override;  // of the sampled routing behind inverse
   CombineParams params();
 
   AlignedBuffer<bf16> expert_out;
@@ -142,6 +143,7 @@ class CombineCase final : public OpCase {
 
  private:
   CombineShape shape_;
+  std::vector<std::int32_t> routing_;  // topk_ids the inputs were made from
 };
 
 // Registry hooks: presets name a model's router ("deepseek-v3", ...); dims override.

@@ -6,6 +6,8 @@
 
 #include "kernels/common/cuda_device.hpp"
 #include "kernels/common/registry.hpp"
+#include "kernels/grouped_gemm/cases.hpp"
+#include "kernels/router/cases.hpp"
 #include "moe_test_support.hpp"
 
 using namespace moelab::kernels;
@@ -51,5 +53,28 @@ BOOST_AUTO_TEST_CASE(every_moe_op_has_its_variants) {
     }
   }
 }
+
+#if MOELAB_HAVE_CUDA
+BOOST_AUTO_TEST_CASE(cuda_variants_state_their_limits_without_a_device) {
+  using grouped_gemm::GroupedGemmCase;
+  const auto* mma = registry().find_variant("grouped_gemm", "cuda.grouped_mma");
+  BOOST_REQUIRE(mma != nullptr);
+  BOOST_TEST(mma->supports(GroupedGemmCase({{3, 0, 5}, 24, 40, ""})));
+  BOOST_TEST(!mma->supports(GroupedGemmCase({{3, 0, 5}, 7, 40, ""})));   // N % 8
+  BOOST_TEST(!mma->supports(GroupedGemmCase({{3, 0, 5}, 24, 36, ""})));  // K % 8
+  BOOST_TEST(registry().find_variant("grouped_gemm", "cuda.cublas_loop")->supports(GroupedGemmCase({{3}, 7, 9, ""})));
+  const auto* warp = registry().find_variant("router.topk", "cuda.warp_topk");
+  BOOST_REQUIRE(warp != nullptr);
+  router::TopkShape s;
+  s.tokens = 2;
+  BOOST_TEST(warp->supports(router::TopkCase(s)));  // DeepSeek-V3 defaults
+  s.experts = 2048;
+  BOOST_TEST(!warp->supports(router::TopkCase(s)));
+  s.experts = 256;
+  s.k = 33;
+  s.topk_group = 8;
+  BOOST_TEST(!warp->supports(router::TopkCase(s)));
+}
+#endif
 
 BOOST_AUTO_TEST_SUITE_END()

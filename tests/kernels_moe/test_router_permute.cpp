@@ -194,6 +194,9 @@ BOOST_AUTO_TEST_CASE(cases_expose_their_routing) {
   p.compute_reference();
   for (int e = 0; e < 16; ++e) BOOST_TEST(s.tokens_per_expert[e] == p.ref_offsets[e + 1] - p.ref_offsets[e]);
   BOOST_TEST(s.load_imbalance > 1.0);
+  CombineCase c(CombineShape{50, 8, 2, 16, 0});
+  c.fill_inputs(3);
+  BOOST_TEST(c.routing_statistics().assignments == 100);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
