@@ -6,6 +6,9 @@ if(MOELAB_ENABLE_CUDA)
   if(CMAKE_CUDA_COMPILER)
     # The static runtime plus CUDA::cudart puts two runtimes on the link line with CMake 3.25.
     set(CMAKE_CUDA_RUNTIME_LIBRARY Shared)
+    # CMake 3.25 has no C++20 flag for nvcc 13 in its tables; name it so CUDA_STANDARD 20 works.
+    set(CMAKE_CUDA20_STANDARD_COMPILE_OPTION "-std=c++20")
+    set(CMAKE_CUDA20_EXTENSION_COMPILE_OPTION "-std=c++20")
     enable_language(CUDA)
     set(CMAKE_CUDA_STANDARD 20)
     set(CMAKE_CUDA_STANDARD_REQUIRED ON)
