@@ -10,6 +10,7 @@
 #include <type_traits>
 #include <utility>
 
+#include "lab/h5/interrupt_cleanup.hpp"
 #include "moelab_build_info.hpp"
 
 namespace moelab::h5 {
@@ -228,8 +229,12 @@ Writer::Writer(std::filesystem::path final_path) : final_path_(std::move(final_p
   temp_path_ = final_path_;
   temp_path_ += ".tmp-" + std::to_string(::getpid());
   Handle fcpl = untimed_plist(H5P_FILE_CREATE);
+  interrupt_slot_ = register_interrupt_cleanup(temp_path_);
   file_ = H5Fcreate(temp_path_.c_str(), H5F_ACC_TRUNC, fcpl.get(), H5P_DEFAULT);
-  if (file_ < 0) fail("cannot create " + temp_path_.string());
+  if (file_ < 0) {
+    unregister_interrupt_cleanup(interrupt_slot_);
+    fail("cannot create " + temp_path_.string());
+  }
 }
 
 Writer::~Writer() {
@@ -241,6 +246,7 @@ Writer::~Writer() {
     std::error_code ec;
     std::filesystem::remove(temp_path_, ec);
   }
+  unregister_interrupt_cleanup(interrupt_slot_);
 }
 
 std::int64_t Writer::ensure_group(std::string_view path) {
@@ -383,6 +389,8 @@ void Writer::commit() {
   std::filesystem::rename(temp_path_, final_path_, ec);
   if (ec) fail("cannot rename " + temp_path_.string() + " to " + final_path_.string() + ": " + ec.message());
   committed_ = true;
+  unregister_interrupt_cleanup(interrupt_slot_);
+  interrupt_slot_ = -1;
 }
 
 }  // namespace moelab::h5

@@ -48,6 +48,7 @@ class Writer {
   std::filesystem::path temp_path_;
   std::int64_t file_ = -1;  // hid_t
   bool committed_ = false;
+  int interrupt_slot_ = -1;  // lab/h5/interrupt_cleanup.hpp: the temporary is removed on SIGINT/SIGTERM
 };
 
 inline constexpr std::int64_t kSchemaVersion = 1;

@@ -36,6 +36,13 @@ void Progress::draw(double fraction_done) {
   drawn_ = true;
 }
 
+void Progress::note(const std::string& text) {
+  if (!enabled_) return;
+  std::fprintf(stderr, "\r\033[K%s: %s", prefix_.c_str(), text.c_str());
+  std::fflush(stderr);
+  drawn_ = true;
+}
+
 void Progress::finish() {
   if (!enabled_ || !drawn_) return;
   std::fprintf(stderr, "\r\033[K");

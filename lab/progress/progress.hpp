@@ -18,6 +18,8 @@ class Progress {
   void begin(std::size_t index, std::size_t count, const std::string& label);
   // fraction in [0, 1]; redraws at most a few times a second.
   void update(double fraction_done);
+  // Replace the bar with a short note ("writing out/x.h5") until the next begin() or finish().
+  void note(const std::string& text);
   // Clear the line.
   void finish();
 

@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <cstdio>
+#include <optional>
 
 #include "lab/h5/writer.hpp"
 #include "lab/progress/progress.hpp"
@@ -14,7 +15,14 @@
 namespace moelab::lab {
 
 int run_simulation(const SimulationPlan& plan, const ExperimentContext& context) {
-  h5::Writer writer(context.output_path);
+  // Opened before the first run, so an unusable output path is reported before hours of work.
+  std::optional<h5::Writer> opened;
+  try {
+    opened.emplace(context.output_path);
+  } catch (const std::exception& e) {
+    throw InputError({context.output_path.string(), 0, 0}, "", std::string("cannot create the result file: ") + e.what());
+  }
+  h5::Writer& writer = *opened;
   writer.write_provenance({"simulation", plan.config_toml, context.source.file(), context.command_line});
   writer.set_attr("/", "experiment_name", plan.header.name);
   writer.set_attr("/", "experiment_description", plan.header.description);
@@ -28,7 +36,7 @@ int run_simulation(const SimulationPlan& plan, const ExperimentContext& context)
     const auto start = std::chrono::steady_clock::now();
     sim::RunResult result = sim::simulate(run.config, [&](double f) { progress.update(f); });
     const double wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    progress.finish();
+    progress.note(fmt::format("writing {} requests", result.requests.size()));
 
     const std::string group = fmt::format("/runs/{:04d}", run.index);
     writer.write_table(group + "/requests", requests_table(result.requests));
@@ -60,6 +68,7 @@ int run_simulation(const SimulationPlan& plan, const ExperimentContext& context)
     }
     writer.set_attr(group, "invariants", invariants);
 
+    progress.finish();
     metrics.push_back(result.summary);
     printed.push_back({run.label, std::move(result.summary)});
   }
