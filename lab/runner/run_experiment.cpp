@@ -5,18 +5,9 @@
 #include <cctype>
 #include <cstdio>
 
+#include "lab/ab/ab_experiment.hpp"  // kind = "kernel-ab": moelab::ab::run_kernel_ab_experiment
 #include "lab/experiment/simulation_plan.hpp"
 #include "lab/runner/simulation_runner.hpp"
-
-// The kernel A/B harness provides this header with
-//   namespace moelab::ab { int run_kernel_ab_experiment(const lab::ExperimentContext&); }
-// Until it exists, `kind = "kernel-ab"` is refused with a clear message.
-#if __has_include("lab/ab/ab_experiment.hpp")
-#include "lab/ab/ab_experiment.hpp"
-#define MOELAB_HAVE_KERNEL_AB_EXPERIMENT 1
-#else
-#define MOELAB_HAVE_KERNEL_AB_EXPERIMENT 0
-#endif
 
 namespace moelab::lab {
 namespace {
@@ -49,15 +40,7 @@ ExperimentContext make_context(const RunRequest& request) {
 
 int run_experiment(const RunRequest& request) {
   const ExperimentContext ctx = make_context(request);
-  if (ctx.header.kind == "kernel-ab") {
-#if MOELAB_HAVE_KERNEL_AB_EXPERIMENT
-    return ab::run_kernel_ab_experiment(ctx);
-#else
-    config::StrictTable strict(ctx.root, ctx.source.file());
-    throw InputError(strict.table_if_present("experiment")->location_of("kind"), "experiment.kind",
-                     "kernel-ab experiments are not available in this build (no lab/ab/ab_experiment.hpp)");
-#endif
-  }
+  if (ctx.header.kind == "kernel-ab") return ab::run_kernel_ab_experiment(ctx);
 
   // Everything is parsed and checked, for every sweep point, before the first run starts.
   const SimulationPlan plan = plan_simulation(ctx.source, default_name(request.config_path));
