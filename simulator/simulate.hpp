@@ -10,6 +10,10 @@ namespace moelab::sim {
 using ProgressFn = std::function<void(double fraction_done)>;
 
 // Deterministic: the same config (seed included) gives the same RunResult, bit for bit.
+// Requests are taken until stop.max_requests or past stop.max_duration_s (0 = no limit), then
+// the run drains. Bad engine/cluster/stop settings throw InputError (keys as in the TOML);
+// broken invariants do not throw: they are listed in RunResult::invariant_violations.
+// Engine semantics: simulator/engine/README.md.
 RunResult simulate(const SimConfig& config, const ProgressFn& progress = {});
 
 }  // namespace moelab::sim
