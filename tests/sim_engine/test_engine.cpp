@@ -172,8 +172,31 @@ BOOST_AUTO_TEST_CASE(preemption_happens_and_recovers_when_kv_is_tiny) {
     BOOST_TEST(rec.output_tokens == 300);
   }
   BOOST_TEST(per_request == metric(r, "preemptions"));
+  // The victim is always the most recently admitted sequence, so the oldest one, which fits
+  // alone, is never preempted.
+  BOOST_TEST(r.requests[0].preemptions == 0);
+  BOOST_TEST(r.requests[19].preemptions > 0);
   BOOST_TEST(metric(r, "kv_utilization_max") <= 1.0);
   BOOST_TEST(metric(r, "kv_utilization_max") > 0.9);
+}
+
+BOOST_AUTO_TEST_CASE(max_num_seqs_caps_the_batch) {
+  auto c = llama8b_h100_config();
+  c.engine.max_num_seqs = 3;
+  std::vector<Request> requests;
+  for (int i = 0; i < 10; ++i) requests.push_back(make_request(i, 0, 100, 50));
+  const auto r = run(c, requests);
+  check_clean(r);
+  int max_running = 0, max_waiting = 0;
+  for (const auto& p : r.timeseries) {
+    max_running = std::max(max_running, p.running);
+    max_waiting = std::max(max_waiting, p.waiting);
+  }
+  BOOST_TEST(max_running == 3);
+  BOOST_TEST(max_waiting == 7);
+  // FCFS with equal lengths: three waves, each finishing together.
+  BOOST_TEST(r.requests[0].finish_s == r.requests[2].finish_s);
+  BOOST_TEST(r.requests[3].first_token_s > r.requests[2].finish_s);
 }
 
 BOOST_AUTO_TEST_CASE(request_larger_than_kv_is_reported_unfinished) {
