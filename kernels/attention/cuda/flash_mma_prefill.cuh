@@ -15,6 +15,7 @@
 
 #include <cstdint>
 
+#include "kernels/attention/cuda/mma_layout.hpp"
 #include "kernels/attention/cuda/mma_ptx.cuh"
 #include "kernels/attention/params.hpp"
 
@@ -116,13 +117,13 @@ __global__ void __launch_bounds__(FlashMmaConfig<D, MTiles>::kThreads) flash_mma
         std::uint32_t qa[kM][4];
 #pragma unroll
         for (int mt = 0; mt < kM; ++mt) {
-          ldmatrix_x4(qa[mt], sQ + (warp * kWarpRows + mt * 16 + (lane % 8) + ((lane / 8) % 2) * 8) * S + kk * 16 +
-                                  (lane / 16) * 8);
+          ldmatrix_x4(qa[mt], sQ + (warp * kWarpRows + mt * 16 + mma_layout::a_tile_row(lane)) * S + kk * 16 +
+                                  mma_layout::a_tile_col(lane));
         }
 #pragma unroll
         for (int n = 0; n < kKeyTiles; n += 2) {
           std::uint32_t kb[4];
-          ldmatrix_x4(kb, k_s + (n * 8 + (lane % 8) + (lane / 16) * 8) * S + kk * 16 + ((lane / 8) % 2) * 8);
+          ldmatrix_x4(kb, k_s + (n * 8 + mma_layout::k_tile_row(lane)) * S + kk * 16 + mma_layout::k_tile_col(lane));
 #pragma unroll
           for (int mt = 0; mt < kM; ++mt) {
             mma_bf16_16816(s[mt][n], qa[mt], kb[0], kb[1]);
@@ -139,8 +140,8 @@ __global__ void __launch_bounds__(FlashMmaConfig<D, MTiles>::kThreads) flash_mma
           for (int n = 0; n < kKeyTiles; ++n) {
 #pragma unroll
             for (int i = 0; i < 4; ++i) {
-              const int key = key0 + n * 8 + (lane % 4) * 2 + (i & 1);
-              const int row = lane_row + mt * 16 + (i >> 1) * 8;
+              const int key = key0 + n * 8 + mma_layout::c_col(lane, i);
+              const int row = warp_row0 + mt * 16 + mma_layout::c_row(lane, i);
               if (key > row) s[mt][n][i] = -INFINITY;
             }
           }
@@ -196,7 +197,7 @@ __global__ void __launch_bounds__(FlashMmaConfig<D, MTiles>::kThreads) flash_mma
 #pragma unroll
         for (int dn = 0; dn < kDimTiles; dn += 2) {
           std::uint32_t vb[4];
-          ldmatrix_x4_trans(vb, v_s + (j * 16 + (lane % 8) + ((lane / 8) % 2) * 8) * S + (dn + lane / 16) * 8);
+          ldmatrix_x4_trans(vb, v_s + (j * 16 + mma_layout::v_tile_row(lane)) * S + dn * 8 + mma_layout::v_tile_col(lane));
 #pragma unroll
           for (int mt = 0; mt < kM; ++mt) {
             mma_bf16_16816(o[mt][dn], pa[mt], vb[0], vb[1]);
