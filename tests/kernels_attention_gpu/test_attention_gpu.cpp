@@ -74,6 +74,9 @@ BOOST_AUTO_TEST_CASE(prefill_cuda_variants_match_ref) {
       [] { return ka::make_prefill_case({{8, 1, 64}, {100, 64}}); },
       [] { return ka::make_prefill_case({{16, 2, 128}, {33, 128, 2, 257}}); },
       [] { return ka::make_prefill_case({{32, 8, 128}, {512}}); },
+      // Many tiles and blocks, GPT-OSS (d = 64, group 8) and Llama heads; the oracle samples rows.
+      [] { return ka::make_prefill_case({{64, 8, 64}, {1500, 700}}); },
+      [] { return ka::make_prefill_case({{32, 8, 128}, {2048, 1000}}); },
   });
 }
 
