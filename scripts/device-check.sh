@@ -50,8 +50,14 @@ step() {
   local rc=$?
   local dt=$(( $(date +%s) - t0 ))
   local outcome="ok"
-  if (( rc == 124 || rc == 137 )); then outcome="TIMED OUT after ${limit}s"; elif (( rc != 0 )); then outcome="FAILED (exit $rc)"; fi
-  [[ "$outcome" == ok ]] || failed=1
+  if (( rc == 124 || rc == 137 )); then
+    outcome="TIMED OUT after ${limit}s"
+  elif (( rc == 77 )); then
+    outcome="skipped (exit 77: no CUDA device)"
+  elif (( rc != 0 )); then
+    outcome="FAILED (exit $rc)"
+  fi
+  [[ "$outcome" == ok || "$outcome" == skipped* ]] || failed=1
   say "END $name: $outcome (${dt}s)"
   rows+=("| $name | $outcome | $dt |")
   return $rc

@@ -47,7 +47,18 @@ int execute_plan(const kernels::Registry& reg, const AbPlan& plan, const AbOutpu
                      100 * plan.options.noise, plan.options.max_time_s);
   out.flush();
 
+  // The file is rewritten (temp + rename) after every case, so a run stopped by a timeout still
+  // leaves the finished cases; attribute `cases_complete` says how many of `cases_planned` ran.
   std::vector<CaseOutcome> results;
+  auto write_file = [&] {
+    if (!output.path) return;
+    h5::Writer w(*output.path);
+    w.write_provenance(h5::Provenance{"kernel-ab", output.config_toml, output.config_path, output.command_line});
+    write_ab_results(w, results, env, plan.options);
+    w.set_attr("/", "cases_planned", static_cast<std::int64_t>(plan.cases.size()));
+    w.set_attr("/", "cases_complete", static_cast<std::int64_t>(results.size()));
+    w.commit();
+  };
   int failures = 0;
   for (std::size_t i = 0; i < plan.cases.size(); ++i) {
     const auto& spec = plan.cases[i];
@@ -57,15 +68,9 @@ int execute_plan(const kernels::Registry& reg, const AbPlan& plan, const AbOutpu
     out << '\n';
     out.flush();
     for (const auto& v : results.back().variants) failures += v.status == Status::wrong || v.status == Status::error;
+    write_file();
   }
-
-  if (output.path) {
-    h5::Writer w(*output.path);
-    w.write_provenance(h5::Provenance{"kernel-ab", output.config_toml, output.config_path, output.command_line});
-    write_ab_results(w, results, env, plan.options);
-    w.commit();
-    out << "wrote " << output.path->string() << '\n';
-  }
+  if (output.path) out << "wrote " << output.path->string() << '\n';
   if (failures > 0) {
     out << fmt::format("{} variant run(s) failed the check against ref or raised an error\n", failures);
     return 1;
