@@ -12,6 +12,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "simulator/engine/block_key_index.hpp"
 #include "simulator/engine/content_keys.hpp"
 #include "simulator/engine/kv_cache.hpp"
 
@@ -28,7 +29,7 @@ class BlockHashCache final : public KvCache {
     full_block_keys(r, block_tokens(), r.prompt_tokens, scratch_keys_);
     const std::int64_t cap = max_reusable_blocks(r, scratch_keys_.size());
     std::int64_t hits = 0;
-    while (hits < cap && by_key_.count(scratch_keys_[static_cast<std::size_t>(hits)]) != 0) ++hits;
+    while (hits < cap && by_key_.contains(scratch_keys_[static_cast<std::size_t>(hits)])) ++hits;
     return hits * block_tokens();
   }
 
@@ -40,10 +41,10 @@ class BlockHashCache final : public KvCache {
     full_block_keys(r, block_tokens(), r.prompt_tokens, seq.keys);
     const std::int64_t cap = max_reusable_blocks(r, seq.keys.size());
     for (std::int64_t i = 0; i < cap; ++i) {
-      const auto found = by_key_.find(seq.keys[static_cast<std::size_t>(i)]);
-      if (found == by_key_.end()) break;
-      pin(found->second);
-      seq.blocks.push_back(found->second);
+      const std::int32_t found = by_key_.find(seq.keys[static_cast<std::size_t>(i)]);
+      if (found < 0) break;
+      pin(found);
+      seq.blocks.push_back(found);
     }
     seq.matched_blocks = static_cast<std::int64_t>(seq.blocks.size());
     const std::int64_t cached = seq.matched_blocks * block_tokens();
@@ -117,10 +118,10 @@ class BlockHashCache final : public KvCache {
         throw std::logic_error("block_hash: a used block in the blank list");
       }
     }
-    for (const auto& [key, b] : by_key_) {
+    by_key_.for_each([&](std::uint64_t key, std::int32_t b) {
       const Block& blk = blocks_[static_cast<std::size_t>(b)];
       if (!blk.keyed || blk.key != key) throw std::logic_error("block_hash: key index out of date");
-    }
+    });
     if (pinned_ + lru_size_ > total_blocks()) throw std::logic_error("block_hash: over capacity");
   }
 
@@ -193,10 +194,10 @@ class BlockHashCache final : public KvCache {
       Block& blk = blocks_[static_cast<std::size_t>(b)];
       const std::uint64_t key = seq.keys[static_cast<std::size_t>(i)];
       // A block computed twice concurrently stays a private duplicate (vLLM does not merge them).
-      if (blk.keyed || by_key_.count(key) != 0) continue;
+      if (blk.keyed || by_key_.contains(key)) continue;
       blk.key = key;
       blk.keyed = true;
-      by_key_.emplace(key, b);
+      by_key_.insert(key, b);
       ++stats_.inserted_blocks;
     }
     if (upto > seq.registered_blocks) seq.registered_blocks = upto;
@@ -240,7 +241,7 @@ class BlockHashCache final : public KvCache {
 
   std::vector<Block> blocks_;          // grown on demand up to total_blocks()
   std::vector<std::int32_t> blank_;    // free blocks without a key
-  std::unordered_map<std::uint64_t, std::int32_t> by_key_;  // lookups only: order never matters
+  BlockKeyIndex by_key_;               // key -> block, for cached (keyed) blocks
   std::unordered_map<std::int64_t, Seq> seqs_;
   std::int32_t lru_head_ = -1;
   std::int32_t lru_tail_ = -1;
