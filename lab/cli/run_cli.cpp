@@ -58,8 +58,7 @@ int run_cli(int argc, char** argv) {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     if (e.get_exit_code() == 0) return app.exit(e);  // --help
-    std::fprintf(stderr, "moelab: error: %s\n", e.what());
-    std::fprintf(stderr, "run 'moelab --help' (or 'moelab <command> --help') for usage\n");
+    std::fprintf(stderr, "moelab: error: %s (see 'moelab --help')\n", e.what());
     return 2;
   }
   if (show_version) {
@@ -67,8 +66,7 @@ int run_cli(int argc, char** argv) {
     return 0;
   }
   if (!state.action) {
-    std::fputs(app.help().c_str(), stderr);
-    std::fprintf(stderr, "moelab: error: a command is required\n");
+    std::fprintf(stderr, "moelab: error: a command is required: run, validate, list, ... (see 'moelab --help')\n");
     return 2;
   }
   try {

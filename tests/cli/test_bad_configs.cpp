@@ -176,7 +176,8 @@ BOOST_AUTO_TEST_CASE(command_line_errors_exit_2) {
            {}, {"frobnicate"}, {"run"}, {"list"}, {"list", "galaxies"}, {"run", "x.toml", "--no-such-flag"}}) {
     const CliResult r = scratch.moelab(args);
     BOOST_TEST(r.status == 2);
-    BOOST_TEST(contains(r.err, "moelab: error: "));
+    BOOST_TEST(r.err.rfind("moelab: error: ", 0) == 0u, r.err);
+    BOOST_TEST(std::count(r.err.begin(), r.err.end(), '\n') == 1, r.err);
   }
 }
 
