@@ -20,7 +20,7 @@ double seconds_since(Clock::time_point t0) { return std::chrono::duration<double
 std::string case_label(std::size_t index, const kernels::ShapeArgs& shape) {
   std::string name = shape.preset.empty() ? std::string("custom") : shape.preset;
   for (auto& c : name) {
-    if (c == '/' || c == ' ' || c == '.') c = '_';  // a group name, not a path
+    if (c == '/' || c == ' ') c = '_';  // one group name, not a path
   }
   return fmt::format("{:02d}_{}", index, name);
 }
