@@ -38,7 +38,12 @@ class BlockHashCache final : public KvCache {
     if (!inserted) throw std::logic_error("block_hash: start() for a running sequence");
     Seq& seq = it->second;
     seq.request = r;  // a copy: the engine may move its own
-    full_block_keys(r, block_tokens(), r.prompt_tokens, seq.keys);
+    if (r.id == undone_id_) {
+      seq.keys.swap(undone_keys_);  // same request, same prompt: same keys
+      undone_id_ = -1;
+    } else {
+      full_block_keys(r, block_tokens(), r.prompt_tokens, seq.keys);
+    }
     const std::int64_t cap = max_reusable_blocks(r, seq.keys.size());
     for (std::int64_t i = 0; i < cap; ++i) {
       const std::int32_t found = by_key_.find(seq.keys[static_cast<std::size_t>(i)]);
@@ -75,7 +80,15 @@ class BlockHashCache final : public KvCache {
     release(request_id);
   }
 
-  void preempt(std::int64_t request_id) override { release(request_id); }
+  // The engine undoes a start() whose first reserve() failed with preempt() and retries the same
+  // request on the next step, often for many steps while memory is short: keep the last preempted
+  // sequence's prompt keys (a pure function of the request) so the retry does not rehash its prompt.
+  void preempt(std::int64_t request_id) override {
+    Seq& seq = get(request_id);
+    undone_id_ = request_id;
+    undone_keys_.swap(seq.keys);
+    release(request_id);
+  }
 
   std::int64_t pinned_blocks() const override { return pinned_; }
   std::int64_t cached_blocks() const override { return lru_size_; }
@@ -249,6 +262,8 @@ class BlockHashCache final : public KvCache {
   std::int64_t pinned_ = 0;
   KvCacheStats stats_;
   mutable std::vector<std::uint64_t> scratch_keys_;
+  std::int64_t undone_id_ = -1;              // last preempted sequence, and its prompt's keys
+  std::vector<std::uint64_t> undone_keys_;
 };
 
 }  // namespace
