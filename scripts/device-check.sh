@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Every GPU check in one run of at most ~8 minutes, for a lent H100/H200:
-#   set-up (packages if missing, no build) -> configure (preset "gpu", sm_90a) -> build ->
+#   configure (preset "gpu" settings, sm_90a; scripts/setup.sh only if that fails) -> build ->
 #   ctest -L gpu -> the GPU suite with messages -> every kernel A/B suite in experiments/kernels/.
 # Writes under $OUT (default ./out/device-check): device-check.log, one HDF5 file and one log per
 # A/B suite, summary.md. A failing step is recorded and the script goes on; exit status is 0 when
@@ -66,18 +66,24 @@ step() {
 say "repository $(git rev-parse --short HEAD 2>/dev/null || echo unknown), budget ${budget_s}s, output $OUT"
 { nvidia-smi --query-gpu=name,driver_version,clocks.max.sm,clocks.max.mem,memory.total --format=csv 2>&1 || echo "nvidia-smi unavailable"; } | tee -a "$log"
 
-# 1. Packages (only when missing; may fail offline, which is fine when they are present).
-step "setup (packages, venv; no build)" 120 bash scripts/setup.sh --no-build gpu
-
-# 2. Configure (the "gpu" preset's settings, spelled out so BUILD_DIR can differ) and build only
-# what the device check runs: moelab and the test executables labelled gpu.
+# 1-2. Configure (the "gpu" preset's settings, spelled out so BUILD_DIR can differ). Only when that
+# fails is scripts/setup.sh run (it installs missing Debian packages, which needs a network the
+# lent machine may not have), and the configure retried.
 # CMake 3.25 lacks nvcc's C++20 flag; supplying it is harmless with later versions.
 nproc_n=$(nproc 2>/dev/null || echo 8)
-generator=(-G Ninja)
-command -v ninja >/dev/null 2>&1 || generator=()
-step "configure (CUDA on, sm_90a, Release)" 90 cmake -S . -B "$build_dir" "${generator[@]}" \
-  -DCMAKE_BUILD_TYPE=Release -DMOELAB_ENABLE_CUDA=ON -DCMAKE_CUDA_ARCHITECTURES=90a \
-  -DCMAKE_CUDA20_STANDARD_COMPILE_OPTION=-std=c++20 -DCMAKE_CUDA20_EXTENSION_COMPILE_OPTION=-std=c++20
+configure() {  # run through `bash -c` so that `timeout` can wrap it
+  local generator=()  # an existing build directory keeps its generator
+  if [[ ! -f "$build_dir/CMakeCache.txt" ]] && command -v ninja >/dev/null 2>&1; then generator=(-G Ninja); fi
+  cmake -S . -B "$build_dir" "${generator[@]}" \
+    -DCMAKE_BUILD_TYPE=Release -DMOELAB_ENABLE_CUDA=ON -DCMAKE_CUDA_ARCHITECTURES=90a \
+    -DCMAKE_CUDA20_STANDARD_COMPILE_OPTION=-std=c++20 -DCMAKE_CUDA20_EXTENSION_COMPILE_OPTION=-std=c++20
+}
+export build_dir
+export -f configure
+if ! step "configure (CUDA on, sm_90a, Release)" 90 bash -c configure; then
+  step "setup (missing packages; no build)" 150 bash scripts/setup.sh --no-build gpu
+  step "configure again" 90 bash -c configure
+fi
 mapfile -t gpu_tests < <(grep -l 'LABELS gpu' tests/*/CMakeLists.txt 2>/dev/null | xargs -r sed -n 's/.*moelab_test_dir(\([A-Za-z0-9_]*\).*/\1/p')
 say "gpu test targets: ${gpu_tests[*]:-none}"
 step "build (moelab ${gpu_tests[*]})" 270 cmake --build "$build_dir" -j "$nproc_n" --target moelab "${gpu_tests[@]}"
