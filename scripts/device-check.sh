@@ -69,7 +69,7 @@ say "repository $(git rev-parse --short HEAD 2>/dev/null || echo unknown), budge
 # 1-2. Configure (the "gpu" preset's settings, spelled out so BUILD_DIR can differ). Only when that
 # fails is scripts/setup.sh run (it installs missing Debian packages, which needs a network the
 # lent machine may not have), and the configure retried.
-# CMake 3.25 lacks nvcc's C++20 flag; supplying it is harmless with later versions.
+# The C++20 flag for nvcc is also set by cmake/Cuda.cmake; repeating it keeps older checkouts building.
 nproc_n=$(nproc 2>/dev/null || echo 8)
 configure() {  # run through `bash -c` so that `timeout` can wrap it
   local generator=()  # an existing build directory keeps its generator
