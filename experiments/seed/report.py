@@ -96,18 +96,22 @@ def multiturn(results):
     path, df = load(results, "sglang_vs_vllm_multiturn")
     if df is None:
         return "_sglang_vs_vllm_multiturn.h5 not found: run the experiment first._"
-    m = paired(df, ["engine__step_overhead_s"])
-    rows = [[f"{r.engine__step_overhead_s * 1e3:g}", fmt(r.output_tok_per_s_vllm), fmt(r.output_tok_per_s_sglang),
-             f"{r.ratio:.3f}", f"{r.prefix_hit_rate_vllm:.3f} / {r.prefix_hit_rate_sglang:.3f}",
+    m = paired(df, ["workload__chat__sessions", "engine__step_overhead_s"])
+    rows = [[r.workload__chat__sessions, f"{r.engine__step_overhead_s * 1e3:g}", fmt(r.output_tok_per_s_vllm),
+             fmt(r.output_tok_per_s_sglang), f"{r.ratio:.3f}",
+             f"{r.prefix_hit_rate_vllm:.3f} / {r.prefix_hit_rate_sglang:.3f}",
              f"{r.ttft_p50_s_vllm:.2f} / {r.ttft_p50_s_sglang:.2f}",
              f"{r.preemptions_vllm:.0f} / {r.preemptions_sglang:.0f}"] for r in m.itertuples()]
-    at = m["engine__step_overhead_s"] == 0.002
-    sel = m[at].iloc[0]
-    turns = [["vLLM"] + turn_ttft(path, sel["run_vllm"]), ["SGLang"] + turn_ttft(path, sel["run_sglang"])]
+    at = (m["engine__step_overhead_s"] == 0.002) & (m["workload__chat__sessions"] == 2000)
+    turns = []
+    for sessions in sorted(m["workload__chat__sessions"].unique()):
+        sel = m[(m["engine__step_overhead_s"] == 0.002) & (m["workload__chat__sessions"] == sessions)].iloc[0]
+        turns.append([f"vLLM, {sessions} sessions"] + turn_ttft(path, sel["run_vllm"]))
+        turns.append([f"SGLang, {sessions} sessions"] + turn_ttft(path, sel["run_sglang"]))
     return "\n\n".join([
-        table(["step overhead ms", "vLLM out tok/s", "SGLang out tok/s", "SGLang/vLLM", "prefix hit rate vLLM / SGLang",
-               "TTFT p50 s vLLM / SGLang", "preemptions vLLM / SGLang"], rows),
-        claim_line("multiturn", m, at),
+        table(["sessions", "step overhead ms", "vLLM out tok/s", "SGLang out tok/s", "SGLang/vLLM",
+               "prefix hit rate vLLM / SGLang", "TTFT p50 s vLLM / SGLang", "preemptions vLLM / SGLang"], rows),
+        claim_line("multiturn", m, at) + " (2,000 sessions.)",
         "TTFT p50 (s) by turn, 2 ms step overhead (turn 0 is a session's first message; later turns carry "
         "the history):",
         table(["engine", "turn 0", "turn 1", "turn 2", "turn >= 3"], turns),
