@@ -31,6 +31,20 @@ struct KvCacheStats {
   std::int64_t inserted_blocks = 0;
 };
 
+// An admission counts in a prefix cache's hit statistics once its first reserve() succeeds: an
+// engine that tries a sequence, finds no room and undoes the try with preempt() looked nothing up.
+struct PendingLookup {
+  std::int64_t prompt_tokens = 0;
+  std::int64_t cached_tokens = 0;
+  bool counted = false;
+  void count_into(KvCacheStats& stats) {
+    if (counted) return;
+    counted = true;
+    stats.lookup_tokens += prompt_tokens;
+    stats.hit_tokens += cached_tokens;
+  }
+};
+
 class KvCache {
  public:
   KvCache(std::int64_t total_blocks, std::int64_t block_tokens)

@@ -62,7 +62,7 @@ class BlockHashCache final : public KvCache {
     const std::int64_t need = blocks_for(tokens) - static_cast<std::int64_t>(seq.blocks.size());
     if (need > total_blocks() - pinned_) return false;  // blank plus evictable blocks
     for (std::int64_t i = 0; i < need; ++i) seq.blocks.push_back(allocate());
-    count_admission(seq.pending_lookup);
+    seq.pending_lookup.count_into(stats_);
     return true;
   }
 
@@ -93,20 +93,6 @@ class BlockHashCache final : public KvCache {
   std::int64_t pinned_blocks() const override { return pinned_; }
   std::int64_t cached_blocks() const override { return lru_size_; }
   KvCacheStats stats() const override { return stats_; }
-
-  // An admission counts in the hit statistics once its first reserve() succeeds: an engine that
-  // tries a sequence, finds no room and undoes the try with preempt() has not looked anything up.
-  struct PendingLookup {
-    std::int64_t prompt_tokens = 0;
-    std::int64_t cached_tokens = 0;
-    bool counted = false;
-  };
-  void count_admission(PendingLookup& p) {
-    if (p.counted) return;
-    p.counted = true;
-    stats_.lookup_tokens += p.prompt_tokens;
-    stats_.hit_tokens += p.cached_tokens;
-  }
 
   void check_invariants() const override {
     std::vector<std::int32_t> refs(blocks_.size(), 0);

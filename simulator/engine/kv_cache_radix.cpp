@@ -71,7 +71,7 @@ class RadixCache final : public KvCache {
   bool reserve(std::int64_t request_id, std::int64_t tokens) override {
     Seq& seq = get(request_id);
     if (tokens <= seq.held_tokens) {
-      count_admission(seq.pending_lookup);
+      seq.pending_lookup.count_into(stats_);
       return true;
     }
     const std::int64_t need = private_of(seq, tokens) - private_of(seq, seq.held_tokens);
@@ -79,7 +79,7 @@ class RadixCache final : public KvCache {
     if (need > free_tokens()) return false;
     private_tokens_ += need;
     seq.held_tokens = tokens;
-    count_admission(seq.pending_lookup);
+    seq.pending_lookup.count_into(stats_);
     return true;
   }
 
@@ -102,20 +102,6 @@ class RadixCache final : public KvCache {
     return blocks_for(private_tokens_ + locked_tokens_ + unlocked_tokens_) - pinned_blocks();
   }
   KvCacheStats stats() const override { return stats_; }
-
-  // An admission counts in the hit statistics once its first reserve() succeeds: an engine that
-  // tries a sequence, finds no room and undoes the try with preempt() has not looked anything up.
-  struct PendingLookup {
-    std::int64_t prompt_tokens = 0;
-    std::int64_t cached_tokens = 0;
-    bool counted = false;
-  };
-  void count_admission(PendingLookup& p) {
-    if (p.counted) return;
-    p.counted = true;
-    stats_.lookup_tokens += p.prompt_tokens;
-    stats_.hit_tokens += p.cached_tokens;
-  }
 
   void check_invariants() const override {
     std::vector<std::int32_t> locks(nodes_.size(), 0);
