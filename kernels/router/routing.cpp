@@ -78,6 +78,11 @@ RoutingStats routing_stats(std::span<const std::int32_t> topk_ids, int experts) 
   return routing_stats_from_counts(std::move(counts));
 }
 
+ExpertLoad HasRoutingStats::expert_load() const {
+  RoutingStats s = routing_statistics();
+  return ExpertLoad{std::move(s.tokens_per_expert), s.assignments, s.load_imbalance, s.idle_experts, s.cv};
+}
+
 h5::Table tokens_per_expert_table(const RoutingStats& s) {
   const auto n = s.tokens_per_expert.size();
   std::vector<std::int64_t> expert(n);

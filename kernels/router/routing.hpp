@@ -5,6 +5,7 @@
 #include <span>
 #include <vector>
 
+#include "kernels/common/case_statistics.hpp"
 #include "lab/h5/table.hpp"
 
 namespace moelab::kernels::router {
@@ -40,10 +41,12 @@ RoutingStats routing_stats_from_counts(std::vector<std::int64_t> tokens_per_expe
 // compute_reference(), router.permute after fill_inputs(), grouped_gemm always), so the A/B
 // harness or an experiment can write the statistics next to the timings without knowing the op:
 //   if (auto* r = dynamic_cast<const HasRoutingStats*>(&op_case)) { ... r->routing_statistics() ... }
-class HasRoutingStats {
+// The A/B harness reaches it through the op-independent kernels::HasExpertLoad
+// (kernels/common/case_statistics.hpp), which this interface implements from routing_statistics().
+class HasRoutingStats : public HasExpertLoad {
  public:
-  virtual ~HasRoutingStats() = default;
   virtual RoutingStats routing_statistics() const = 0;
+  ExpertLoad expert_load() const final;
 };
 
 // One row per expert: expert, tokens, share (tokens / assignments). The harness or an experiment

@@ -135,6 +135,7 @@ CaseOutcome run_case(const kernels::OpInfo& op, const kernels::ShapeArgs& shape,
   if (any_available) {
     c->fill_inputs(case_seed);
     c->compute_reference();
+    if (const auto* stats = dynamic_cast<const kernels::HasExpertLoad*>(c.get())) result.expert_load = stats->expert_load();
   }
 
   std::vector<Runnable> runnables;

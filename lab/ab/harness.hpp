@@ -12,9 +12,11 @@
 // Each variant is compared with the baseline (the first variant) by a seeded bootstrap CI of the
 // ratio of medians.
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "kernels/common/case_statistics.hpp"
 #include "kernels/common/registry.hpp"
 #include "lab/ab/stats.hpp"
 #include "lab/base/input_error.hpp"
@@ -63,6 +65,9 @@ struct CaseOutcome {
   std::int64_t rounds = 0;
   double timing_wall_s = 0;
   bool time_capped = false;  // stopped by max_time_s, not by the noise target
+  // Tokens per expert and load imbalance, for cases implementing kernels::HasExpertLoad (router,
+  // grouped GEMM); taken once the inputs exist, so absent when no variant could run here.
+  std::optional<kernels::ExpertLoad> expert_load;
 };
 
 // "ref.naive,cuda.flash" -> variants of `op`; unknown names throw InputError at `where`.

@@ -24,6 +24,20 @@ std::string throughput_text(const VariantOutcome& v, const RowRates& r) {
   return is_gpu(v) ? fmt::format("{:.1f} TFLOP/s", r.flops_per_s / 1e12) : fmt::format("{:.2f} GFLOP/s", r.flops_per_s / 1e9);
 }
 
+// One row per expert (expert, tokens), the scalar statistics as attributes of the dataset.
+void write_expert_load(h5::Writer& w, const std::string& path, const kernels::ExpertLoad& load) {
+  std::vector<std::int64_t> expert(load.tokens_per_expert.size());
+  for (std::size_t e = 0; e < expert.size(); ++e) expert[e] = static_cast<std::int64_t>(e);
+  h5::Table t;
+  t.add("expert", "", std::move(expert)).add("tokens", "tokens", load.tokens_per_expert);
+  w.write_table(path, t);
+  w.set_attr(path, "experts", static_cast<std::int64_t>(load.tokens_per_expert.size()));
+  w.set_attr(path, "assignments", load.assignments);
+  w.set_attr(path, "load_imbalance_max_over_mean", load.load_imbalance);
+  w.set_attr(path, "idle_experts", load.idle_experts);
+  w.set_attr(path, "cv", load.cv);
+}
+
 }  // namespace
 
 RowRates rates_of(const CaseOutcome& c, const VariantOutcome& v, const AbEnvironment& env) {
@@ -72,9 +86,9 @@ void print_case(std::ostream& os, const CaseOutcome& c, const AbEnvironment& env
 void write_ab_results(h5::Writer& w, const std::vector<CaseOutcome>& cases, const AbEnvironment& env,
                       const AbOptions& options) {
   std::vector<std::string> op, label, shape, variant, backend, status, detail, verdict;
-  std::vector<std::int64_t> samples;
+  std::vector<std::int64_t> samples, idle_experts;
   std::vector<double> flops, bytes, median_s, iqr_s, q25_s, q75_s, rel_noise, tflops, gbps, pct_f, pct_bw, max_rel_error,
-      tolerance, ratio, ratio_lo, ratio_hi;
+      tolerance, ratio, ratio_lo, ratio_hi, load_imbalance;
   for (const auto& c : cases) {
     for (std::size_t i = 0; i < c.variants.size(); ++i) {
       const auto& v = c.variants[i];
@@ -106,6 +120,8 @@ void write_ab_results(h5::Writer& w, const std::vector<CaseOutcome>& cases, cons
       ratio_lo.push_back(v.has_ratio ? v.ratio.lo : kNaN);
       ratio_hi.push_back(v.has_ratio ? v.ratio.hi : kNaN);
       verdict.push_back(ok ? verdict_text(c, i) : "n/a");
+      load_imbalance.push_back(c.expert_load ? c.expert_load->load_imbalance : kNaN);
+      idle_experts.push_back(c.expert_load ? c.expert_load->idle_experts : -1);
     }
   }
   h5::Table t;
@@ -133,7 +149,9 @@ void write_ab_results(h5::Writer& w, const std::vector<CaseOutcome>& cases, cons
       .add("ratio_vs_baseline", "", ratio)
       .add("ratio_ci_lo", "", ratio_lo)
       .add("ratio_ci_hi", "", ratio_hi)
-      .add("verdict", "", verdict);
+      .add("verdict", "", verdict)
+      .add("load_imbalance", "", load_imbalance)
+      .add("idle_experts", "", idle_experts);
   w.write_table("/summary", t);
 
   w.set_attr("/", "device", env.gpu_name());
@@ -167,6 +185,7 @@ void write_ab_results(h5::Writer& w, const std::vector<CaseOutcome>& cases, cons
     w.set_attr(group, "rounds", c.rounds);
     w.set_attr(group, "timing_wall_s", c.timing_wall_s);
     w.set_attr(group, "time_capped", static_cast<std::int64_t>(c.time_capped ? 1 : 0));
+    if (c.expert_load) write_expert_load(w, group + "/tokens_per_expert", *c.expert_load);
     for (const auto& v : c.variants) {
       if (v.status == Status::ok) w.write_array(group + "/samples_" + v.variant, v.samples_s, "s");
     }

@@ -3,6 +3,7 @@
 // correct, lazy (write nothing), poisoned with a NaN, unsupported, unavailable, throwing, and a
 // "synthetic clock" kind whose timed_run() returns durations drawn from a seeded distribution,
 // so timing logic is tested without measuring anything.
+#include <algorithm>
 #include <cmath>
 #include <functional>
 #include <memory>
@@ -10,6 +11,7 @@
 #include <vector>
 
 #include "kernels/common/aligned_buffer.hpp"
+#include "kernels/common/case_statistics.hpp"
 #include "kernels/common/cpu_prepared_run.hpp"
 #include "kernels/common/error_metrics.hpp"
 #include "kernels/common/random_fill.hpp"
@@ -57,6 +59,41 @@ inline kernels::OpInfo axpy_op_info() {
     if (auto it = args.dims.find("n"); it != args.dims.end()) n = it->second;
     if (n <= 0) throw InputError({args.origin, 0, 0}, "n", "must be > 0");
     return std::make_unique<AxpyCase>(n);
+  };
+  return op;
+}
+
+// The fake op whose case also carries an expert load, as router and grouped-GEMM cases do: each
+// x[i] is "routed" to expert floor((x[i] + 1) * 2) of 5 (x in [-1, 1), so expert 4 stays idle).
+class RoutedAxpyCase : public AxpyCase, public kernels::HasExpertLoad {
+ public:
+  using AxpyCase::AxpyCase;
+  static constexpr int kExperts = 5;
+  kernels::ExpertLoad expert_load() const override {
+    kernels::ExpertLoad l;
+    l.tokens_per_expert.assign(kExperts, 0);
+    for (std::size_t i = 0; i < x.size(); ++i) ++l.tokens_per_expert[static_cast<std::size_t>((x[i] + 1.0f) * 2.0f)];
+    std::int64_t max = 0;
+    double sq = 0;
+    for (auto t : l.tokens_per_expert) {
+      l.assignments += t;
+      max = std::max(max, t);
+      l.idle_experts += t == 0;
+    }
+    const double mean = static_cast<double>(l.assignments) / kExperts;
+    for (auto t : l.tokens_per_expert) sq += (t - mean) * (t - mean);
+    l.load_imbalance = static_cast<double>(max) / mean;
+    l.cv = std::sqrt(sq / kExperts) / mean;
+    return l;
+  }
+};
+
+inline kernels::OpInfo routed_axpy_op_info() {
+  kernels::OpInfo op = axpy_op_info();
+  op.make_case = [](const kernels::ShapeArgs& args) -> std::unique_ptr<kernels::OpCase> {
+    std::int64_t n = 64;
+    if (auto it = args.dims.find("n"); it != args.dims.end()) n = it->second;
+    return std::make_unique<RoutedAxpyCase>(n);
   };
   return op;
 }

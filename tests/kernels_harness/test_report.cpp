@@ -104,6 +104,60 @@ BOOST_AUTO_TEST_CASE(hdf5_file_follows_the_schema) {
   std::filesystem::remove_all(path.parent_path());
 }
 
+BOOST_AUTO_TEST_CASE(cases_with_an_expert_load_write_tokens_per_expert) {
+  kernels::Registry reg;
+  reg.add_op(routed_axpy_op_info());
+  reg.add_variant(std::make_unique<LambdaVariant>(Backend::ref, "base", [](AxpyCase& c) {
+    return std::make_unique<SyntheticRun>(c, "base", 1e-3, 0.01, 1, nullptr);
+  }));
+  const auto path = temp_file("routed.h5");
+  ab::AbOutput out;
+  out.path = path;
+  auto plan = plan_for({"ref.base"});
+  plan.cases.resize(1);
+  plan.cases[0].shape = kernels::ShapeArgs{"", {{"n", 200}}, "test"};
+  std::ostringstream text;
+  BOOST_TEST(ab::execute_plan(reg, plan, out, text) == 0);
+
+  H5File f(path);
+  const std::string ds = "/ab/fake.axpy/00_custom/tokens_per_expert";
+  BOOST_REQUIRE(f.exists(ds));
+  const auto tokens = f.field<std::int64_t>(ds, "tokens", H5T_NATIVE_INT64);
+  const auto expert = f.field<std::int64_t>(ds, "expert", H5T_NATIVE_INT64);
+  BOOST_REQUIRE_EQUAL(tokens.size(), 5u);
+  BOOST_TEST(expert[4] == 4);
+  std::int64_t sum = 0, max = 0;
+  for (auto t : tokens) {
+    sum += t;
+    max = std::max(max, t);
+  }
+  BOOST_TEST(sum == 200);    // every x[i] counted once
+  BOOST_TEST(tokens[4] == 0);  // x < 1: expert 4 is idle
+  const double imbalance = f.numeric_attr<double>(ds, "load_imbalance_max_over_mean", H5T_NATIVE_DOUBLE);
+  BOOST_TEST(imbalance == static_cast<double>(max) / (200.0 / 5.0), boost::test_tools::tolerance(1e-12));
+  BOOST_TEST(f.numeric_attr<std::int64_t>(ds, "idle_experts", H5T_NATIVE_INT64) == 1);
+  BOOST_TEST(f.numeric_attr<std::int64_t>(ds, "assignments", H5T_NATIVE_INT64) == 200);
+  BOOST_TEST(f.numeric_attr<double>(ds, "cv", H5T_NATIVE_DOUBLE) > 0.0);
+  const auto row_imbalance = f.field<double>("/summary", "load_imbalance", H5T_NATIVE_DOUBLE);
+  BOOST_TEST(row_imbalance[0] == imbalance);
+  BOOST_TEST(f.field<std::int64_t>("/summary", "idle_experts", H5T_NATIVE_INT64)[0] == 1);
+  std::filesystem::remove_all(path.parent_path());
+}
+
+BOOST_AUTO_TEST_CASE(cases_without_an_expert_load_write_none) {
+  const auto reg = fake_registry();
+  const auto path = temp_file("plain.h5");
+  ab::AbOutput out;
+  out.path = path;
+  std::ostringstream text;
+  BOOST_TEST(ab::execute_plan(reg, plan_for({"ref.base"}), out, text) == 0);
+  H5File f(path);
+  BOOST_TEST(!f.exists("/ab/fake.axpy/00_tiny/tokens_per_expert"));
+  BOOST_TEST(std::isnan(f.field<double>("/summary", "load_imbalance", H5T_NATIVE_DOUBLE)[0]));
+  BOOST_TEST(f.field<std::int64_t>("/summary", "idle_experts", H5T_NATIVE_INT64)[0] == -1);
+  std::filesystem::remove_all(path.parent_path());
+}
+
 BOOST_AUTO_TEST_CASE(a_wrong_variant_makes_the_run_fail_but_still_writes) {
   const auto reg = fake_registry();
   const auto path = temp_file("wrong.h5");
