@@ -3,6 +3,8 @@
 #include "lab/config/spec_loaders.hpp"
 #include "lab/config/workload_config.hpp"
 #include "simulator/cluster/router.hpp"
+#include "simulator/engine/kv_capacity.hpp"
+#include "simulator/model/step_cost.hpp"
 
 namespace moelab::lab {
 
@@ -66,6 +68,19 @@ sim::SimConfig read_sim_config(config::StrictTable& root, const std::filesystem:
   return c;
 }
 
+// Whether the weights leave room for KV cache depends on model x hardware x engine x cluster
+// together: check every sweep point here, so a point that cannot run fails before any point runs.
+void check_kv_capacity(const config::StrictTable& root, const sim::SimConfig& c, const std::string& label) {
+  try {
+    const sim::StepCostModel cost(c.model, c.hardware, c.engine, c.cluster.tensor_parallel);
+    sim::kv_capacity_blocks(cost, c.hardware, c.engine, c.cluster.tensor_parallel);
+  } catch (const InputError& e) {
+    const std::string section = e.key().rfind("model", 0) == 0 ? "model" : "engine";
+    const std::string point = label.empty() ? "" : " (sweep point " + label + ")";
+    throw InputError(root.location_of(section), e.key(), e.problem() + point);
+  }
+}
+
 SimulationPlan plan_simulation(const ExperimentSource& source, const std::string& default_name) {
   SimulationPlan plan;
   const std::string file = source.file();
@@ -88,6 +103,7 @@ SimulationPlan plan_simulation(const ExperimentSource& source, const std::string
     run.label = points[i].label;
     for (std::size_t a = 0; a < plan.axes.size(); ++a) run.swept.push_back(plan.axes[a].values[points[i].value_index[a]]);
     run.config = read_sim_config(strict, source.config_dir());
+    check_kv_capacity(strict, run.config, run.label);
     run.config.seed = seed_for_run(header, i);
     run.config_toml = config::to_toml_text(root);
     plan.runs.push_back(std::move(run));
