@@ -70,7 +70,9 @@ struct CaseOutcome {
   std::optional<kernels::ExpertLoad> expert_load;
 };
 
-// "ref.naive,cuda.flash" -> variants of `op`; unknown names throw InputError at `where`.
+// "ref.naive,cuda.flash" -> variants of `op`; unknown names throw InputError at `where`, except
+// names of a backend this build left out (kernels/common/not_built_variant.hpp): those resolve to a
+// placeholder the run reports "skipped" with detail "not built: ...".
 std::vector<const kernels::Variant*> resolve_variants(const kernels::Registry& reg, const std::string& op,
                                                       const std::vector<std::string>& names,
                                                       const SourceLocation& where);

@@ -1,5 +1,7 @@
 #include <boost/test/unit_test.hpp>
 
+#include "kernels/common/not_built_variant.hpp"
+
 #include "lab/ab/harness.hpp"
 #include "tests/kernels_harness/fake_op.hpp"
 
@@ -57,6 +59,44 @@ BOOST_AUTO_TEST_CASE(resolve_variants_reports_unknown_names_as_input_errors) {
     ab::resolve_variants(r, "fake.axpy", {"ref.fast"}, where);
   } catch (const InputError& e) {
     BOOST_TEST(std::string(e.what()).find("known: ref.naive, kokkos.tiled, cuda.tiled") != std::string::npos);
+  }
+}
+
+// Each build checks its own side: a backend left out of this build accepts any variant name (the
+// run reports it skipped, "not built: ..."); a built backend only accepts registered names.
+BOOST_AUTO_TEST_CASE(names_of_backends_left_out_of_the_build_resolve_to_skipped_placeholders) {
+  const auto r = fake_registry();
+  const SourceLocation where{"x.toml", 7, 1};
+  for (Backend b : {Backend::cuda, Backend::kokkos}) {
+    const std::string name = std::string(kernels::to_string(b)) + ".not_registered";
+    if (kernels::backend_built(b)) {
+      BOOST_CHECK_THROW(ab::resolve_variants(r, "fake.axpy", {"ref.naive", name}, where), InputError);
+      continue;
+    }
+    const auto v = ab::resolve_variants(r, "fake.axpy", {"ref.naive", name}, where);
+    BOOST_REQUIRE_EQUAL(v.size(), 2u);
+    BOOST_TEST(v[1]->full_name() == name);
+    BOOST_TEST(!v[1]->available());
+    BOOST_TEST(v[1]->unavailable_reason().rfind("not built: ", 0) == 0);
+    // Interned: a name given twice is still caught as a duplicate.
+    BOOST_CHECK_THROW(ab::resolve_variants(r, "fake.axpy", {name, name}, where), InputError);
+    const auto only = ab::resolve_variants(r, "fake.axpy", {name}, where);
+    BOOST_TEST(only[0] == v[1]);
+    const auto outcome = ab::run_case(*r.find_op("fake.axpy"), kernels::ShapeArgs{"tiny", {}, "test"}, only, ab::AbOptions{}, 0);
+    BOOST_TEST(ab::to_string(outcome.variants[0].status) == "skipped");
+    BOOST_TEST(outcome.variants[0].detail.rfind("not built: ", 0) == 0);
+  }
+  BOOST_TEST(kernels::backend_built(Backend::ref));
+  // Unknown backend words and built-backend typos stay errors, naming file, line and key.
+  for (const char* bad : {"rocm.naive", "cuda", "ref.nope", "refnaive"}) {
+    try {
+      ab::resolve_variants(r, "fake.axpy", {bad}, where);
+      BOOST_ERROR("accepted " << bad);
+    } catch (const InputError& e) {
+      const std::string what = e.what();
+      BOOST_TEST(what.find("x.toml") != std::string::npos);
+      BOOST_TEST(what.find("variants") != std::string::npos);
+    }
   }
 }
 
