@@ -7,21 +7,12 @@
 #include <cstdint>
 #include <cstring>
 
+#include "kernels/common/kokkos_runtime.hpp"  // HostExec, ensure_kokkos_initialized
+
 namespace moelab::kernels::attention::kokkos {
 
-using HostExec = Kokkos::DefaultHostExecutionSpace;
 template <class T>
 using HostUnmanaged = Kokkos::View<T*, Kokkos::HostSpace, Kokkos::MemoryTraits<Kokkos::Unmanaged>>;
-
-// Kokkos must be initialized once per process; the first prepare() does it.
-inline void ensure_kokkos_initialized() {
-  if (!Kokkos::is_initialized()) {
-    Kokkos::initialize();
-    std::atexit([] {
-      if (Kokkos::is_initialized()) Kokkos::finalize();
-    });
-  }
-}
 
 KOKKOS_INLINE_FUNCTION float widen(std::uint16_t b) {
   const std::uint32_t u = std::uint32_t(b) << 16;

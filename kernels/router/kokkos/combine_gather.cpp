@@ -6,7 +6,7 @@
 #include "kernels/common/cpu_prepared_run.hpp"
 #include "kernels/router/cases.hpp"
 #include "kernels/router/detail/fn_variant.hpp"
-#include "kernels/router/kokkos/kokkos_runtime.hpp"
+#include "kernels/common/kokkos_runtime.hpp"
 #include "kernels/router/variants.hpp"
 
 namespace moelab::kernels::router {
@@ -16,7 +16,7 @@ constexpr int kChunk = 256;  // hidden elements accumulated at once (registers o
 
 void combine_gather(const CombineParams& p) {
   Kokkos::parallel_for(
-      "router.combine.kokkos_gather", Kokkos::RangePolicy<moe_detail::HostExec>(0, p.tokens), [=](int t) {
+      "router.combine.kokkos_gather", Kokkos::RangePolicy<HostExec>(0, p.tokens), [=](int t) {
         const auto* rows = reinterpret_cast<const bf16*>(p.expert_out);
         auto* out = reinterpret_cast<bf16*>(p.out) + static_cast<std::size_t>(t) * p.hidden;
         float acc[kChunk];
@@ -42,7 +42,7 @@ std::unique_ptr<Variant> make_combine_kokkos_gather() {
       kCombineOp, Backend::kokkos, "gather", "one work item per token: gather k rows, fp32 weighted sum, bf16 store",
       [](const OpCase&) { return true; },
       [](OpCase& c) -> std::unique_ptr<PreparedRun> {
-        moe_detail::ensure_kokkos_initialized();
+        ensure_kokkos_initialized();
         auto& cc = moe_detail::case_as<CombineCase>(c);
         return std::make_unique<CpuPreparedRun>([&cc] { combine_gather(cc.params()); });
       });

@@ -9,7 +9,7 @@
 #include "kernels/common/cpu_prepared_run.hpp"
 #include "kernels/router/cases.hpp"
 #include "kernels/router/detail/fn_variant.hpp"
-#include "kernels/router/kokkos/kokkos_runtime.hpp"
+#include "kernels/common/kokkos_runtime.hpp"
 #include "kernels/router/variants.hpp"
 
 namespace moelab::kernels::router {
@@ -20,7 +20,7 @@ constexpr int kBlock = 1024;
 void permute_hist_scan(const PermuteParams& p, std::int32_t* counts, std::int32_t* cursor) {
   const int blocks = (p.assignments + kBlock - 1) / kBlock;
   const int E = p.experts;
-  using Policy = Kokkos::RangePolicy<moe_detail::HostExec>;
+  using Policy = Kokkos::RangePolicy<HostExec>;
   Kokkos::parallel_for("router.permute.kokkos_hist_scan.count", Policy(0, blocks), [=](int b) {
     for (int e = 0; e < E; ++e) counts[static_cast<std::size_t>(e) * blocks + b] = 0;
     const int end = (b + 1) * kBlock < p.assignments ? (b + 1) * kBlock : p.assignments;
@@ -54,7 +54,7 @@ std::unique_ptr<Variant> make_permute_kokkos_hist_scan() {
       "per-block expert histograms, one exclusive scan (expert-major), ordered scatter: stable, no atomics",
       [](const OpCase&) { return true; },
       [](OpCase& c) -> std::unique_ptr<PreparedRun> {
-        moe_detail::ensure_kokkos_initialized();
+        ensure_kokkos_initialized();
         auto& pc = moe_detail::case_as<PermuteCase>(c);
         pc.expect_stable(true);
         const std::size_t blocks = (static_cast<std::size_t>(pc.assignments()) + kBlock - 1) / kBlock;

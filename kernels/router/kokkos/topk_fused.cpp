@@ -8,7 +8,7 @@
 #include "kernels/router/cases.hpp"
 #include "kernels/router/detail/fn_variant.hpp"
 #include "kernels/router/detail/score_math.hpp"
-#include "kernels/router/kokkos/kokkos_runtime.hpp"
+#include "kernels/common/kokkos_runtime.hpp"
 #include "kernels/router/variants.hpp"
 
 namespace moelab::kernels::router {
@@ -19,7 +19,7 @@ constexpr int kMaxGroups = 32;     // one lane per group
 
 void topk_fused(const TopkParams& p) {
   Kokkos::parallel_for(
-      "router.topk.kokkos_fused", Kokkos::RangePolicy<moe_detail::HostExec>(0, p.tokens), [=](int t) {
+      "router.topk.kokkos_fused", Kokkos::RangePolicy<HostExec>(0, p.tokens), [=](int t) {
         const int E = p.experts, gs = E / p.n_group;
         const float* x = p.logits + static_cast<std::size_t>(t) * E;
         float score[kMaxExperts];
@@ -98,7 +98,7 @@ std::unique_ptr<Variant> make_topk_kokkos_fused() {
         return s.experts <= kMaxExperts && s.n_group <= kMaxGroups;
       },
       [](OpCase& c) -> std::unique_ptr<PreparedRun> {
-        moe_detail::ensure_kokkos_initialized();
+        ensure_kokkos_initialized();
         auto& tc = moe_detail::case_as<TopkCase>(c);
         return std::make_unique<CpuPreparedRun>([&tc] { topk_fused(tc.params()); });
       });
