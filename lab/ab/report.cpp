@@ -88,7 +88,7 @@ void write_ab_results(h5::Writer& w, const std::vector<CaseOutcome>& cases, cons
   std::vector<std::string> op, label, shape, variant, backend, status, detail, verdict;
   std::vector<std::int64_t> samples, idle_experts;
   std::vector<double> flops, bytes, median_s, iqr_s, q25_s, q75_s, rel_noise, tflops, gbps, pct_f, pct_bw, max_rel_error,
-      tolerance, ratio, ratio_lo, ratio_hi, load_imbalance;
+      tolerance, ratio, ratio_lo, ratio_hi, load_imbalance, peak_flops, peak_bytes;
   for (const auto& c : cases) {
     for (std::size_t i = 0; i < c.variants.size(); ++i) {
       const auto& v = c.variants[i];
@@ -122,6 +122,9 @@ void write_ab_results(h5::Writer& w, const std::vector<CaseOutcome>& cases, cons
       verdict.push_back(ok ? verdict_text(c, i) : "n/a");
       load_imbalance.push_back(c.expert_load ? c.expert_load->load_imbalance : kNaN);
       idle_experts.push_back(c.expert_load ? c.expert_load->idle_experts : -1);
+      // The roof this row's % of peak refers to; CPU peaks are not known (NaN).
+      peak_flops.push_back(is_gpu(v) && env.gpu_peaks.flops_per_s > 0 ? env.gpu_peaks.flops_per_s : kNaN);
+      peak_bytes.push_back(is_gpu(v) && env.gpu_peaks.bytes_per_s > 0 ? env.gpu_peaks.bytes_per_s : kNaN);
     }
   }
   h5::Table t;
@@ -151,7 +154,9 @@ void write_ab_results(h5::Writer& w, const std::vector<CaseOutcome>& cases, cons
       .add("ratio_ci_hi", "", ratio_hi)
       .add("verdict", "", verdict)
       .add("load_imbalance", "", load_imbalance)
-      .add("idle_experts", "", idle_experts);
+      .add("idle_experts", "", idle_experts)
+      .add("peak_flops_per_s", "FLOP/s", peak_flops)
+      .add("peak_bytes_per_s", "B/s", peak_bytes);
   w.write_table("/summary", t);
 
   w.set_attr("/", "device", env.gpu_name());

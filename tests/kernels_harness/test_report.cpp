@@ -158,6 +158,44 @@ BOOST_AUTO_TEST_CASE(cases_without_an_expert_load_write_none) {
   std::filesystem::remove_all(path.parent_path());
 }
 
+BOOST_AUTO_TEST_CASE(each_row_carries_its_roof) {
+  // GPU rows carry the device's peaks (the denominators of pct_peak_*); CPU rows have none.
+  ab::CaseOutcome c;
+  c.op = "fake.axpy";
+  c.label = "00_tiny";
+  c.flops = 2e9;
+  c.bytes = 8e9;
+  for (const char* backend : {"cuda", "kokkos"}) {
+    ab::VariantOutcome v;
+    v.variant = std::string(backend) + ".x";
+    v.backend = backend;
+    v.status = ab::Status::ok;
+    v.samples_s = {1e-3, 1e-3, 1e-3};
+    v.summary = ab::summarize(v.samples_s);
+    c.variants.push_back(v);
+  }
+  ab::AbEnvironment env;
+  env.gpu_peaks.flops_per_s = 1e15;
+  env.gpu_peaks.bytes_per_s = 4e12;
+  const auto path = temp_file("roof.h5");
+  {
+    h5::Writer w(path);
+    ab::write_ab_results(w, {c}, env, ab::AbOptions{});
+    w.commit();
+  }
+  H5File f(path);
+  const auto peak_f = f.field<double>("/summary", "peak_flops_per_s", H5T_NATIVE_DOUBLE);
+  const auto peak_b = f.field<double>("/summary", "peak_bytes_per_s", H5T_NATIVE_DOUBLE);
+  const auto pct_f = f.field<double>("/summary", "pct_peak_flops", H5T_NATIVE_DOUBLE);
+  BOOST_REQUIRE_EQUAL(peak_f.size(), 2u);
+  BOOST_TEST(peak_f[0] == 1e15);
+  BOOST_TEST(peak_b[0] == 4e12);
+  BOOST_TEST(pct_f[0] == 100.0 * (2e9 / 1e-3) / peak_f[0], boost::test_tools::tolerance(1e-12));
+  BOOST_TEST(std::isnan(peak_f[1]));
+  BOOST_TEST(std::isnan(peak_b[1]));
+  std::filesystem::remove_all(path.parent_path());
+}
+
 BOOST_AUTO_TEST_CASE(a_wrong_variant_makes_the_run_fail_but_still_writes) {
   const auto reg = fake_registry();
   const auto path = temp_file("wrong.h5");
