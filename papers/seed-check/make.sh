@@ -9,6 +9,10 @@ set -euo pipefail
 # an experiment without sections/<stem>.md gets a generated section (table + figures).
 EXPERIMENTS=(
   experiments/quickstart.toml
+  experiments/seed/sglang_vs_vllm_offline.toml
+  experiments/seed/sglang_vs_vllm_multiturn.toml
+  experiments/seed/sglang_vs_vllm_rag.toml
+  experiments/seed/moe_cost_per_mtok.toml
 )
 
 here="$(cd "$(dirname "$0")" && pwd)"
