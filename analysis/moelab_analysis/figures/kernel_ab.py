@@ -122,8 +122,8 @@ def roofline_points(summary: pd.DataFrame, attrs: Dict) -> pd.DataFrame:
     """Per-row arithmetic intensity and device peaks (TFLOP/s, GB/s).
 
     Intensity is flops / bytes (the `flops` and `bytes` columns; else TFLOP/s over GB/s, where the
-    time cancels). Peaks, first found wins: explicit `peak_tflops`/`peak_gbps` columns; the
-    achieved rate over the recorded percentage (pct_peak_* are percentages); for GPU rows
+    time cancels). Peaks, first found wins: explicit `peak_tflops`/`peak_gbps` columns; per-row
+    `peak_flops_per_s`/`peak_bytes_per_s` columns; the achieved rate over the recorded percentage (pct_peak_* are percentages); for GPU rows
     (backend "cuda") the root attributes `peak_flops_per_s`/`peak_bytes_per_s`. CPU rows usually
     have no recorded peak, and their panel is drawn without a roof."""
     out = summary.copy()
@@ -140,7 +140,11 @@ def roofline_points(summary: pd.DataFrame, attrs: Dict) -> pd.DataFrame:
             derived = derived.where(np.isfinite(derived) & (derived > 0))
             is_gpu = out["backend"] == "cuda" if "backend" in out.columns else pd.Series(False, index=out.index)
             root = _root_peak(attrs, attr, scale)
-            out[peak] = derived.where(derived.notna(), np.where(is_gpu, root, np.nan))
+            fallback = derived.where(derived.notna(), np.where(is_gpu, root, np.nan))
+            if attr in out.columns:  # per-row peaks (the writer's peak_flops_per_s / peak_bytes_per_s)
+                row_peak = out[attr].astype(float) / scale
+                fallback = row_peak.where(np.isfinite(row_peak) & (row_peak > 0), fallback)
+            out[peak] = fallback
     return out
 
 
