@@ -48,11 +48,13 @@ def run_colors(n: int) -> List:
     return [cmap(x) for x in np.linspace(0.0, 0.92, n)]
 
 
-def figure_title(fig, experiment: str, what: str, attrs: Dict[str, object], source: Path) -> None:
+def figure_title(fig, experiment: str, what: str, attrs: Dict[str, object], source: Path,
+                 bottom_strip: float = 0.035) -> None:
     fig.suptitle(f"{experiment}: {what}", fontsize=12, fontweight="bold")
     engine = fig.get_layout_engine()
     if engine is not None and hasattr(engine, "set"):
-        engine.set(rect=(0.0, 0.035, 1.0, 0.965))  # keep a strip at the bottom for the provenance line
+        # keep a strip at the bottom for the provenance line (and any legend line above it)
+        engine.set(rect=(0.0, bottom_strip, 1.0, 1.0 - bottom_strip))
     commit = attrs.get("git_commit", "unknown")
     commit = commit[:10] if isinstance(commit, str) else "unknown"
     fig.text(0.995, 0.005, f"{source.name} · moelab {attrs.get('moelab_version', '?')} · {commit}",

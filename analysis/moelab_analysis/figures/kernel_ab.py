@@ -107,9 +107,9 @@ def ab_bars(path: Path, attrs: Dict, experiment: str, summary: pd.DataFrame, op:
         ax.grid(True, axis="y", alpha=0.3)
     for ax in list(axes.flat)[len(case_names):]:
         ax.axis("off")
-    fig.text(0.005, 0.005, "bars: median with 95% CI (order statistics); marks: verdict and time ratio "
-             "variant / baseline [95% CI] as recorded", fontsize=7, color="0.35", ha="left", va="bottom")
-    figure_title(fig, experiment, f"A/B timings — {op}", attrs, path)
+    fig.text(0.005, 0.03, "bars: median, 95% CI (order statistics); marks: verdict, time ratio "
+             "vs baseline [95% CI]", fontsize=7, color="0.35", ha="left", va="bottom")
+    figure_title(fig, experiment, f"A/B timings — {op}", attrs, path, bottom_strip=0.06)
     return save(fig, outdir, f"{path.stem}-ab-{safe_name(op)}", formats)
 
 
