@@ -13,6 +13,7 @@ EXPERIMENTS=(
   experiments/seed/sglang_vs_vllm_multiturn.toml
   experiments/seed/sglang_vs_vllm_rag.toml
   experiments/seed/moe_cost_per_mtok.toml
+  experiments/seed/compression_qwen3.toml
 )
 
 here="$(cd "$(dirname "$0")" && pwd)"
