@@ -41,6 +41,8 @@ if ! .venv/bin/python -c "import moelab_analysis" 2>/dev/null; then
 fi
 
 export CCACHE_DIR="${CCACHE_DIR:-$HOME/.cache/ccache}"
+# Paths under the checkout hash as relative ones, so every clone of the repo shares the cache.
+export CCACHE_BASEDIR="${CCACHE_BASEDIR:-$PWD}"
 if ((build)); then
   cmake --preset "$preset" >/dev/null
   cmake --build --preset "$preset"
