@@ -30,6 +30,7 @@ std::vector<Metric> summarize(const std::vector<RequestRecord>& records, const R
   double input_tokens = 0, output_tokens = 0;
   double first_arrival = std::numeric_limits<double>::infinity(), last_finish = 0;
   std::vector<double> ttft, tpot, e2e;
+  std::vector<double> ttft_first_turn, ttft_later_turns;  // multi-turn: does history reuse help?
   ttft.reserve(records.size());
   e2e.reserve(records.size());
   tpot.reserve(records.size());
@@ -43,6 +44,7 @@ std::vector<Metric> summarize(const std::vector<RequestRecord>& records, const R
     output_tokens += r.output_tokens;
     const double t_first = r.first_token_s - r.arrival_s, t_e2e = r.finish_s - r.arrival_s;
     ttft.push_back(t_first);
+    (r.turn == 0 ? ttft_first_turn : ttft_later_turns).push_back(t_first);
     e2e.push_back(t_e2e);
     bool ok = (slo.ttft_s <= 0 || t_first <= slo.ttft_s) && (slo.e2e_s <= 0 || t_e2e <= slo.e2e_s);
     if (r.output_tokens > 1) {
@@ -83,6 +85,11 @@ std::vector<Metric> summarize(const std::vector<RequestRecord>& records, const R
   out.push_back({"usd_per_m_input_tok", per(usd * input_share, input_tokens / 1e6)});
   out.push_back({"usd_per_m_output_tok", per(usd * (1 - input_share), output_tokens / 1e6)});
   out.push_back({"usd_per_gpu_hour", config.usd_per_gpu_hour});
+  // TTFT by turn (requests without sessions are all turn 0); NaN when a group is empty.
+  out.push_back({"ttft_first_turn_p50_s", percentile_linear_select(ttft_first_turn, 0.50)});
+  out.push_back({"ttft_first_turn_p99_s", percentile_linear_select(ttft_first_turn, 0.99)});
+  out.push_back({"ttft_later_turns_p50_s", percentile_linear_select(ttft_later_turns, 0.50)});
+  out.push_back({"ttft_later_turns_p99_s", percentile_linear_select(ttft_later_turns, 0.99)});
   return out;
 }
 

@@ -95,13 +95,17 @@ BOOST_AUTO_TEST_CASE(summary_columns_follow_the_schema_order) {
       "tpot_p99_s", "e2e_mean_s", "e2e_p50_s", "e2e_p90_s", "e2e_p99_s", "goodput_requests_per_s",
       "slo_attainment", "kv_utilization_mean", "kv_utilization_max", "preemptions", "prefix_hit_rate",
       "prefill_tokens_saved", "evicted_blocks", "gpu_hours", "usd_per_m_input_tok", "usd_per_m_output_tok",
-      "usd_per_gpu_hour"};
+      "usd_per_gpu_hour", "ttft_first_turn_p50_s", "ttft_first_turn_p99_s", "ttft_later_turns_p50_s",
+      "ttft_later_turns_p99_s"};
   std::vector<std::string> names;
   for (const auto& m : r.summary) names.push_back(m.name);
   BOOST_TEST(names == expected, boost::test_tools::per_element());
   BOOST_TEST(metric(r, "requests") == 50);
   BOOST_TEST(metric(r, "finished") == 50);
   BOOST_TEST(metric(r, "slo_attainment") == 1.0);  // no SLO bounds set: everyone meets them
+  // Without sessions every request is a first turn.
+  BOOST_TEST(metric(r, "ttft_first_turn_p50_s") == metric(r, "ttft_p50_s"));
+  BOOST_TEST(std::isnan(metric(r, "ttft_later_turns_p50_s")));
   const double gpu_hours = metric(r, "gpu_hours");
   BOOST_TEST(gpu_hours == metric(r, "duration_s") / 3600, boost::test_tools::tolerance(1e-12));
   // All dollars go to input or output: $in + $out == gpu_hours * price.
