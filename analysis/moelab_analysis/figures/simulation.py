@@ -118,34 +118,45 @@ def _per_replica(ts: pd.DataFrame):
         yield replica, ts[ts["replica"] == replica].sort_values("t_s", kind="stable")
 
 
+def _replica_panels(ts: pd.DataFrame, top, bottom, titles, ylabels, ylim):
+    """Two stacked step plots over simulated time, one line per replica. `top`/`bottom` map a
+    replica's rows to y values; returns (fig, axes, number of replicas)."""
+    fig, axes = plt.subplots(2, 1, figsize=(10, 6.5), sharex=True, constrained_layout=True)
+    replicas = list(_per_replica(ts))
+    for (replica, rows), color in zip(replicas, run_colors(len(replicas))):
+        t = rows["t_s"].to_numpy(dtype=float)
+        for ax, values in zip(axes, (top, bottom)):
+            ax.plot(t, values(rows), color=color, drawstyle="steps-post", label=f"replica {replica}")
+    for ax, title, ylabel in zip(axes, titles, ylabels):
+        ax.set_title(title)
+        ax.set_ylabel(ylabel)
+        ax.set_ylim(*ylim)
+        ax.grid(True, alpha=0.3)
+        if replicas and len(replicas) <= 16:
+            ax.legend(loc="upper right", fontsize=7, ncol=1 if len(replicas) <= 8 else 2)
+    axes[1].set_xlabel("simulated time (s)")
+    if not replicas:
+        axes[0].text(0.5, 0.5, "no timeseries samples", ha="center", va="center", transform=axes[0].transAxes)
+    return fig, axes, len(replicas)
+
+
+def _share_of_total(column: str):
+    def values(rows: pd.DataFrame):
+        total = rows["kv_blocks_total"].to_numpy(dtype=float)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return np.where(total > 0, rows[column].to_numpy(dtype=float) / total, np.nan)
+    return values
+
+
 def kv_usage_over_time(path: Path, attrs: Dict, experiment: str, run: str, label: str,
                        outdir: Path, formats: Sequence[str]) -> List[Path]:
     """Pinned and cached KV blocks as fractions of the total, per replica."""
     ts = load.timeseries(path, run)
-    fig, axes = plt.subplots(2, 1, figsize=(10, 6.5), sharex=True, constrained_layout=True)
-    replicas = list(_per_replica(ts))
-    colors = run_colors(len(replicas))
-    for (replica, rows), color in zip(replicas, colors):
-        total = rows["kv_blocks_total"].to_numpy(dtype=float)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            pinned = np.where(total > 0, rows["kv_blocks_pinned"].to_numpy(dtype=float) / total, np.nan)
-            cached = np.where(total > 0, rows["kv_blocks_cached"].to_numpy(dtype=float) / total, np.nan)
-        t = rows["t_s"].to_numpy(dtype=float)
-        axes[0].plot(t, pinned, color=color, drawstyle="steps-post", label=f"replica {replica}")
-        axes[1].plot(t, cached, color=color, drawstyle="steps-post", label=f"replica {replica}")
-    axes[0].set_ylabel("pinned blocks / total")
-    axes[0].set_title("KV blocks pinned by running requests")
-    axes[1].set_ylabel("cached blocks / total")
-    axes[1].set_title("KV blocks unpinned but kept for prefix reuse (evictable)")
-    axes[1].set_xlabel("simulated time (s)")
-    for ax in axes:
-        ax.set_ylim(0, 1.02)
-        ax.grid(True, alpha=0.3)
-        if replicas and len(replicas) <= 16:
-            ax.legend(loc="upper right", fontsize=7, ncol=1 if len(replicas) <= 8 else 2)
-    if not replicas:
-        axes[0].text(0.5, 0.5, "no timeseries samples", ha="center", va="center", transform=axes[0].transAxes)
-    elif (ts["kv_blocks_cached"] == 0).all():  # a flat line on the axis is easy to miss
+    fig, axes, n_replicas = _replica_panels(
+        ts, _share_of_total("kv_blocks_pinned"), _share_of_total("kv_blocks_cached"),
+        ("KV blocks pinned by running requests", "KV blocks unpinned but kept for prefix reuse (evictable)"),
+        ("pinned blocks / total", "cached blocks / total"), (0, 1.02))
+    if n_replicas and (ts["kv_blocks_cached"] == 0).all():  # a flat line on the axis is easy to miss
         axes[1].text(0.5, 0.5, "no cached blocks at any sample in this run", ha="center", va="center",
                      transform=axes[1].transAxes, color="0.35")
     figure_title(fig, experiment, f"KV cache usage over time — run {run} ({label})", attrs, path)
@@ -156,25 +167,10 @@ def queues_over_time(path: Path, attrs: Dict, experiment: str, run: str, label: 
                      outdir: Path, formats: Sequence[str]) -> List[Path]:
     """Running and waiting requests per replica over time."""
     ts = load.timeseries(path, run)
-    fig, axes = plt.subplots(2, 1, figsize=(10, 6.5), sharex=True, constrained_layout=True)
-    replicas = list(_per_replica(ts))
-    colors = run_colors(len(replicas))
-    for (replica, rows), color in zip(replicas, colors):
-        t = rows["t_s"].to_numpy(dtype=float)
-        axes[0].plot(t, rows["running"].to_numpy(), color=color, drawstyle="steps-post", label=f"replica {replica}")
-        axes[1].plot(t, rows["waiting"].to_numpy(), color=color, drawstyle="steps-post", label=f"replica {replica}")
-    axes[0].set_ylabel("running (requests)")
-    axes[0].set_title("requests in the running batch")
-    axes[1].set_ylabel("waiting (requests)")
-    axes[1].set_title("requests queued, not yet admitted")
-    axes[1].set_xlabel("simulated time (s)")
-    for ax in axes:
-        ax.set_ylim(bottom=0)
-        ax.grid(True, alpha=0.3)
-        if replicas and len(replicas) <= 16:
-            ax.legend(loc="upper right", fontsize=7, ncol=1 if len(replicas) <= 8 else 2)
-    if not replicas:
-        axes[0].text(0.5, 0.5, "no timeseries samples", ha="center", va="center", transform=axes[0].transAxes)
+    fig, _, _ = _replica_panels(
+        ts, lambda rows: rows["running"].to_numpy(), lambda rows: rows["waiting"].to_numpy(),
+        ("requests in the running batch", "requests queued, not yet admitted"),
+        ("running (requests)", "waiting (requests)"), (0, None))
     figure_title(fig, experiment, f"queue lengths over time — run {run} ({label})", attrs, path)
     return save(fig, outdir, f"{path.stem}-queues-run{run}", formats)
 
