@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+import textwrap
 from pathlib import Path
 from typing import Dict, Iterable, List, Sequence, Tuple
 
@@ -50,7 +51,8 @@ def run_colors(n: int) -> List:
 
 def figure_title(fig, experiment: str, what: str, attrs: Dict[str, object], source: Path,
                  bottom_strip: float = 0.035) -> None:
-    fig.suptitle(f"{experiment}: {what}", fontsize=12, fontweight="bold")
+    # Long sweep labels would run off the figure: wrap the title instead.
+    fig.suptitle(textwrap.fill(f"{experiment}: {what}", width=95), fontsize=12, fontweight="bold")
     engine = fig.get_layout_engine()
     if engine is not None and hasattr(engine, "set"):
         # keep a strip at the bottom for the provenance line (and any legend line above it)
