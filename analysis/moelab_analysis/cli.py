@@ -1,4 +1,4 @@
-"""`python -m moelab_analysis {figures,summary,compare} ...`: exit 0 on success, 2 on bad input."""
+"""`python -m moelab_analysis {figures,summary,compare,diff} ...`: exit 0 on success, 2 on bad input."""
 from __future__ import annotations
 
 import argparse
@@ -9,6 +9,7 @@ from . import load
 from .errors import MoelabFileError
 
 EXIT_OK = 0
+EXIT_DIFFERENT = 1  # `diff`: the files' datasets differ
 EXIT_BAD_INPUT = 2
 
 
@@ -59,6 +60,17 @@ def _cmd_compare(args) -> int:
     return EXIT_OK
 
 
+def _cmd_diff(args) -> int:
+    from .dataset_diff import dataset_differences
+
+    diffs = dataset_differences(args.a, args.b, ignore_attrs=args.datasets_only)
+    for line in diffs:
+        print(line)
+    if not diffs:
+        print(f"identical datasets: {args.a} == {args.b}")
+    return EXIT_OK if not diffs else EXIT_DIFFERENT
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m moelab_analysis",
                                      description="Figures and summaries from moelab HDF5 result files.")
@@ -83,6 +95,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("b", help="the file compared with it (B)")
     p.add_argument("--metric", default="output_tok_per_s", help="a /summary column (default: output_tok_per_s)")
     p.set_defaults(func=_cmd_compare)
+
+    p = sub.add_parser("diff", help="datasets (and their attributes) that differ byte for byte; exit 1 if any")
+    p.add_argument("a")
+    p.add_argument("b")
+    p.add_argument("--datasets-only", action="store_true", help="ignore attributes, compare dataset bytes only")
+    p.set_defaults(func=_cmd_diff)
     return parser
 
 

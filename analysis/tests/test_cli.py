@@ -122,3 +122,19 @@ def test_figures_runs_option_limits_per_run_figures(sim_file, tmp_path):
     assert len(r.stdout.splitlines()) == 2
     r = run_cli("figures", sim_file, "-o", tmp_path / "c", "--runs", "7")
     assert r.returncode == 2 and "no run '7'" in r.stderr
+
+
+def test_diff_same_config_is_identical_and_a_change_is_named(tmp_path):
+    a = make_simulation_file(tmp_path / "a.h5", rates_per_s=[4.0])
+    b = make_simulation_file(tmp_path / "b.h5", rates_per_s=[4.0])
+    r = run_cli("diff", a, b)
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert "identical datasets" in r.stdout
+    with h5py.File(b, "r+") as f:
+        reqs = f["runs/0000/requests"]
+        data = reqs[()]
+        data["prompt_tokens"][0] += 1
+        reqs[...] = data
+    r = run_cli("diff", a, b)
+    assert r.returncode == 1
+    assert "/runs/0000/requests: values differ" in r.stdout
