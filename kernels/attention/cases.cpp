@@ -9,7 +9,7 @@
 #include "kernels/common/error_metrics.hpp"
 #include "kernels/common/random_fill.hpp"
 #include "kernels/attention/ref/attention_ref.hpp"
-#include "lab/base/input_error.hpp"
+#include "base/input_error.hpp"
 
 namespace moelab::kernels::attention {
 namespace {

@@ -4,7 +4,7 @@
 #include <climits>
 #include <map>
 
-#include "lab/base/input_error.hpp"
+#include "base/input_error.hpp"
 
 namespace moelab::kernels::attention {
 namespace {

@@ -19,7 +19,7 @@
 #include "kernels/common/case_statistics.hpp"
 #include "kernels/common/registry.hpp"
 #include "lab/ab/stats.hpp"
-#include "lab/base/input_error.hpp"
+#include "base/input_error.hpp"
 
 namespace moelab::ab {
 

@@ -9,7 +9,7 @@
 #include <memory>
 
 #include "lab/ab/ab_plan.hpp"
-#include "lab/base/input_error.hpp"
+#include "base/input_error.hpp"
 #include "lab/cli/command.hpp"
 
 namespace moelab::cli {

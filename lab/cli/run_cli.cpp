@@ -3,7 +3,7 @@
 #include <cstdio>
 #include <exception>
 
-#include "lab/base/input_error.hpp"
+#include "base/input_error.hpp"
 #include "lab/cli/command.hpp"
 #include "moelab_build_info.hpp"
 

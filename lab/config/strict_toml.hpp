@@ -13,7 +13,7 @@
 #include <string_view>
 #include <vector>
 
-#include "lab/base/input_error.hpp"
+#include "base/input_error.hpp"
 
 namespace moelab::config {
 

@@ -6,7 +6,7 @@
 
 #include <fmt/format.h>
 
-#include "lab/base/input_error.hpp"
+#include "base/input_error.hpp"
 #include "simulator/core/rng.hpp"
 #include "simulator/engine/kv_capacity.hpp"
 #include "simulator/metrics/summary.hpp"

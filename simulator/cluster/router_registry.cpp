@@ -1,7 +1,7 @@
 // The routing-policy registry: one declaration and one table line per policy.
 #include <string>
 
-#include "lab/base/input_error.hpp"
+#include "base/input_error.hpp"
 #include "simulator/cluster/router.hpp"
 
 namespace moelab::sim {

@@ -2,7 +2,7 @@
 #include <iterator>
 #include <string>
 
-#include "lab/base/input_error.hpp"
+#include "base/input_error.hpp"
 #include "simulator/engine/kv_cache.hpp"
 
 namespace moelab::sim {

@@ -4,7 +4,7 @@
 
 #include <fmt/format.h>
 
-#include "lab/base/input_error.hpp"
+#include "base/input_error.hpp"
 
 namespace moelab::sim {
 

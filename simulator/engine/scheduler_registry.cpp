@@ -1,7 +1,7 @@
 // The scheduling-policy registry: one declaration and one table line per policy.
 #include <string>
 
-#include "lab/base/input_error.hpp"
+#include "base/input_error.hpp"
 #include "simulator/engine/scheduler.hpp"
 
 namespace moelab::sim {

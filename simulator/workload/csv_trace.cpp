@@ -6,7 +6,7 @@
 #include <limits>
 #include <string_view>
 
-#include "lab/base/input_error.hpp"
+#include "base/input_error.hpp"
 #include "simulator/workload/trace_data.hpp"
 
 namespace moelab::sim {

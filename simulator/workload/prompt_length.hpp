@@ -4,7 +4,7 @@
 #include <limits>
 #include <string>
 
-#include "lab/base/input_error.hpp"
+#include "base/input_error.hpp"
 
 namespace moelab::sim {
 

@@ -6,7 +6,7 @@
 #include <cmath>
 #include <limits>
 
-#include "lab/base/input_error.hpp"
+#include "base/input_error.hpp"
 
 namespace moelab::sim {
 namespace {

@@ -4,7 +4,7 @@
 #include "kernels/attention/cases.hpp"
 #include "kernels/attention/presets.hpp"
 #include "kernels/common/registry.hpp"
-#include "lab/base/input_error.hpp"
+#include "base/input_error.hpp"
 
 namespace ka = moelab::kernels::attention;
 namespace mk = moelab::kernels;

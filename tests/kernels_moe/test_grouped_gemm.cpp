@@ -4,7 +4,7 @@
 #include <vector>
 
 #include "kernels/grouped_gemm/cases.hpp"
-#include "lab/base/input_error.hpp"
+#include "base/input_error.hpp"
 #include "moe_test_support.hpp"
 
 using namespace moelab;

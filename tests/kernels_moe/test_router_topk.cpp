@@ -8,7 +8,7 @@
 
 #include "kernels/common/random_fill.hpp"
 #include "kernels/router/cases.hpp"
-#include "lab/base/input_error.hpp"
+#include "base/input_error.hpp"
 #include "moe_test_support.hpp"
 
 using namespace moelab;

@@ -6,7 +6,7 @@
 #include <boost/test/unit_test.hpp>
 
 #include "engine_test_support.hpp"
-#include "lab/base/input_error.hpp"
+#include "base/input_error.hpp"
 #include "simulator/cluster/cluster_simulator.hpp"
 
 using namespace moelab::sim;

@@ -4,7 +4,7 @@
 
 #include <boost/test/unit_test.hpp>
 
-#include "lab/base/input_error.hpp"
+#include "base/input_error.hpp"
 #include "simulator/core/rng.hpp"
 #include "simulator/engine/kv_cache.hpp"
 

@@ -4,7 +4,7 @@
 #include <algorithm>
 #include <map>
 
-#include "lab/base/input_error.hpp"
+#include "base/input_error.hpp"
 #include "simulator/workload/samplers.hpp"
 #include "simulator/workload/workload_spec.hpp"
 #include "workload_test_support.hpp"

@@ -1,7 +1,7 @@
 // Trace replay: the real Mooncake conversation trace, CSV traces, and every class of bad line.
 #include <boost/test/unit_test.hpp>
 
-#include "lab/base/input_error.hpp"
+#include "base/input_error.hpp"
 #include "simulator/workload/trace_data.hpp"
 #include "simulator/workload/workload_spec.hpp"
 #include "tests/support/paths.hpp"

@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "kernels/common/variant.hpp"
-#include "lab/base/input_error.hpp"
+#include "base/input_error.hpp"
 
 namespace moelab::kernels::moe_detail {
 
