@@ -12,10 +12,17 @@ namespace moelab::kernels {
 struct ExpertLoad {
   std::vector<std::int64_t> tokens_per_expert;  // assignments (token, slot) routed to each expert
   std::int64_t assignments = 0;                 // sum of tokens_per_expert (tokens * k)
-  double load_imbalance = 0;                    // max / mean tokens per expert (1 = balanced)
+  double mean_tokens = 0;                       // assignments / experts
+  std::int64_t max_tokens = 0;
+  std::int64_t min_tokens = 0;
   std::int64_t idle_experts = 0;                // experts with zero tokens
+  double load_imbalance = 0;                    // max / mean tokens per expert (1 = balanced)
   double cv = 0;                                // stddev / mean of tokens per expert
 };
+
+// The statistics of per-expert counts (a routing's histogram, a permute's offset differences,
+// grouped-GEMM group sizes). Throws std::invalid_argument when `tokens_per_expert` is empty.
+ExpertLoad expert_load_from_counts(std::vector<std::int64_t> tokens_per_expert);
 
 class HasExpertLoad {
  public:

@@ -11,7 +11,7 @@
 #include "kernels/router/cases.hpp"
 #include "kernels/router/detail/dims.hpp"
 #include "kernels/router/routing.hpp"
-#include "lab/base/input_error.hpp"
+#include "base/input_error.hpp"
 
 namespace moelab::kernels::grouped_gemm {
 namespace {
@@ -85,8 +85,8 @@ int GroupedGemmCase::nonempty_groups() const {
   return static_cast<int>(std::count_if(shape_.m.begin(), shape_.m.end(), [](std::int64_t m) { return m > 0; }));
 }
 
-router::RoutingStats GroupedGemmCase::routing_statistics() const {
-  return router::routing_stats_from_counts(shape_.m);
+ExpertLoad GroupedGemmCase::expert_load() const {
+  return expert_load_from_counts(shape_.m);
 }
 
 std::string GroupedGemmCase::shape_text() const {

@@ -28,7 +28,7 @@ struct GroupedGemmShape {
   std::string routing;  // how m was made, for shape_text ("balanced tokens=4096 top8", "explicit")
 };
 
-class GroupedGemmCase final : public OpCase, public router::HasRoutingStats {
+class GroupedGemmCase final : public OpCase, public HasExpertLoad {
  public:
   explicit GroupedGemmCase(GroupedGemmShape shape, const std::string& origin = "--dim");
   std::string_view op() const override { return kGroupedGemmOp; }
@@ -45,7 +45,7 @@ class GroupedGemmCase final : public OpCase, public router::HasRoutingStats {
   int groups() const { return static_cast<int>(shape_.m.size()); }
   int total_rows() const { return m_offsets[groups()]; }
   int nonempty_groups() const;
-  router::RoutingStats routing_statistics() const override;  // M_g as tokens per expert
+  ExpertLoad expert_load() const override;  // M_g as tokens per expert
   // All rows, or (above kFullCheckMaxMacs) the first and last row of every non-empty group plus
   // seeded random rows up to kSampledCheckRows, ascending. Fixed at construction.
   const std::vector<std::int64_t>& check_rows() const { return check_rows_; }

@@ -12,7 +12,7 @@
 #include "kernels/router/presets.hpp"
 #include "kernels/router/ref/router_ref.hpp"
 #include "kernels/router/routing.hpp"
-#include "lab/base/input_error.hpp"
+#include "base/input_error.hpp"
 
 namespace moelab::kernels::router {
 namespace {
@@ -172,7 +172,7 @@ CheckResult TopkCase::check_output() const {
   return r;
 }
 
-RoutingStats TopkCase::routing_statistics() const { return routing_stats(ref_ids.span(), shape_.experts); }
+ExpertLoad TopkCase::expert_load() const { return routing_stats(ref_ids.span(), shape_.experts); }
 
 // ---------------------------------------------------------------- router.permute
 
@@ -261,7 +261,7 @@ CheckResult PermuteCase::check_output() const {
   return r;
 }
 
-RoutingStats PermuteCase::routing_statistics() const { return routing_stats(topk_ids.span(), shape_.experts); }
+ExpertLoad PermuteCase::expert_load() const { return routing_stats(topk_ids.span(), shape_.experts); }
 
 // ---------------------------------------------------------------- router.combine
 
@@ -298,8 +298,8 @@ void CombineCase::fill_inputs(std::uint64_t seed) {
   fill_uniform(weights.span(), 0.05f, 1.0f, derive_seed(seed, 6));
 }
 
-RoutingStats CombineCase::routing_statistics() const {
-  if (routing_.empty()) throw std::logic_error("CombineCase::routing_statistics before fill_inputs");
+ExpertLoad CombineCase::expert_load() const {
+  if (routing_.empty()) throw std::logic_error("CombineCase::expert_load before fill_inputs");
   return routing_stats(routing_, shape_.experts);
 }
 

@@ -53,7 +53,7 @@ struct CombineShape {
   double zipf_s = 0;
 };
 
-class TopkCase final : public OpCase, public HasRoutingStats {
+class TopkCase final : public OpCase, public HasExpertLoad {
  public:
   // Invalid shapes throw InputError naming the dim (origin: where the dims came from).
   explicit TopkCase(TopkShape shape, const std::string& origin = "--dim");
@@ -70,7 +70,7 @@ class TopkCase final : public OpCase, public HasRoutingStats {
   CheckResult check_output() const override;
 
   const TopkShape& shape() const { return shape_; }
-  RoutingStats routing_statistics() const override;  // of the ref routing (ref_ids)
+  ExpertLoad expert_load() const override;  // of the ref routing (ref_ids)
   TopkParams params();  // pointers to the host buffers below (output: ids, weights)
 
   AlignedBuffer<float> logits, bias;
@@ -83,7 +83,7 @@ class TopkCase final : public OpCase, public HasRoutingStats {
   TopkShape shape_;
 };
 
-class PermuteCase final : public OpCase, public HasRoutingStats {
+class PermuteCase final : public OpCase, public HasExpertLoad {
  public:
   explicit PermuteCase(PermuteShape shape, const std::string& origin = "--dim");
   std::string_view op() const override { return kPermuteOp; }
@@ -104,7 +104,7 @@ class PermuteCase final : public OpCase, public HasRoutingStats {
   bool expects_stable() const { return expect_stable_; }
 
   const PermuteShape& shape() const { return shape_; }
-  RoutingStats routing_statistics() const override;  // of the input routing (topk_ids)
+  ExpertLoad expert_load() const override;  // of the input routing (topk_ids)
   int assignments() const { return shape_.tokens * shape_.k; }
   PermuteParams params();
 
@@ -117,7 +117,7 @@ class PermuteCase final : public OpCase, public HasRoutingStats {
   bool expect_stable_ = true;
 };
 
-class CombineCase final : public OpCase, public HasRoutingStats {
+class CombineCase final : public OpCase, public HasExpertLoad {
  public:
   explicit CombineCase(CombineShape shape, const std::string& origin = "--dim");
   std::string_view op() const override { return kCombineOp; }
@@ -132,7 +132,7 @@ class CombineCase final : public OpCase, public HasRoutingStats {
   CheckResult check_output() const override;
 
   const CombineShape& shape() const { return shape_; }
-  RoutingStats routing_statistics() const override;  // of the sampled routing behind inverse
+  ExpertLoad expert_load() const override;  // of the sampled routing behind inverse
   CombineParams params();
 
   AlignedBuffer<bf16> expert_out;

@@ -51,49 +51,14 @@ std::vector<std::int64_t> group_sizes(int tokens, int experts, int k, double zip
   return m;
 }
 
-RoutingStats routing_stats_from_counts(std::vector<std::int64_t> counts) {
-  if (counts.empty()) throw std::invalid_argument("routing_stats: no experts");
-  RoutingStats s;
-  s.assignments = std::accumulate(counts.begin(), counts.end(), std::int64_t{0});
-  s.max_tokens = *std::max_element(counts.begin(), counts.end());
-  s.min_tokens = *std::min_element(counts.begin(), counts.end());
-  s.idle_experts = std::count(counts.begin(), counts.end(), std::int64_t{0});
-  s.mean_tokens = static_cast<double>(s.assignments) / static_cast<double>(counts.size());
-  double var = 0;
-  for (auto c : counts) var += (c - s.mean_tokens) * (c - s.mean_tokens);
-  var /= static_cast<double>(counts.size());
-  s.load_imbalance = s.mean_tokens > 0 ? static_cast<double>(s.max_tokens) / s.mean_tokens : 0.0;
-  s.cv = s.mean_tokens > 0 ? std::sqrt(var) / s.mean_tokens : 0.0;
-  s.tokens_per_expert = std::move(counts);
-  return s;
-}
-
-RoutingStats routing_stats(std::span<const std::int32_t> topk_ids, int experts) {
+ExpertLoad routing_stats(std::span<const std::int32_t> topk_ids, int experts) {
   if (experts < 1) throw std::invalid_argument("routing_stats: experts must be >= 1");
   std::vector<std::int64_t> counts(experts, 0);
   for (std::int32_t id : topk_ids) {
     if (id < 0 || id >= experts) throw std::invalid_argument("routing_stats: expert id " + std::to_string(id) + " out of range");
     ++counts[id];
   }
-  return routing_stats_from_counts(std::move(counts));
-}
-
-ExpertLoad HasRoutingStats::expert_load() const {
-  RoutingStats s = routing_statistics();
-  return ExpertLoad{std::move(s.tokens_per_expert), s.assignments, s.load_imbalance, s.idle_experts, s.cv};
-}
-
-h5::Table tokens_per_expert_table(const RoutingStats& s) {
-  const auto n = s.tokens_per_expert.size();
-  std::vector<std::int64_t> expert(n);
-  std::iota(expert.begin(), expert.end(), std::int64_t{0});
-  std::vector<double> share(n);
-  for (std::size_t e = 0; e < n; ++e) {
-    share[e] = s.assignments > 0 ? static_cast<double>(s.tokens_per_expert[e]) / static_cast<double>(s.assignments) : 0.0;
-  }
-  h5::Table t;
-  t.add("expert", "", std::move(expert)).add("tokens", "tokens", s.tokens_per_expert).add("share", "", std::move(share));
-  return t;
+  return expert_load_from_counts(std::move(counts));
 }
 
 }  // namespace moelab::kernels::router

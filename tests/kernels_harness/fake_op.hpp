@@ -16,7 +16,7 @@
 #include "kernels/common/error_metrics.hpp"
 #include "kernels/common/random_fill.hpp"
 #include "kernels/common/registry.hpp"
-#include "lab/base/input_error.hpp"
+#include "base/input_error.hpp"
 
 namespace moelab::test {
 
@@ -70,21 +70,9 @@ class RoutedAxpyCase : public AxpyCase, public kernels::HasExpertLoad {
   using AxpyCase::AxpyCase;
   static constexpr int kExperts = 5;
   kernels::ExpertLoad expert_load() const override {
-    kernels::ExpertLoad l;
-    l.tokens_per_expert.assign(kExperts, 0);
-    for (std::size_t i = 0; i < x.size(); ++i) ++l.tokens_per_expert[static_cast<std::size_t>((x[i] + 1.0f) * 2.0f)];
-    std::int64_t max = 0;
-    double sq = 0;
-    for (auto t : l.tokens_per_expert) {
-      l.assignments += t;
-      max = std::max(max, t);
-      l.idle_experts += t == 0;
-    }
-    const double mean = static_cast<double>(l.assignments) / kExperts;
-    for (auto t : l.tokens_per_expert) sq += (t - mean) * (t - mean);
-    l.load_imbalance = static_cast<double>(max) / mean;
-    l.cv = std::sqrt(sq / kExperts) / mean;
-    return l;
+    std::vector<std::int64_t> counts(kExperts, 0);
+    for (std::size_t i = 0; i < x.size(); ++i) ++counts[static_cast<std::size_t>((x[i] + 1.0f) * 2.0f)];
+    return kernels::expert_load_from_counts(std::move(counts));
   }
 };
 
