@@ -1,8 +1,11 @@
 // "radix": SGLang's RadixAttention. Cached KV lives in a radix tree keyed by content; each edge
 // holds a run of content ids (equal ids = equal tokens). A running sequence locks the path of the
 // prefix it reuses (reference counts up to the root); unlocked leaves are evicted least recently
-// used first. A sequence's prompt is inserted when its prefill completes, and its prompt plus
-// described output when it finishes, so concurrent and later requests share it.
+// used first, each leaf whole, as SGLang's RadixCache.evict() frees a node's whole value (see
+// README.md, "Prefix caches under memory pressure"). A sequence's prompt is inserted when its
+// prefill completes, and its prompt plus described output when it finishes, so concurrent and
+// later requests share it; decoded tokens are not inserted before the finish, and a preempted
+// sequence (SGLang: retracted) keeps its prompt in the tree, unlocked.
 // Memory is counted in tokens (SGLang's page size 1); blocks are reported as tokens / block size,
 // and matches are cut to whole blocks so a page size > 1 behaves like page-granular nodes.
 #include <algorithm>
@@ -75,8 +78,13 @@ class RadixCache final : public KvCache {
       return true;
     }
     const std::int64_t need = private_of(seq, tokens) - private_of(seq, seq.held_tokens);
+    // Every unlocked node can be evicted (locks run up to the root, so an unlocked node has no
+    // locked descendant). A reservation that cannot succeed evicts nothing: the contract says
+    // "false = no change", and SGLang admits a request only when free plus evictable memory holds
+    // it (PrefillAdder.rem_total_tokens), so it never empties the tree for a request it turns away.
+    if (need > free_tokens() + unlocked_tokens_) return false;
     if (need > free_tokens()) evict(need - free_tokens());
-    if (need > free_tokens()) return false;
+    if (need > free_tokens()) throw std::logic_error("radix: eviction freed less than the evictable tokens");
     private_tokens_ += need;
     seq.held_tokens = tokens;
     seq.pending_lookup.count_into(stats_);
