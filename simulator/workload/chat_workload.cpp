@@ -14,6 +14,7 @@
 #include <queue>
 #include <stdexcept>
 
+#include "simulator/core/rng_streams.hpp"
 #include "simulator/workload/content_ids.hpp"
 #include "simulator/workload/prompt_length.hpp"
 #include "simulator/workload/samplers.hpp"
@@ -21,8 +22,6 @@
 
 namespace moelab::sim {
 namespace {
-
-using namespace workload_rng;
 
 constexpr std::uint64_t kSystemTag = 0x53595354454D0000ULL;  // "SYSTEM"
 constexpr std::uint64_t kUserTag = 0x55534552ULL;            // "USER"
@@ -54,8 +53,8 @@ class ChatWorkload final : public Workload {
         turns_(spec.chat.turns),
         user_(spec.prompt_tokens),
         answer_(spec.output_tokens),
-        starts_(spec.arrivals, derive_seed(seed, kArrivals)),
-        content_seed_(derive_seed(seed, kContent)) {
+        starts_(spec.arrivals, stream_seed(seed, RngStream::arrivals)),
+        content_seed_(stream_seed(seed, RngStream::content)) {
     if (chat_.sessions > 0) {
       for (std::int64_t s = 0; s < chat_.sessions; ++s) expected_ += plan(s).turns();
     }
@@ -112,10 +111,10 @@ class ChatWorkload final : public Workload {
   // A pure function of (seed, session): the same plan whenever it is asked for.
   SessionPlan plan(std::int64_t s) const {
     const auto session = static_cast<std::uint64_t>(s);
-    Rng turn_rng(derive_seed(derive_seed(seed_, kTurns), session));
-    Rng user_rng(derive_seed(derive_seed(seed_, kPromptLengths), session));
-    Rng answer_rng(derive_seed(derive_seed(seed_, kOutputLengths), session));
-    Rng think_rng(derive_seed(derive_seed(seed_, kThinkTimes), session));
+    Rng turn_rng(derive_seed(stream_seed(seed_, RngStream::turns), session));
+    Rng user_rng(derive_seed(stream_seed(seed_, RngStream::prompt_lengths), session));
+    Rng answer_rng(derive_seed(stream_seed(seed_, RngStream::output_lengths), session));
+    Rng think_rng(derive_seed(stream_seed(seed_, RngStream::think_times), session));
     SessionPlan p;
     const std::int64_t turns = turns_.sample(turn_rng);
     std::int64_t context = chat_.system_prompt_tokens;
@@ -139,13 +138,13 @@ class ChatWorkload final : public Workload {
     const auto s = static_cast<std::uint64_t>(session);
     std::vector<ContentSegment> segments;
     segments.reserve(static_cast<std::size_t>(2 * turn + 3));
-    segments.push_back({combine(content_seed_, kSystemTag), chat_.system_prompt_tokens});
+    segments.push_back({hash_combine(content_seed_, kSystemTag), chat_.system_prompt_tokens});
     std::int64_t prompt = chat_.system_prompt_tokens;
     for (std::int64_t n = 0; n <= turn; ++n) {
       const auto i = static_cast<std::size_t>(n);
       const auto un = static_cast<std::uint64_t>(n);
-      segments.push_back({combine(combine(combine(content_seed_, kUserTag), s), un), a.plan.user_tokens[i]});
-      segments.push_back({combine(combine(combine(content_seed_, kAnswerTag), s), un), a.plan.answer_tokens[i]});
+      segments.push_back({hash_combine(hash_combine(hash_combine(content_seed_, kUserTag), s), un), a.plan.user_tokens[i]});
+      segments.push_back({hash_combine(hash_combine(hash_combine(content_seed_, kAnswerTag), s), un), a.plan.answer_tokens[i]});
       prompt += a.plan.user_tokens[i] + (n < turn ? a.plan.answer_tokens[i] : 0);
     }
     Request r;

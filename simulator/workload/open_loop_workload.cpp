@@ -2,10 +2,12 @@
 
 #include <stdexcept>
 
+#include "simulator/core/rng_streams.hpp"
+
 namespace moelab::sim {
 
 OpenLoopWorkload::OpenLoopWorkload(const WorkloadSpec& spec, std::uint64_t seed)
-    : clock_(spec.arrivals, workload_rng::derive_seed(seed, workload_rng::kArrivals)), limit_(spec.num_requests) {}
+    : clock_(spec.arrivals, stream_seed(seed, RngStream::arrivals)), limit_(spec.num_requests) {}
 
 std::optional<double> OpenLoopWorkload::peek_arrival_s() {
   if (limit_ > 0 && next_index_ >= limit_) return std::nullopt;

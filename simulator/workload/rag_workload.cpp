@@ -7,6 +7,7 @@
 // cache by construction.
 #include <algorithm>
 
+#include "simulator/core/rng_streams.hpp"
 #include "simulator/workload/content_ids.hpp"
 #include "simulator/workload/open_loop_workload.hpp"
 #include "simulator/workload/prompt_length.hpp"
@@ -15,8 +16,6 @@
 
 namespace moelab::sim {
 namespace {
-
-using namespace workload_rng;
 
 constexpr std::uint64_t kSystemTag = 0x53595354454D0000ULL;    // "SYSTEM"
 constexpr std::uint64_t kDocumentTag = 0x444F43554D454E54ULL;  // "DOCUMENT"
@@ -34,13 +33,13 @@ class RagWorkload final : public OpenLoopWorkload {
         question_(spec.prompt_tokens),
         output_(spec.output_tokens),
         zipf_(spec.rag.corpus_documents, spec.rag.zipf_s),
-        content_seed_(derive_seed(seed, kContent)),
-        prompt_rng_(derive_seed(seed, kPromptLengths)),
-        output_rng_(derive_seed(seed, kOutputLengths)),
-        choice_rng_(derive_seed(seed, kDocumentChoice)) {
+        content_seed_(stream_seed(seed, RngStream::content)),
+        prompt_rng_(stream_seed(seed, RngStream::prompt_lengths)),
+        output_rng_(stream_seed(seed, RngStream::output_lengths)),
+        choice_rng_(stream_seed(seed, RngStream::document_choice)) {
     // Each document's length is drawn once, in corpus order, from its own stream.
     const LengthSampler doc_length(rag_.document_tokens);
-    Rng rng(derive_seed(seed, kDocumentLengths));
+    Rng rng(stream_seed(seed, RngStream::document_lengths));
     document_tokens_.resize(static_cast<std::size_t>(rag_.corpus_documents));
     for (auto& t : document_tokens_) t = doc_length.sample(rng);
   }
@@ -54,14 +53,14 @@ class RagWorkload final : public OpenLoopWorkload {
     std::vector<ContentSegment> segments;
     segments.reserve(chosen_.size() + 2);
     std::int64_t prompt = rag_.system_prompt_tokens;
-    segments.push_back({combine(content_seed_, kSystemTag), rag_.system_prompt_tokens});
+    segments.push_back({hash_combine(content_seed_, kSystemTag), rag_.system_prompt_tokens});
     for (const auto d : chosen_) {
       const std::int64_t len = document_tokens_[static_cast<std::size_t>(d)];
-      segments.push_back({combine(combine(content_seed_, kDocumentTag), static_cast<std::uint64_t>(d)), len});
+      segments.push_back({hash_combine(hash_combine(content_seed_, kDocumentTag), static_cast<std::uint64_t>(d)), len});
       prompt += len;
     }
     const std::int64_t question = question_.sample(prompt_rng_);
-    segments.push_back({combine(combine(content_seed_, kQuestionTag), static_cast<std::uint64_t>(r.id)), question});
+    segments.push_back({hash_combine(hash_combine(content_seed_, kQuestionTag), static_cast<std::uint64_t>(r.id)), question});
     prompt += question;
     r.prompt_tokens = checked_prompt_tokens(prompt, "rag prompt");
     r.output_tokens = output_.sample(output_rng_);

@@ -6,8 +6,6 @@
 
 namespace moelab::sim {
 
-using workload_rng::Rng;
-
 LengthSampler::LengthSampler(const LengthDistribution& d) : d_(d) {
   lo_ = std::max(1.0, d.min);
   hi_ = d.max > 0 ? d.max : static_cast<double>(std::numeric_limits<std::int32_t>::max());

@@ -4,7 +4,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "simulator/workload/rng.hpp"
+#include "base/rng.hpp"
 #include "simulator/workload/workload_spec.hpp"
 
 namespace moelab::sim {
@@ -13,7 +13,7 @@ namespace moelab::sim {
 class LengthSampler {
  public:
   explicit LengthSampler(const LengthDistribution& d);
-  std::int32_t sample(workload_rng::Rng& rng) const;
+  std::int32_t sample(Rng& rng) const;
   // Mean before rounding and clamping (for documentation and tests of the generator itself).
   double nominal_mean() const;
 
@@ -35,7 +35,7 @@ class ArrivalClock {
 
  private:
   ArrivalProcess a_;
-  workload_rng::Rng rng_;
+  Rng rng_;
   double now_s_ = 0;
   double gamma_shape_ = 1;  // 1 / cv^2
 };

@@ -1,6 +1,7 @@
 // kind = "shared_prefix": one of `num_prefixes` fixed prefixes (chosen uniformly) followed by a
 // unique suffix. The prefix's full blocks carry the same ids in every request that uses it; the
 // block holding the prefix/suffix boundary (when prefix_tokens % block_tokens != 0) is unique.
+#include "simulator/core/rng_streams.hpp"
 #include "simulator/workload/content_ids.hpp"
 #include "simulator/workload/open_loop_workload.hpp"
 #include "simulator/workload/prompt_length.hpp"
@@ -8,8 +9,6 @@
 
 namespace moelab::sim {
 namespace {
-
-using namespace workload_rng;
 
 constexpr std::uint64_t kPrefixTag = 0x5052454649580000ULL;  // "PREFIX"
 constexpr std::uint64_t kSuffixTag = 0x5355464649580000ULL;  // "SUFFIX"
@@ -22,18 +21,18 @@ class SharedPrefixWorkload final : public OpenLoopWorkload {
         block_tokens_(spec.content_block_tokens),
         suffix_(spec.prompt_tokens),
         output_(spec.output_tokens),
-        content_seed_(derive_seed(seed, kContent)),
-        prompt_rng_(derive_seed(seed, kPromptLengths)),
-        output_rng_(derive_seed(seed, kOutputLengths)),
-        choice_rng_(derive_seed(seed, kPrefixChoice)) {}
+        content_seed_(stream_seed(seed, RngStream::content)),
+        prompt_rng_(stream_seed(seed, RngStream::prompt_lengths)),
+        output_rng_(stream_seed(seed, RngStream::output_lengths)),
+        choice_rng_(stream_seed(seed, RngStream::prefix_choice)) {}
 
  protected:
   void build(Request& r) override {
     const auto prefix = static_cast<std::uint64_t>(choice_rng_.below(static_cast<std::uint64_t>(p_.num_prefixes)));
     const std::int64_t suffix_tokens = suffix_.sample(prompt_rng_);
     const ContentSegment segments[] = {
-        {combine(combine(content_seed_, kPrefixTag), prefix), p_.prefix_tokens},
-        {combine(combine(content_seed_, kSuffixTag), static_cast<std::uint64_t>(r.id)), suffix_tokens},
+        {hash_combine(hash_combine(content_seed_, kPrefixTag), prefix), p_.prefix_tokens},
+        {hash_combine(hash_combine(content_seed_, kSuffixTag), static_cast<std::uint64_t>(r.id)), suffix_tokens},
     };
     r.prompt_tokens = checked_prompt_tokens(p_.prefix_tokens + suffix_tokens, "shared_prefix prompt");
     r.output_tokens = output_.sample(output_rng_);

@@ -1,11 +1,10 @@
 // kind = "synthetic": arrivals + independent prompt and output lengths, no content ids.
+#include "simulator/core/rng_streams.hpp"
 #include "simulator/workload/open_loop_workload.hpp"
 #include "simulator/workload/workload_factories.hpp"
 
 namespace moelab::sim {
 namespace {
-
-using namespace workload_rng;
 
 class SyntheticWorkload final : public OpenLoopWorkload {
  public:
@@ -13,8 +12,8 @@ class SyntheticWorkload final : public OpenLoopWorkload {
       : OpenLoopWorkload(spec, seed),
         prompt_(spec.prompt_tokens),
         output_(spec.output_tokens),
-        prompt_rng_(derive_seed(seed, kPromptLengths)),
-        output_rng_(derive_seed(seed, kOutputLengths)) {}
+        prompt_rng_(stream_seed(seed, RngStream::prompt_lengths)),
+        output_rng_(stream_seed(seed, RngStream::output_lengths)) {}
 
  protected:
   void build(Request& r) override {

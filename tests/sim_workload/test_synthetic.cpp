@@ -45,7 +45,7 @@ std::vector<double> gaps(const std::vector<Request>& rs) {
 
 std::vector<double> sample_lengths(const LengthDistribution& d, std::uint64_t seed, int n) {
   const LengthSampler s(d);
-  workload_rng::Rng rng(seed);
+  Rng rng(seed);
   std::vector<double> out;
   for (int i = 0; i < n; ++i) out.push_back(s.sample(rng));
   return out;
