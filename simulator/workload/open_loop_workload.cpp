@@ -6,12 +6,12 @@
 
 namespace moelab::sim {
 
-OpenLoopWorkload::OpenLoopWorkload(const WorkloadSpec& spec, std::uint64_t seed)
-    : clock_(spec.arrivals, stream_seed(seed, RngStream::arrivals)), limit_(spec.num_requests) {}
+OpenLoopWorkload::OpenLoopWorkload(const GeneratedTraffic& traffic, std::uint64_t seed)
+    : clock_(traffic.arrivals->start(stream_seed(seed, RngStream::arrivals))), limit_(traffic.num_requests) {}
 
 std::optional<double> OpenLoopWorkload::peek_arrival_s() {
   if (limit_ > 0 && next_index_ >= limit_) return std::nullopt;
-  if (!next_arrival_s_) next_arrival_s_ = clock_.next_s();
+  if (!next_arrival_s_) next_arrival_s_ = clock_->next_s();
   return next_arrival_s_;
 }
 
