@@ -18,8 +18,6 @@ namespace {
 // subtraction); V spans [-1, 1).
 constexpr float kQkRange = 2.0f;
 
-std::uint64_t stream_seed(std::uint64_t seed, std::uint64_t stream) { return derive_seed(seed, stream); }
-
 // Host tensors are bf16 bits (uint16), bit-compatible with kernels/common's bf16.
 void fill_bf16(std::vector<bf16_bits>& out, std::uint64_t seed, float lo, float hi) {
   static_assert(sizeof(bf16) == sizeof(bf16_bits));
@@ -156,9 +154,9 @@ double PrefillCase::bytes() const {
 }
 
 void PrefillCase::fill_inputs(std::uint64_t seed) {
-  fill_bf16(q, stream_seed(seed, 0), -kQkRange, kQkRange);
-  fill_bf16(k, stream_seed(seed, 1), -kQkRange, kQkRange);
-  fill_bf16(v, stream_seed(seed, 2), -1.0f, 1.0f);
+  fill_bf16(q, derive_seed(seed, 0), -kQkRange, kQkRange);
+  fill_bf16(k, derive_seed(seed, 1), -kQkRange, kQkRange);
+  fill_bf16(v, derive_seed(seed, 2), -1.0f, 1.0f);
 }
 
 PrefillParams PrefillCase::params() {
@@ -221,13 +219,13 @@ double PagedDecodeCase::bytes() const {
 }
 
 void PagedDecodeCase::fill_inputs(std::uint64_t seed) {
-  fill_bf16(q, stream_seed(seed, 0), -kQkRange, kQkRange);
-  fill_bf16(k_cache, stream_seed(seed, 1), -kQkRange, kQkRange);
-  fill_bf16(v_cache, stream_seed(seed, 2), -1.0f, 1.0f);
+  fill_bf16(q, derive_seed(seed, 0), -kQkRange, kQkRange);
+  fill_bf16(k_cache, derive_seed(seed, 1), -kQkRange, kQkRange);
+  fill_bf16(v_cache, derive_seed(seed, 2), -1.0f, 1.0f);
   // Pages in a seeded random order (Fisher-Yates), handed out sequence by sequence.
   std::vector<std::int32_t> order(static_cast<std::size_t>(num_pages));
   std::iota(order.begin(), order.end(), 0);
-  SplitMix64 rng(stream_seed(seed, 3));
+  Rng rng(derive_seed(seed, 3));
   for (std::size_t i = order.size(); i > 1; --i) {
     const std::size_t j = rng.below(i);
     std::swap(order[i - 1], order[j]);
@@ -298,11 +296,11 @@ double CascadeDecodeCase::bytes() const {
 }
 
 void CascadeDecodeCase::fill_inputs(std::uint64_t seed) {
-  fill_bf16(q, stream_seed(seed, 0), -kQkRange, kQkRange);
-  fill_bf16(k_prefix, stream_seed(seed, 1), -kQkRange, kQkRange);
-  fill_bf16(v_prefix, stream_seed(seed, 2), -1.0f, 1.0f);
-  fill_bf16(k_suffix, stream_seed(seed, 3), -kQkRange, kQkRange);
-  fill_bf16(v_suffix, stream_seed(seed, 4), -1.0f, 1.0f);
+  fill_bf16(q, derive_seed(seed, 0), -kQkRange, kQkRange);
+  fill_bf16(k_prefix, derive_seed(seed, 1), -kQkRange, kQkRange);
+  fill_bf16(v_prefix, derive_seed(seed, 2), -1.0f, 1.0f);
+  fill_bf16(k_suffix, derive_seed(seed, 3), -kQkRange, kQkRange);
+  fill_bf16(v_suffix, derive_seed(seed, 4), -1.0f, 1.0f);
 }
 
 CascadeDecodeParams CascadeDecodeCase::params() {

@@ -7,18 +7,19 @@ namespace moelab::kernels {
 namespace {
 
 template <class T>
-T nonzero_uniform(SplitMix64& rng, double lo, double hi) {
+T nonzero_uniform(Rng& rng, double lo, double hi) {
   T v = static_cast<T>(lo + (hi - lo) * rng.uniform01());
   if (v == T(0)) v = static_cast<T>((lo + hi) / 2 != 0 ? (lo + hi) / 2 : hi / 2);
   return v;
 }
 
-// Box-Muller: two uniforms -> two independent standard normals. u1 in (0, 1] so log is finite.
+// Box-Muller: two uniforms -> two independent standard normals (both kept, unlike Rng::normal(),
+// to halve the draws for large tensors). u1 in (0, 1) so log is finite.
 template <class Emit>
 void normal_pairs(std::size_t n, std::uint64_t seed, Emit emit) {
-  SplitMix64 rng(seed);
+  Rng rng(seed);
   for (std::size_t i = 0; i < n; i += 2) {
-    const double u1 = 1.0 - rng.uniform01();
+    const double u1 = rng.uniform_open();
     const double u2 = rng.uniform01();
     const double r = std::sqrt(-2.0 * std::log(u1));
     emit(i, r * std::cos(2.0 * std::numbers::pi * u2));
@@ -28,25 +29,18 @@ void normal_pairs(std::size_t n, std::uint64_t seed, Emit emit) {
 
 }  // namespace
 
-std::uint64_t derive_seed(std::uint64_t base, std::uint64_t stream) {
-  SplitMix64 a(base ^ 0x6a09e667f3bcc909ull);
-  const std::uint64_t mixed = a.next() ^ (stream * 0x9e3779b97f4a7c15ull);
-  SplitMix64 b(mixed);
-  return b.next();
-}
-
 void fill_uniform(std::span<float> out, float lo, float hi, std::uint64_t seed) {
-  SplitMix64 rng(seed);
+  Rng rng(seed);
   for (auto& v : out) v = nonzero_uniform<float>(rng, lo, hi);
 }
 
 void fill_uniform(std::span<double> out, double lo, double hi, std::uint64_t seed) {
-  SplitMix64 rng(seed);
+  Rng rng(seed);
   for (auto& v : out) v = nonzero_uniform<double>(rng, lo, hi);
 }
 
 void fill_uniform(std::span<bf16> out, float lo, float hi, std::uint64_t seed) {
-  SplitMix64 rng(seed);
+  Rng rng(seed);
   const float fallback = round_to_bf16((lo + hi) / 2 != 0 ? (lo + hi) / 2 : hi / 2);
   for (auto& v : out) {
     v = to_bf16(static_cast<float>(lo + (hi - lo) * rng.uniform01()));

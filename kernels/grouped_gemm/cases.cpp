@@ -16,6 +16,10 @@
 namespace moelab::kernels::grouped_gemm {
 namespace {
 
+// Stream of the sampled check rows: they depend on the shape only (derive_seed(total rows, tag)),
+// not on the input seed, so every seed checks the same rows.
+constexpr std::uint64_t kCheckRowsStream = 1;
+
 struct ExpertFfn {
   const char* model;
   int experts;
@@ -61,7 +65,7 @@ GroupedGemmCase::GroupedGemmCase(GroupedGemmShape s, const std::string& origin) 
       check_rows_.push_back(m_offsets[g]);
       check_rows_.push_back(m_offsets[g + 1] - 1);
     }
-    SplitMix64 rng(0x6a09e667f3bcc908ull ^ static_cast<std::uint64_t>(total));
+    Rng rng(derive_seed(static_cast<std::uint64_t>(total), kCheckRowsStream));
     while (check_rows_.size() < static_cast<std::size_t>(kSampledCheckRows)) {
       check_rows_.push_back(static_cast<std::int64_t>(rng.below(static_cast<std::uint64_t>(total))));
     }

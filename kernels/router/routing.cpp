@@ -14,7 +14,7 @@ std::vector<std::int32_t> sample_routing(int tokens, int experts, int k, double 
   if (tokens < 0 || experts < 1 || k < 1 || k > experts) {
     throw std::invalid_argument("sample_routing: need tokens >= 0 and 1 <= k <= experts");
   }
-  SplitMix64 rng(seed);
+  Rng rng(seed);
   // Popularity rank of each expert label: a seeded Fisher-Yates shuffle, so the hot experts are
   // not always the low indices.
   std::vector<int> rank(experts);
@@ -27,7 +27,7 @@ std::vector<std::int32_t> sample_routing(int tokens, int experts, int k, double 
   std::vector<std::pair<double, int>> keys(experts);
   for (int t = 0; t < tokens; ++t) {
     for (int e = 0; e < experts; ++e) {
-      const double u = 1.0 - rng.uniform01();  // (0, 1]
+      const double u = rng.uniform_open();  // (0, 1): log(u) finite
       keys[e] = {std::log(u) * inv_weight[e], e};  // log(u^(1/w)); larger is better
     }
     std::partial_sort(keys.begin(), keys.begin() + k, keys.end(),

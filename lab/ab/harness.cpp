@@ -138,7 +138,7 @@ CaseOutcome run_case(const kernels::OpInfo& op, const kernels::ShapeArgs& shape,
   result.bytes = c->bytes();
   result.baseline = variants.empty() ? std::string() : variants.front()->full_name();
 
-  const std::uint64_t case_seed = kernels::derive_seed(options.seed, case_index);
+  const std::uint64_t case_seed = derive_seed(options.seed, case_index);
   // The fp64 ref can take seconds on big shapes: skip it when no variant can run here anyway.
   const bool any_available =
       std::any_of(variants.begin(), variants.end(), [](const kernels::Variant* v) { return v->available(); });
@@ -222,7 +222,7 @@ CaseOutcome run_case(const kernels::OpInfo& op, const kernels::ShapeArgs& shape,
       out.verdict = Verdict::same;
     } else if (base.status == Status::ok && !base.samples_s.empty() && !out.samples_s.empty()) {
       if (std::min(base.samples_s.size(), out.samples_s.size()) >= kMinSamplesForVerdict) {
-        out.ratio = bootstrap_ratio_of_medians(base.samples_s, out.samples_s, kernels::derive_seed(case_seed, 1000 + i),
+        out.ratio = bootstrap_ratio_of_medians(base.samples_s, out.samples_s, derive_seed(case_seed, 1000 + i),
                                                options.bootstrap_resamples);
       } else {
         const double nan = std::numeric_limits<double>::quiet_NaN();

@@ -5,7 +5,7 @@
 #include <limits>
 #include <stdexcept>
 
-#include "kernels/common/random_fill.hpp"
+#include "base/rng.hpp"
 
 namespace moelab::ab {
 namespace {
@@ -86,7 +86,7 @@ RatioCI bootstrap_ratio_of_medians(std::span<const double> baseline, std::span<c
   ci.resamples = resamples;
   ci.ratio = median(candidate) / median(baseline);
 
-  kernels::SplitMix64 rng(seed);
+  Rng rng(seed);
   std::vector<double> ratios(static_cast<std::size_t>(resamples));
   std::vector<double> scratch_a(baseline.size());
   std::vector<double> scratch_b(candidate.size());

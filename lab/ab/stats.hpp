@@ -1,7 +1,7 @@
 #pragma once
 // Statistics for A/B timing: robust summaries of timing samples, a stopping rule, and a
 // bootstrap confidence interval of the ratio of two medians with a three-way verdict.
-// Everything is deterministic: the bootstrap draws from an explicitly seeded SplitMix64.
+// Everything is deterministic: the bootstrap draws from an explicitly seeded Rng (base/rng.hpp).
 #include <cstdint>
 #include <span>
 #include <string_view>

@@ -2,6 +2,8 @@
 
 #include <cctype>
 
+#include "base/rng.hpp"
+
 namespace moelab::lab {
 
 toml::table ExperimentSource::load() const {
@@ -22,14 +24,6 @@ bool is_file_name_safe(const std::string& name) {
     if (!(std::isalnum(c) || c == '-' || c == '_' || c == '.')) return false;
   }
   return true;
-}
-
-// splitmix64: a fixed, well-mixed function, so derived seeds are the same on every platform.
-std::uint64_t splitmix64(std::uint64_t x) {
-  x += 0x9E3779B97F4A7C15ULL;
-  x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ULL;
-  x = (x ^ (x >> 27)) * 0x94D049BB133111EBULL;
-  return x ^ (x >> 31);
 }
 }  // namespace
 
@@ -52,7 +46,7 @@ ExperimentHeader read_header(config::StrictTable& root, const std::string& defau
 
 std::uint64_t seed_for_run(const ExperimentHeader& header, std::size_t run_index) {
   if (!header.seed_per_run) return header.seed;
-  return splitmix64(header.seed ^ splitmix64(static_cast<std::uint64_t>(run_index)));
+  return derive_seed(header.seed, static_cast<std::uint64_t>(run_index));
 }
 
 }  // namespace moelab::lab

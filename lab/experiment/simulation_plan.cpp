@@ -42,9 +42,7 @@ sim::SimConfig read_sim_config(config::StrictTable& root, const std::filesystem:
     t->finish();
   }
   // Traces end, and so do workloads told how many requests (or chat sessions) to make.
-  const bool workload_ends = !c.workload.trace_path.empty() || c.workload.num_requests > 0 ||
-                             (c.workload.kind == "chat" && c.workload.chat.sessions > 0);
-  if (c.stop.max_requests == 0 && c.stop.max_duration_s == 0 && !workload_ends) {
+  if (c.stop.max_requests == 0 && c.stop.max_duration_s == 0 && !c.workload.ends_by_itself()) {
     const SourceLocation where = root.has("stop") ? root.location_of("stop") : root.location_of("workload");
     throw InputError(where, "stop", "this workload never ends: set stop.max_requests, stop.max_duration_s or workload.num_requests");
   }

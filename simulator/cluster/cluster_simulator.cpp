@@ -7,7 +7,7 @@
 #include <fmt/format.h>
 
 #include "base/input_error.hpp"
-#include "simulator/core/rng.hpp"
+#include "simulator/core/rng_streams.hpp"
 #include "simulator/engine/kv_capacity.hpp"
 #include "simulator/metrics/summary.hpp"
 
@@ -52,7 +52,7 @@ ClusterSimulator::ClusterSimulator(const SimConfig& config)
     : config_((validate(config), config)),
       cost_(config_.model, config_.hardware, config_.engine, config_.cluster.tensor_parallel),
       kv_blocks_(kv_capacity_blocks(cost_, config_.hardware, config_.engine, config_.cluster.tensor_parallel)),
-      router_(make_router(config_.cluster.router, stream_seed(config_.seed, static_cast<std::uint64_t>(RngStream::routing)))) {
+      router_(make_router(config_.cluster.router, stream_seed(config_.seed, RngStream::routing))) {
   make_scheduler(config_.engine.scheduler);  // unknown names fail here, before any run
   make_kv_cache(config_.engine.cache_policy, 1, config_.engine.kv_block_tokens);
 }

@@ -7,16 +7,10 @@
 #include <cstdint>
 #include <vector>
 
+#include "base/rng.hpp"
 #include "simulator/workload/request.hpp"
 
 namespace moelab::sim {
-
-inline std::uint64_t mix64(std::uint64_t x) {  // splitmix64 finaliser
-  x += 0x9e3779b97f4a7c15ULL;
-  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
-  x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
-  return x ^ (x >> 31);
-}
 
 // Keys of the full KV blocks that lie inside the first `max_tokens` tokens and inside what the
 // content ids describe. Appends to `out` (cleared first).
@@ -35,9 +29,9 @@ inline void full_block_keys(const Request& r, std::int64_t block_tokens, std::in
     const std::int64_t last_id = ((i + 1) * block_tokens - 1) / cbt;
     while (chained_through < last_id) {
       ++chained_through;
-      chain = mix64(chain ^ mix64(r.content_ids[static_cast<std::size_t>(chained_through)]));
+      chain = splitmix64(chain ^ splitmix64(r.content_ids[static_cast<std::size_t>(chained_through)]));
     }
-    out.push_back(mix64(chain ^ static_cast<std::uint64_t>(i) * 0x100000001b3ULL));
+    out.push_back(splitmix64(chain ^ static_cast<std::uint64_t>(i) * 0x100000001b3ULL));
   }
 }
 

@@ -10,19 +10,36 @@
 //    n's partial last block has its own id, different from turn n+1's block at that position
 //    (an id names an exact token run). A shared system prompt's full blocks are shared by all
 //    sessions.
+// Keys: the shared generated-traffic keys (generated_traffic.hpp; no num_requests: sessions count)
+// and [workload.chat] turns, think_time_mean_s, system_prompt_tokens, sessions, max_context_tokens.
+#include <fmt/format.h>
+
+#include <cmath>
 #include <map>
 #include <queue>
 #include <stdexcept>
 
+#include "simulator/core/rng_streams.hpp"
 #include "simulator/workload/content_ids.hpp"
+#include "simulator/workload/generated_traffic.hpp"
 #include "simulator/workload/prompt_length.hpp"
-#include "simulator/workload/samplers.hpp"
-#include "simulator/workload/workload_factories.hpp"
+#include "simulator/workload/workload_spec.hpp"
 
 namespace moelab::sim {
 namespace {
 
-using namespace workload_rng;
+constexpr TrafficKeys kKeys{.num_requests = false, .content_block_tokens = true};
+
+// [workload.chat]. Sessions start by the arrival process; each turn's prompt is the whole history
+// plus a new user message (length from prompt_tokens), its answer length from output_tokens; the
+// next turn arrives think time after the previous one finishes.
+struct ChatTable {
+  LengthDistributionPtr turns;            // turns per session (>= 1)
+  double think_time_mean_s = 0;           // exponential think time between finish and next turn; 0 = none
+  std::int64_t system_prompt_tokens = 0;  // shared by every session (0 = none)
+  std::int64_t sessions = 0;              // sessions to start; 0 = unbounded (stop by the run's limits)
+  std::int64_t max_context_tokens = 0;    // a session ends before a turn whose prompt+output exceeds it; 0 = no cap
+};
 
 constexpr std::uint64_t kSystemTag = 0x53595354454D0000ULL;  // "SYSTEM"
 constexpr std::uint64_t kUserTag = 0x55534552ULL;            // "USER"
@@ -47,15 +64,15 @@ struct PendingTurn {
 
 class ChatWorkload final : public Workload {
  public:
-  ChatWorkload(const WorkloadSpec& spec, std::uint64_t seed)
-      : chat_(spec.chat),
-        block_tokens_(spec.content_block_tokens),
+  ChatWorkload(const GeneratedTraffic& traffic, const ChatTable& chat, std::uint64_t seed)
+      : chat_(chat),
+        block_tokens_(traffic.content_block_tokens),
         seed_(seed),
-        turns_(spec.chat.turns),
-        user_(spec.prompt_tokens),
-        answer_(spec.output_tokens),
-        starts_(spec.arrivals, derive_seed(seed, kArrivals)),
-        content_seed_(derive_seed(seed, kContent)) {
+        turns_(chat.turns),
+        user_(traffic.prompt_tokens),
+        answer_(traffic.output_tokens),
+        starts_(traffic.arrivals->start(stream_seed(seed, RngStream::arrivals))),
+        content_seed_(stream_seed(seed, RngStream::content)) {
     if (chat_.sessions > 0) {
       for (std::int64_t s = 0; s < chat_.sessions; ++s) expected_ += plan(s).turns();
     }
@@ -105,23 +122,23 @@ class ChatWorkload final : public Workload {
 
   std::optional<double> next_start_s() {
     if (chat_.sessions > 0 && sessions_started_ >= chat_.sessions) return std::nullopt;
-    if (!next_start_) next_start_ = starts_.next_s();
+    if (!next_start_) next_start_ = starts_->next_s();
     return next_start_;
   }
 
   // A pure function of (seed, session): the same plan whenever it is asked for.
   SessionPlan plan(std::int64_t s) const {
     const auto session = static_cast<std::uint64_t>(s);
-    Rng turn_rng(derive_seed(derive_seed(seed_, kTurns), session));
-    Rng user_rng(derive_seed(derive_seed(seed_, kPromptLengths), session));
-    Rng answer_rng(derive_seed(derive_seed(seed_, kOutputLengths), session));
-    Rng think_rng(derive_seed(derive_seed(seed_, kThinkTimes), session));
+    Rng turn_rng(derive_seed(stream_seed(seed_, RngStream::turns), session));
+    Rng user_rng(derive_seed(stream_seed(seed_, RngStream::prompt_lengths), session));
+    Rng answer_rng(derive_seed(stream_seed(seed_, RngStream::output_lengths), session));
+    Rng think_rng(derive_seed(stream_seed(seed_, RngStream::think_times), session));
     SessionPlan p;
-    const std::int64_t turns = turns_.sample(turn_rng);
+    const std::int64_t turns = turns_->sample(turn_rng);
     std::int64_t context = chat_.system_prompt_tokens;
     for (std::int64_t n = 0; n < turns; ++n) {
-      const std::int32_t u = user_.sample(user_rng);
-      const std::int32_t a = answer_.sample(answer_rng);
+      const std::int32_t u = user_->sample(user_rng);
+      const std::int32_t a = answer_->sample(answer_rng);
       const double think = chat_.think_time_mean_s > 0 ? think_rng.exponential(chat_.think_time_mean_s) : 0.0;
       context += u + a;
       // The first turn always happens; later ones only while the whole conversation fits.
@@ -139,13 +156,13 @@ class ChatWorkload final : public Workload {
     const auto s = static_cast<std::uint64_t>(session);
     std::vector<ContentSegment> segments;
     segments.reserve(static_cast<std::size_t>(2 * turn + 3));
-    segments.push_back({combine(content_seed_, kSystemTag), chat_.system_prompt_tokens});
+    segments.push_back({hash_combine(content_seed_, kSystemTag), chat_.system_prompt_tokens});
     std::int64_t prompt = chat_.system_prompt_tokens;
     for (std::int64_t n = 0; n <= turn; ++n) {
       const auto i = static_cast<std::size_t>(n);
       const auto un = static_cast<std::uint64_t>(n);
-      segments.push_back({combine(combine(combine(content_seed_, kUserTag), s), un), a.plan.user_tokens[i]});
-      segments.push_back({combine(combine(combine(content_seed_, kAnswerTag), s), un), a.plan.answer_tokens[i]});
+      segments.push_back({hash_combine(hash_combine(hash_combine(content_seed_, kUserTag), s), un), a.plan.user_tokens[i]});
+      segments.push_back({hash_combine(hash_combine(hash_combine(content_seed_, kAnswerTag), s), un), a.plan.answer_tokens[i]});
       prompt += a.plan.user_tokens[i] + (n < turn ? a.plan.answer_tokens[i] : 0);
     }
     Request r;
@@ -161,11 +178,11 @@ class ChatWorkload final : public Workload {
     return r;
   }
 
-  ChatSpec chat_;
+  ChatTable chat_;
   std::int64_t block_tokens_;
   std::uint64_t seed_;
-  LengthSampler turns_, user_, answer_;
-  ArrivalClock starts_;
+  LengthDistributionPtr turns_, user_, answer_;
+  std::unique_ptr<ArrivalClock> starts_;
   std::uint64_t content_seed_;
   std::optional<double> next_start_;
   std::int64_t sessions_started_ = 0;
@@ -176,10 +193,56 @@ class ChatWorkload final : public Workload {
   std::priority_queue<PendingTurn, std::vector<PendingTurn>, std::greater<>> pending_;
 };
 
+class ChatParams final : public WorkloadParams {
+ public:
+  ChatParams(GeneratedTraffic traffic, ChatTable chat) : traffic_(std::move(traffic)), chat_(std::move(chat)) {}
+
+  MaybeProblem check() const override {
+    if (auto p = check_generated_traffic(traffic_, kKeys)) return p;
+    if (traffic_.arrivals->all_at_time_zero() && chat_.sessions == 0) {
+      return problem("chat.sessions", fmt::format("{} arrivals start every session at t = 0: give a number of sessions > 0",
+                                                  traffic_.arrivals->kind()));
+    }
+    const auto& c = chat_;
+    if (auto p = under("chat.turns", c.turns->check())) return p;
+    if (!(c.think_time_mean_s >= 0) || !std::isfinite(c.think_time_mean_s)) {
+      return problem("chat.think_time_mean_s", fmt::format("must be >= 0, got {}", c.think_time_mean_s));
+    }
+    if (c.system_prompt_tokens < 0 || c.system_prompt_tokens > kMaxCount) {
+      return problem("chat.system_prompt_tokens", fmt::format("must be in [0, {}], got {}", kMaxCount, c.system_prompt_tokens));
+    }
+    if (c.sessions < 0) return problem("chat.sessions", fmt::format("must be >= 0, got {}", c.sessions));
+    if (c.max_context_tokens < 0) {
+      return problem("chat.max_context_tokens", fmt::format("must be >= 0, got {}", c.max_context_tokens));
+    }
+    return std::nullopt;
+  }
+
+  // Chat ends by its number of sessions, not by a request count.
+  bool ends_by_itself() const override { return chat_.sessions > 0; }
+
+  std::unique_ptr<Workload> make(std::uint64_t seed) const override {
+    return std::make_unique<ChatWorkload>(traffic_, chat_, seed);
+  }
+
+ private:
+  GeneratedTraffic traffic_;
+  ChatTable chat_;
+};
+
 }  // namespace
 
-std::unique_ptr<Workload> make_chat_workload(const WorkloadSpec& spec, std::uint64_t seed) {
-  return std::make_unique<ChatWorkload>(spec, seed);
+std::shared_ptr<WorkloadParams> read_chat_workload(TableReader& workload) {
+  GeneratedTraffic traffic = read_generated_traffic(workload, kKeys);
+  const auto t = workload.table("chat");
+  ChatTable c;
+  c.turns = read_length_distribution(*t, "turns");
+  c.think_time_mean_s = t->number("think_time_mean_s");
+  c.system_prompt_tokens = t->integer_or("system_prompt_tokens", 0);
+  c.sessions = t->integer_or("sessions", 0);
+  c.max_context_tokens = t->integer_or("max_context_tokens", 0);
+  t->finish();
+  return std::make_shared<ChatParams>(std::move(traffic), std::move(c));
 }
 
 }  // namespace moelab::sim

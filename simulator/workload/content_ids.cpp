@@ -2,13 +2,12 @@
 
 #include <algorithm>
 
-#include "simulator/workload/rng.hpp"
+#include "base/rng.hpp"
 
 namespace moelab::sim {
 
 std::vector<std::uint64_t> block_content_ids(std::span<const ContentSegment> segments, std::int64_t total_tokens,
                                              std::int64_t block_tokens) {
-  using workload_rng::combine;
   std::vector<std::uint64_t> ids;
   if (total_tokens <= 0 || block_tokens <= 0) return ids;
   ids.reserve(static_cast<std::size_t>((total_tokens + block_tokens - 1) / block_tokens));
@@ -18,7 +17,7 @@ std::vector<std::uint64_t> block_content_ids(std::span<const ContentSegment> seg
   std::int64_t seg_offset = 0; // offset of the next token inside it
   for (std::int64_t block_start = 0; block_start < total_tokens; block_start += block_tokens) {
     const std::int64_t block_end = std::min(block_start + block_tokens, total_tokens);
-    std::uint64_t h = combine(parent, static_cast<std::uint64_t>(block_end - block_start));
+    std::uint64_t h = hash_combine(parent, static_cast<std::uint64_t>(block_end - block_start));
     std::int64_t pos = block_start;
     while (pos < block_end) {
       while (seg < segments.size() && seg_offset >= segments[seg].tokens) {
@@ -28,8 +27,8 @@ std::vector<std::uint64_t> block_content_ids(std::span<const ContentSegment> seg
       if (seg >= segments.size()) break;  // precondition violated; ids stop where the content does
       const std::int64_t take = std::min(block_end - pos, segments[seg].tokens - seg_offset);
       // The piece [seg_offset, seg_offset + take) of segment uid.
-      h = combine(combine(combine(h, segments[seg].uid), static_cast<std::uint64_t>(seg_offset)),
-                  static_cast<std::uint64_t>(take));
+      h = hash_combine(hash_combine(hash_combine(h, segments[seg].uid), static_cast<std::uint64_t>(seg_offset)),
+                       static_cast<std::uint64_t>(take));
       seg_offset += take;
       pos += take;
     }

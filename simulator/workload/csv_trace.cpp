@@ -1,3 +1,4 @@
+// Workload kind "csv": the Vidur-style CSV trace reader (trace_data.hpp) and the kind's registry entry.
 #include <fmt/format.h>
 
 #include <charconv>
@@ -8,6 +9,7 @@
 
 #include "base/input_error.hpp"
 #include "simulator/workload/trace_data.hpp"
+#include "simulator/workload/trace_replay.hpp"
 
 namespace moelab::sim {
 namespace {
@@ -113,10 +115,9 @@ TraceData load_csv_trace(const std::filesystem::path& path) {
   return t;
 }
 
-TraceData load_trace(const std::string& kind, const std::filesystem::path& path) {
-  if (kind == "mooncake") return load_mooncake_trace(path);
-  if (kind == "csv") return load_csv_trace(path);
-  throw InputError({path.string(), 0, 0}, "workload.kind", fmt::format("'{}' is not a trace kind", kind));
+// kind = "csv": replay of a CSV trace (keys: trace_replay.hpp). No content ids.
+std::shared_ptr<WorkloadParams> read_csv_workload(TableReader& workload) {
+  return read_trace_replay(workload, {"CSV", &load_csv_trace, 0});
 }
 
 }  // namespace moelab::sim

@@ -1,3 +1,4 @@
+// Workload kind "mooncake": the Mooncake FAST'25 JSONL reader (trace_data.hpp) and the kind's registry entry.
 #include <fmt/format.h>
 
 #include <cmath>
@@ -7,6 +8,7 @@
 
 #include "base/input_error.hpp"
 #include "simulator/workload/trace_data.hpp"
+#include "simulator/workload/trace_replay.hpp"
 
 namespace moelab::sim {
 namespace {
@@ -113,6 +115,12 @@ TraceData load_mooncake_trace(const std::filesystem::path& path) {
   if (t.arrival_s.empty()) throw InputError({file, 0, 0}, "", "trace has no requests");
   t.content_ids.shrink_to_fit();
   return t;
+}
+
+// kind = "mooncake": replay of a Mooncake FAST'25 trace (keys: trace_replay.hpp); its hash_ids are
+// the content ids, 512 tokens each.
+std::shared_ptr<WorkloadParams> read_mooncake_workload(TableReader& workload) {
+  return read_trace_replay(workload, {"Mooncake", &load_mooncake_trace, kMooncakeBlockTokens});
 }
 
 }  // namespace moelab::sim

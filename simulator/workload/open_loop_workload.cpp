@@ -2,14 +2,16 @@
 
 #include <stdexcept>
 
+#include "simulator/core/rng_streams.hpp"
+
 namespace moelab::sim {
 
-OpenLoopWorkload::OpenLoopWorkload(const WorkloadSpec& spec, std::uint64_t seed)
-    : clock_(spec.arrivals, workload_rng::derive_seed(seed, workload_rng::kArrivals)), limit_(spec.num_requests) {}
+OpenLoopWorkload::OpenLoopWorkload(const GeneratedTraffic& traffic, std::uint64_t seed)
+    : clock_(traffic.arrivals->start(stream_seed(seed, RngStream::arrivals))), limit_(traffic.num_requests) {}
 
 std::optional<double> OpenLoopWorkload::peek_arrival_s() {
   if (limit_ > 0 && next_index_ >= limit_) return std::nullopt;
-  if (!next_arrival_s_) next_arrival_s_ = clock_.next_s();
+  if (!next_arrival_s_) next_arrival_s_ = clock_->next_s();
   return next_arrival_s_;
 }
 

@@ -1,18 +1,18 @@
 #pragma once
-// Base of the open-loop generators (synthetic, rag, shared_prefix): arrivals from an
+// Base of the open-loop generators (synthetic, rag, shared_prefix): arrivals from the
 // ArrivalProcess, one request built per arrival, streamed (nothing kept after pop()).
 #include <cstdint>
+#include <memory>
 #include <optional>
 
+#include "simulator/workload/generated_traffic.hpp"
 #include "simulator/workload/request.hpp"
-#include "simulator/workload/samplers.hpp"
-#include "simulator/workload/workload_spec.hpp"
 
 namespace moelab::sim {
 
 class OpenLoopWorkload : public Workload {
  public:
-  OpenLoopWorkload(const WorkloadSpec& spec, std::uint64_t seed);
+  OpenLoopWorkload(const GeneratedTraffic& traffic, std::uint64_t seed);
 
   std::optional<double> peek_arrival_s() final;
   Request pop() final;
@@ -23,7 +23,7 @@ class OpenLoopWorkload : public Workload {
   virtual void build(Request& r) = 0;
 
  private:
-  ArrivalClock clock_;
+  std::unique_ptr<ArrivalClock> clock_;
   std::int64_t limit_;  // 0 = unbounded
   std::int64_t next_index_ = 0;
   std::optional<double> next_arrival_s_;

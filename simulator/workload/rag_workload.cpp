@@ -5,18 +5,36 @@
 // system prompt and the same documents before it in the same order, at the same offsets: reuse
 // needs the same first document(s). Sharing that is not prefix-aligned is invisible to a prefix
 // cache by construction.
-#include <algorithm>
+// Keys: the shared generated-traffic keys (generated_traffic.hpp) and [workload.rag]
+// system_prompt_tokens, corpus_documents, zipf_s, documents_per_request, document_tokens,
+// document_order = "drawn" | "popularity".
+#include <fmt/format.h>
 
+#include <algorithm>
+#include <cmath>
+
+#include "simulator/core/rng_streams.hpp"
 #include "simulator/workload/content_ids.hpp"
 #include "simulator/workload/open_loop_workload.hpp"
 #include "simulator/workload/prompt_length.hpp"
-#include "simulator/workload/workload_factories.hpp"
+#include "simulator/workload/workload_spec.hpp"
 #include "simulator/workload/zipf.hpp"
 
 namespace moelab::sim {
 namespace {
 
-using namespace workload_rng;
+constexpr TrafficKeys kKeys{.num_requests = true, .content_block_tokens = true};
+
+// [workload.rag]: system prompt + k documents (Zipf popularity over a corpus, placed in draw order
+// or by popularity rank) + a question (prompt_tokens); answer from output_tokens.
+struct RagTable {
+  std::int64_t system_prompt_tokens = 0;
+  std::int64_t corpus_documents = 0;       // corpus size N
+  double zipf_s = 1.0;                     // P(rank r) proportional to r^-s, r = 1..N
+  std::int64_t documents_per_request = 0;  // k distinct documents per request (k <= N)
+  LengthDistributionPtr document_tokens;   // each document's length, drawn once per document
+  bool popularity_order = false;           // document_order = "popularity": most popular first (else "drawn")
+};
 
 constexpr std::uint64_t kSystemTag = 0x53595354454D0000ULL;    // "SYSTEM"
 constexpr std::uint64_t kDocumentTag = 0x444F43554D454E54ULL;  // "DOCUMENT"
@@ -27,22 +45,21 @@ constexpr int kMaxRejections = 10'000;
 
 class RagWorkload final : public OpenLoopWorkload {
  public:
-  RagWorkload(const WorkloadSpec& spec, std::uint64_t seed)
-      : OpenLoopWorkload(spec, seed),
-        rag_(spec.rag),
-        block_tokens_(spec.content_block_tokens),
-        question_(spec.prompt_tokens),
-        output_(spec.output_tokens),
-        zipf_(spec.rag.corpus_documents, spec.rag.zipf_s),
-        content_seed_(derive_seed(seed, kContent)),
-        prompt_rng_(derive_seed(seed, kPromptLengths)),
-        output_rng_(derive_seed(seed, kOutputLengths)),
-        choice_rng_(derive_seed(seed, kDocumentChoice)) {
+  RagWorkload(const GeneratedTraffic& traffic, const RagTable& rag, std::uint64_t seed)
+      : OpenLoopWorkload(traffic, seed),
+        rag_(rag),
+        block_tokens_(traffic.content_block_tokens),
+        question_(traffic.prompt_tokens),
+        output_(traffic.output_tokens),
+        zipf_(rag.corpus_documents, rag.zipf_s),
+        content_seed_(stream_seed(seed, RngStream::content)),
+        prompt_rng_(stream_seed(seed, RngStream::prompt_lengths)),
+        output_rng_(stream_seed(seed, RngStream::output_lengths)),
+        choice_rng_(stream_seed(seed, RngStream::document_choice)) {
     // Each document's length is drawn once, in corpus order, from its own stream.
-    const LengthSampler doc_length(rag_.document_tokens);
-    Rng rng(derive_seed(seed, kDocumentLengths));
+    Rng rng(stream_seed(seed, RngStream::document_lengths));
     document_tokens_.resize(static_cast<std::size_t>(rag_.corpus_documents));
-    for (auto& t : document_tokens_) t = doc_length.sample(rng);
+    for (auto& t : document_tokens_) t = rag_.document_tokens->sample(rng);
   }
 
   // Documents of the last request built, in prompt order (for tests and analysis).
@@ -54,17 +71,17 @@ class RagWorkload final : public OpenLoopWorkload {
     std::vector<ContentSegment> segments;
     segments.reserve(chosen_.size() + 2);
     std::int64_t prompt = rag_.system_prompt_tokens;
-    segments.push_back({combine(content_seed_, kSystemTag), rag_.system_prompt_tokens});
+    segments.push_back({hash_combine(content_seed_, kSystemTag), rag_.system_prompt_tokens});
     for (const auto d : chosen_) {
       const std::int64_t len = document_tokens_[static_cast<std::size_t>(d)];
-      segments.push_back({combine(combine(content_seed_, kDocumentTag), static_cast<std::uint64_t>(d)), len});
+      segments.push_back({hash_combine(hash_combine(content_seed_, kDocumentTag), static_cast<std::uint64_t>(d)), len});
       prompt += len;
     }
-    const std::int64_t question = question_.sample(prompt_rng_);
-    segments.push_back({combine(combine(content_seed_, kQuestionTag), static_cast<std::uint64_t>(r.id)), question});
+    const std::int64_t question = question_->sample(prompt_rng_);
+    segments.push_back({hash_combine(hash_combine(content_seed_, kQuestionTag), static_cast<std::uint64_t>(r.id)), question});
     prompt += question;
     r.prompt_tokens = checked_prompt_tokens(prompt, "rag prompt");
-    r.output_tokens = output_.sample(output_rng_);
+    r.output_tokens = output_->sample(output_rng_);
     r.content_block_tokens = static_cast<std::int32_t>(block_tokens_);
     r.content_tokens = r.prompt_tokens;
     r.content_ids = block_content_ids(segments, r.content_tokens, block_tokens_);
@@ -84,12 +101,12 @@ class RagWorkload final : public OpenLoopWorkload {
       }
       chosen_.push_back(d);
     }
-    if (rag_.document_order == "popularity") std::sort(chosen_.begin(), chosen_.end());
+    if (rag_.popularity_order) std::sort(chosen_.begin(), chosen_.end());
   }
 
-  RagSpec rag_;
+  RagTable rag_;
   std::int64_t block_tokens_;
-  LengthSampler question_, output_;
+  LengthDistributionPtr question_, output_;
   ZipfSampler zipf_;
   std::uint64_t content_seed_;
   Rng prompt_rng_, output_rng_, choice_rng_;
@@ -97,10 +114,53 @@ class RagWorkload final : public OpenLoopWorkload {
   std::vector<std::int64_t> chosen_;
 };
 
+class RagParams final : public WorkloadParams {
+ public:
+  RagParams(GeneratedTraffic traffic, RagTable rag) : traffic_(std::move(traffic)), rag_(std::move(rag)) {}
+
+  MaybeProblem check() const override {
+    if (auto p = check_generated_traffic(traffic_, kKeys)) return p;
+    const auto& r = rag_;
+    if (r.system_prompt_tokens < 0 || r.system_prompt_tokens > kMaxCount) {
+      return problem("rag.system_prompt_tokens", fmt::format("must be in [0, {}], got {}", kMaxCount, r.system_prompt_tokens));
+    }
+    // The Zipf table holds one double per document.
+    if (r.corpus_documents < 1 || r.corpus_documents > 10'000'000) {
+      return problem("rag.corpus_documents", fmt::format("must be in [1, 1e7], got {}", r.corpus_documents));
+    }
+    if (!(r.zipf_s >= 0) || !std::isfinite(r.zipf_s)) return problem("rag.zipf_s", fmt::format("must be >= 0, got {}", r.zipf_s));
+    if (r.documents_per_request < 1 || r.documents_per_request > r.corpus_documents) {
+      return problem("rag.documents_per_request",
+                     fmt::format("must be in [1, corpus_documents = {}], got {}", r.corpus_documents, r.documents_per_request));
+    }
+    return under("rag.document_tokens", r.document_tokens->check());
+  }
+
+  bool ends_by_itself() const override { return traffic_.num_requests > 0; }
+
+  std::unique_ptr<Workload> make(std::uint64_t seed) const override {
+    return std::make_unique<RagWorkload>(traffic_, rag_, seed);
+  }
+
+ private:
+  GeneratedTraffic traffic_;
+  RagTable rag_;
+};
+
 }  // namespace
 
-std::unique_ptr<Workload> make_rag_workload(const WorkloadSpec& spec, std::uint64_t seed) {
-  return std::make_unique<RagWorkload>(spec, seed);
+std::shared_ptr<WorkloadParams> read_rag_workload(TableReader& workload) {
+  GeneratedTraffic traffic = read_generated_traffic(workload, kKeys);
+  const auto t = workload.table("rag");
+  RagTable r;
+  r.system_prompt_tokens = t->integer_or("system_prompt_tokens", 0);
+  r.corpus_documents = t->integer("corpus_documents");
+  r.zipf_s = t->number("zipf_s");
+  r.documents_per_request = t->integer("documents_per_request");
+  r.document_tokens = read_length_distribution(*t, "document_tokens");
+  r.popularity_order = t->choice_or("document_order", {"drawn", "popularity"}, "drawn") == "popularity";
+  t->finish();
+  return std::make_shared<RagParams>(std::move(traffic), std::move(r));
 }
 
 }  // namespace moelab::sim

@@ -33,7 +33,4 @@ TraceData load_mooncake_trace(const std::filesystem::path& path);
 // decimals ("512.0"). Same errors and ordering rule as the Mooncake reader.
 TraceData load_csv_trace(const std::filesystem::path& path);
 
-// By workload kind ("mooncake" | "csv").
-TraceData load_trace(const std::string& kind, const std::filesystem::path& path);
-
 }  // namespace moelab::sim

@@ -16,7 +16,7 @@ ZipfSampler::ZipfSampler(std::int64_t n, double s) {
   cumulative_.back() = 1.0;
 }
 
-std::int64_t ZipfSampler::sample(workload_rng::Rng& rng) const {
+std::int64_t ZipfSampler::sample(Rng& rng) const {
   const double u = rng.uniform01();
   const auto it = std::upper_bound(cumulative_.begin(), cumulative_.end(), u);
   return std::min<std::int64_t>(it - cumulative_.begin(), static_cast<std::int64_t>(cumulative_.size()) - 1);

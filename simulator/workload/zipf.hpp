@@ -4,14 +4,14 @@
 #include <cstdint>
 #include <vector>
 
-#include "simulator/workload/rng.hpp"
+#include "base/rng.hpp"
 
 namespace moelab::sim {
 
 class ZipfSampler {
  public:
   ZipfSampler(std::int64_t n, double s);
-  std::int64_t sample(workload_rng::Rng& rng) const;
+  std::int64_t sample(Rng& rng) const;
   double probability(std::int64_t rank) const;
 
  private:

@@ -42,7 +42,10 @@ BOOST_AUTO_TEST_CASE(list_topics) {
   const auto policies = s.moelab({"list", "policies"});
   BOOST_TEST(contains(policies.out, "fcfs"));
   BOOST_TEST(contains(policies.out, "round_robin"));
-  BOOST_TEST(contains(s.moelab({"list", "workloads"}).out, "synthetic"));
+  const auto workloads = s.moelab({"list", "workloads"}).out;
+  BOOST_TEST(contains(workloads, "synthetic"));
+  BOOST_TEST(contains(workloads, "lognormal"));  // length distributions
+  BOOST_TEST(contains(workloads, "burst"));      // arrival processes
 }
 
 BOOST_AUTO_TEST_CASE(validate_lists_every_sweep_point_and_writes_nothing) {

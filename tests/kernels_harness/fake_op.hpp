@@ -137,7 +137,7 @@ class SyntheticRun : public kernels::PreparedRun {
   std::string tag_;
   double median_s_;
   double spread_;
-  kernels::SplitMix64 rng_;
+  Rng rng_;
   std::vector<std::string>* log_;
 };
 

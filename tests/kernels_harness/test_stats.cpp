@@ -4,7 +4,7 @@
 #include <ostream>
 #include <vector>
 
-#include "kernels/common/random_fill.hpp"
+#include "base/rng.hpp"
 #include "lab/ab/stats.hpp"
 
 using namespace moelab::ab;
@@ -18,7 +18,7 @@ namespace {
 
 // n timing-like samples: median_s * (1 + spread * (2u - 1)), u uniform; the true median is median_s.
 std::vector<double> uniform_samples(std::size_t n, double median_s, double spread, std::uint64_t seed) {
-  moelab::kernels::SplitMix64 rng(seed);
+  moelab::Rng rng(seed);
   std::vector<double> v(n);
   for (auto& x : v) x = median_s * (1.0 + spread * (2.0 * rng.uniform01() - 1.0));
   return v;
@@ -26,9 +26,9 @@ std::vector<double> uniform_samples(std::size_t n, double median_s, double sprea
 
 // Right-skewed like real timings: median_s * (1 + spread * (E - ln 2)), E ~ Exp(1); true median median_s.
 std::vector<double> skewed_samples(std::size_t n, double median_s, double spread, std::uint64_t seed) {
-  moelab::kernels::SplitMix64 rng(seed);
+  moelab::Rng rng(seed);
   std::vector<double> v(n);
-  for (auto& x : v) x = median_s * (1.0 + spread * (-std::log(1.0 - rng.uniform01()) - std::log(2.0)));
+  for (auto& x : v) x = median_s * (1.0 + spread * (-std::log(rng.uniform_open()) - std::log(2.0)));
   return v;
 }
 

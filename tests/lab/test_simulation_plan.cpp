@@ -5,6 +5,7 @@
 
 #include "lab/config/spec_loaders.hpp"
 #include "lab/experiment/simulation_plan.hpp"
+#include "simulator/workload/workload_spec.hpp"
 
 namespace fs = std::filesystem;
 using namespace moelab;
@@ -52,7 +53,9 @@ BOOST_AUTO_TEST_CASE(defaults_without_optional_tables) {
   BOOST_TEST(c.hardware.usd_per_gpu_hour > 0);
   BOOST_TEST(c.usd_per_gpu_hour == c.hardware.usd_per_gpu_hour);
   BOOST_TEST(c.model.id == "llama-3.1-8b");
-  BOOST_TEST(c.workload.num_requests == 10);
+  BOOST_TEST(c.workload.kind == "synthetic");
+  BOOST_TEST(c.workload.ends_by_itself());  // num_requests = 10
+  BOOST_TEST(sim::make_workload(c.workload, c.seed)->expected_requests() == 10);
 }
 
 BOOST_AUTO_TEST_CASE(every_table_reaches_the_sim_config) {
@@ -88,10 +91,12 @@ BOOST_AUTO_TEST_CASE(sweep_points_differ_only_in_swept_values) {
   BOOST_TEST(plan.axes.size() == 2u);
   const auto& last = plan.runs[5];
   BOOST_TEST(last.label == "workload.arrivals.rate_per_s=2,cluster.replicas=4");
-  BOOST_TEST(last.config.workload.arrivals.rate_per_s == 2.0);
   BOOST_TEST(last.config.cluster.replicas == 4);
   BOOST_TEST(plan.runs[1].config.cluster.replicas == 2);
-  BOOST_TEST(plan.runs[1].config.workload.arrivals.rate_per_s == 1.0);
+  // Same seed, rate 2 instead of 1: every exponential gap is exactly half as long.
+  auto at_rate_1 = sim::make_workload(plan.runs[1].config.workload, 5);
+  auto at_rate_2 = sim::make_workload(last.config.workload, 5);
+  for (int i = 0; i < 10; ++i) BOOST_TEST(at_rate_2->pop().arrival_s == 0.5 * at_rate_1->pop().arrival_s);
   for (const auto& r : plan.runs) BOOST_TEST(r.config.seed == 5u);
   BOOST_TEST(last.config_toml.find("[sweep]") == std::string::npos);
   BOOST_TEST(plan.config_toml.find("sweep") != std::string::npos);

@@ -7,7 +7,7 @@
 #include <optional>
 #include <vector>
 
-#include "simulator/core/rng.hpp"
+#include "base/rng.hpp"
 #include "simulator/sim_config.hpp"
 #include "simulator/workload/request.hpp"
 
@@ -44,13 +44,13 @@ inline Request make_request(std::int64_t id, double arrival_s, std::int32_t prom
 inline std::vector<Request> poisson_requests(std::int64_t n, double rate_per_s, std::uint64_t seed,
                                              std::int32_t prompt_lo, std::int32_t prompt_hi,
                                              std::int32_t output_lo, std::int32_t output_hi) {
-  SplitMix64 rng(seed);
+  Rng rng(seed);
   std::vector<Request> out;
   double t = 0;
   for (std::int64_t i = 0; i < n; ++i) {
-    t += -std::log(rng.next_open_double()) / rate_per_s;
-    const auto p = prompt_lo + static_cast<std::int32_t>(rng.next_double() * (prompt_hi - prompt_lo + 1));
-    const auto o = output_lo + static_cast<std::int32_t>(rng.next_double() * (output_hi - output_lo + 1));
+    t += -std::log(rng.uniform_open()) / rate_per_s;
+    const auto p = prompt_lo + static_cast<std::int32_t>(rng.uniform01() * (prompt_hi - prompt_lo + 1));
+    const auto o = output_lo + static_cast<std::int32_t>(rng.uniform01() * (output_hi - output_lo + 1));
     out.push_back(make_request(i, t, p, o));
   }
   return out;

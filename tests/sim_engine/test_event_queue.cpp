@@ -45,7 +45,7 @@ BOOST_AUTO_TEST_CASE(equal_times_pop_in_push_order) {
 
 BOOST_AUTO_TEST_SUITE_END()
 
-#include "simulator/core/rng.hpp"
+#include "base/rng.hpp"
 #include "simulator/metrics/percentile.hpp"
 
 BOOST_AUTO_TEST_CASE(percentiles_interpolate_linearly_and_selection_agrees_with_sorting) {
@@ -55,9 +55,9 @@ BOOST_AUTO_TEST_CASE(percentiles_interpolate_linearly_and_selection_agrees_with_
   BOOST_TEST(percentile_linear(sorted, 0.5) == 2.5);  // numpy.percentile([1,2,3,4], 50)
   BOOST_TEST(percentile_linear(sorted, 0.9) == 3.7, boost::test_tools::tolerance(1e-12));
   BOOST_TEST(percentile_linear(sorted, 1.0) == 4.0);
-  SplitMix64 rng(5);
+  moelab::Rng rng(5);
   std::vector<double> v(1001);
-  for (auto& x : v) x = rng.next_double();
+  for (auto& x : v) x = rng.uniform01();
   std::vector<double> s = v;
   std::sort(s.begin(), s.end());
   for (double q : {0.0, 0.37, 0.5, 0.9, 0.99, 1.0}) {

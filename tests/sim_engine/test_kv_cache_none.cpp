@@ -5,7 +5,7 @@
 #include <boost/test/unit_test.hpp>
 
 #include "base/input_error.hpp"
-#include "simulator/core/rng.hpp"
+#include "base/rng.hpp"
 #include "simulator/engine/kv_cache.hpp"
 
 using namespace moelab::sim;
@@ -67,12 +67,12 @@ BOOST_AUTO_TEST_CASE(double_free_and_unknown_ids_are_errors) {
 BOOST_AUTO_TEST_CASE(randomised_alloc_free_never_leaks) {
   const std::int64_t total = 40, bt = 16;
   auto kv = make_kv_cache("none", total, bt);
-  SplitMix64 rng(42);
+  moelab::Rng rng(42);
   std::map<std::int64_t, std::int64_t> owned_tokens;  // id -> tokens reserved
   std::int64_t model_blocks = 0;                        // what the model says is pinned
   std::int64_t next_id = 0, refused = 0;
   for (int step = 0; step < 100000; ++step) {
-    const double u = rng.next_double();
+    const double u = rng.uniform01();
     if (u < 0.25 || owned_tokens.empty()) {
       const auto id = next_id++;
       kv->start(req(id, 100));

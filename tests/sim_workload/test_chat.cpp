@@ -2,6 +2,8 @@
 // content ids that carry each turn's prompt+output blocks into the next turn.
 #include <boost/test/unit_test.hpp>
 
+#include <fmt/format.h>
+
 #include <map>
 #include <set>
 
@@ -9,24 +11,25 @@
 #include "workload_test_support.hpp"
 
 using namespace moelab::sim;
-using moelab::test::fixed_length;
 using moelab::test::serve_all;
 using moelab::test::Served;
 
 namespace {
 
-WorkloadSpec chat(std::int64_t sessions, double think_s) {
-  WorkloadSpec s;
-  s.kind = "chat";
-  s.arrivals.kind = "poisson";
-  s.arrivals.rate_per_s = 2;
-  s.prompt_tokens = fixed_length(20);  // new user message per turn
-  s.output_tokens = fixed_length(30);  // answer per turn
-  s.content_block_tokens = 16;
-  s.chat.turns = fixed_length(3);
-  s.chat.think_time_mean_s = think_s;
-  s.chat.sessions = sessions;
-  return s;
+// New user message of 20 tokens per turn, answers of 30, 3 turns per session.
+WorkloadSpec chat(std::int64_t sessions, double think_s, const std::vector<std::string>& sets = {}) {
+  return moelab::test::workload_spec(fmt::format(R"(kind = "chat"
+arrivals = {{ kind = "poisson", rate_per_s = 2 }}
+prompt_tokens = 20
+output_tokens = 30
+content_block_tokens = 16
+[workload.chat]
+turns = 3
+think_time_mean_s = {}
+sessions = {}
+)",
+                                                 think_s, sessions),
+                                     sets);
 }
 
 }  // namespace
@@ -73,9 +76,7 @@ BOOST_AUTO_TEST_CASE(next_turn_ids_start_with_previous_prompt_and_output_blocks)
 }
 
 BOOST_AUTO_TEST_CASE(ids_describe_prompt_and_output_even_within_one_block) {
-  auto spec = chat(1, 0.0);
-  spec.output_tokens = fixed_length(5);  // prompt 20 + output 5 end in the prompt's second block
-  auto w = make_workload(spec, 4);
+  auto w = make_workload(chat(1, 0.0, {"output_tokens=5"}), 4);  // prompt 20 + output 5 end in the prompt's second block
   const Request t0 = w->pop();
   BOOST_TEST(t0.content_ids.size() == 2u);
   BOOST_TEST(t0.content_tokens == 25);
@@ -89,9 +90,7 @@ BOOST_AUTO_TEST_CASE(ids_describe_prompt_and_output_even_within_one_block) {
 }
 
 BOOST_AUTO_TEST_CASE(think_time_delays_the_next_turn) {
-  auto spec = chat(200, 5.0);
-  spec.chat.turns = fixed_length(2);
-  auto w = make_workload(spec, 3);
+  auto w = make_workload(chat(200, 5.0, {"chat.turns=2"}), 3);
   const auto served = serve_all(*w, [](const Request&) { return 1.0; });
   BOOST_TEST(served.size() == 400u);
   std::map<std::int64_t, double> finish0;
@@ -108,16 +107,10 @@ BOOST_AUTO_TEST_CASE(think_time_delays_the_next_turn) {
 }
 
 BOOST_AUTO_TEST_CASE(closed_loop_run_is_consistent_and_sessions_do_not_depend_on_the_engine) {
-  auto spec = chat(300, 2.0);
-  spec.chat.turns.kind = "geometric";
-  spec.chat.turns.mean = 3.51;
-  spec.prompt_tokens.kind = "lognormal";
-  spec.prompt_tokens.mean = 94.5;
-  spec.prompt_tokens.sigma = 1.0;
-  spec.output_tokens.kind = "lognormal";
-  spec.output_tokens.mean = 348.5;
-  spec.output_tokens.sigma = 1.0;
-  spec.chat.system_prompt_tokens = 40;
+  const auto spec = chat(300, 2.0,
+                         {"chat.turns={ kind = \"geometric\", mean = 3.51 }",
+                          "prompt_tokens={ kind = \"lognormal\", mean = 94.5, sigma = 1.0 }",
+                          "output_tokens={ kind = \"lognormal\", mean = 348.5, sigma = 1.0 }", "chat.system_prompt_tokens=40"});
   auto fast = make_workload(spec, 11);
   auto slow = make_workload(spec, 11);
   const std::int64_t expected = fast->expected_requests();
@@ -165,10 +158,8 @@ BOOST_AUTO_TEST_CASE(closed_loop_run_is_consistent_and_sessions_do_not_depend_on
 }
 
 BOOST_AUTO_TEST_CASE(max_context_ends_sessions_early) {
-  auto spec = chat(50, 0.0);
-  spec.chat.turns = fixed_length(10);
-  spec.chat.max_context_tokens = 160;  // turns of 50 tokens: 3 fit (150), the 4th would not
-  auto w = make_workload(spec, 5);
+  // Turns of 50 tokens: 3 fit in 160 (150), the 4th would not.
+  auto w = make_workload(chat(50, 0.0, {"chat.turns=10", "chat.max_context_tokens=160"}), 5);
   BOOST_TEST(w->expected_requests() == 150);
   const auto served = serve_all(*w, [](const Request&) { return 0.5; });
   BOOST_TEST(served.size() == 150u);
@@ -176,10 +167,7 @@ BOOST_AUTO_TEST_CASE(max_context_ends_sessions_early) {
 }
 
 BOOST_AUTO_TEST_CASE(same_seed_same_sessions_different_seed_differs) {
-  auto spec = chat(100, 1.0);
-  spec.prompt_tokens.kind = "uniform";
-  spec.prompt_tokens.min = 1;
-  spec.prompt_tokens.max = 500;
+  const auto spec = chat(100, 1.0, {"prompt_tokens={ kind = \"uniform\", min = 1, max = 500 }"});
   auto service = [](const Request& r) { return 0.001 * r.output_tokens; };
   auto w1 = make_workload(spec, 21), w2 = make_workload(spec, 21), w3 = make_workload(spec, 22);
   const auto a = serve_all(*w1, service), b = serve_all(*w2, service), c = serve_all(*w3, service);
@@ -193,6 +181,19 @@ BOOST_AUTO_TEST_CASE(same_seed_same_sessions_different_seed_differs) {
     if (a[i].request.prompt_tokens != c[i].request.prompt_tokens) ++differing;
   }
   BOOST_TEST(differing > 200);
+}
+
+BOOST_AUTO_TEST_CASE(sessions_end_the_workload_and_burst_needs_them) {
+  BOOST_TEST(chat(5, 0.0).ends_by_itself());
+  BOOST_TEST(!chat(0, 0.0).ends_by_itself());  // unbounded: the run's stop condition ends it
+  try {
+    chat(0, 0.0, {"arrivals={ kind = \"burst\" }"});
+    BOOST_ERROR("burst without a session count was accepted");
+  } catch (const moelab::InputError& e) {
+    BOOST_TEST(e.key() == "workload.chat.sessions");
+    BOOST_TEST(e.where().line == 10);  // sessions = 0 in chat()'s table
+    BOOST_TEST(e.problem() == "burst arrivals start every session at t = 0: give a number of sessions > 0");
+  }
 }
 
 BOOST_AUTO_TEST_SUITE_END()

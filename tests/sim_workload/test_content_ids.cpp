@@ -4,8 +4,7 @@
 #include <map>
 #include <set>
 
-#include "simulator/workload/rng.hpp"
-
+#include "base/rng.hpp"
 #include "simulator/workload/content_ids.hpp"
 
 using namespace moelab::sim;
@@ -49,7 +48,7 @@ BOOST_AUTO_TEST_CASE(ids_agree_with_a_token_level_reference) {
   // Random prompts from a small pool of segments (a uid always has the same length, as equal uids
   // are equal tokens). Reference: a block's identity is the full token list up to its end, each
   // token named (segment uid, offset). Equal reference <=> equal id, over every pair of blocks.
-  workload_rng::Rng rng(77);
+  moelab::Rng rng(77);
   std::vector<std::int64_t> pool_tokens(6);
   for (auto& t : pool_tokens) t = 1 + static_cast<std::int64_t>(rng.below(40));
   std::map<std::vector<std::pair<std::uint64_t, std::int64_t>>, std::uint64_t> id_of_prefix;

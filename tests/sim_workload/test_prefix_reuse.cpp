@@ -32,26 +32,24 @@ struct IdealPrefixCache {
   double hit_fraction() const { return hit_tokens / prompt_tokens; }
 };
 
-sim::WorkloadSpec preset(const std::string& name) {
+// A preset from data/workloads, cut to n requests (chat: n sessions) when n > 0.
+sim::WorkloadSpec preset(const std::string& name, std::int64_t n = 0) {
   const auto path = test::data_dir() / "workloads" / (name + ".toml");
-  const toml::table root = config::parse_file(path);
+  toml::table root = config::parse_file(path);
+  if (n > 0) {
+    const bool chat = root["workload"]["kind"].value_or(std::string()) == "chat";
+    config::apply_override(root, (chat ? "workload.chat.sessions=" : "workload.num_requests=") + std::to_string(n));
+  }
   config::StrictTable top(root, path.string());
   config::StrictTable section = top.table("workload");
   return config::parse_workload(section, path.parent_path());
 }
 
-double ideal_hit_fraction(sim::WorkloadSpec spec, std::int64_t n, std::uint64_t seed) {
+double ideal_hit_fraction(const sim::WorkloadSpec& spec, std::uint64_t seed) {
   IdealPrefixCache cache;
-  if (spec.kind == "chat") {
-    spec.chat.sessions = n;
-    auto w = sim::make_workload(spec, seed);
-    // Finishes must precede the next turn: serve with a nominal 20 ms per output token.
-    for (const auto& s : serve_all(*w, [](const sim::Request& r) { return 0.02 * r.output_tokens; })) cache.serve(s.request);
-  } else {
-    spec.num_requests = n;
-    auto w = sim::make_workload(spec, seed);
-    for (const auto& r : moelab::test::drain(*w, static_cast<std::size_t>(n))) cache.serve(r);
-  }
+  auto w = sim::make_workload(spec, seed);
+  // Finishes must precede a chat's next turn: serve with a nominal 20 ms per output token.
+  for (const auto& s : serve_all(*w, [](const sim::Request& r) { return 0.02 * r.output_tokens; })) cache.serve(s.request);
   return cache.hit_fraction();
 }
 
@@ -62,16 +60,18 @@ BOOST_AUTO_TEST_SUITE(prefix_reuse)
 BOOST_AUTO_TEST_CASE(shared_prefix_reuse_matches_its_closed_form) {
   // Prefix 1000 tokens = 62 full blocks of 16 (992 tokens) reusable after the first request;
   // suffix fixed 200: hit fraction = 992 / 1200 (minus the first request's miss).
-  sim::WorkloadSpec s;
-  s.kind = "shared_prefix";
-  s.arrivals.kind = "burst";
-  s.prompt_tokens = test::fixed_length(200);
-  s.output_tokens = test::fixed_length(10);
-  s.content_block_tokens = 16;
-  s.shared_prefix.prefix_tokens = 1000;
+  const auto s = test::workload_spec(R"(kind = "shared_prefix"
+arrivals = { kind = "burst" }
+prompt_tokens = 200
+output_tokens = 10
+content_block_tokens = 16
+num_requests = 2000
+[workload.shared_prefix]
+prefix_tokens = 1000
+)");
   const double n = 2000;
   const double expected = 992.0 / 1200.0 * (n - 1) / n;
-  BOOST_TEST(ideal_hit_fraction(s, 2000, 1) == expected, boost::test_tools::tolerance(1e-12));
+  BOOST_TEST(ideal_hit_fraction(s, 1) == expected, boost::test_tools::tolerance(1e-12));
 }
 
 BOOST_AUTO_TEST_CASE(mooncake_trace_reuse) {
@@ -85,10 +85,10 @@ BOOST_AUTO_TEST_CASE(mooncake_trace_reuse) {
 }
 
 BOOST_AUTO_TEST_CASE(presets_offer_reuse_of_the_expected_kind) {
-  const double chat = ideal_hit_fraction(preset("sharegpt_chat"), 1000, 1);
-  const double lmsys = ideal_hit_fraction(preset("lmsys_chat"), 1000, 1);
-  const double rag = ideal_hit_fraction(preset("rag_zipf"), 3000, 1);
-  const double fewshot = ideal_hit_fraction(preset("shared_prefix_fewshot"), 3000, 1);
+  const double chat = ideal_hit_fraction(preset("sharegpt_chat", 1000), 1);
+  const double lmsys = ideal_hit_fraction(preset("lmsys_chat", 1000), 1);
+  const double rag = ideal_hit_fraction(preset("rag_zipf", 3000), 1);
+  const double fewshot = ideal_hit_fraction(preset("shared_prefix_fewshot", 3000), 1);
   BOOST_TEST_MESSAGE("ideal prefix hit fraction: sharegpt_chat " << chat << ", lmsys_chat " << lmsys << ", rag_zipf "
                                                                  << rag << ", shared_prefix_fewshot " << fewshot);
   // Longer conversations share more history; RAG reuses its system prompt and popular first documents.

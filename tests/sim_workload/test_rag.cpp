@@ -1,6 +1,8 @@
 // rag: Zipf popularity, draw order, prefix-aligned sharing only.
 #include <boost/test/unit_test.hpp>
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cmath>
 #include <map>
@@ -12,25 +14,26 @@
 
 using namespace moelab::sim;
 using moelab::test::drain;
-using moelab::test::fixed_length;
 
 namespace {
 // Documents of 64 tokens = 4 blocks of 16, no system prompt: block 4*i is the first block of
 // the request's i-th document (in its context).
-WorkloadSpec rag(std::int64_t corpus, double s, std::int64_t k) {
-  WorkloadSpec w;
-  w.kind = "rag";
-  w.arrivals.kind = "burst";
-  w.prompt_tokens = fixed_length(20);
-  w.output_tokens = fixed_length(50);
-  w.content_block_tokens = 16;
-  w.num_requests = 50'000;
-  w.rag.system_prompt_tokens = 0;
-  w.rag.corpus_documents = corpus;
-  w.rag.zipf_s = s;
-  w.rag.documents_per_request = k;
-  w.rag.document_tokens = fixed_length(64);
-  return w;
+WorkloadSpec rag(std::int64_t corpus, double s, std::int64_t k, const std::vector<std::string>& sets = {}) {
+  return moelab::test::workload_spec(fmt::format(R"(kind = "rag"
+arrivals = {{ kind = "burst" }}
+prompt_tokens = 20
+output_tokens = 50
+content_block_tokens = 16
+num_requests = 50000
+[workload.rag]
+system_prompt_tokens = 0
+corpus_documents = {}
+zipf_s = {}
+documents_per_request = {}
+document_tokens = 64
+)",
+                                                 corpus, s, k),
+                                     sets);
 }
 
 double harmonic(int n, double s) {
@@ -94,23 +97,21 @@ BOOST_AUTO_TEST_CASE(documents_are_distinct_and_shared_only_as_prefix) {
 
 BOOST_AUTO_TEST_CASE(popularity_order_turns_the_same_set_into_the_same_prefix) {
   // N = k = 2: every request has both documents; drawn order gives 2 prefixes, rank order 1.
-  auto spec = rag(2, 0.0, 2);
-  spec.num_requests = 1000;
   std::set<std::uint64_t> drawn_prefixes, ranked_prefixes;
-  for (const auto& r : drain(*make_workload(spec, 1), 1000)) drawn_prefixes.insert(r.content_ids[7]);
-  spec.rag.document_order = "popularity";
-  for (const auto& r : drain(*make_workload(spec, 1), 1000)) ranked_prefixes.insert(r.content_ids[7]);
+  for (const auto& r : drain(*make_workload(rag(2, 0.0, 2, {"num_requests=1000"}), 1), 1000)) {
+    drawn_prefixes.insert(r.content_ids[7]);
+  }
+  const auto ranked = rag(2, 0.0, 2, {"num_requests=1000", "rag.document_order=popularity"});
+  for (const auto& r : drain(*make_workload(ranked, 1), 1000)) ranked_prefixes.insert(r.content_ids[7]);
   BOOST_TEST(drawn_prefixes.size() == 2u);
   BOOST_TEST(ranked_prefixes.size() == 1u);
 }
 
 BOOST_AUTO_TEST_CASE(system_prompt_is_shared_by_everyone) {
-  auto spec = rag(50, 1.0, 2);
-  spec.rag.system_prompt_tokens = 40;  // 2 full blocks shared, block 2 mixes in the first document
-  spec.rag.document_tokens.kind = "uniform";
-  spec.rag.document_tokens.min = 128;
-  spec.rag.document_tokens.max = 512;
-  spec.num_requests = 500;
+  // A 40-token system prompt: 2 full blocks shared, block 2 mixes in the first document.
+  const auto spec = rag(50, 1.0, 2,
+                        {"rag.system_prompt_tokens=40", "rag.document_tokens={ kind = \"uniform\", min = 128, max = 512 }",
+                         "num_requests=500"});
   const auto rs = drain(*make_workload(spec, 2), 500);
   std::set<std::uint64_t> b0, b1, b2;
   for (const auto& r : rs) {

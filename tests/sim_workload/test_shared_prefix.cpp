@@ -1,6 +1,8 @@
 // shared_prefix: the prefix's full blocks are shared by every request using it, nothing more.
 #include <boost/test/unit_test.hpp>
 
+#include <fmt/format.h>
+
 #include <map>
 #include <set>
 
@@ -9,23 +11,20 @@
 
 using namespace moelab::sim;
 using moelab::test::drain;
-using moelab::test::fixed_length;
 
 namespace {
 WorkloadSpec shared_prefix(std::int64_t prefix_tokens, std::int64_t prefixes) {
-  WorkloadSpec s;
-  s.kind = "shared_prefix";
-  s.arrivals.kind = "poisson";
-  s.arrivals.rate_per_s = 10;
-  s.prompt_tokens.kind = "uniform";
-  s.prompt_tokens.min = 1;
-  s.prompt_tokens.max = 200;
-  s.output_tokens = fixed_length(32);
-  s.content_block_tokens = 16;
-  s.num_requests = 4000;
-  s.shared_prefix.prefix_tokens = prefix_tokens;
-  s.shared_prefix.num_prefixes = prefixes;
-  return s;
+  return moelab::test::workload_spec(fmt::format(R"(kind = "shared_prefix"
+arrivals = {{ kind = "poisson", rate_per_s = 10 }}
+prompt_tokens = {{ kind = "uniform", min = 1, max = 200 }}
+output_tokens = 32
+content_block_tokens = 16
+num_requests = 4000
+[workload.shared_prefix]
+prefix_tokens = {}
+num_prefixes = {}
+)",
+                                                 prefix_tokens, prefixes));
 }
 }  // namespace
 

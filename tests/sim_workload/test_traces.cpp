@@ -1,6 +1,8 @@
 // Trace replay: the real Mooncake conversation trace, CSV traces, and every class of bad line.
 #include <boost/test/unit_test.hpp>
 
+#include <fmt/format.h>
+
 #include "base/input_error.hpp"
 #include "simulator/workload/trace_data.hpp"
 #include "simulator/workload/workload_spec.hpp"
@@ -16,21 +18,22 @@ namespace {
 
 std::filesystem::path mooncake_path() { return test::data_dir() / "traces" / "mooncake_conversation.jsonl"; }
 
-WorkloadSpec trace_spec(const std::string& kind, const std::filesystem::path& path) {
-  WorkloadSpec s;
-  s.kind = kind;
-  s.trace_path = path.string();
-  s.content_block_tokens = kind == "mooncake" ? 512 : 0;
-  return s;
+std::string trace_body(const std::string& kind, const std::filesystem::path& path) {
+  return fmt::format("kind = \"{}\"\ntrace = \"{}\"\n", kind, path.string());
 }
 
-// Expect loading `text` as a trace of `kind` to fail at `line` (1-based) on `key`.
+// Read as a config's [workload] is: the trace is read and validated in full.
+WorkloadSpec trace_spec(const std::string& kind, const std::filesystem::path& path, const std::vector<std::string>& sets = {}) {
+  return moelab::test::workload_spec(trace_body(kind, path), sets);
+}
+
+// Expect a config replaying `text` as a trace of `kind` to fail at `line` (1-based) of the trace on `key`.
 void expect_bad_line(const std::string& kind, const std::string& tag, const std::string& text, int line,
                      const std::string& key) {
   const auto path = write_temp(tag, text);
   BOOST_TEST_CONTEXT(tag) {
     try {
-      load_trace(kind, path);
+      trace_spec(kind, path);
       BOOST_ERROR("no error");
     } catch (const InputError& e) {
       BOOST_TEST(e.where().file == path.string());
@@ -75,10 +78,8 @@ BOOST_AUTO_TEST_CASE(mooncake_conversation_trace_replays_in_full) {
 }
 
 BOOST_AUTO_TEST_CASE(time_scale_and_request_limit) {
-  auto spec = trace_spec("mooncake", mooncake_path());
-  spec.trace_time_scale = 0.5;
-  spec.num_requests = 100;
-  spec.trace = std::make_shared<const TraceData>(load_mooncake_trace(mooncake_path()));
+  const auto spec = trace_spec("mooncake", mooncake_path(), {"trace_time_scale=0.5", "num_requests=100"});
+  BOOST_TEST(spec.ends_by_itself());
   auto full = drain(*make_workload(trace_spec("mooncake", mooncake_path()), 0), 100);
   auto w = make_workload(spec, 0);
   const auto rs = drain(*w, 1000);
@@ -139,9 +140,7 @@ BOOST_AUTO_TEST_CASE(csv_trace_replays) {
                                "0.5,2000.0,1,y\n"
                                "\n"
                                "0.5,7,300,z\n");
-  auto spec = trace_spec("csv", path);
-  spec.trace_time_scale = 2.0;
-  const auto rs = drain(*make_workload(spec, 0), 10);
+  const auto rs = drain(*make_workload(trace_spec("csv", path, {"trace_time_scale=2.0"}), 0), 10);
   BOOST_REQUIRE(rs.size() == 3u);
   BOOST_TEST(rs[1].arrival_s == 1.0);
   BOOST_TEST(rs[1].prompt_tokens == 2000);
@@ -170,7 +169,22 @@ BOOST_AUTO_TEST_CASE(csv_bad_lines_name_file_line_and_key) {
 
 BOOST_AUTO_TEST_CASE(missing_trace_file_is_an_input_error) {
   BOOST_CHECK_THROW(load_mooncake_trace("/nonexistent/trace.jsonl"), InputError);
-  BOOST_CHECK_THROW(make_workload(trace_spec("csv", "/nonexistent/trace.csv"), 0), InputError);
+  BOOST_CHECK_THROW(trace_spec("csv", "/nonexistent/trace.csv"), InputError);
+}
+
+BOOST_AUTO_TEST_CASE(an_unchecked_spec_reads_its_trace_when_made) {
+  // Read without checks, the spec holds only the path: make_workload reads the file, so a trace
+  // that went missing in between is an InputError naming it.
+  const auto path = write_temp("csv_later", "arrived_at,num_prefill_tokens,num_decode_tokens\n0,100,10\n1,50,5\n");
+  const auto spec = moelab::test::unchecked_workload_spec(trace_body("csv", path));
+  BOOST_TEST(drain(*make_workload(spec, 0), 10).size() == 2u);
+  std::filesystem::remove(path);
+  try {
+    make_workload(spec, 0);
+    BOOST_ERROR("no error for a missing trace");
+  } catch (const InputError& e) {
+    BOOST_TEST(e.where().file == path.string());
+  }
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -46,15 +46,36 @@ rate_per_s = 4
 cv = 2.5
 )");
   BOOST_TEST(s.kind == "synthetic");
-  BOOST_TEST(s.num_requests == 100);
-  BOOST_TEST(s.prompt_tokens.kind == "lognormal");
-  BOOST_TEST(s.prompt_tokens.max == 4096.0);
-  BOOST_TEST(s.output_tokens.kind == "fixed");
-  BOOST_TEST(s.output_tokens.value == 128.0);
-  BOOST_TEST(s.arrivals.cv == 2.5);
-  BOOST_TEST(s.content_block_tokens == 0);
+  BOOST_TEST(s.ends_by_itself());
   auto w = sim::make_workload(s, 1);
-  BOOST_TEST(moelab::test::drain(*w, 1000).size() == 100u);
+  BOOST_TEST(w->expected_requests() == 100);
+  const auto rs = moelab::test::drain(*w, 1000);
+  BOOST_TEST(rs.size() == 100u);
+  for (const auto& r : rs) {
+    BOOST_TEST(r.prompt_tokens <= 4096);  // the lognormal's max
+    BOOST_TEST(r.output_tokens == 128);   // the number shorthand: fixed
+    BOOST_TEST(r.content_block_tokens == 0);
+    BOOST_TEST(r.content_ids.empty());
+  }
+  // The shorthand and its table read the same, draw for draw; so do the defaulted clamp keys.
+  const auto long_form = parse(R"(
+[workload]
+kind = "synthetic"
+num_requests = 100
+prompt_tokens = { kind = "lognormal", mean = 512, sigma = 0.8, min = 1, max = 4096 }
+output_tokens = { kind = "fixed", value = 128 }
+[workload.arrivals]
+kind = "gamma"
+rate_per_s = 4
+cv = 2.5
+)");
+  const auto again = moelab::test::drain(*sim::make_workload(long_form, 1), 1000);
+  BOOST_REQUIRE(again.size() == rs.size());
+  for (std::size_t i = 0; i < rs.size(); ++i) {
+    BOOST_TEST(again[i].arrival_s == rs[i].arrival_s);
+    BOOST_TEST(again[i].prompt_tokens == rs[i].prompt_tokens);
+    BOOST_TEST(again[i].output_tokens == rs[i].output_tokens);
+  }
 }
 
 BOOST_AUTO_TEST_CASE(errors_name_file_line_and_full_key) {
@@ -92,19 +113,19 @@ BOOST_AUTO_TEST_CASE(trace_paths_resolve_against_the_config_directory) {
   const auto s = parse("[workload]\nkind = \"mooncake\"\ntrace = \"traces/mooncake_conversation.jsonl\"\n"
                        "trace_time_scale = 0.25\n",
                        test::data_dir());
-  BOOST_TEST(s.trace_path == (test::data_dir() / "traces/mooncake_conversation.jsonl").string());
   const auto via_parent = parse("[workload]\nkind = \"mooncake\"\ntrace = \"../traces/mooncake_conversation.jsonl\"\n",
                                 test::data_dir() / "workloads");
-  BOOST_TEST(via_parent.trace_path == s.trace_path);  // "workloads/../traces" normalised
-  BOOST_REQUIRE(s.trace != nullptr);
-  BOOST_TEST(s.trace->size() == 12031u);
-  BOOST_TEST(s.content_block_tokens == 512);
   auto w = sim::make_workload(s, 0);
   BOOST_TEST(w->expected_requests() == 12031);
+  BOOST_TEST(sim::make_workload(via_parent, 0)->expected_requests() == 12031);
+  BOOST_TEST(w->pop().content_block_tokens == 512);
 
   auto e = parse_error("[workload]\nkind = \"mooncake\"\ntrace = \"no_such.jsonl\"\n", test::data_dir());
   BOOST_TEST(e.key() == "workload.trace");
   BOOST_TEST(e.where().line == 3);
+  // A missing file is named by its resolved path, "workloads/../traces" normalised.
+  e = parse_error("[workload]\nkind = \"mooncake\"\ntrace = \"../traces/no_such.jsonl\"\n", test::data_dir() / "workloads");
+  BOOST_TEST(e.problem() == "no such file: " + (test::data_dir() / "traces/no_such.jsonl").string());
 
   e = parse_error("[workload]\nkind = \"mooncake\"\ntrace = \"traces/mooncake_conversation.jsonl\"\n"
                   "content_block_tokens = 16\n",
@@ -133,9 +154,12 @@ turns = { kind = "geometric", mean = 3.51 }
 think_time_mean_s = 5
 sessions = 10
 )");
-  BOOST_TEST(c.content_block_tokens == 16);
-  BOOST_TEST(c.chat.turns.mean == 3.51);
-  BOOST_TEST(c.chat.sessions == 10);
+  BOOST_TEST(c.ends_by_itself());  // 10 sessions
+  auto chat = sim::make_workload(c, 1);
+  BOOST_TEST(chat->expected_requests() >= 10);
+  const auto t0 = chat->pop();
+  BOOST_TEST(t0.content_block_tokens == 16);  // the default for generated kinds
+  BOOST_TEST(t0.turn == 0);
   const auto chat_count = parse_error(R"(
 [workload]
 kind = "chat"
@@ -165,9 +189,9 @@ documents_per_request = 4
 document_tokens = { kind = "uniform", min = 128, max = 512 }
 document_order = "popularity"
 )");
-  BOOST_TEST(r.content_block_tokens == 64);
-  BOOST_TEST(r.rag.document_order == "popularity");
-  BOOST_TEST(moelab::test::drain(*sim::make_workload(r, 1), 100).size() == 10u);
+  const auto rs = moelab::test::drain(*sim::make_workload(r, 1), 100);
+  BOOST_TEST(rs.size() == 10u);
+  for (const auto& q : rs) BOOST_TEST(q.content_block_tokens == 64);
 
   auto e = parse_error(R"(
 [workload]
@@ -190,6 +214,43 @@ document_tokens = 100
                   "prefix_count = 3\n");
   BOOST_TEST(e.key() == "workload.shared_prefix.prefix_count");
   BOOST_TEST(e.where().line == 8);
+}
+
+BOOST_AUTO_TEST_CASE(check_problems_point_at_the_value_or_its_table) {
+  // A defaulted value has no position of its own: the message points at the table that lacks it.
+  auto e = parse_error(R"(
+[workload]
+kind = "synthetic"
+prompt_tokens = { kind = "lognormal", mean = 100, sigma = 1, max = 0.5 }
+output_tokens = 5
+arrivals = { kind = "poisson", rate_per_s = 1 }
+)");
+  BOOST_TEST(e.key() == "workload.prompt_tokens.max");
+  BOOST_TEST(e.where().line == 4);
+  e = parse_error(R"(
+[workload]
+kind = "chat"
+prompt_tokens = 10
+output_tokens = 10
+arrivals = { kind = "burst" }
+[workload.chat]
+turns = 2
+think_time_mean_s = 0
+)");
+  BOOST_TEST(e.key() == "workload.chat.sessions");  // absent: reported at [workload.chat]
+  BOOST_TEST(e.where().line == 7);
+  e = parse_error("[workload]\nkind = \"synthetic\"\nprompt_tokens = \"long\"\noutput_tokens = 5\n"
+                  "arrivals = { kind = \"poisson\", rate_per_s = 1 }\n");
+  BOOST_TEST(e.key() == "workload.prompt_tokens");
+  BOOST_TEST(e.problem() == "expected a number (fixed) or a table {kind = ...}");
+  e = parse_error("[workload]\nkind = \"synthetic\"\nprompt_tokens = { kind = \"zipf\" }\noutput_tokens = 5\n"
+                  "arrivals = { kind = \"poisson\", rate_per_s = 1 }\n");
+  BOOST_TEST(e.key() == "workload.prompt_tokens.kind");
+  BOOST_TEST(e.problem() == "unknown value 'zipf'; expected one of: fixed, uniform, lognormal, empirical, geometric");
+  e = parse_error("[workload]\nkind = \"synthetic\"\nprompt_tokens = 5\noutput_tokens = 5\n"
+                  "arrivals = { kind = \"uniform\" }\n");
+  BOOST_TEST(e.key() == "workload.arrivals.kind");
+  BOOST_TEST(e.problem() == "unknown value 'uniform'; expected one of: poisson, gamma, burst");
 }
 
 BOOST_AUTO_TEST_CASE(shipped_workload_presets_parse) {

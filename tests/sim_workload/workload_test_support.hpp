@@ -1,5 +1,6 @@
 #pragma once
-// Helpers shared by the workload tests: draining a workload, temp files, simple statistics.
+// Helpers shared by the workload tests: specs from TOML, draining a workload, temp files, simple
+// statistics.
 #include <cmath>
 #include <cstdint>
 #include <filesystem>
@@ -11,9 +12,45 @@
 
 #include <unistd.h>
 
+#include "lab/config/strict_table_reader.hpp"
+#include "lab/config/strict_toml.hpp"
+#include "lab/config/workload_config.hpp"
+#include "simulator/workload/length_distribution.hpp"
 #include "simulator/workload/workload_spec.hpp"
 
 namespace moelab::test {
+
+// The lines of a [workload] table, changed by `key=value` overrides below it (as
+// `--set workload.key=value` would), read as an experiment file's: checked, traces read in full.
+inline sim::WorkloadSpec workload_spec(const std::string& body, const std::vector<std::string>& sets = {},
+                                       const std::filesystem::path& dir = ".") {
+  toml::table root = config::parse_text("[workload]\n" + body, "test.toml");
+  for (const auto& s : sets) config::apply_override(root, "workload." + s);
+  config::StrictTable top(root, "test.toml");
+  config::StrictTable section = top.table("workload");
+  return config::parse_workload(section, dir);
+}
+
+// The same read without checks (and without reading traces): make_workload checks by itself.
+inline sim::WorkloadSpec unchecked_workload_spec(const std::string& body, const std::vector<std::string>& sets = {},
+                                                 const std::filesystem::path& dir = ".") {
+  toml::table root = config::parse_text("[workload]\n" + body, "test.toml");
+  for (const auto& s : sets) config::apply_override(root, "workload." + s);
+  config::StrictTable top(root, "test.toml");
+  config::StrictTable section = top.table("workload");
+  config::StrictTableReader reader(section, dir);
+  return sim::read_workload_unchecked(reader);
+}
+
+// A length distribution written as a config value: "512" or "{ kind = \"lognormal\", ... }".
+inline sim::LengthDistributionPtr length_distribution(const std::string& value) {
+  const toml::table root = config::parse_text("d = " + value, "test.toml");
+  config::StrictTable top(root, "test.toml");
+  config::StrictTableReader reader(top, ".");
+  auto d = sim::read_length_distribution(reader, "d");
+  reader.finish();
+  return d;
+}
 
 // Pop up to n requests from an open-loop workload (stops early when it runs dry).
 inline std::vector<sim::Request> drain(sim::Workload& w, std::size_t n) {
@@ -45,13 +82,6 @@ inline Moments moments(const std::vector<double>& x) {
   for (double v : x) ss += (v - m.mean) * (v - m.mean);
   m.sd = std::sqrt(ss / static_cast<double>(x.size() - 1));
   return m;
-}
-
-inline sim::LengthDistribution fixed_length(double v) {
-  sim::LengthDistribution d;
-  d.kind = "fixed";
-  d.value = v;
-  return d;
 }
 
 struct Served {
