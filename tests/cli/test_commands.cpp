@@ -42,7 +42,16 @@ BOOST_AUTO_TEST_CASE(list_topics) {
   const auto policies = s.moelab({"list", "policies"});
   BOOST_TEST(contains(policies.out, "fcfs"));
   BOOST_TEST(contains(policies.out, "round_robin"));
+  BOOST_TEST(contains(policies.out, "longest_prefix  scheduler (engine.scheduler): most cached prompt tokens first"));
   BOOST_TEST(contains(s.moelab({"list", "workloads"}).out, "synthetic"));
+  const auto metrics = s.moelab({"list", "metrics"});
+  BOOST_TEST(metrics.status == 0, metrics.err);
+  BOOST_TEST(contains(metrics.out, "usd_per_m_output_tok"));
+  BOOST_TEST(contains(metrics.out, "tpot_s "));
+  const auto markdown = s.moelab({"list", "metrics", "--markdown"});
+  BOOST_TEST(markdown.status == 0, markdown.err);
+  BOOST_TEST(contains(markdown.out, "| `ttft_p99_s` | float64 | s | "));
+  BOOST_TEST(contains(s.moelab({"list", "engines", "--markdown"}).out, "| `baseline` |"));
 }
 
 BOOST_AUTO_TEST_CASE(validate_lists_every_sweep_point_and_writes_nothing) {
