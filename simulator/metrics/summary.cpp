@@ -117,7 +117,7 @@ constexpr SummaryMetric kSummaryMetrics[] = {
      [](RunAggregates& a) {
        return per(static_cast<double>(a.totals.kv.hit_tokens), static_cast<double>(a.totals.kv.lookup_tokens));
      }},
-    {{"prefill_tokens_saved", "", M::count, "prompt tokens served from the prefix cache instead of computed"},
+    {{"prefill_tokens_saved", "tokens", M::count, "prompt tokens served from the prefix cache instead of computed"},
      [](RunAggregates& a) { return static_cast<double>(a.totals.kv.hit_tokens); }},
     {{"evicted_blocks", "blocks", M::count, "cached KV blocks evicted to make room, all replicas"},
      [](RunAggregates& a) { return static_cast<double>(a.totals.kv.evicted_blocks); }},
