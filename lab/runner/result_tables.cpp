@@ -51,22 +51,23 @@ h5::Table requests_table(const std::vector<sim::RequestRecord>& requests) {
     turn[i] = r.turn;
   }
   h5::Table t;
-  t.add("id", "", std::move(id))
-      .add("arrival_s", "s", std::move(arrival))
-      .add("first_token_s", "s", std::move(first))
-      .add("finish_s", "s", std::move(finish))
-      .add("prompt_tokens", "tokens", std::move(prompt))
-      .add("cached_tokens", "tokens", std::move(cached))
-      .add("output_tokens", "tokens", std::move(output))
-      .add("preemptions", "", std::move(preempt))
-      .add("replica", "", std::move(replica))
-      .add("session_id", "", std::move(session))
-      .add("turn", "", std::move(turn));
+  t.add("id", "", "request id", std::move(id))
+      .add("arrival_s", "s", "arrival time (simulated)", std::move(arrival))
+      .add("first_token_s", "s", "time the first output token was produced; -1 if none", std::move(first))
+      .add("finish_s", "s", "time the last output token was produced; -1 if unfinished", std::move(finish))
+      .add("prompt_tokens", "tokens", "prompt length", std::move(prompt))
+      .add("cached_tokens", "tokens", "prompt tokens served from the prefix cache (last admission)", std::move(cached))
+      .add("output_tokens", "tokens", "tokens generated (the requested number when finished)", std::move(output))
+      .add("preemptions", "", "times the request was preempted (KV dropped, recomputed)", std::move(preempt))
+      .add("replica", "", "replica that served it; -1 if none", std::move(replica))
+      .add("session_id", "", "session of a multi-turn workload; -1 if none", std::move(session))
+      .add("turn", "", "turn within its session (0 = first, and for requests without a session)", std::move(turn));
   // Derived latencies: the functions the run summary aggregates.
   for (const auto& m : sim::request_metrics()) {
     std::vector<double> v(n);
     for (std::size_t i = 0; i < n; ++i) v[i] = m.of(requests[i]);
-    t.add(std::string(m.definition.name), std::string(m.definition.unit), std::move(v));
+    t.add(std::string(m.definition.name), std::string(m.definition.unit), std::string(m.definition.description),
+          std::move(v));
   }
   return t;
 }
@@ -90,15 +91,15 @@ h5::Table timeseries_table(const std::vector<sim::TimePoint>& timeseries) {
     batch[i] = p.batch_tokens;
   }
   h5::Table t;
-  t.add("t_s", "s", std::move(t_s))
-      .add("replica", "", std::move(replica))
-      .add("running", "", std::move(running))
-      .add("waiting", "", std::move(waiting))
-      .add("kv_blocks_pinned", "blocks", std::move(pinned))
-      .add("kv_blocks_cached", "blocks", std::move(cached))
-      .add("kv_blocks_total", "blocks", std::move(total))
-      .add("kv_utilization", "", std::move(util))
-      .add("batch_tokens", "tokens", std::move(batch));
+  t.add("t_s", "s", "sample time (simulated)", std::move(t_s))
+      .add("replica", "", "replica sampled", std::move(replica))
+      .add("running", "", "sequences in the running batch", std::move(running))
+      .add("waiting", "", "sequences queued at the replica", std::move(waiting))
+      .add("kv_blocks_pinned", "blocks", "KV blocks held by running sequences", std::move(pinned))
+      .add("kv_blocks_cached", "blocks", "KV blocks unpinned but kept for prefix reuse (evictable)", std::move(cached))
+      .add("kv_blocks_total", "blocks", "KV blocks of the replica", std::move(total))
+      .add("kv_utilization", "", "kv_blocks_pinned / kv_blocks_total (0 when total is 0)", std::move(util))
+      .add("batch_tokens", "tokens", "tokens in the iteration that produced this sample", std::move(batch));
   return t;
 }
 
@@ -111,28 +112,30 @@ h5::Table summary_table(const SimulationPlan& plan, const std::vector<std::vecto
     run[i] = static_cast<std::int64_t>(plan.runs.at(i).index);
     label[i] = plan.runs.at(i).label;
   }
-  t.add("run", "", std::move(run)).add("label", "", std::move(label));
+  t.add("run", "", "run index: its group is /runs/NNNN", std::move(run))
+      .add("label", "", "the sweep point: key=value,... (empty without a sweep)", std::move(label));
 
   for (std::size_t a = 0; a < plan.axes.size(); ++a) {
     const std::string name = swept_column_name(plan.axes[a].key);
     const SweptValue& first = plan.axes[a].values.front();
     // Config keys have no unit table: their names carry the unit (the project's naming rule).
     const std::string unit = config_key_unit(plan.axes[a].target.back());
+    const std::string description = "swept config key " + plan.axes[a].key;
     if (std::holds_alternative<std::string>(first)) {
       std::vector<std::string> v(n);
       for (std::size_t i = 0; i < n; ++i) v[i] = std::get<std::string>(plan.runs[i].swept[a]);
-      t.add(name, unit, std::move(v));
+      t.add(name, unit, description, std::move(v));
     } else if (std::holds_alternative<double>(first)) {
       std::vector<double> v(n);
       for (std::size_t i = 0; i < n; ++i) v[i] = std::get<double>(plan.runs[i].swept[a]);
-      t.add(name, unit, std::move(v));
+      t.add(name, unit, description, std::move(v));
     } else {
       std::vector<std::int64_t> v(n);
       for (std::size_t i = 0; i < n; ++i) {
         const auto& x = plan.runs[i].swept[a];
         v[i] = std::holds_alternative<bool>(x) ? (std::get<bool>(x) ? 1 : 0) : std::get<std::int64_t>(x);
       }
-      t.add(name, unit, std::move(v));
+      t.add(name, unit, description, std::move(v));
     }
   }
 
@@ -151,7 +154,7 @@ h5::Table summary_table(const SimulationPlan& plan, const std::vector<std::vecto
         if (m.definition == def) v[i] = m.value;
       }
     }
-    const std::string name(def->name), unit(def->unit);
+    const std::string name(def->name), unit(def->unit), description(def->description);
     if (def->type == sim::MetricType::count) {
       std::vector<std::int64_t> iv(n);
       for (std::size_t i = 0; i < n; ++i) {
@@ -160,9 +163,9 @@ h5::Table summary_table(const SimulationPlan& plan, const std::vector<std::vecto
         }
         iv[i] = static_cast<std::int64_t>(v[i]);
       }
-      t.add(name, unit, std::move(iv));
+      t.add(name, unit, description, std::move(iv));
     } else {
-      t.add(name, unit, std::move(v));
+      t.add(name, unit, description, std::move(v));
     }
   }
   return t;

@@ -54,6 +54,8 @@ BOOST_AUTO_TEST_CASE(request_rows_derive_latencies) {
   BOOST_TEST(std::isnan(ttft[2]));
   BOOST_TEST(std::isnan(e2e[2]));
   BOOST_TEST(t.columns().front().name == "id");
+  for (const auto& c : t.columns()) BOOST_TEST(!c.description.empty(), c.name);
+  for (const auto& c : lab::timeseries_table({}).columns()) BOOST_TEST(!c.description.empty(), c.name);
 }
 
 BOOST_AUTO_TEST_CASE(summary_has_run_label_swept_columns_then_metrics) {
@@ -82,6 +84,9 @@ BOOST_AUTO_TEST_CASE(summary_has_run_label_swept_columns_then_metrics) {
   BOOST_TEST(column<std::int64_t>(t, "requests")[1] == 100);  // a count stays an integer
   BOOST_TEST(column<std::int64_t>(t, "workload__arrivals__rate_per_s")[1] == 8);
   BOOST_TEST(column<double>(t, "ttft_p99_s")[1] == 0.9);
+  for (const auto& c : t.columns()) BOOST_TEST(!c.description.empty(), c.name);
+  BOOST_TEST(t.columns()[2].description == "swept config key workload.arrivals.rate_per_s");
+  BOOST_TEST(t.columns()[4].description == sim::find_summary_metric("ttft_p99_s")->description);
 
   const std::string printed = lab::format_summary({{"a=1", metrics[0]}, {"a=2", metrics[1]}});
   BOOST_TEST(printed.find("TTFT p99 s") != std::string::npos);
