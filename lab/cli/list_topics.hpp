@@ -1,6 +1,7 @@
 #pragma once
 // Topics of `moelab list TOPIC [--markdown]`. Each topic is a small provider (a function returning
-// entries); adding one is a provider function and one line in list_topics.cpp.
+// entries); adding one is a provider function (its own file), its declaration below and one line
+// in list_topics.cpp.
 #include <functional>
 #include <string>
 #include <string_view>
