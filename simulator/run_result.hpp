@@ -5,6 +5,8 @@
 #include <utility>
 #include <vector>
 
+#include "simulator/metrics/metric.hpp"
+
 namespace moelab::sim {
 
 struct RequestRecord {
@@ -32,15 +34,10 @@ struct TimePoint {
   std::int64_t batch_tokens = 0;  // tokens in the iteration that produced this sample
 };
 
-struct Metric {
-  std::string name;  // carries its unit: "ttft_p99_s", "output_tok_per_s", "usd_per_m_output_tok"
-  double value = 0;
-};
-
 struct RunResult {
   std::vector<RequestRecord> requests;
   std::vector<TimePoint> timeseries;
-  std::vector<Metric> summary;  // ordered; one row of /summary
+  std::vector<Metric> summary;  // one row of /summary, in the order of summary_metrics()
   std::int64_t events = 0;      // discrete events processed
   std::int64_t iterations = 0;  // engine steps (decode runs count each step)
   double simulated_s = 0;

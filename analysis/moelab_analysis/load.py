@@ -1,7 +1,8 @@
 """Read moelab HDF5 result files (layout: lab/h5/SCHEMA.md) into dicts and pandas DataFrames.
 
 Every table comes back as a DataFrame whose byte-string columns are decoded to str and whose
-units are kept in ``df.attrs["units"]`` ({column: unit}, "" when dimensionless).
+units are kept in ``df.attrs["units"]`` ({column: unit}, "" when dimensionless), descriptions in
+``df.attrs["descriptions"]`` ({column: one line}, "" where the file has none).
 """
 from __future__ import annotations
 
@@ -104,26 +105,28 @@ def _decode_column(values: np.ndarray) -> np.ndarray:
     return values
 
 
+def _per_column_attr(ds: h5py.Dataset, names: List[str], attr: str) -> Dict[str, str]:
+    """A string-array attribute with one entry per field -> {column: value}; "" when absent."""
+    raw = ds.attrs.get(attr)
+    if raw is None:
+        return {name: "" for name in names}
+    values = _to_python(raw)
+    if isinstance(values, str):
+        values = [values]
+    if len(values) != len(names):
+        raise MoelabFileError(f"{ds.file.filename}:{ds.name}: '{attr}' has {len(values)} entries for {len(names)} columns")
+    return dict(zip(names, values))
+
+
 def table_from_dataset(ds: h5py.Dataset) -> pd.DataFrame:
-    """A 1-D compound dataset -> DataFrame with str columns and df.attrs['units']."""
+    """A 1-D compound dataset -> DataFrame with str columns, df.attrs['units'] and ['descriptions']."""
     if ds.dtype.names is None:
         raise MoelabFileError(f"{ds.file.filename}:{ds.name}: not a table (expected a compound dataset)")
     names = list(ds.dtype.names)
     data = ds[()]
     df = pd.DataFrame({name: _decode_column(np.asarray(data[name])) for name in names}, columns=names)
-    units_raw = ds.attrs.get("units")
-    if units_raw is None:
-        units = {name: "" for name in names}
-    else:
-        unit_list = _to_python(units_raw)
-        if isinstance(unit_list, str):
-            unit_list = [unit_list]
-        if len(unit_list) != len(names):
-            raise MoelabFileError(
-                f"{ds.file.filename}:{ds.name}: 'units' has {len(unit_list)} entries for {len(names)} columns"
-            )
-        units = dict(zip(names, unit_list))
-    df.attrs["units"] = units
+    df.attrs["units"] = _per_column_attr(ds, names, "units")
+    df.attrs["descriptions"] = _per_column_attr(ds, names, "descriptions")
     df.attrs["dataset"] = ds.name
     return df
 

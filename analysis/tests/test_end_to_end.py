@@ -46,6 +46,8 @@ def test_quickstart_file_reads_and_draws(quickstart_h5, tmp_path):
     df = ma.summary(quickstart_h5)
     assert len(df) >= 1 and (df["finished"] > 0).all()
     assert df.attrs["units"]["ttft_p50_s"] == "s"
+    assert df.attrs["descriptions"]["ttft_p50_s"].startswith("time to first token")
+    assert all(df.attrs["descriptions"][c] for c in df.columns)
     req = ma.requests(quickstart_h5, int(df["run"].iloc[0]))
     assert len(req) == int(df["requests"].iloc[0]) == 200
     assert req["ttft_s"].notna().all() and (req["ttft_s"] > 0).all()

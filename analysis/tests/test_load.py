@@ -33,6 +33,12 @@ def test_summary_round_trips_values_strings_and_units(sim_file):
     assert set(units) == set(df.columns)
 
 
+def test_tables_without_descriptions_read_as_empty(sim_file):
+    df = ma.summary(sim_file)
+    assert set(df.attrs["descriptions"]) == set(df.columns)
+    assert not any(df.attrs["descriptions"].values())
+
+
 def test_units_stored_as_fixed_length_strings_also_read(tmp_path):
     path = make_simulation_file(tmp_path / "fixed.h5", vlen_units=False)
     assert ma.summary(path).attrs["units"]["duration_s"] == "s"

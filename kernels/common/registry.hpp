@@ -1,7 +1,9 @@
 #pragma once
 // One registry of ops and their variants. `moelab list variants` prints it.
-// Adding a variant = one file (the kernel + its Variant adapter) + one line in the family's
-// register_*.cpp (kernels/attention/register_attention.cpp, ...).
+// Adding a variant = one new file (the kernel + its Variant adapter, ending in its factory
+// `std::unique_ptr<Variant> make_<op>_<backend>_<name>()`) + two lines in the family's
+// register_<family>.cpp: the factory's declaration and its add_variant() line
+// (kernels/common/README.md).
 #include <functional>
 #include <memory>
 #include <string>
@@ -19,6 +21,10 @@ struct OpInfo {
   // Builds a case; impossible or mismatched shapes throw InputError (exit 2).
   std::function<std::unique_ptr<OpCase>(const ShapeArgs&)> make_case;
 };
+
+// The type of every variant factory; register_<family>.cpp declares each factory with it:
+// `VariantFactory make_attention_prefill_ref_naive;`.
+using VariantFactory = std::unique_ptr<Variant>();
 
 class Registry {
  public:

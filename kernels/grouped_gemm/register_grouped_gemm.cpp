@@ -1,8 +1,17 @@
 #include "kernels/common/registry.hpp"
 #include "kernels/grouped_gemm/cases.hpp"
-#include "kernels/grouped_gemm/variants.hpp"
 
 namespace moelab::kernels {
+
+// Each variant's factory, defined at the end of the variant's file (make_<op>_<backend>_<name>);
+// each is added below, in this order.
+namespace grouped_gemm {
+VariantFactory make_grouped_gemm_ref_naive;              // ref/ref_naive_variant.cpp
+VariantFactory make_grouped_gemm_kokkos_tiled;           // kokkos/tiled.cpp
+VariantFactory make_grouped_gemm_cuda_cublas_loop;       // cuda/cublas_variants.cu
+VariantFactory make_grouped_gemm_cuda_cublas_grouped;    // cuda/cublas_variants.cu
+VariantFactory make_grouped_gemm_cuda_grouped_mma;       // cuda/grouped_mma.cu
+}  // namespace grouped_gemm
 
 // The grouped_gemm family: its ops and one line per variant.
 void register_grouped_gemm(Registry& r) {
@@ -12,14 +21,14 @@ void register_grouped_gemm(Registry& r) {
             "accumulation; M_g from a balanced or Zipf routing",
             preset_names(), make_case});
 
-  r.add_variant(make_ref_naive());
+  r.add_variant(make_grouped_gemm_ref_naive());
 #if MOELAB_HAVE_KOKKOS
-  r.add_variant(make_kokkos_tiled());
+  r.add_variant(make_grouped_gemm_kokkos_tiled());
 #endif
 #if MOELAB_HAVE_CUDA
-  r.add_variant(make_cuda_cublas_loop());
-  r.add_variant(make_cuda_cublas_grouped());
-  r.add_variant(make_cuda_grouped_mma());
+  r.add_variant(make_grouped_gemm_cuda_cublas_loop());
+  r.add_variant(make_grouped_gemm_cuda_cublas_grouped());
+  r.add_variant(make_grouped_gemm_cuda_grouped_mma());
 #endif
 }
 

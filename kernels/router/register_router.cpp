@@ -1,8 +1,23 @@
 #include "kernels/common/registry.hpp"
 #include "kernels/router/cases.hpp"
-#include "kernels/router/variants.hpp"
 
 namespace moelab::kernels {
+
+// Each variant's factory, defined at the end of the variant's file (make_<op>_<backend>_<name>,
+// op dots as underscores); each is added below, in this order.
+namespace router {
+VariantFactory make_router_topk_ref_naive;              // ref/topk_ref_variant.cpp
+VariantFactory make_router_permute_ref_counting;        // ref/permute_ref_variant.cpp
+VariantFactory make_router_combine_ref_naive;           // ref/combine_ref_variant.cpp
+VariantFactory make_router_topk_kokkos_fused;           // kokkos/topk_fused.cpp
+VariantFactory make_router_permute_kokkos_hist_scan;    // kokkos/permute_hist_scan.cpp
+VariantFactory make_router_combine_kokkos_gather;       // kokkos/combine_gather.cpp
+VariantFactory make_router_topk_cuda_warp_topk;         // cuda/warp_topk.cu
+VariantFactory make_router_permute_cuda_cub_sort;       // cuda/permute_sort.cu
+VariantFactory make_router_permute_cuda_thrust_sort;    // cuda/permute_sort.cu
+VariantFactory make_router_permute_cuda_hist_scan;      // cuda/permute_hist_scan.cu
+VariantFactory make_router_combine_cuda_gather;         // cuda/combine_gather.cu
+}  // namespace router
 
 // The router family: its ops and one line per variant.
 void register_router(Registry& r) {
@@ -18,20 +33,20 @@ void register_router(Registry& r) {
             "unpermute: bf16 expert rows (sorted order) -> bf16 token rows, weighted by routing weights (fp32 accum)",
             combine_preset_names(), make_combine_case});
 
-  r.add_variant(make_topk_ref_naive());
-  r.add_variant(make_permute_ref_counting());
-  r.add_variant(make_combine_ref_naive());
+  r.add_variant(make_router_topk_ref_naive());
+  r.add_variant(make_router_permute_ref_counting());
+  r.add_variant(make_router_combine_ref_naive());
 #if MOELAB_HAVE_KOKKOS
-  r.add_variant(make_topk_kokkos_fused());
-  r.add_variant(make_permute_kokkos_hist_scan());
-  r.add_variant(make_combine_kokkos_gather());
+  r.add_variant(make_router_topk_kokkos_fused());
+  r.add_variant(make_router_permute_kokkos_hist_scan());
+  r.add_variant(make_router_combine_kokkos_gather());
 #endif
 #if MOELAB_HAVE_CUDA
-  r.add_variant(make_topk_cuda_warp_topk());
-  r.add_variant(make_permute_cuda_cub_sort());
-  r.add_variant(make_permute_cuda_thrust_sort());
-  r.add_variant(make_permute_cuda_hist_scan());
-  r.add_variant(make_combine_cuda_gather());
+  r.add_variant(make_router_topk_cuda_warp_topk());
+  r.add_variant(make_router_permute_cuda_cub_sort());
+  r.add_variant(make_router_permute_cuda_thrust_sort());
+  r.add_variant(make_router_permute_cuda_hist_scan());
+  r.add_variant(make_router_combine_cuda_gather());
 #endif
 }
 

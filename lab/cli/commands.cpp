@@ -1,4 +1,5 @@
-// The one place subcommands are registered: adding one is a file plus one line here.
+// The one place subcommands are registered: adding one is a file (cmd_<name>.cpp), its
+// add_<name>_command declaration in command.hpp and one line here.
 #include "lab/cli/command.hpp"
 
 namespace moelab::cli {

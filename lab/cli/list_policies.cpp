@@ -5,12 +5,20 @@
 #include "simulator/engine/scheduler.hpp"
 
 namespace moelab::cli {
+namespace {
+
+template <class Registry>
+void add_entries(std::vector<ListEntry>& out, const Registry& registry, const std::string& kind) {
+  for (const auto& e : registry.entries()) out.push_back({e.name, kind + " (" + registry.key() + "): " + e.description});
+}
+
+}  // namespace
 
 std::vector<ListEntry> list_policies() {
   std::vector<ListEntry> out;
-  for (const auto& n : sim::kv_cache_policies()) out.push_back({n, "kv cache (engine.cache_policy)"});
-  for (const auto& n : sim::scheduler_policies()) out.push_back({n, "scheduler (engine.scheduler)"});
-  for (const auto& n : sim::router_policies()) out.push_back({n, "router (cluster.router)"});
+  add_entries(out, sim::kv_cache_registry(), "kv cache");
+  add_entries(out, sim::scheduler_registry(), "scheduler");
+  add_entries(out, sim::router_registry(), "router");
   return out;
 }
 

@@ -10,8 +10,27 @@ const std::vector<ListTopic>& list_topics() {
       {"policies", "simulator policies: kv cache, scheduler, router", list_policies},
       {"workloads", "workload kinds ([workload] kind)", list_workloads},
       {"variants", "kernel ops, their shape presets and variants (moelab ab)", list_variants},
+      {"metrics", "result metrics: dataset, type, unit, definition (lab/h5/SCHEMA.md)", list_metrics, metrics_markdown},
   };
   return topics;
+}
+
+std::string markdown_escape(std::string_view text) {
+  std::string out;
+  for (char c : text) {
+    if (c == '|') out += '\\';
+    out += c;
+  }
+  return out;
+}
+
+std::string entries_markdown(const std::vector<ListEntry>& entries) {
+  std::string out = "| name | description |\n|---|---|\n";
+  for (const auto& e : entries) {
+    const auto start = e.name.find_first_not_of(' ');  // list_variants indents variants under their op
+    out += "| `" + e.name.substr(start == std::string::npos ? 0 : start) + "` | " + markdown_escape(e.description) + " |\n";
+  }
+  return out;
 }
 
 }  // namespace moelab::cli

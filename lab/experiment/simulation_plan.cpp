@@ -28,7 +28,7 @@ sim::SimConfig read_sim_config(config::StrictTable& root, const std::filesystem:
   if (auto t = root.table_if_present("cluster")) {
     c.cluster.replicas = t->positive_integer_or("replicas", c.cluster.replicas);
     c.cluster.tensor_parallel = t->positive_integer_or("tensor_parallel", c.cluster.tensor_parallel);
-    c.cluster.router = t->choice_or("router", sim::router_policies(), c.cluster.router);
+    c.cluster.router = t->choice_or("router", sim::router_registry().names(), c.cluster.router);
     t->finish();
   }
   {

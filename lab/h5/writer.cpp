@@ -351,9 +351,15 @@ void Writer::write_table(std::string_view dataset_path, const Table& table) {
     check_status(H5Dwrite(ds.get(), mem_type.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, buffer.data()),
                  "write dataset " + std::string(dataset_path));
   }
-  std::vector<std::string> units;
-  for (const auto& c : cols) units.push_back(c.unit);
+  std::vector<std::string> units, descriptions;
+  bool described = false;
+  for (const auto& c : cols) {
+    units.push_back(c.unit);
+    descriptions.push_back(c.description);
+    described = described || !c.description.empty();
+  }
   write_attr(ds.get(), "units", units);
+  if (described) write_attr(ds.get(), "descriptions", descriptions);
 }
 
 void Writer::write_array(std::string_view dataset_path, const std::vector<double>& values, std::string_view unit) {

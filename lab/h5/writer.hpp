@@ -34,7 +34,8 @@ class Writer {
   void write_provenance(const Provenance& p);
   // Groups along `object_path` are created as needed ("/" is the root).
   void set_attr(std::string_view object_path, std::string_view name, const AttrValue& value);
-  // One compound dataset, fields in column order; attribute "units" holds the units in that order.
+  // One compound dataset, fields in column order; attribute "units" holds the units in that order,
+  // and "descriptions" the columns' descriptions when any column has one.
   void write_table(std::string_view dataset_path, const Table& table);
   void write_array(std::string_view dataset_path, const std::vector<double>& values, std::string_view unit);
 

@@ -1,9 +1,11 @@
 #include "lab/runner/result_tables.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
-#include <set>
 #include <stdexcept>
+
+#include "simulator/metrics/request_metrics.hpp"
 
 namespace moelab::lab {
 namespace {
@@ -14,16 +16,9 @@ bool ends_with(const std::string& s, std::string_view suffix) {
   return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
 }
 
-// Metrics that count things: stored as integers so pandas shows them as such.
-const std::set<std::string, std::less<>>& counting_metrics() {
-  static const std::set<std::string, std::less<>> names = {"requests",    "finished",             "unfinished",
-                                                           "preemptions", "prefill_tokens_saved", "evicted_blocks"};
-  return names;
-}
-
 }  // namespace
 
-std::string metric_unit(const std::string& name) {
+std::string config_key_unit(const std::string& name) {
   if (name.rfind("usd_per_m_", 0) == 0) return "USD/Mtok";
   if (name == "usd_per_gpu_hour") return "USD/h";
   if (ends_with(name, "_usd")) return "USD";
@@ -39,7 +34,7 @@ std::string metric_unit(const std::string& name) {
 h5::Table requests_table(const std::vector<sim::RequestRecord>& requests) {
   const std::size_t n = requests.size();
   std::vector<std::int64_t> id(n), session(n);
-  std::vector<double> arrival(n), first(n), finish(n), ttft(n), tpot(n), e2e(n);
+  std::vector<double> arrival(n), first(n), finish(n);
   std::vector<std::int32_t> prompt(n), cached(n), output(n), preempt(n), replica(n), turn(n);
   for (std::size_t i = 0; i < n; ++i) {
     const auto& r = requests[i];
@@ -54,28 +49,26 @@ h5::Table requests_table(const std::vector<sim::RequestRecord>& requests) {
     replica[i] = r.replica;
     session[i] = r.session_id;
     turn[i] = r.turn;
-    const bool has_first = r.first_token_s >= 0;
-    const bool finished = r.finish_s >= 0;
-    ttft[i] = has_first ? r.first_token_s - r.arrival_s : kNaN;
-    e2e[i] = finished ? r.finish_s - r.arrival_s : kNaN;
-    tpot[i] = (finished && has_first && r.output_tokens > 1) ? (r.finish_s - r.first_token_s) / (r.output_tokens - 1)
-                                                              : kNaN;
   }
   h5::Table t;
-  t.add("id", "", std::move(id))
-      .add("arrival_s", "s", std::move(arrival))
-      .add("first_token_s", "s", std::move(first))
-      .add("finish_s", "s", std::move(finish))
-      .add("prompt_tokens", "tokens", std::move(prompt))
-      .add("cached_tokens", "tokens", std::move(cached))
-      .add("output_tokens", "tokens", std::move(output))
-      .add("preemptions", "", std::move(preempt))
-      .add("replica", "", std::move(replica))
-      .add("session_id", "", std::move(session))
-      .add("turn", "", std::move(turn))
-      .add("ttft_s", "s", std::move(ttft))
-      .add("tpot_s", "s", std::move(tpot))
-      .add("e2e_s", "s", std::move(e2e));
+  t.add("id", "", "request id", std::move(id))
+      .add("arrival_s", "s", "arrival time (simulated)", std::move(arrival))
+      .add("first_token_s", "s", "time the first output token was produced; -1 if none", std::move(first))
+      .add("finish_s", "s", "time the last output token was produced; -1 if unfinished", std::move(finish))
+      .add("prompt_tokens", "tokens", "prompt length", std::move(prompt))
+      .add("cached_tokens", "tokens", "prompt tokens served from the prefix cache (last admission)", std::move(cached))
+      .add("output_tokens", "tokens", "tokens generated (the requested number when finished)", std::move(output))
+      .add("preemptions", "", "times the request was preempted (KV dropped, recomputed)", std::move(preempt))
+      .add("replica", "", "replica that served it; -1 if none", std::move(replica))
+      .add("session_id", "", "session of a multi-turn workload; -1 if none", std::move(session))
+      .add("turn", "", "turn within its session (0 = first, and for requests without a session)", std::move(turn));
+  // Derived latencies: the functions the run summary aggregates.
+  for (const auto& m : sim::request_metrics()) {
+    std::vector<double> v(n);
+    for (std::size_t i = 0; i < n; ++i) v[i] = m.of(requests[i]);
+    t.add(std::string(m.definition.name), std::string(m.definition.unit), std::string(m.definition.description),
+          std::move(v));
+  }
   return t;
 }
 
@@ -98,15 +91,15 @@ h5::Table timeseries_table(const std::vector<sim::TimePoint>& timeseries) {
     batch[i] = p.batch_tokens;
   }
   h5::Table t;
-  t.add("t_s", "s", std::move(t_s))
-      .add("replica", "", std::move(replica))
-      .add("running", "", std::move(running))
-      .add("waiting", "", std::move(waiting))
-      .add("kv_blocks_pinned", "blocks", std::move(pinned))
-      .add("kv_blocks_cached", "blocks", std::move(cached))
-      .add("kv_blocks_total", "blocks", std::move(total))
-      .add("kv_utilization", "", std::move(util))
-      .add("batch_tokens", "tokens", std::move(batch));
+  t.add("t_s", "s", "sample time (simulated)", std::move(t_s))
+      .add("replica", "", "replica sampled", std::move(replica))
+      .add("running", "", "sequences in the running batch", std::move(running))
+      .add("waiting", "", "sequences queued at the replica", std::move(waiting))
+      .add("kv_blocks_pinned", "blocks", "KV blocks held by running sequences", std::move(pinned))
+      .add("kv_blocks_cached", "blocks", "KV blocks unpinned but kept for prefix reuse (evictable)", std::move(cached))
+      .add("kv_blocks_total", "blocks", "KV blocks of the replica", std::move(total))
+      .add("kv_utilization", "", "kv_blocks_pinned / kv_blocks_total (0 when total is 0)", std::move(util))
+      .add("batch_tokens", "tokens", "tokens in the iteration that produced this sample", std::move(batch));
   return t;
 }
 
@@ -119,53 +112,60 @@ h5::Table summary_table(const SimulationPlan& plan, const std::vector<std::vecto
     run[i] = static_cast<std::int64_t>(plan.runs.at(i).index);
     label[i] = plan.runs.at(i).label;
   }
-  t.add("run", "", std::move(run)).add("label", "", std::move(label));
+  t.add("run", "", "run index: its group is /runs/NNNN", std::move(run))
+      .add("label", "", "the sweep point: key=value,... (empty without a sweep)", std::move(label));
 
   for (std::size_t a = 0; a < plan.axes.size(); ++a) {
     const std::string name = swept_column_name(plan.axes[a].key);
     const SweptValue& first = plan.axes[a].values.front();
-    // The unit of a swept key follows the same suffix rule as metrics ("..._per_s" -> "1/s").
-    const std::string unit = metric_unit(plan.axes[a].target.back());
+    // Config keys have no unit table: their names carry the unit (the project's naming rule).
+    const std::string unit = config_key_unit(plan.axes[a].target.back());
+    const std::string description = "swept config key " + plan.axes[a].key;
     if (std::holds_alternative<std::string>(first)) {
       std::vector<std::string> v(n);
       for (std::size_t i = 0; i < n; ++i) v[i] = std::get<std::string>(plan.runs[i].swept[a]);
-      t.add(name, unit, std::move(v));
+      t.add(name, unit, description, std::move(v));
     } else if (std::holds_alternative<double>(first)) {
       std::vector<double> v(n);
       for (std::size_t i = 0; i < n; ++i) v[i] = std::get<double>(plan.runs[i].swept[a]);
-      t.add(name, unit, std::move(v));
+      t.add(name, unit, description, std::move(v));
     } else {
       std::vector<std::int64_t> v(n);
       for (std::size_t i = 0; i < n; ++i) {
         const auto& x = plan.runs[i].swept[a];
         v[i] = std::holds_alternative<bool>(x) ? (std::get<bool>(x) ? 1 : 0) : std::get<std::int64_t>(x);
       }
-      t.add(name, unit, std::move(v));
+      t.add(name, unit, description, std::move(v));
     }
   }
 
-  // Metric columns in first-seen order; a run that lacks one gets NaN (never expected).
-  std::vector<std::string> names;
+  // Metric columns in the order the simulator reports them; a run that lacks one gets NaN (never
+  // expected: every run reports every summary metric).
+  std::vector<const sim::MetricDefinition*> defs;
   for (const auto& metrics : metrics_per_run) {
     for (const auto& m : metrics) {
-      if (std::find(names.begin(), names.end(), m.name) == names.end()) names.push_back(m.name);
+      if (std::find(defs.begin(), defs.end(), m.definition) == defs.end()) defs.push_back(m.definition);
     }
   }
-  for (const auto& name : names) {
+  for (const sim::MetricDefinition* def : defs) {
     std::vector<double> v(n, kNaN);
     for (std::size_t i = 0; i < n; ++i) {
       for (const auto& m : metrics_per_run[i]) {
-        if (m.name == name) v[i] = m.value;
+        if (m.definition == def) v[i] = m.value;
       }
     }
-    bool integral = counting_metrics().count(name) > 0;
-    for (double x : v) integral = integral && std::isfinite(x) && x == std::floor(x);
-    if (integral) {
+    const std::string name(def->name), unit(def->unit), description(def->description);
+    if (def->type == sim::MetricType::count) {
       std::vector<std::int64_t> iv(n);
-      for (std::size_t i = 0; i < n; ++i) iv[i] = static_cast<std::int64_t>(v[i]);
-      t.add(name, metric_unit(name), std::move(iv));
+      for (std::size_t i = 0; i < n; ++i) {
+        if (!std::isfinite(v[i]) || v[i] != std::floor(v[i])) {
+          throw std::logic_error("summary metric " + name + " counts things but is " + std::to_string(v[i]));
+        }
+        iv[i] = static_cast<std::int64_t>(v[i]);
+      }
+      t.add(name, unit, description, std::move(iv));
     } else {
-      t.add(name, metric_unit(name), std::move(v));
+      t.add(name, unit, description, std::move(v));
     }
   }
   return t;

@@ -33,7 +33,7 @@ const std::vector<PrintedColumn>& printed_columns() {
 
 std::string cell(const std::vector<sim::Metric>& metrics, const PrintedColumn& c) {
   for (const auto& m : metrics) {
-    if (m.name == c.metric) {
+    if (m.name() == c.metric) {
       if (!std::isfinite(m.value)) return "-";
       return fmt::format("{:.{}f}", m.value * c.scale, c.decimals);
     }

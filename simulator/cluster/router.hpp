@@ -1,6 +1,6 @@
 #pragma once
 // Routing policy: which replica serves an arriving request. Chosen by name
-// (ClusterSpec::router); adding one is one file plus one line in router_registry.cpp.
+// (ClusterSpec::router); adding one: router_registry.cpp says how.
 #include <cstdint>
 #include <memory>
 #include <span>
@@ -8,6 +8,7 @@
 #include <string_view>
 #include <vector>
 
+#include "base/named_registry.hpp"
 #include "simulator/workload/request.hpp"
 
 namespace moelab::sim {
@@ -26,9 +27,11 @@ class Router {
   virtual std::int32_t route(const Request& request, std::span<const ReplicaLoad> loads) = 0;
 };
 
-// `seed` feeds routers that randomise (their own stream); unknown names throw InputError
-// (key cluster.router).
+// Policy registry (router_registry.cpp): name -> factory, keyed by cluster.router. `seed` feeds
+// routers that randomise (their own stream).
+using RouterFactory = std::unique_ptr<Router>(std::uint64_t seed);
+const NamedRegistry<RouterFactory>& router_registry();
+// router_registry().lookup(name).make(seed): unknown names throw InputError (cluster.router).
 std::unique_ptr<Router> make_router(std::string_view name, std::uint64_t seed);
-std::vector<std::string> router_policies();
 
 }  // namespace moelab::sim

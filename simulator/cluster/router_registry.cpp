@@ -1,37 +1,26 @@
-// The routing-policy registry: one declaration and one table line per policy.
-#include <string>
-
-#include "base/input_error.hpp"
+// The routing policies. Adding one: a file router_<name>.cpp defining
+// `std::unique_ptr<Router> make_router_<name>(std::uint64_t seed)`, plus its declaration and its table
+// line below.
 #include "simulator/cluster/router.hpp"
 
 namespace moelab::sim {
 
-std::unique_ptr<Router> make_router_round_robin(std::uint64_t seed);  // router_round_robin.cpp
-std::unique_ptr<Router> make_router_least_load(std::uint64_t seed);   // router_least_load.cpp
+RouterFactory make_router_round_robin;  // router_round_robin.cpp
+RouterFactory make_router_least_load;   // router_least_load.cpp
 
-namespace {
-struct RouterPolicy {
-  const char* name;
-  std::unique_ptr<Router> (*make)(std::uint64_t seed);
-};
-const RouterPolicy kPolicies[] = {
-    {"round_robin", &make_router_round_robin},
-    {"least_load", &make_router_least_load},
-};
-}  // namespace
-
-std::unique_ptr<Router> make_router(std::string_view name, std::uint64_t seed) {
-  for (const auto& p : kPolicies)
-    if (name == p.name) return p.make(seed);
-  std::string known;
-  for (const auto& p : kPolicies) known += (known.empty() ? "" : ", ") + std::string(p.name);
-  throw InputError({}, "cluster.router", "unknown router '" + std::string(name) + "' (known: " + known + ")");
+const NamedRegistry<RouterFactory>& router_registry() {
+  static const NamedRegistry<RouterFactory> registry(
+      "cluster.router", "router",
+      {
+          {"round_robin", "replicas in turn, in arrival order, blind to load", make_router_round_robin},
+          {"least_load", "fewest outstanding (running + waiting) requests, lowest index on ties",
+           make_router_least_load},
+      });
+  return registry;
 }
 
-std::vector<std::string> router_policies() {
-  std::vector<std::string> names;
-  for (const auto& p : kPolicies) names.emplace_back(p.name);
-  return names;
+std::unique_ptr<Router> make_router(std::string_view name, std::uint64_t seed) {
+  return router_registry().lookup(name).make(seed);
 }
 
 }  // namespace moelab::sim

@@ -20,6 +20,7 @@
 #include <string_view>
 #include <vector>
 
+#include "base/named_registry.hpp"
 #include "simulator/workload/request.hpp"
 
 namespace moelab::sim {
@@ -76,12 +77,10 @@ class KvCache {
   std::int64_t block_tokens_;
 };
 
-// Policy registry: one name -> factory. `moelab list policies` prints kv_cache_policies().
+// Policy registry (kv_cache_registry.cpp): name -> factory, keyed by engine.cache_policy.
+using KvCacheFactory = std::unique_ptr<KvCache>(std::int64_t total_blocks, std::int64_t block_tokens);
+const NamedRegistry<KvCacheFactory>& kv_cache_registry();
+// kv_cache_registry().lookup(policy).make(...): unknown names throw InputError (engine.cache_policy).
 std::unique_ptr<KvCache> make_kv_cache(std::string_view policy, std::int64_t total_blocks, std::int64_t block_tokens);
-std::vector<std::string> kv_cache_policies();
-
-// Factories of the prefix-caching policies (one file each), called by make_kv_cache().
-std::unique_ptr<KvCache> make_block_hash_kv_cache(std::int64_t total_blocks, std::int64_t block_tokens);
-std::unique_ptr<KvCache> make_radix_kv_cache(std::int64_t total_blocks, std::int64_t block_tokens);
 
 }  // namespace moelab::sim

@@ -254,7 +254,7 @@ class BlockHashCache final : public KvCache {
 
 }  // namespace
 
-std::unique_ptr<KvCache> make_block_hash_kv_cache(std::int64_t total_blocks, std::int64_t block_tokens) {
+std::unique_ptr<KvCache> make_kv_cache_block_hash(std::int64_t total_blocks, std::int64_t block_tokens) {
   return std::make_unique<BlockHashCache>(total_blocks, block_tokens);
 }
 

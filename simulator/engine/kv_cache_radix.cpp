@@ -360,7 +360,7 @@ class RadixCache final : public KvCache {
 
 }  // namespace
 
-std::unique_ptr<KvCache> make_radix_kv_cache(std::int64_t total_blocks, std::int64_t block_tokens) {
+std::unique_ptr<KvCache> make_kv_cache_radix(std::int64_t total_blocks, std::int64_t block_tokens) {
   return std::make_unique<RadixCache>(total_blocks, block_tokens);
 }
 

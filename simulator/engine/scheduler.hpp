@@ -3,13 +3,14 @@
 // order() before each admission pass; the front of `waiting` is tried first, admission stops at
 // the first sequence that does not fit (no skipping, as vLLM). Preempted sequences were pushed to
 // the front by the engine. A cache-aware policy (SGLang's longest-prefix-first) reads
-// KvCache::peek_cached_tokens here; adding one is one file plus one line in scheduler_registry.cpp.
+// KvCache::peek_cached_tokens here; adding one: scheduler_registry.cpp says how.
 #include <deque>
 #include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "base/named_registry.hpp"
 #include "simulator/engine/kv_cache.hpp"
 #include "simulator/engine/sequence.hpp"
 
@@ -23,8 +24,10 @@ class Scheduler {
   virtual void order(std::deque<Sequence*>& waiting, const KvCache& cache) = 0;
 };
 
-// Unknown names throw InputError (key engine.scheduler).
+// Policy registry (scheduler_registry.cpp): name -> factory, keyed by engine.scheduler.
+using SchedulerFactory = std::unique_ptr<Scheduler>();
+const NamedRegistry<SchedulerFactory>& scheduler_registry();
+// scheduler_registry().lookup(name).make(): unknown names throw InputError (engine.scheduler).
 std::unique_ptr<Scheduler> make_scheduler(std::string_view name);
-std::vector<std::string> scheduler_policies();
 
 }  // namespace moelab::sim

@@ -1,37 +1,23 @@
-// The scheduling-policy registry: one declaration and one table line per policy.
-#include <string>
-
-#include "base/input_error.hpp"
+// The scheduling policies. Adding one: a file scheduler_<name>.cpp defining
+// `std::unique_ptr<Scheduler> make_scheduler_<name>()`, plus its declaration and its table line below.
 #include "simulator/engine/scheduler.hpp"
 
 namespace moelab::sim {
 
-std::unique_ptr<Scheduler> make_scheduler_fcfs();            // scheduler_fcfs.cpp
-std::unique_ptr<Scheduler> make_scheduler_longest_prefix();  // scheduler_longest_prefix.cpp
+SchedulerFactory make_scheduler_fcfs;            // scheduler_fcfs.cpp
+SchedulerFactory make_scheduler_longest_prefix;  // scheduler_longest_prefix.cpp
 
-namespace {
-struct SchedulerPolicy {
-  const char* name;
-  std::unique_ptr<Scheduler> (*make)();
-};
-const SchedulerPolicy kPolicies[] = {
-    {"fcfs", &make_scheduler_fcfs},
-    {"longest_prefix", &make_scheduler_longest_prefix},
-};
-}  // namespace
-
-std::unique_ptr<Scheduler> make_scheduler(std::string_view name) {
-  for (const auto& p : kPolicies)
-    if (name == p.name) return p.make();
-  std::string known;
-  for (const auto& p : kPolicies) known += (known.empty() ? "" : ", ") + std::string(p.name);
-  throw InputError({}, "engine.scheduler", "unknown scheduler '" + std::string(name) + "' (known: " + known + ")");
+const NamedRegistry<SchedulerFactory>& scheduler_registry() {
+  static const NamedRegistry<SchedulerFactory> registry(
+      "engine.scheduler", "scheduler",
+      {
+          {"fcfs", "first come, first served; preempted sequences first (vLLM's default)", make_scheduler_fcfs},
+          {"longest_prefix", "most cached prompt tokens first, FCFS beyond 128 waiting (SGLang's lpm)",
+           make_scheduler_longest_prefix},
+      });
+  return registry;
 }
 
-std::vector<std::string> scheduler_policies() {
-  std::vector<std::string> names;
-  for (const auto& p : kPolicies) names.emplace_back(p.name);
-  return names;
-}
+std::unique_ptr<Scheduler> make_scheduler(std::string_view name) { return scheduler_registry().lookup(name).make(); }
 
 }  // namespace moelab::sim

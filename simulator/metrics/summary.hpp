@@ -1,10 +1,13 @@
 #pragma once
-// The per-run summary row (RunResult::summary), in the order of lab/h5/SCHEMA.md's /summary
-// columns from `requests` on (the lab adds run, label and swept parameters in front).
+// The per-run summary row (RunResult::summary): one value per entry of summary_metrics(), in that
+// order (lab/ puts run, label and the swept parameters in front).
 #include <cstdint>
+#include <span>
+#include <string_view>
 #include <vector>
 
 #include "simulator/engine/kv_cache.hpp"
+#include "simulator/metrics/metric.hpp"
 #include "simulator/run_result.hpp"
 #include "simulator/sim_config.hpp"
 
@@ -21,17 +24,23 @@ struct RunTotals {
   KvCacheStats kv;                   // summed over replicas
 };
 
-// Definitions (all over the requests this run took from the workload):
-//   duration_s        first arrival to last finish (or last event when nothing finished)
-//   throughputs       finished requests' prompt / output tokens per duration_s
-//   ttft/tpot/e2e     over finished requests; tpot = (finish - first token) / (output - 1), only
-//                     for outputs > 1 token; percentiles by linear interpolation
-//   goodput           finished requests meeting every SLO bound > 0, per duration_s; an undefined
-//                     tpot (1-token output) meets the tpot bound; slo_attainment = that count /
-//                     requests taken (unfinished requests miss)
-//   kv_utilization    pinned blocks / total, time-averaged over duration_s x replicas (idle = 0)
-//   gpu_hours         replicas x TP x duration_s / 3600; its dollars are split between input and
-//                     output in proportion to iteration time attributed to prefill vs decode
+// What summarize() gathers from the records before computing the metrics (summary.cpp).
+struct RunAggregates;
+
+// A summary metric: its definition and the function that computes it. Every definition (name,
+// unit, type, description) and computation is in one table in summary.cpp.
+struct SummaryMetric {
+  MetricDefinition definition;
+  double (*compute)(RunAggregates&);
+};
+
+std::span<const SummaryMetric> summary_metrics();
+// The definition of the summary metric called `name`; nullptr when there is none.
+const MetricDefinition* find_summary_metric(std::string_view name);
+
+// The metrics over the requests this run took from the workload. Latencies are those of
+// request_metrics.hpp over finished requests; percentiles interpolate linearly between closest
+// ranks (numpy's default); a rate is 0 when its denominator is.
 std::vector<Metric> summarize(const std::vector<RequestRecord>& records, const RunTotals& totals,
                               const SimConfig& config);
 

@@ -46,6 +46,15 @@ BOOST_AUTO_TEST_CASE(list_topics) {
   BOOST_TEST(contains(workloads, "synthetic"));
   BOOST_TEST(contains(workloads, "lognormal"));  // length distributions
   BOOST_TEST(contains(workloads, "burst"));      // arrival processes
+  BOOST_TEST(contains(policies.out, "longest_prefix  scheduler (engine.scheduler): most cached prompt tokens first"));
+  const auto metrics = s.moelab({"list", "metrics"});
+  BOOST_TEST(metrics.status == 0, metrics.err);
+  BOOST_TEST(contains(metrics.out, "usd_per_m_output_tok"));
+  BOOST_TEST(contains(metrics.out, "tpot_s "));
+  const auto markdown = s.moelab({"list", "metrics", "--markdown"});
+  BOOST_TEST(markdown.status == 0, markdown.err);
+  BOOST_TEST(contains(markdown.out, "| `ttft_p99_s` | float64 | s | "));
+  BOOST_TEST(contains(s.moelab({"list", "engines", "--markdown"}).out, "| `baseline` |"));
 }
 
 BOOST_AUTO_TEST_CASE(validate_lists_every_sweep_point_and_writes_nothing) {

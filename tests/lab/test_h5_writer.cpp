@@ -108,6 +108,24 @@ BOOST_AUTO_TEST_CASE(table_and_attributes_round_trip) {
   BOOST_TEST(f.string_array_attr("/ab/attention/case0/samples_ref.naive", "units") == (std::vector<std::string>{"s"}));
 }
 
+BOOST_AUTO_TEST_CASE(descriptions_are_stored_when_a_column_has_one) {
+  TempDir dir;
+  const fs::path file = dir.path / "described.h5";
+  {
+    Writer w(file);
+    Table described;
+    described.add("id", "", "request id", std::vector<std::int64_t>{1, 2})
+        .add("t_s", "s", std::vector<double>{0.5, 1.5});  // no description: stored as ""
+    w.write_table("/described", described);
+    w.write_table("/plain", sample_table(2));
+    w.commit();
+  }
+  H5File f(file);
+  BOOST_TEST(f.string_array_attr("/described", "descriptions") == (std::vector<std::string>{"request id", ""}));
+  BOOST_TEST(f.string_array_attr("/described", "units") == (std::vector<std::string>{"", "s"}));
+  BOOST_CHECK_THROW(f.string_array_attr("/plain", "descriptions"), std::runtime_error);  // none at all: no attribute
+}
+
 BOOST_AUTO_TEST_CASE(file_types_are_little_endian_and_strings_utf8) {
   TempDir dir;
   const fs::path file = dir.path / "t.h5";

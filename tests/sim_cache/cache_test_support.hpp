@@ -61,8 +61,8 @@ using CacheFactory = std::function<std::unique_ptr<sim::KvCache>(std::int64_t bl
 
 inline const std::vector<std::pair<std::string, CacheFactory>>& prefix_policies() {
   static const std::vector<std::pair<std::string, CacheFactory>> policies = {
-      {"block_hash", sim::make_block_hash_kv_cache},
-      {"radix", sim::make_radix_kv_cache},
+      {"block_hash", [](std::int64_t blocks, std::int64_t bt) { return sim::make_kv_cache("block_hash", blocks, bt); }},
+      {"radix", [](std::int64_t blocks, std::int64_t bt) { return sim::make_kv_cache("radix", blocks, bt); }},
   };
   return policies;
 }

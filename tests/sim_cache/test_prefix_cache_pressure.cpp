@@ -39,8 +39,7 @@ Request request(std::int64_t id, std::int32_t prompt_tokens, std::vector<std::ui
 }
 
 std::unique_ptr<KvCache> make(bool radix) {
-  return radix ? moelab::sim::make_radix_kv_cache(kBlocks, kBlockTokens)
-               : moelab::sim::make_block_hash_kv_cache(kBlocks, kBlockTokens);
+  return moelab::sim::make_kv_cache(radix ? "radix" : "block_hash", kBlocks, kBlockTokens);
 }
 
 }  // namespace

@@ -107,8 +107,8 @@ BOOST_AUTO_TEST_CASE(aligned_trace_gives_same_hits_for_radix_and_block_hash) {
     r.prompt_tokens = static_cast<std::int32_t>(r.content_ids.size() * 32);
     requests.push_back(r);
   }
-  auto block_hash = moelab::sim::make_block_hash_kv_cache(std::int64_t{1} << 30, 16);
-  auto radix = moelab::sim::make_radix_kv_cache(std::int64_t{1} << 30, 16);
+  auto block_hash = moelab::sim::make_kv_cache("block_hash", std::int64_t{1} << 30, 16);
+  auto radix = moelab::sim::make_kv_cache("radix", std::int64_t{1} << 30, 16);
   const auto a = moelab::test::run_sequentially(*block_hash, requests);
   const auto b = moelab::test::run_sequentially(*radix, requests);
   BOOST_TEST(a.hit_tokens > 0);

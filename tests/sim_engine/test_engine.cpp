@@ -22,7 +22,7 @@ RunResult run(const SimConfig& config, std::vector<Request> requests) {
 
 double metric(const RunResult& r, const std::string& name) {
   for (const auto& m : r.summary)
-    if (m.name == name) return m.value;
+    if (m.name() == name) return m.value;
   BOOST_FAIL("no metric " << name);
   return 0;
 }
@@ -73,8 +73,8 @@ BOOST_AUTO_TEST_CASE(same_config_and_seed_is_bit_identical) {
   }
   BOOST_REQUIRE_EQUAL(a.summary.size(), b.summary.size());
   for (std::size_t i = 0; i < a.summary.size(); ++i) {
-    BOOST_TEST(a.summary[i].name == b.summary[i].name);
-    BOOST_TEST(bits(a.summary[i].value) == bits(b.summary[i].value), a.summary[i].name);
+    BOOST_TEST(a.summary[i].name() == b.summary[i].name());
+    BOOST_TEST(bits(a.summary[i].value) == bits(b.summary[i].value), std::string(a.summary[i].name()));
   }
   BOOST_TEST(a.events == b.events);
   BOOST_TEST(a.iterations == b.iterations);
@@ -98,7 +98,7 @@ BOOST_AUTO_TEST_CASE(summary_columns_follow_the_schema_order) {
       "usd_per_gpu_hour", "ttft_first_turn_p50_s", "ttft_first_turn_p99_s", "ttft_later_turns_p50_s",
       "ttft_later_turns_p99_s"};
   std::vector<std::string> names;
-  for (const auto& m : r.summary) names.push_back(m.name);
+  for (const auto& m : r.summary) names.emplace_back(m.name());
   BOOST_TEST(names == expected, boost::test_tools::per_element());
   BOOST_TEST(metric(r, "requests") == 50);
   BOOST_TEST(metric(r, "finished") == 50);

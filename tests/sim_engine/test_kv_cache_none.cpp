@@ -23,14 +23,15 @@ Request req(std::int64_t id, std::int32_t prompt) {
 BOOST_AUTO_TEST_SUITE(kv_cache_none)
 
 BOOST_AUTO_TEST_CASE(registry_lists_and_rejects) {
-  const auto names = kv_cache_policies();
-  BOOST_TEST((std::find(names.begin(), names.end(), "none") != names.end()));
-  BOOST_TEST(make_kv_cache("none", 10, 16)->policy() == "none");
+  const auto names = kv_cache_registry().names();
+  BOOST_TEST(names == (std::vector<std::string>{"none", "block_hash", "radix"}));
+  for (const auto& name : names) BOOST_TEST(make_kv_cache(name, 10, 16)->policy() == name);
   try {
     make_kv_cache("lru-magic", 10, 16);
     BOOST_FAIL("unknown policy accepted");
   } catch (const moelab::InputError& e) {
     BOOST_TEST(e.key() == "engine.cache_policy");
+    BOOST_TEST(e.problem() == "unknown KV-cache policy 'lru-magic' (known: none, block_hash, radix)");
   }
 }
 

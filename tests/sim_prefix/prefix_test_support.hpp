@@ -28,7 +28,7 @@ inline sim::SimConfig config_from(const std::string& engine_and_workload, std::u
 
 inline double metric(const sim::RunResult& r, const std::string& name) {
   for (const auto& m : r.summary) {
-    if (m.name == name) return m.value;
+    if (m.name() == name) return m.value;
   }
   throw std::logic_error("no summary metric " + name);
 }

@@ -12,7 +12,7 @@
 
 #include "kernels/attention/cuda/decode_split.cuh"
 #include "kernels/attention/cuda/device_cases.cuh"
-#include "kernels/attention/variants.hpp"
+#include "kernels/common/variant.hpp"
 
 namespace moelab::kernels::attention {
 namespace cuda_impl {
@@ -185,7 +185,7 @@ struct Workspace {
 
 using namespace cuda_impl;
 
-std::unique_ptr<Variant> make_cuda_cascade_decode() {
+std::unique_ptr<Variant> make_attention_decode_cascade_cuda_cascade_decode() {
   return std::make_unique<CudaVariant<CascadeDecodeCase, DeviceCascadeDecode>>(
       kCascadeDecodeOp, "cascade_decode",
       "shared prefix staged in shared memory once for all queries of a kv head, suffix by split-KV decode, "

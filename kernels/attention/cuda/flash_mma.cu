@@ -3,7 +3,7 @@
 // instantiation, flash_mma_prefill_d{64,128}_b{64,128}.cu).
 #include "kernels/attention/cuda/device_cases.cuh"
 #include "kernels/attention/cuda/flash_mma_prefill.cuh"
-#include "kernels/attention/variants.hpp"
+#include "kernels/common/variant.hpp"
 
 namespace moelab::kernels::attention {
 namespace cuda_impl {
@@ -28,14 +28,14 @@ std::unique_ptr<Variant> make_flash_mma(const char* name, const char* descriptio
 }  // namespace
 }  // namespace cuda_impl
 
-std::unique_ptr<Variant> make_cuda_flash_mma_prefill() {
+std::unique_ptr<Variant> make_attention_prefill_cuda_flash_mma() {
   return cuda_impl::make_flash_mma<2>(
       "flash_mma",
       "flash-attention-2 on mma.sync m16n8k16 bf16: 128x64 tiles (4 warps x 32 rows), cp.async double buffering, "
       "causal tile skipping");
 }
 
-std::unique_ptr<Variant> make_cuda_flash_mma_b64_prefill() {
+std::unique_ptr<Variant> make_attention_prefill_cuda_flash_mma_b64() {
   return cuda_impl::make_flash_mma<1>(
       "flash_mma_b64", "as cuda.flash_mma with 64-query blocks (4 warps x 16 rows): fewer registers, more blocks");
 }

@@ -3,7 +3,7 @@
 // kernels are compared with.
 #include "kernels/attention/cuda/device_cases.cuh"
 #include "kernels/attention/cuda/device_math.cuh"
-#include "kernels/attention/variants.hpp"
+#include "kernels/common/variant.hpp"
 
 namespace moelab::kernels::attention {
 namespace cuda_impl {
@@ -111,7 +111,7 @@ bool head_dim_ok(const HeadShape& h) { return h.head_dim == 64 || h.head_dim == 
 
 using namespace cuda_impl;
 
-std::unique_ptr<Variant> make_cuda_naive_prefill() {
+std::unique_ptr<Variant> make_attention_prefill_cuda_naive() {
   return std::make_unique<CudaVariant<PrefillCase, DevicePrefill>>(
       kPrefillOp, "naive", "one thread per (query, head), online softmax, fp32",
       [](const PrefillCase& c) { return head_dim_ok(c.shape().h); },
@@ -125,7 +125,7 @@ std::unique_ptr<Variant> make_cuda_naive_prefill() {
       });
 }
 
-std::unique_ptr<Variant> make_cuda_naive_paged_decode() {
+std::unique_ptr<Variant> make_attention_decode_paged_cuda_naive() {
   return std::make_unique<CudaVariant<PagedDecodeCase, DevicePagedDecode>>(
       kPagedDecodeOp, "naive", "one thread per (sequence, head) walking the block table, fp32",
       [](const PagedDecodeCase& c) { return head_dim_ok(c.shape().h); },
@@ -139,7 +139,7 @@ std::unique_ptr<Variant> make_cuda_naive_paged_decode() {
       });
 }
 
-std::unique_ptr<Variant> make_cuda_naive_cascade_decode() {
+std::unique_ptr<Variant> make_attention_decode_cascade_cuda_naive() {
   return std::make_unique<CudaVariant<CascadeDecodeCase, DeviceCascadeDecode>>(
       kCascadeDecodeOp, "naive", "one thread per (query, head) over prefix + suffix (prefix re-read per query)",
       [](const CascadeDecodeCase& c) { return head_dim_ok(c.shape().h); },

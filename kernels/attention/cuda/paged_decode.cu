@@ -6,7 +6,7 @@
 
 #include "kernels/attention/cuda/decode_split.cuh"
 #include "kernels/attention/cuda/device_cases.cuh"
-#include "kernels/attention/variants.hpp"
+#include "kernels/common/variant.hpp"
 
 namespace moelab::kernels::attention {
 namespace cuda_impl {
@@ -78,7 +78,7 @@ struct Workspace {
 
 using namespace cuda_impl;
 
-std::unique_ptr<Variant> make_cuda_paged_decode() {
+std::unique_ptr<Variant> make_attention_decode_paged_cuda_paged_decode() {
   return std::make_unique<CudaVariant<PagedDecodeCase, DevicePagedDecode>>(
       kPagedDecodeOp, "paged_decode",
       "split-KV flash-decoding over the block table (GQA group per block, 16-byte loads), log-sum-exp combine",

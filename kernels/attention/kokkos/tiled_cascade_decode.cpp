@@ -6,7 +6,7 @@
 
 #include "kernels/attention/cases.hpp"
 #include "kernels/attention/kokkos/tiled_common.hpp"
-#include "kernels/attention/variants.hpp"
+#include "kernels/common/variant.hpp"
 #include "kernels/common/cpu_prepared_run.hpp"
 
 namespace moelab::kernels::attention {
@@ -106,6 +106,6 @@ class KokkosTiledCascadeDecode final : public Variant {
 
 }  // namespace
 
-std::unique_ptr<Variant> make_kokkos_tiled_cascade_decode() { return std::make_unique<KokkosTiledCascadeDecode>(); }
+std::unique_ptr<Variant> make_attention_decode_cascade_kokkos_tiled() { return std::make_unique<KokkosTiledCascadeDecode>(); }
 
 }  // namespace moelab::kernels::attention

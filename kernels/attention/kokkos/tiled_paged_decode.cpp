@@ -6,7 +6,7 @@
 
 #include "kernels/attention/cases.hpp"
 #include "kernels/attention/kokkos/tiled_common.hpp"
-#include "kernels/attention/variants.hpp"
+#include "kernels/common/variant.hpp"
 #include "kernels/common/cpu_prepared_run.hpp"
 
 namespace moelab::kernels::attention {
@@ -91,6 +91,6 @@ class KokkosTiledPagedDecode final : public Variant {
 
 }  // namespace
 
-std::unique_ptr<Variant> make_kokkos_tiled_paged_decode() { return std::make_unique<KokkosTiledPagedDecode>(); }
+std::unique_ptr<Variant> make_attention_decode_paged_kokkos_tiled() { return std::make_unique<KokkosTiledPagedDecode>(); }
 
 }  // namespace moelab::kernels::attention

@@ -6,7 +6,7 @@
 
 #include "kernels/attention/cases.hpp"
 #include "kernels/attention/kokkos/tiled_common.hpp"
-#include "kernels/attention/variants.hpp"
+#include "kernels/common/variant.hpp"
 #include "kernels/common/cpu_prepared_run.hpp"
 
 namespace moelab::kernels::attention {
@@ -92,6 +92,6 @@ class KokkosTiledPrefill final : public Variant {
 
 }  // namespace
 
-std::unique_ptr<Variant> make_kokkos_tiled_prefill() { return std::make_unique<KokkosTiledPrefill>(); }
+std::unique_ptr<Variant> make_attention_prefill_kokkos_tiled() { return std::make_unique<KokkosTiledPrefill>(); }
 
 }  // namespace moelab::kernels::attention

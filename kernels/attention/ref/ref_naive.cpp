@@ -5,7 +5,7 @@
 
 #include "kernels/attention/cases.hpp"
 #include "kernels/attention/ref/attention_ref.hpp"
-#include "kernels/attention/variants.hpp"
+#include "kernels/common/variant.hpp"
 #include "kernels/common/cpu_prepared_run.hpp"
 
 namespace moelab::kernels::attention {
@@ -34,13 +34,13 @@ class RefNaive final : public Variant {
 
 }  // namespace
 
-std::unique_ptr<Variant> make_ref_naive_prefill() {
+std::unique_ptr<Variant> make_attention_prefill_ref_naive() {
   return std::make_unique<RefNaive<PrefillCase, &ref::prefill>>(kPrefillOp);
 }
-std::unique_ptr<Variant> make_ref_naive_paged_decode() {
+std::unique_ptr<Variant> make_attention_decode_paged_ref_naive() {
   return std::make_unique<RefNaive<PagedDecodeCase, &ref::paged_decode>>(kPagedDecodeOp);
 }
-std::unique_ptr<Variant> make_ref_naive_cascade_decode() {
+std::unique_ptr<Variant> make_attention_decode_cascade_ref_naive() {
   return std::make_unique<RefNaive<CascadeDecodeCase, &ref::cascade_decode>>(kCascadeDecodeOp);
 }
 

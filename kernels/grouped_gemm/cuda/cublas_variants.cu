@@ -16,7 +16,7 @@
 #include "kernels/common/cuda/cuda_prepared_run.cuh"
 #include "kernels/common/cuda_device.hpp"
 #include "kernels/grouped_gemm/cuda/device_grouped_gemm.cuh"
-#include "kernels/grouped_gemm/variants.hpp"
+#include "kernels/common/variant.hpp"
 #include "kernels/router/detail/fn_variant.hpp"
 
 namespace moelab::kernels::grouped_gemm {
@@ -126,14 +126,14 @@ std::unique_ptr<PreparedRun> prepare_grouped(OpCase& c) {
 
 }  // namespace
 
-std::unique_ptr<Variant> make_cuda_cublas_loop() {
+std::unique_ptr<Variant> make_grouped_gemm_cuda_cublas_loop() {
   return std::make_unique<moe_detail::FnVariant>(
       kGroupedGemmOp, Backend::cuda, "cublas_loop",
       "one cublasGemmEx (bf16, fp32 compute) per non-empty group; needs M_g on the host",
       [](const OpCase&) { return true; }, prepare_loop, [] { return cuda_device_available(); });
 }
 
-std::unique_ptr<Variant> make_cuda_cublas_grouped() {
+std::unique_ptr<Variant> make_grouped_gemm_cuda_cublas_grouped() {
   return std::make_unique<moe_detail::FnVariant>(
       kGroupedGemmOp, Backend::cuda, "cublas_grouped",
       "one cublasGemmGroupedBatchedEx (bf16, fp32 compute), a group per non-empty expert; needs M_g on the host",

@@ -22,7 +22,7 @@
 #include "kernels/common/cuda/cuda_prepared_run.cuh"
 #include "kernels/common/cuda_device.hpp"
 #include "kernels/grouped_gemm/cuda/device_grouped_gemm.cuh"
-#include "kernels/grouped_gemm/variants.hpp"
+#include "kernels/common/variant.hpp"
 #include "kernels/router/detail/fn_variant.hpp"
 
 namespace moelab::kernels::grouped_gemm {
@@ -215,7 +215,7 @@ std::unique_ptr<PreparedRun> prepare(OpCase& c) {
 
 }  // namespace
 
-std::unique_ptr<Variant> make_cuda_grouped_mma() {
+std::unique_ptr<Variant> make_grouped_gemm_cuda_grouped_mma() {
   return std::make_unique<moe_detail::FnVariant>(
       kGroupedGemmOp, Backend::cuda, "grouped_mma",
       "single persistent launch, device-side tile scheduler over groups, mma.sync m16n8k16 bf16, 3-stage cp.async, "

@@ -10,7 +10,7 @@
 #include "kernels/common/bf16.hpp"
 #include "kernels/common/cpu_prepared_run.hpp"
 #include "kernels/grouped_gemm/cases.hpp"
-#include "kernels/grouped_gemm/variants.hpp"
+#include "kernels/common/variant.hpp"
 #include "kernels/router/detail/fn_variant.hpp"
 #include "kernels/common/kokkos_runtime.hpp"
 
@@ -66,7 +66,7 @@ void grouped_gemm_tiled(const GroupedGemmParams& p, std::int64_t* tile_start) {
 
 }  // namespace
 
-std::unique_ptr<Variant> make_kokkos_tiled() {
+std::unique_ptr<Variant> make_grouped_gemm_kokkos_tiled() {
   return std::make_unique<moe_detail::FnVariant>(
       kGroupedGemmOp, Backend::kokkos, "tiled",
       "tile scheduler over groups (prefix sum of tile counts), 32x32 tiles, fp32 accumulation (mirrors cuda.grouped_mma)",

@@ -10,7 +10,7 @@
 #include "kernels/common/cuda_device.hpp"
 #include "kernels/router/cases.hpp"
 #include "kernels/router/detail/fn_variant.hpp"
-#include "kernels/router/variants.hpp"
+#include "kernels/common/variant.hpp"
 
 namespace moelab::kernels::router {
 namespace {
@@ -80,7 +80,7 @@ std::unique_ptr<PreparedRun> prepare(OpCase& c) {
 
 }  // namespace
 
-std::unique_ptr<Variant> make_combine_cuda_gather() {
+std::unique_ptr<Variant> make_router_combine_cuda_gather() {
   return std::make_unique<moe_detail::FnVariant>(
       kCombineOp, Backend::cuda, "gather",
       "one block per token, 16-byte row loads through the inverse permutation, fp32 accumulation, bf16 store",

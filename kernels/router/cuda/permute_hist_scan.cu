@@ -13,7 +13,7 @@
 #include "kernels/common/cuda_device.hpp"
 #include "kernels/router/cases.hpp"
 #include "kernels/router/detail/fn_variant.hpp"
-#include "kernels/router/variants.hpp"
+#include "kernels/common/variant.hpp"
 
 namespace moelab::kernels::router {
 namespace {
@@ -98,7 +98,7 @@ std::unique_ptr<PreparedRun> prepare(OpCase& c) {
 
 }  // namespace
 
-std::unique_ptr<Variant> make_permute_cuda_hist_scan() {
+std::unique_ptr<Variant> make_router_permute_cuda_hist_scan() {
   return std::make_unique<moe_detail::FnVariant>(
       kPermuteOp, Backend::cuda, "hist_scan",
       "shared-atomic histogram + cub::DeviceScan + warp-aggregated atomic scatter (NOT stable within an expert)",

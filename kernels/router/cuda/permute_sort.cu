@@ -16,7 +16,7 @@
 #include "kernels/router/cases.hpp"
 #include "kernels/router/cuda/permute_common.cuh"
 #include "kernels/router/detail/fn_variant.hpp"
-#include "kernels/router/variants.hpp"
+#include "kernels/common/variant.hpp"
 
 namespace moelab::kernels::router {
 
@@ -115,14 +115,14 @@ std::unique_ptr<PreparedRun> prepare_thrust(OpCase& c) {
 
 }  // namespace
 
-std::unique_ptr<Variant> make_permute_cuda_cub_sort() {
+std::unique_ptr<Variant> make_router_permute_cuda_cub_sort() {
   return std::make_unique<moe_detail::FnVariant>(
       kPermuteOp, Backend::cuda, "cub_sort",
       "cub::DeviceRadixSort::SortPairs on (expert, assignment) over log2(E) bits + offsets/inverse pass (stable)",
       [](const OpCase&) { return true; }, prepare_cub, [] { return cuda_device_available(); });
 }
 
-std::unique_ptr<Variant> make_permute_cuda_thrust_sort() {
+std::unique_ptr<Variant> make_router_permute_cuda_thrust_sort() {
   return std::make_unique<moe_detail::FnVariant>(
       kPermuteOp, Backend::cuda, "thrust_sort",
       "thrust::stable_sort_by_key on expert ids + offsets/inverse pass (stable; Thrust allocates per call)",

@@ -13,7 +13,7 @@
 #include "kernels/router/cases.hpp"
 #include "kernels/router/detail/fn_variant.hpp"
 #include "kernels/router/detail/score_math.hpp"
-#include "kernels/router/variants.hpp"
+#include "kernels/common/variant.hpp"
 
 namespace moelab::kernels::router {
 namespace {
@@ -170,7 +170,7 @@ struct DeviceTopk {
 
 }  // namespace
 
-std::unique_ptr<Variant> make_topk_cuda_warp_topk() {
+std::unique_ptr<Variant> make_router_topk_cuda_warp_topk() {
   return std::make_unique<moe_detail::FnVariant>(
       kTopkOp, Backend::cuda, "warp_topk",
       "one warp per token, fused scores + group top-2 sums + k warp-argmax rounds in registers",

@@ -7,7 +7,7 @@
 #include "kernels/router/cases.hpp"
 #include "kernels/router/detail/fn_variant.hpp"
 #include "kernels/common/kokkos_runtime.hpp"
-#include "kernels/router/variants.hpp"
+#include "kernels/common/variant.hpp"
 
 namespace moelab::kernels::router {
 namespace {
@@ -37,7 +37,7 @@ void combine_gather(const CombineParams& p) {
 
 }  // namespace
 
-std::unique_ptr<Variant> make_combine_kokkos_gather() {
+std::unique_ptr<Variant> make_router_combine_kokkos_gather() {
   return std::make_unique<moe_detail::FnVariant>(
       kCombineOp, Backend::kokkos, "gather", "one work item per token: gather k rows, fp32 weighted sum, bf16 store",
       [](const OpCase&) { return true; },

@@ -10,7 +10,7 @@
 #include "kernels/router/cases.hpp"
 #include "kernels/router/detail/fn_variant.hpp"
 #include "kernels/common/kokkos_runtime.hpp"
-#include "kernels/router/variants.hpp"
+#include "kernels/common/variant.hpp"
 
 namespace moelab::kernels::router {
 namespace {
@@ -48,7 +48,7 @@ void permute_hist_scan(const PermuteParams& p, std::int32_t* counts, std::int32_
 
 }  // namespace
 
-std::unique_ptr<Variant> make_permute_kokkos_hist_scan() {
+std::unique_ptr<Variant> make_router_permute_kokkos_hist_scan() {
   return std::make_unique<moe_detail::FnVariant>(
       kPermuteOp, Backend::kokkos, "hist_scan",
       "per-block expert histograms, one exclusive scan (expert-major), ordered scatter: stable, no atomics",

@@ -9,7 +9,7 @@
 #include "kernels/router/detail/fn_variant.hpp"
 #include "kernels/router/detail/score_math.hpp"
 #include "kernels/common/kokkos_runtime.hpp"
-#include "kernels/router/variants.hpp"
+#include "kernels/common/variant.hpp"
 
 namespace moelab::kernels::router {
 namespace {
@@ -89,7 +89,7 @@ void topk_fused(const TopkParams& p) {
 
 }  // namespace
 
-std::unique_ptr<Variant> make_topk_kokkos_fused() {
+std::unique_ptr<Variant> make_router_topk_kokkos_fused() {
   return std::make_unique<moe_detail::FnVariant>(
       kTopkOp, Backend::kokkos, "fused",
       "one work item per token: scores, group top-2 sums, rounds of argmax (mirrors cuda.warp_topk)",

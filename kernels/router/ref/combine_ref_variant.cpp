@@ -3,11 +3,11 @@
 #include "kernels/common/cpu_prepared_run.hpp"
 #include "kernels/router/detail/fn_variant.hpp"
 #include "kernels/router/ref/router_ref.hpp"
-#include "kernels/router/variants.hpp"
+#include "kernels/common/variant.hpp"
 
 namespace moelab::kernels::router {
 
-std::unique_ptr<Variant> make_combine_ref_naive() {
+std::unique_ptr<Variant> make_router_combine_ref_naive() {
   return std::make_unique<moe_detail::FnVariant>(
       kCombineOp, Backend::ref, "naive", "fp64 weighted sum of each token's k expert rows",
       [](const OpCase&) { return true; },

@@ -3,11 +3,11 @@
 #include "kernels/common/cpu_prepared_run.hpp"
 #include "kernels/router/detail/fn_variant.hpp"
 #include "kernels/router/ref/router_ref.hpp"
-#include "kernels/router/variants.hpp"
+#include "kernels/common/variant.hpp"
 
 namespace moelab::kernels::router {
 
-std::unique_ptr<Variant> make_permute_ref_counting() {
+std::unique_ptr<Variant> make_router_permute_ref_counting() {
   return std::make_unique<moe_detail::FnVariant>(
       kPermuteOp, Backend::ref, "counting", "stable counting sort of assignments by expert (serial)",
       [](const OpCase&) { return true; },

@@ -3,11 +3,11 @@
 #include "kernels/common/cpu_prepared_run.hpp"
 #include "kernels/router/detail/fn_variant.hpp"
 #include "kernels/router/ref/router_ref.hpp"
-#include "kernels/router/variants.hpp"
+#include "kernels/common/variant.hpp"
 
 namespace moelab::kernels::router {
 
-std::unique_ptr<Variant> make_topk_ref_naive() {
+std::unique_ptr<Variant> make_router_topk_ref_naive() {
   return std::make_unique<moe_detail::FnVariant>(
       kTopkOp, Backend::ref, "naive", "plain loops: sort by score (ties: lower expert), fp64 weights",
       [](const OpCase&) { return true; },
