@@ -9,11 +9,11 @@ namespace moelab::cli {
 
 std::vector<ListEntry> list_workloads() {
   std::vector<ListEntry> out;
-  for (const auto& k : sim::workload_registry()) out.push_back({k.name, k.description});
-  for (const auto& k : sim::length_distribution_registry()) {
+  for (const auto& k : sim::workload_registry().entries()) out.push_back({k.name, k.description});
+  for (const auto& k : sim::length_distribution_registry().entries()) {
     out.push_back({k.name, std::string("length (prompt_tokens, output_tokens, ...): ") + k.description});
   }
-  for (const auto& k : sim::arrival_process_registry()) {
+  for (const auto& k : sim::arrival_process_registry().entries()) {
     out.push_back({k.name, std::string("arrivals: ") + k.description});
   }
   return out;

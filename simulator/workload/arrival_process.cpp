@@ -9,9 +9,9 @@ namespace moelab::sim {
 
 ArrivalProcessPtr read_arrival_process(TableReader& workload) {
   const auto table = workload.table("arrivals");
-  const auto kinds = arrival_process_registry();
-  const std::string kind = table->choice("kind", kind_names(kinds));
-  auto process = find_kind(kinds, kind, "kind").read(*table);
+  const auto& kinds = arrival_process_registry();
+  const std::string kind = table->choice("kind", kinds.names());
+  auto process = kinds.lookup(kind).make(*table);
   table->finish();
   return process;
 }

@@ -7,7 +7,7 @@
 #include <string_view>
 
 #include "base/table_reader.hpp"
-#include "simulator/workload/kind_table.hpp"
+#include "base/named_registry.hpp"
 #include "simulator/workload/spec_problem.hpp"
 
 namespace moelab::sim {
@@ -39,7 +39,7 @@ ArrivalProcessPtr read_arrival_process(TableReader& workload);
 // Shared by the kinds that have a rate.
 MaybeProblem check_rate_per_s(double rate_per_s);
 
-using ReadArrivalProcess = ArrivalProcessPtr (*)(TableReader& table);
-std::span<const NamedKind<ReadArrivalProcess>> arrival_process_registry();
+using ReadArrivalProcess = ArrivalProcessPtr(TableReader& table);
+const NamedRegistry<ReadArrivalProcess>& arrival_process_registry();
 
 }  // namespace moelab::sim

@@ -3,19 +3,18 @@
 
 namespace moelab::sim {
 
-ArrivalProcessPtr read_poisson_arrivals(TableReader& table);  // arrivals_poisson.cpp
-ArrivalProcessPtr read_gamma_arrivals(TableReader& table);    // arrivals_gamma.cpp
-ArrivalProcessPtr read_burst_arrivals(TableReader& table);    // arrivals_burst.cpp
+ReadArrivalProcess read_poisson_arrivals;  // arrivals_poisson.cpp
+ReadArrivalProcess read_gamma_arrivals;  // arrivals_gamma.cpp
+ReadArrivalProcess read_burst_arrivals;  // arrivals_burst.cpp
 
-namespace {
-const NamedKind<ReadArrivalProcess> kKinds[] = {
-    {"poisson", "exponential gaps at `rate_per_s`", &read_poisson_arrivals},
+const NamedRegistry<ReadArrivalProcess>& arrival_process_registry() {
+  static const NamedRegistry<ReadArrivalProcess> registry("kind", "arrival process", {
+    {"poisson", "exponential gaps at `rate_per_s`", read_poisson_arrivals},
     {"gamma", "gamma gaps at `rate_per_s` with coefficient of variation `cv` (cv = 1: the Poisson stream)",
-     &read_gamma_arrivals},
-    {"burst", "everything at t = 0 (offline benchmark; needs a request or session count)", &read_burst_arrivals},
-};
-}  // namespace
-
-std::span<const NamedKind<ReadArrivalProcess>> arrival_process_registry() { return kKinds; }
+     read_gamma_arrivals},
+    {"burst", "everything at t = 0 (offline benchmark; needs a request or session count)", read_burst_arrivals},
+  });
+  return registry;
+}
 
 }  // namespace moelab::sim

@@ -12,9 +12,9 @@ LengthDistributionPtr read_length_distribution(TableReader& parent, std::string_
   if (parent.holds_number(key)) return fixed_length(parent.number(key));
   if (parent.has(key) && !parent.holds_table(key)) parent.fail(key, "expected a number (fixed) or a table {kind = ...}");
   const auto table = parent.table(key);
-  const auto kinds = length_distribution_registry();
-  const std::string kind = table->choice("kind", kind_names(kinds));
-  auto d = find_kind(kinds, kind, "kind").read(*table);
+  const auto& kinds = length_distribution_registry();
+  const std::string kind = table->choice("kind", kinds.names());
+  auto d = kinds.lookup(kind).make(*table);
   table->finish();
   return d;
 }

@@ -10,7 +10,7 @@
 
 #include "base/rng.hpp"
 #include "base/table_reader.hpp"
-#include "simulator/workload/kind_table.hpp"
+#include "base/named_registry.hpp"
 #include "simulator/workload/spec_problem.hpp"
 
 namespace moelab::sim {
@@ -48,7 +48,7 @@ LengthDistributionPtr read_length_distribution(TableReader& parent, std::string_
 // Always `value` (length_fixed.cpp; also what the number shorthand means).
 LengthDistributionPtr fixed_length(double value);
 
-using ReadLengthDistribution = LengthDistributionPtr (*)(TableReader& table);
-std::span<const NamedKind<ReadLengthDistribution>> length_distribution_registry();
+using ReadLengthDistribution = LengthDistributionPtr(TableReader& table);
+const NamedRegistry<ReadLengthDistribution>& length_distribution_registry();
 
 }  // namespace moelab::sim

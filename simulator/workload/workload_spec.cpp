@@ -7,8 +7,8 @@ namespace moelab::sim {
 namespace {
 
 std::shared_ptr<WorkloadParams> read_params(TableReader& workload, WorkloadSpec& spec) {
-  spec.kind = workload.choice("kind", workload_kinds());
-  auto params = find_workload_kind(spec.kind).read(workload);
+  spec.kind = workload.choice("kind", workload_registry().names());
+  auto params = workload_registry().lookup(spec.kind).make(workload);
   workload.finish();
   return params;
 }

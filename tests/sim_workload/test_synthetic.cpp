@@ -184,11 +184,11 @@ BOOST_AUTO_TEST_CASE(bad_specs_throw_input_error_naming_the_key) {
   expect_key(1, -1, {}, "workload.num_requests");
   // Kinds are looked up by name in code too; no spec at all is not a workload.
   try {
-    find_workload_kind("nonsense");
+    workload_registry().lookup("nonsense");
     BOOST_ERROR("no error for an unknown kind");
   } catch (const InputError& e) {
     BOOST_TEST(e.key() == "workload.kind");
-    BOOST_TEST(std::string(e.what()).find("expected one of: synthetic, mooncake, csv, chat, rag, shared_prefix") !=
+    BOOST_TEST(std::string(e.what()).find("unknown workload kind 'nonsense' (known: synthetic, mooncake, csv, chat, rag, shared_prefix)") !=
                std::string::npos);
   }
   BOOST_CHECK_THROW(make_workload(WorkloadSpec{}, 1), InputError);
@@ -196,10 +196,10 @@ BOOST_AUTO_TEST_CASE(bad_specs_throw_input_error_naming_the_key) {
 
 BOOST_AUTO_TEST_CASE(length_and_arrival_kinds_are_registered_in_order) {
   const std::vector<std::string> lengths = {"fixed", "uniform", "lognormal", "empirical", "geometric"};
-  BOOST_TEST(kind_names(length_distribution_registry()) == lengths, boost::test_tools::per_element());
+  BOOST_TEST(length_distribution_registry().names() == lengths, boost::test_tools::per_element());
   const std::vector<std::string> arrivals = {"poisson", "gamma", "burst"};
-  BOOST_TEST(kind_names(arrival_process_registry()) == arrivals, boost::test_tools::per_element());
-  for (const auto& k : length_distribution_registry()) BOOST_TEST(std::string(k.description).size() > 10u);
+  BOOST_TEST(arrival_process_registry().names() == arrivals, boost::test_tools::per_element());
+  for (const auto& k : length_distribution_registry().entries()) BOOST_TEST(k.description.size() > 10u);
   // The number shorthand is the fixed kind; each table names the kind it was read as.
   BOOST_TEST(moelab::test::length_distribution("7")->kind() == "fixed");
   BOOST_TEST(moelab::test::length_distribution("7")->nominal_mean() == 7.0);
@@ -214,7 +214,7 @@ BOOST_AUTO_TEST_CASE(ends_by_itself_only_with_a_count) {
 }
 
 BOOST_AUTO_TEST_CASE(registry_lists_every_kind) {
-  const auto kinds = workload_kinds();
+  const auto kinds = workload_registry().names();
   for (const char* k : {"synthetic", "mooncake", "csv", "chat", "rag", "shared_prefix"}) {
     BOOST_TEST((std::find(kinds.begin(), kinds.end(), k) != kinds.end()), k);
   }
