@@ -22,15 +22,7 @@ void register_attention(Registry& r) {
   r.add_variant(make_kokkos_tiled_paged_decode());
   r.add_variant(make_kokkos_tiled_cascade_decode());
 #endif
-#if MOELAB_HAVE_CUDA
-  r.add_variant(make_cuda_naive_prefill());
-  r.add_variant(make_cuda_naive_paged_decode());
-  r.add_variant(make_cuda_naive_cascade_decode());
-  r.add_variant(make_cuda_flash_mma_prefill());
-  r.add_variant(make_cuda_flash_mma_b64_prefill());
-  r.add_variant(make_cuda_paged_decode());
-  r.add_variant(make_cuda_cascade_decode());
-#endif
+  // cuda variants: register_attention_cuda() in cuda/register_attention_cuda.cpp, in libmoelab_kernels_cuda.so.
 }
 
 }  // namespace moelab::kernels

@@ -16,11 +16,7 @@ void register_grouped_gemm(Registry& r) {
 #if MOELAB_HAVE_KOKKOS
   r.add_variant(make_kokkos_tiled());
 #endif
-#if MOELAB_HAVE_CUDA
-  r.add_variant(make_cuda_cublas_loop());
-  r.add_variant(make_cuda_cublas_grouped());
-  r.add_variant(make_cuda_grouped_mma());
-#endif
+  // cuda variants: register_grouped_gemm_cuda() in cuda/register_grouped_gemm_cuda.cpp, in libmoelab_kernels_cuda.so.
 }
 
 }  // namespace moelab::kernels

@@ -26,13 +26,7 @@ void register_router(Registry& r) {
   r.add_variant(make_permute_kokkos_hist_scan());
   r.add_variant(make_combine_kokkos_gather());
 #endif
-#if MOELAB_HAVE_CUDA
-  r.add_variant(make_topk_cuda_warp_topk());
-  r.add_variant(make_permute_cuda_cub_sort());
-  r.add_variant(make_permute_cuda_thrust_sort());
-  r.add_variant(make_permute_cuda_hist_scan());
-  r.add_variant(make_combine_cuda_gather());
-#endif
+  // cuda variants: register_router_cuda() in cuda/register_router_cuda.cpp, in libmoelab_kernels_cuda.so.
 }
 
 }  // namespace moelab::kernels
