@@ -75,7 +75,7 @@ configure() {  # run through `bash -c` so that `timeout` can wrap it
   local generator=()  # an existing build directory keeps its generator
   if [[ ! -f "$build_dir/CMakeCache.txt" ]] && command -v ninja >/dev/null 2>&1; then generator=(-G Ninja); fi
   cmake -S . -B "$build_dir" "${generator[@]}" \
-    -DCMAKE_BUILD_TYPE=Release -DMOELAB_ENABLE_CUDA=ON -DCMAKE_CUDA_ARCHITECTURES=90a \
+    -DCMAKE_BUILD_TYPE=Release -DMOELAB_ENABLE_CUDA=ON -DMOELAB_REQUIRE_CUDA=ON -DCMAKE_CUDA_ARCHITECTURES=90a \
     -DCMAKE_CUDA20_STANDARD_COMPILE_OPTION=-std=c++20 -DCMAKE_CUDA20_EXTENSION_COMPILE_OPTION=-std=c++20
 }
 export build_dir

@@ -12,13 +12,6 @@ VariantFactory make_attention_decode_cascade_ref_naive;              // ref/ref_
 VariantFactory make_attention_prefill_kokkos_tiled;                  // kokkos/tiled_prefill.cpp
 VariantFactory make_attention_decode_paged_kokkos_tiled;             // kokkos/tiled_paged_decode.cpp
 VariantFactory make_attention_decode_cascade_kokkos_tiled;           // kokkos/tiled_cascade_decode.cpp
-VariantFactory make_attention_prefill_cuda_naive;                    // cuda/naive.cu
-VariantFactory make_attention_decode_paged_cuda_naive;               // cuda/naive.cu
-VariantFactory make_attention_decode_cascade_cuda_naive;             // cuda/naive.cu
-VariantFactory make_attention_prefill_cuda_flash_mma;                // cuda/flash_mma.cu
-VariantFactory make_attention_prefill_cuda_flash_mma_b64;            // cuda/flash_mma.cu
-VariantFactory make_attention_decode_paged_cuda_paged_decode;        // cuda/paged_decode.cu
-VariantFactory make_attention_decode_cascade_cuda_cascade_decode;    // cuda/cascade_decode.cu
 }  // namespace attention
 
 // The attention family: its ops and one line per variant.
@@ -39,15 +32,7 @@ void register_attention(Registry& r) {
   r.add_variant(make_attention_decode_paged_kokkos_tiled());
   r.add_variant(make_attention_decode_cascade_kokkos_tiled());
 #endif
-#if MOELAB_HAVE_CUDA
-  r.add_variant(make_attention_prefill_cuda_naive());
-  r.add_variant(make_attention_decode_paged_cuda_naive());
-  r.add_variant(make_attention_decode_cascade_cuda_naive());
-  r.add_variant(make_attention_prefill_cuda_flash_mma());
-  r.add_variant(make_attention_prefill_cuda_flash_mma_b64());
-  r.add_variant(make_attention_decode_paged_cuda_paged_decode());
-  r.add_variant(make_attention_decode_cascade_cuda_cascade_decode());
-#endif
+  // cuda variants: register_attention_cuda() in cuda/register_attention_cuda.cpp, in libmoelab_kernels_cuda.so.
 }
 
 }  // namespace moelab::kernels

@@ -1,7 +1,9 @@
 #pragma once
 // What the harness and tests need to know about a CUDA device, in plain C++ (no CUDA headers), so
-// lab/ code and CPU-only builds can ask. Implemented in cuda/device_query.cu when CUDA is built,
-// and by a stub (no device, ever) otherwise.
+// lab/ code and CPU-only builds can ask. Three implementations: cuda/device_query.cu inside
+// libmoelab_kernels_cuda.so; in a CUDA build's executables, cuda_backend.cpp, which opens that
+// library on the first call and asks it (no library: no device); without CUDA, a stub (no
+// device, ever). Calling any of these in a CUDA build therefore loads the CUDA runtime.
 #include <optional>
 #include <string>
 
@@ -29,6 +31,10 @@ struct CudaDeviceInfo {
 // insufficient driver) is "false", never an abort. Always false in builds without CUDA.
 bool cuda_device_available();
 int cuda_device_count();
+// Why no device is usable ("" when one is): the runtime's error (e.g. "CUDA driver version is
+// insufficient for CUDA runtime version"), "no CUDA device", the backend library's load error,
+// or "not built".
+std::string cuda_unavailable_reason();
 std::optional<CudaDeviceInfo> cuda_device_info(int device = 0);
 // 13020 -> "13.2".
 std::string cuda_version_text(int version);

@@ -1,5 +1,6 @@
-// The CPU-only build's answer to "is there a CUDA device": no. With CUDA built, the real
-// implementation is kernels/common/cuda/device_query.cu.
+// The CPU-only build's answer to "is there a CUDA device": no. With CUDA built, executables ask
+// libmoelab_kernels_cuda.so (kernels/common/cuda_backend.cpp), whose answer is
+// kernels/common/cuda/device_query.cu.
 #include "kernels/common/cuda_device.hpp"
 
 #include <string>
@@ -13,6 +14,9 @@ std::string cuda_version_text(int version) {
 #ifndef MOELAB_HAVE_CUDA
 bool cuda_device_available() { return false; }
 int cuda_device_count() { return 0; }
+std::string cuda_unavailable_reason() {
+  return "not built: this build has no CUDA (MOELAB_ENABLE_CUDA=OFF or no nvcc at configure time)";
+}
 std::optional<CudaDeviceInfo> cuda_device_info(int /*device*/) { return std::nullopt; }
 #endif
 

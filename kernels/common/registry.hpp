@@ -6,6 +6,8 @@
 // (kernels/common/README.md).
 #include <functional>
 #include <memory>
+#include <mutex>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -13,6 +15,12 @@
 #include "kernels/common/variant.hpp"
 
 namespace moelab::kernels {
+
+// A deferred backend's variants could not be loaded (its library is missing or refused to open).
+class BackendLoadError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
 
 struct OpInfo {
   std::string name;         // "attention.prefill"
@@ -28,18 +36,41 @@ using VariantFactory = std::unique_ptr<Variant>();
 
 class Registry {
  public:
+  using BackendLoader = std::function<std::vector<std::unique_ptr<Variant>>()>;
+
   void add_op(OpInfo op);
   void add_variant(std::unique_ptr<Variant> v);
+  // The variants of `backend` live in a library opened on first use (cuda:
+  // libmoelab_kernels_cuda.so, kernels/common/cuda_backend.hpp). `load` runs once, when a lookup
+  // first needs them: variants(), or find_variant() of a name of that backend. It returns the
+  // variants (for registered ops) or throws BackendLoadError, which load_error() then reports.
+  void defer_backend(Backend backend, BackendLoader load);
 
   const OpInfo* find_op(std::string_view op) const;
   // `full_name` is "backend.name" ("cuda.flash_mma").
   const Variant* find_variant(std::string_view op, std::string_view full_name) const;
-  std::vector<const Variant*> variants(std::string_view op = {}) const;  // registration order
+  // Registration order; a deferred backend's variants come after the others.
+  std::vector<const Variant*> variants(std::string_view op = {}) const;
   std::vector<const OpInfo*> ops() const;
+  // Why a deferred backend has no variants: its load failed. "" when it loaded, was not needed
+  // yet, or is not deferred.
+  std::string load_error(Backend backend) const;
 
  private:
+  // A deferred backend: filled once by the first lookup that needs it (std::call_once), so
+  // const lookups may load it; the other variants never change after registration.
+  struct Deferred {
+    Backend backend;
+    BackendLoader load;
+    std::once_flag loaded;
+    std::vector<std::unique_ptr<Variant>> variants;
+    std::string error;
+  };
+  const std::vector<std::unique_ptr<Variant>>& loaded(Deferred& d) const;
+
   std::vector<OpInfo> ops_;
   std::vector<std::unique_ptr<Variant>> variants_;
+  std::vector<std::unique_ptr<Deferred>> deferred_;
 };
 
 // The registry with every family registered (built once, on first use).

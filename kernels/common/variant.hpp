@@ -14,6 +14,7 @@
 #include <string_view>
 
 #include "kernels/common/backend.hpp"
+#include "kernels/common/cuda_device.hpp"
 
 namespace moelab::kernels {
 
@@ -66,8 +67,11 @@ class Variant {
   std::string full_name() const { return std::string(to_string(backend())) + "." + std::string(name()); }
   // Runnable here at all (a cuda variant without a GPU is not): the harness reports "skipped".
   virtual bool available() const { return true; }
-  // Why not, for the harness's "skipped" detail.
-  virtual std::string unavailable_reason() const { return std::string(to_string(backend())) + " backend not available here"; }
+  // Why not, for the harness's "skipped" detail (cuda: what the runtime said, e.g. no driver).
+  virtual std::string unavailable_reason() const {
+    if (backend() == Backend::cuda) return cuda_unavailable_reason();
+    return std::string(to_string(backend())) + " backend not available here";
+  }
   // Shape/dtype support: false -> the harness reports "unsupported", never a crash.
   virtual bool supports(const OpCase& c) const = 0;
   virtual std::unique_ptr<PreparedRun> prepare(OpCase& c) const = 0;

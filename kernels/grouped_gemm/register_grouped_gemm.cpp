@@ -8,9 +8,6 @@ namespace moelab::kernels {
 namespace grouped_gemm {
 VariantFactory make_grouped_gemm_ref_naive;              // ref/ref_naive_variant.cpp
 VariantFactory make_grouped_gemm_kokkos_tiled;           // kokkos/tiled.cpp
-VariantFactory make_grouped_gemm_cuda_cublas_loop;       // cuda/cublas_variants.cu
-VariantFactory make_grouped_gemm_cuda_cublas_grouped;    // cuda/cublas_variants.cu
-VariantFactory make_grouped_gemm_cuda_grouped_mma;       // cuda/grouped_mma.cu
 }  // namespace grouped_gemm
 
 // The grouped_gemm family: its ops and one line per variant.
@@ -25,11 +22,7 @@ void register_grouped_gemm(Registry& r) {
 #if MOELAB_HAVE_KOKKOS
   r.add_variant(make_grouped_gemm_kokkos_tiled());
 #endif
-#if MOELAB_HAVE_CUDA
-  r.add_variant(make_grouped_gemm_cuda_cublas_loop());
-  r.add_variant(make_grouped_gemm_cuda_cublas_grouped());
-  r.add_variant(make_grouped_gemm_cuda_grouped_mma());
-#endif
+  // cuda variants: register_grouped_gemm_cuda() in cuda/register_grouped_gemm_cuda.cpp, in libmoelab_kernels_cuda.so.
 }
 
 }  // namespace moelab::kernels

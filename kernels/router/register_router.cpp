@@ -12,11 +12,6 @@ VariantFactory make_router_combine_ref_naive;           // ref/combine_ref_varia
 VariantFactory make_router_topk_kokkos_fused;           // kokkos/topk_fused.cpp
 VariantFactory make_router_permute_kokkos_hist_scan;    // kokkos/permute_hist_scan.cpp
 VariantFactory make_router_combine_kokkos_gather;       // kokkos/combine_gather.cpp
-VariantFactory make_router_topk_cuda_warp_topk;         // cuda/warp_topk.cu
-VariantFactory make_router_permute_cuda_cub_sort;       // cuda/permute_sort.cu
-VariantFactory make_router_permute_cuda_thrust_sort;    // cuda/permute_sort.cu
-VariantFactory make_router_permute_cuda_hist_scan;      // cuda/permute_hist_scan.cu
-VariantFactory make_router_combine_cuda_gather;         // cuda/combine_gather.cu
 }  // namespace router
 
 // The router family: its ops and one line per variant.
@@ -41,13 +36,7 @@ void register_router(Registry& r) {
   r.add_variant(make_router_permute_kokkos_hist_scan());
   r.add_variant(make_router_combine_kokkos_gather());
 #endif
-#if MOELAB_HAVE_CUDA
-  r.add_variant(make_router_topk_cuda_warp_topk());
-  r.add_variant(make_router_permute_cuda_cub_sort());
-  r.add_variant(make_router_permute_cuda_thrust_sort());
-  r.add_variant(make_router_permute_cuda_hist_scan());
-  r.add_variant(make_router_combine_cuda_gather());
-#endif
+  // cuda variants: register_router_cuda() in cuda/register_router_cuda.cpp, in libmoelab_kernels_cuda.so.
 }
 
 }  // namespace moelab::kernels

@@ -24,6 +24,16 @@ std::string toml_string_array(const std::vector<std::string>& v) {
   return out + "]";
 }
 
+// Whether a case names a cuda variant: only then is the GPU queried.
+bool names_cuda_variant(const AbPlan& plan) {
+  for (const auto& c : plan.cases) {
+    for (const auto& name : c.variants) {
+      if (kernels::parse_backend(std::string_view(name).substr(0, name.find('.'))) == kernels::Backend::cuda) return true;
+    }
+  }
+  return false;
+}
+
 }  // namespace
 
 void validate_plan(const kernels::Registry& reg, const AbPlan& plan) {
@@ -37,7 +47,7 @@ void validate_plan(const kernels::Registry& reg, const AbPlan& plan) {
 
 int execute_plan(const kernels::Registry& reg, const AbPlan& plan, const AbOutput& output, std::ostream& out) {
   validate_plan(reg, plan);
-  const AbEnvironment env = detect_environment(plan.hardware_id);
+  const AbEnvironment env = detect_environment(plan.hardware_id, names_cuda_variant(plan));
   out << "device: " << env.gpu_name();
   if (env.gpu) out << " (" << env.clocks_text() << "; " << env.driver_text() << ")";
   out << "\ncpu: " << env.cpu_name << "\npeaks: "

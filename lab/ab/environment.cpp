@@ -48,10 +48,11 @@ std::vector<std::string> hardware_id_candidates(const std::string& name) {
   return {};
 }
 
-AbEnvironment detect_environment(const std::string& hardware_id) {
+AbEnvironment detect_environment(const std::string& hardware_id, bool query_gpu) {
   AbEnvironment env;
   env.cpu_name = read_cpu_name();
-  env.gpu = kernels::cuda_device_info(0);
+  env.gpu_queried = query_gpu;
+  if (query_gpu) env.gpu = kernels::cuda_device_info(0);
 
   std::string id = hardware_id;
   if (id.empty() && env.gpu) {

@@ -20,9 +20,12 @@ struct DevicePeaks {
 struct AbEnvironment {
   std::string cpu_name;
   std::optional<kernels::CudaDeviceInfo> gpu;
+  bool gpu_queried = false;  // false: no cuda variant in the run, so the CUDA runtime was not loaded
   DevicePeaks gpu_peaks;
 
-  std::string gpu_name() const { return gpu ? gpu->name : std::string("none"); }
+  std::string gpu_name() const {
+    return gpu ? gpu->name : gpu_queried ? std::string("none") : std::string("not queried (no cuda variant)");
+  }
   std::string clocks_text() const;  // "sm 1980 MHz, memory 2619 MHz" or ""
   std::string driver_text() const;  // "driver 13.0, runtime 13.0" or ""
 };
@@ -30,8 +33,9 @@ struct AbEnvironment {
 // data/hardware ids to try for a CUDA device name ("NVIDIA H100 80GB HBM3" -> "h100-sxm").
 std::vector<std::string> hardware_id_candidates(const std::string& device_name);
 
-// Detects the CPU and GPU; `hardware_id` ("" = match the device name) picks the peak rates.
-// An explicit id that data/hardware lacks throws InputError.
-AbEnvironment detect_environment(const std::string& hardware_id);
+// Detects the CPU and, when `query_gpu`, the GPU; `hardware_id` ("" = match the device name)
+// picks the peak rates. An explicit id that data/hardware lacks throws InputError. Querying the
+// GPU loads the CUDA runtime in a CUDA build, so runs without a cuda variant skip it.
+AbEnvironment detect_environment(const std::string& hardware_id, bool query_gpu = true);
 
 }  // namespace moelab::ab

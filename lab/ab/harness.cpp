@@ -105,12 +105,18 @@ std::vector<const kernels::Variant*> resolve_variants(const kernels::Registry& r
   for (const auto& name : names) {
     const auto* v = reg.find_variant(op, name);
     if (v == nullptr) {
-      // A backend this build left out: its variants are not registered, so accept any name of it
-      // and report the variant "skipped" rather than rejecting files written for other builds.
+      // A backend this build left out, or whose library did not load: its variants are not
+      // registered, so accept any name of it and report the variant "skipped" (with the reason)
+      // rather than rejecting files written for other builds or machines.
       const auto dot = name.find('.');
       const auto backend = kernels::parse_backend(std::string_view(name).substr(0, dot));
-      if (dot != std::string::npos && dot + 1 < name.size() && backend && !kernels::backend_built(*backend)) {
-        v = &kernels::not_built_variant(op, *backend, std::string_view(name).substr(dot + 1));
+      if (dot != std::string::npos && dot + 1 < name.size() && backend) {
+        const auto short_name = std::string_view(name).substr(dot + 1);
+        if (!kernels::backend_built(*backend)) {
+          v = &kernels::not_built_variant(op, *backend, short_name);
+        } else if (const auto why = reg.load_error(*backend); !why.empty()) {
+          v = &kernels::unavailable_variant(op, *backend, short_name, why);
+        }
       }
     }
     if (v == nullptr) {

@@ -72,7 +72,9 @@ struct CaseOutcome {
 
 // "ref.naive,cuda.flash" -> variants of `op`; unknown names throw InputError at `where`, except
 // names of a backend this build left out (kernels/common/not_built_variant.hpp): those resolve to a
-// placeholder the run reports "skipped" with detail "not built: ...".
+// placeholder the run reports "skipped" with detail "not built: ...", and names of a backend whose
+// library did not load (Registry::load_error), reported "skipped" with the loader's message.
+// Naming a cuda variant opens the CUDA backend library (kernels/common/cuda_backend.hpp).
 std::vector<const kernels::Variant*> resolve_variants(const kernels::Registry& reg, const std::string& op,
                                                       const std::vector<std::string>& names,
                                                       const SourceLocation& where);

@@ -1,5 +1,7 @@
 // `moelab list variants`: every kernel op with its presets, then its variants with backend and
-// whether they can run here (cuda variants need a GPU).
+// whether they can run here (cuda variants need a GPU). In a CUDA build this opens the CUDA
+// backend library (kernels/common/cuda_backend.hpp) to list its variants; when it cannot be
+// opened, a last line says why.
 #include <fmt/format.h>
 
 #include "kernels/common/registry.hpp"
@@ -19,6 +21,9 @@ std::vector<ListEntry> list_variants() {
                      fmt::format("{:<6} {:<13} {}", kernels::to_string(v->backend()),
                                  v->available() ? "available" : "unavailable", v->description())});
     }
+  }
+  if (const auto why = reg.load_error(kernels::Backend::cuda); !why.empty()) {
+    out.push_back({"cuda.*", "cuda variants not listed: " + why});
   }
   return out;
 }

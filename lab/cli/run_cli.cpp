@@ -12,7 +12,9 @@ namespace {
 
 std::string version_text() {
   return fmt::format("moelab {} (git {})\nCUDA kernels: {}\nKokkos kernels: {}\n", build_info::version,
-                     build_info::git_commit, build_info::have_cuda ? "built" : "not built",
+                     build_info::git_commit,
+                     build_info::have_cuda ? "built (libmoelab_kernels_cuda.so, opened when a cuda variant is used)"
+                                           : "not built",
                      build_info::have_kokkos ? "built" : "not built");
 }
 

@@ -8,6 +8,7 @@
 
 #include "kernels/attention/cases.hpp"
 #include "kernels/common/cuda_device.hpp"
+#include "kernels/common/cuda_backend.hpp"
 #include "kernels/common/registry.hpp"
 
 namespace ka = moelab::kernels::attention;
@@ -17,6 +18,11 @@ namespace {
 
 struct SkipWithoutGpu {
   SkipWithoutGpu() {
+    // A CUDA build whose backend library does not open is broken, not "without a GPU".
+    if (const auto& backend = mk::cuda_backend(); backend.api == nullptr) {
+      std::cout << backend.error << '\n';
+      std::exit(1);
+    }
     if (!mk::cuda_device_available()) {
       std::cout << "no CUDA device: skipping the attention GPU tests\n";
       std::exit(77);

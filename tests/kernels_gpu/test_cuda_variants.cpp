@@ -7,6 +7,9 @@
 #include <vector>
 
 #include "kernels/common/cuda_device.hpp"
+#if MOELAB_HAVE_CUDA
+#include "kernels/common/cuda_backend.hpp"
+#endif
 #include "kernels/common/registry.hpp"
 #include "lab/ab/harness.hpp"
 
@@ -17,6 +20,13 @@ namespace {
 // Skip the whole suite (exit 77, which ctest reports as "skipped") without a device.
 struct RequireCudaDevice {
   RequireCudaDevice() {
+#if MOELAB_HAVE_CUDA
+    // A CUDA build whose backend library does not open is broken, not "without a GPU".
+    if (const auto& backend = kernels::cuda_backend(); backend.api == nullptr) {
+      std::printf("%s\n", backend.error.c_str());
+      std::exit(1);
+    }
+#endif
     if (!kernels::cuda_device_available()) {
       std::puts("no CUDA device (or CUDA not built): skipping the GPU suite");
       std::fflush(stdout);

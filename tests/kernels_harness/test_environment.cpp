@@ -34,4 +34,17 @@ BOOST_AUTO_TEST_CASE(explicit_hardware_gives_peaks_and_unknown_ids_are_input_err
   BOOST_CHECK_THROW(ab::detect_environment("no-such-gpu"), InputError);
 }
 
+BOOST_AUTO_TEST_CASE(runs_without_a_cuda_variant_do_not_query_the_gpu) {
+  // Querying the GPU opens the CUDA backend library; a CPU-only A/B run says it did not ask.
+  const auto env = ab::detect_environment("", false);
+  BOOST_TEST(!env.gpu_queried);
+  BOOST_TEST(!env.gpu.has_value());
+  BOOST_TEST(env.gpu_name() == "not queried (no cuda variant)");
+  BOOST_TEST(env.gpu_peaks.source.empty());
+  BOOST_TEST(ab::detect_environment("h200", false).gpu_peaks.hardware_id == "h200");  // peaks need no GPU
+  const auto asked = ab::detect_environment("", true);
+  BOOST_TEST(asked.gpu_queried);
+  if (!asked.gpu) BOOST_TEST(asked.gpu_name() == "none");
+}
+
 BOOST_AUTO_TEST_SUITE_END()

@@ -100,6 +100,84 @@ BOOST_AUTO_TEST_CASE(names_of_backends_left_out_of_the_build_resolve_to_skipped_
   }
 }
 
+// A backend whose variants live in a library (cuda: libmoelab_kernels_cuda.so) is loaded by the
+// first lookup that needs it, once; a failed load leaves names of it "skipped" with the reason.
+// The harness treats a backend this build left out as "not built" first, so the test defers a
+// backend that is built here (cuda in a CUDA build).
+BOOST_AUTO_TEST_CASE(deferred_backends_load_on_first_use_and_report_failures) {
+  const Backend b = kernels::backend_built(Backend::cuda)     ? Backend::cuda
+                    : kernels::backend_built(Backend::kokkos) ? Backend::kokkos
+                                                              : Backend::ref;
+  const std::string prefix = std::string(kernels::to_string(b)) + ".";
+  int loads = 0;
+  kernels::Registry r;
+  r.add_op(axpy_op_info());
+  r.add_variant(std::make_unique<LambdaVariant>(Backend::ref, "naive", no_run));
+  r.defer_backend(b, [&loads, b] {
+    ++loads;
+    std::vector<std::unique_ptr<kernels::Variant>> out;
+    out.push_back(std::make_unique<LambdaVariant>(b, "tiled", no_run, false));
+    return out;
+  });
+  BOOST_CHECK_THROW(r.defer_backend(b, [] { return std::vector<std::unique_ptr<kernels::Variant>>{}; }),
+                    std::logic_error);
+  // Ops and names of other backends never load it.
+  BOOST_TEST(r.find_op("fake.axpy") != nullptr);
+  BOOST_TEST(r.ops().size() == 1u);
+  if (b != Backend::ref) BOOST_TEST(r.find_variant("fake.axpy", "ref.naive") != nullptr);
+  BOOST_TEST(r.find_variant("fake.axpy", b == Backend::cuda ? "kokkos.tiled" : "cuda.tiled") == nullptr);
+  BOOST_TEST(loads == (b == Backend::ref ? 1 : 0));
+  // A name of the backend loads it, once; listing includes its variants after the others.
+  BOOST_TEST(r.find_variant("fake.axpy", prefix + "tiled") != nullptr);
+  BOOST_TEST(loads == 1);
+  const auto all = r.variants("fake.axpy");
+  BOOST_REQUIRE_EQUAL(all.size(), 2u);
+  BOOST_TEST(all[1]->full_name() == prefix + "tiled");
+  BOOST_TEST(r.find_variant("fake.axpy", prefix + "other") == nullptr);
+  BOOST_TEST(loads == 1);
+  BOOST_TEST(r.load_error(b).empty());
+  const SourceLocation where{"x.toml", 3, 1};
+  BOOST_CHECK_THROW(ab::resolve_variants(r, "fake.axpy", {prefix + "other"}, where), InputError);  // loaded: names checked
+
+  kernels::Registry broken;
+  broken.add_op(axpy_op_info());
+  broken.add_variant(std::make_unique<LambdaVariant>(Backend::ref, "naive", no_run));
+  broken.defer_backend(b, []() -> std::vector<std::unique_ptr<kernels::Variant>> {
+    throw kernels::BackendLoadError("libfake.so: cannot open shared object file");
+  });
+  BOOST_TEST(broken.load_error(b).empty());  // not needed yet
+  BOOST_TEST(broken.variants("fake.axpy").size() == 1u);
+  BOOST_TEST(broken.load_error(b) == "libfake.so: cannot open shared object file");
+  const auto v = ab::resolve_variants(broken, "fake.axpy", {"ref.naive", prefix + "anything"}, where);
+  BOOST_REQUIRE_EQUAL(v.size(), 2u);
+  BOOST_TEST(v[1]->full_name() == prefix + "anything");
+  BOOST_TEST(!v[1]->available());
+  const auto outcome =
+      ab::run_case(*broken.find_op("fake.axpy"), kernels::ShapeArgs{"tiny", {}, "test"}, {v[1]}, ab::AbOptions{}, 0);
+  BOOST_TEST(ab::to_string(outcome.variants[0].status) == "skipped");
+  BOOST_TEST(outcome.variants[0].detail == "libfake.so: cannot open shared object file");
+  BOOST_CHECK_THROW(ab::resolve_variants(broken, "fake.axpy", {"rocm.naive"}, where), InputError);  // still no backend
+
+  // Variants that do not fit the registry (another backend, an unknown op) are a failed load.
+  kernels::Registry mismatched;
+  mismatched.add_op(axpy_op_info());
+  mismatched.defer_backend(Backend::kokkos, [] {
+    std::vector<std::unique_ptr<kernels::Variant>> out;
+    out.push_back(std::make_unique<LambdaVariant>(Backend::cuda, "tiled", no_run));
+    return out;
+  });
+  BOOST_TEST(mismatched.find_variant("fake.axpy", "kokkos.tiled") == nullptr);
+  BOOST_TEST(mismatched.load_error(Backend::kokkos).find("another backend") != std::string::npos);
+  kernels::Registry other_op;  // no op registered: the library's variant has nowhere to go
+  other_op.defer_backend(Backend::cuda, [] {
+    std::vector<std::unique_ptr<kernels::Variant>> out;
+    out.push_back(std::make_unique<LambdaVariant>(Backend::cuda, "tiled", no_run));
+    return out;
+  });
+  BOOST_TEST(other_op.variants().empty());
+  BOOST_TEST(other_op.load_error(Backend::cuda).find("an op this build lacks") != std::string::npos);
+}
+
 BOOST_AUTO_TEST_CASE(the_global_registry_builds) {
   // Every family registers without throwing; each registered op can list its variants.
   const auto& reg = kernels::registry();
@@ -108,6 +186,11 @@ BOOST_AUTO_TEST_CASE(the_global_registry_builds) {
     BOOST_TEST(static_cast<bool>(op->make_case));
     for (const auto* v : reg.variants(op->name)) BOOST_TEST(v->op() == op->name);
   }
+#if MOELAB_HAVE_CUDA
+  // The CUDA backend library opens even without a GPU (the runtime loads the driver lazily).
+  BOOST_TEST(reg.load_error(Backend::cuda) == "");
+  BOOST_TEST(reg.find_variant("attention.prefill", "cuda.flash_mma") != nullptr);
+#endif
 }
 
 BOOST_AUTO_TEST_SUITE_END()

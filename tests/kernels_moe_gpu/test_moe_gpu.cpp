@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "kernels/common/cuda_device.hpp"
+#include "kernels/common/cuda_backend.hpp"
 #include "kernels/common/registry.hpp"
 #include "kernels/grouped_gemm/cases.hpp"
 #include "kernels/router/cases.hpp"
@@ -16,6 +17,11 @@ namespace {
 // No device: leave before any test with ctest's "skipped" status.
 struct RequireDevice {
   RequireDevice() {
+    // A CUDA build whose backend library does not open is broken, not "without a GPU".
+    if (const auto& backend = cuda_backend(); backend.api == nullptr) {
+      std::puts(backend.error.c_str());
+      std::exit(1);
+    }
     if (!cuda_device_available()) {
       std::puts("no CUDA device: skipping the MoE GPU tests");
       std::exit(77);

@@ -1,7 +1,7 @@
 #pragma once
 // Test doubles for the engine suite: a vector-backed workload and a hand-written Llama-3.1-8B /
-// H100-SXM pair (numbers from data/models/llama-3.1-8b.toml and the H100 datasheet), so the
-// suite depends only on the simulator library.
+// H100-SXM / baseline-engine config (the numbers of data/models, data/hardware, data/engines and
+// data/prices), so the suite depends only on the simulator library.
 #include <cmath>
 #include <cstdint>
 #include <optional>
@@ -56,37 +56,60 @@ inline std::vector<Request> poisson_requests(std::int64_t n, double rate_per_s, 
   return out;
 }
 
+// Llama-3.1-8B on one H100 SXM with the baseline engine, every number as the data files give it
+// (the loaders are in lab/, which this suite does not link); tests/sim_model/test_fixtures.cpp
+// checks each field against the loaded files, so a change to data/ fails there, not silently here.
 inline SimConfig llama8b_h100_config() {
   SimConfig c;
-  auto& m = c.model;
+  auto& m = c.model;  // data/models/llama-3.1-8b.toml
   m.id = "llama-3.1-8b";
+  m.display_name = "Llama-3.1-8B";
   m.d_model = 4096;
   m.n_layers = 32;
   m.vocab_size = 128256;
+  m.tied_embeddings = false;
   m.attention = AttentionKind::gqa;
   m.n_heads = 32;
   m.n_kv_heads = 8;
   m.head_dim = 128;
   m.dense_ffn_dim = 14336;
-  m.published_total_params = 8.03e9;
-  m.published_active_params = 8.03e9;
+  m.published_total_params = 1e9 * 8.03;  // published_total_params_billion, converted as the loader does
+  m.published_active_params = 1e9 * 8.03;  // dense: every parameter is active
   m.weight_bytes_per_param = 2.0;
   m.kv_bytes_per_element = 2.0;
-  m.max_context_tokens = 131072;
-  auto& h = c.hardware;
+  m.max_context_tokens = 0;  // the file gives none
+  auto& h = c.hardware;  // data/hardware/h100-sxm.toml; price from data/prices/gpu_rental.toml
   h.id = "h100-sxm";
+  h.display_name = "NVIDIA H100 SXM 80GB";
   h.peak_bf16_flops = 989e12;
   h.peak_fp8_flops = 1979e12;
   h.hbm_bytes = 80e9;
   h.hbm_bytes_per_s = 3.35e12;
-  h.nvlink_bytes_per_s = 450e9;
+  h.nvlink_bytes_per_s = 900e9;  // both directions together, as the file (450 GB/s each way)
+  h.interconnect_bytes_per_s = 50e9;
+  h.tdp_w = 700;
   h.sm_count = 132;
   h.l2_bytes = 50e6;
-  c.engine.id = "test";
-  c.engine.step_overhead_s = 0.002;
+  h.usd_per_gpu_hour = 1.99;
+  auto& e = c.engine;  // data/engines/baseline.toml
+  e.id = "baseline";
+  e.display_name = "Baseline (no prefix cache, FCFS)";
+  e.max_num_seqs = 256;
+  e.max_batched_tokens = 8192;
+  e.chunked_prefill = true;
+  e.kv_block_tokens = 16;
+  e.gpu_memory_utilization = 0.9;
+  e.step_overhead_s = 0.0;
+  e.overhead_overlapped = false;
+  e.matmul_efficiency = 0.778;
+  e.attention_efficiency = 0.778;
+  e.memory_efficiency = 0.896;
+  e.allreduce_efficiency = 0.7;
+  e.cache_policy = "none";
+  e.scheduler = "fcfs";
   c.timeseries_interval_s = 0;
   c.seed = 7;
-  c.usd_per_gpu_hour = 2.0;
+  c.usd_per_gpu_hour = h.usd_per_gpu_hour;
   return c;
 }
 

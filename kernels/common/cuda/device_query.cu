@@ -3,6 +3,8 @@
 // cudaErrorInsufficientDriver or cudaErrorNoDevice, and GPU tests then skip.
 #include <cuda_runtime.h>
 
+#include <string>
+
 #include "kernels/common/cuda_device.hpp"
 
 namespace moelab::kernels {
@@ -14,6 +16,16 @@ int cuda_device_count() {
     return 0;
   }
   return count;
+}
+
+std::string cuda_unavailable_reason() {
+  int count = 0;
+  const cudaError_t e = cudaGetDeviceCount(&count);
+  if (e != cudaSuccess) {
+    cudaGetLastError();
+    return std::string("no usable CUDA device: ") + cudaGetErrorString(e);
+  }
+  return count > 0 ? "" : "no CUDA device";
 }
 
 bool cuda_device_available() {
