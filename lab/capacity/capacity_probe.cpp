@@ -36,6 +36,10 @@ ProbeRecord run_probe(const ExperimentSource& source, const CapacityPlan& plan, 
                                  plan.search.min_window_requests));
   }
   p.meets_slo = meets_slo(p.window, plan.search.slo);
+  for (const auto& m : result.summary) {
+    if (m.name() == "kv_utilization_max") p.kv_utilization_max = m.value;
+    if (m.name() == "preemptions") p.preemptions = static_cast<std::int64_t>(m.value);
+  }
   const double busy_s = result.prefill_busy_s + result.decode_busy_s;
   const double replica_s = static_cast<double>(p.replicas) * result.simulated_s;
   p.busy_fraction = replica_s > 0 ? std::min(1.0, busy_s / replica_s) : 0.0;

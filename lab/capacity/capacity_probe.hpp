@@ -19,6 +19,8 @@ struct ProbeRecord {
   double busy_fraction = 0;    // replicas' iteration time / (replicas x simulated time)
   double prefill_share = 0;    // of busy time
   double cached_share_of_prefill = 0;
+  double kv_utilization_max = 0;  // the run's /summary metric: does KV memory bind?
+  std::int64_t preemptions = 0;   // the run's /summary metric
   double gpus = 0;             // replicas x tensor_parallel
   std::int64_t tensor_parallel = 1;
   std::vector<std::string> invariant_violations;

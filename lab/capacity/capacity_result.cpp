@@ -51,10 +51,9 @@ PointEconomics evaluate_economics(const CapacityPlan& /*plan*/, const CapacityPo
   if (at != nullptr && at->window.tokens() > 0) {
     const auto& w = at->window;
     e.mix = {w.uncached_prompt_tokens() / w.tokens(), w.cached_prompt_tokens / w.tokens(), w.output_tokens / w.tokens()};
-    e.deployment.capacity_requests_per_s = at->requests_per_s / static_cast<double>(at->replicas);
+    e.deployment.capacity_tokens_per_s = w.tokens_per_s() / static_cast<double>(at->replicas);
     e.deployment.gpus_per_replica = static_cast<double>(at->tensor_parallel);
     e.deployment.busy_fraction_at_capacity = at->busy_fraction;
-    e.deployment.tokens_per_request = w.tokens() / static_cast<double>(w.requests);
     e.deployment.min_replicas = point.demand.min_replicas;
   }
   e.api_mix = e.mix;

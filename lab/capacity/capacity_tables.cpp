@@ -46,6 +46,16 @@ void add_point_columns(h5::Table& t, const CapacityPlan& plan, const std::vector
   }
 }
 
+// Which bounds the probe broke: "ttft", "tpot", "ttft+tpot", "unfinished" ("" when it met them).
+std::string broken_bounds(const ProbeRecord& p, const CapacitySlo& slo) {
+  if (p.meets_slo) return "";
+  if (p.window.finished != p.window.requests) return "unfinished";
+  std::string out;
+  if (slo.ttft_s > 0 && !(p.window.ttft_s <= slo.ttft_s)) out = "ttft";
+  if (slo.tpot_s > 0 && p.window.tpot_samples > 0 && !(p.window.tpot_s <= slo.tpot_s)) out += out.empty() ? "tpot" : "+tpot";
+  return out;
+}
+
 std::vector<const CapacityPoint*> each(const std::vector<PointRun>& runs) {
   std::vector<const CapacityPoint*> out;
   for (const auto& r : runs) out.push_back(r.point);
@@ -57,9 +67,10 @@ std::vector<const CapacityPoint*> each(const std::vector<PointRun>& runs) {
 h5::Table capacity_table(const CapacityPlan& plan, const std::vector<PointRun>& runs) {
   h5::Table t;
   add_point_columns(t, plan, each(runs));
-  std::vector<std::string> model, hardware, engine, status;
+  std::vector<std::string> model, hardware, engine, status, fails_on;
   std::vector<I64> tp, probes, window_requests;
-  std::vector<double> capacity, rate, replicas, fails, window_start, window_end, ttft, tpot, ttft50, ttft90, ttft99,
+  std::vector<double> kv_at, kv_failing;
+  std::vector<double> capacity, rate, window_rate, replicas, fails, window_start, window_end, ttft, tpot, ttft50, ttft90, ttft99,
       tpot50, tpot90, tpot99, in_tps, out_tps, cached_frac, tok_per_req, busy, prefill_share, cached_share;
   for (const auto& r : runs) {
     const auto& c = r.point->base;
@@ -72,9 +83,17 @@ h5::Table capacity_table(const CapacityPlan& plan, const std::vector<PointRun>& 
     fails.push_back(r.outcome->search.fails);
     probes.push_back(r.outcome->search.probes);
     const ProbeRecord* at = r.outcome->at >= 0 ? &r.outcome->probes[static_cast<std::size_t>(r.outcome->at)] : nullptr;
+    const ProbeRecord* failing = nullptr;  // the failing probe nearest the edge
+    for (const auto& p : r.outcome->probes) {
+      if (!p.meets_slo && p.value == r.outcome->search.fails) failing = &p;
+    }
+    fails_on.push_back(failing ? broken_bounds(*failing, plan.search.slo) : "");
+    kv_failing.push_back(failing ? failing->kv_utilization_max : kNaN);
     auto v = [&](double x) { return at ? x : kNaN; };
+    kv_at.push_back(v(at ? at->kv_utilization_max : 0));
     const sim::WindowMetrics w = at ? at->window : sim::WindowMetrics{};
     rate.push_back(v(at ? at->requests_per_s : 0));
+    window_rate.push_back(v(w.requests_per_s()));
     replicas.push_back(v(at ? static_cast<double>(at->replicas) : 0));
     window_start.push_back(v(w.window.start_s));
     window_end.push_back(v(w.window.end_s));
@@ -110,7 +129,14 @@ h5::Table capacity_table(const CapacityPlan& plan, const std::vector<PointRun>& 
       .add("first_failing", unit, "rate: lowest probed rate failing the SLO (<= capacity x (1 + tolerance)); replicas: most replicas failing",
            std::move(fails))
       .add("probes", "", "simulations the search ran", std::move(probes))
-      .add("requests_per_s", "1/s", "arrival rate at capacity", std::move(rate))
+      .add("first_failing_broke", "", "the bounds the first failing probe broke: ttft, tpot, ttft+tpot, unfinished",
+           std::move(fails_on))
+      .add("kv_utilization_max", "", "KV blocks pinned / total, maximum over the capacity probe's run", std::move(kv_at))
+      .add("first_failing_kv_utilization_max", "", "the same over the first failing probe's run (1 = KV memory full)",
+           std::move(kv_failing))
+      .add("requests_per_s", "1/s", "the configured arrival rate at capacity (chat: sessions/s)", std::move(rate))
+      .add("window_requests_per_s", "1/s", "requests that arrived in the window / window length (chat: turns)",
+           std::move(window_rate))
       .add("replicas", "", "replicas at capacity", std::move(replicas))
       .add("window_start_s", "s", "steady-state window at capacity: first arrival time measured", std::move(window_start))
       .add("window_end_s", "s", "steady-state window at capacity: last arrival time measured", std::move(window_end))
@@ -135,8 +161,8 @@ h5::Table capacity_table(const CapacityPlan& plan, const std::vector<PointRun>& 
 
 h5::Table probes_table(const CapacityPlan& plan, const std::vector<PointRun>& runs) {
   std::vector<const CapacityPoint*> rows;
-  std::vector<I64> probe, meets, window_requests, finished, replicas;
-  std::vector<double> value, rate, ttft, tpot, ttft99, tpot99, start, end, busy, in_tps, out_tps;
+  std::vector<I64> probe, meets, window_requests, finished, replicas, preemptions;
+  std::vector<double> value, rate, ttft, tpot, ttft99, tpot99, start, end, busy, in_tps, out_tps, kv_max;
   for (const auto& r : runs) {
     for (std::size_t i = 0; i < r.outcome->probes.size(); ++i) {
       const auto& p = r.outcome->probes[i];
@@ -155,6 +181,8 @@ h5::Table probes_table(const CapacityPlan& plan, const std::vector<PointRun>& ru
       start.push_back(p.window.window.start_s);
       end.push_back(p.window.window.end_s);
       busy.push_back(p.busy_fraction);
+      kv_max.push_back(p.kv_utilization_max);
+      preemptions.push_back(p.preemptions);
       const double len = p.window.window.length_s();
       in_tps.push_back(len > 0 ? p.window.prompt_tokens / len : 0);
       out_tps.push_back(len > 0 ? p.window.output_tokens / len : 0);
@@ -176,6 +204,8 @@ h5::Table probes_table(const CapacityPlan& plan, const std::vector<PointRun>& ru
       .add("ttft_p99_s", "s", "TTFT 99th percentile", std::move(ttft99))
       .add("tpot_p99_s", "s", "TPOT 99th percentile", std::move(tpot99))
       .add("busy_fraction", "", "replicas' iteration time / (replicas x simulated time)", std::move(busy))
+      .add("kv_utilization_max", "", "KV blocks pinned / total: maximum over the run (1 = KV memory full)", std::move(kv_max))
+      .add("preemptions", "", "sequences preempted for KV memory over the run", std::move(preemptions))
       .add("input_tok_per_s", "tokens/s", "prompt tokens of windowed requests / window length", std::move(in_tps))
       .add("output_tok_per_s", "tokens/s", "output tokens of windowed requests / window length", std::move(out_tps));
   return t;

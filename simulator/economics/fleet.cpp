@@ -24,22 +24,20 @@ const char* break_even_status_name(BreakEven::Status s) {
 }
 
 FleetDay plan_fleet(double tokens_per_day, const DemandShape& shape, const Deployment& d, const CostModel& cost) {
-  if (!(d.capacity_requests_per_s > 0) || !(d.tokens_per_request > 0)) {
-    throw std::invalid_argument("plan_fleet: the deployment needs a capacity and tokens per request > 0");
-  }
+  if (!(d.capacity_tokens_per_s > 0)) throw std::invalid_argument("plan_fleet: the deployment needs a capacity > 0");
   FleetDay day;
   day.tokens_per_day = tokens_per_day;
-  const double requests_per_day = tokens_per_day / d.tokens_per_request;
   double served = 0, capacity = 0;
   for (int h = 0; h < 24; ++h) {
     FleetHour& fh = day.hours[static_cast<std::size_t>(h)];
-    fh.requests_per_s = requests_per_day * shape.hourly_fraction[static_cast<std::size_t>(h)] / 3600.0;
-    const double needed = std::ceil(fh.requests_per_s * shape.peak_factor / d.capacity_requests_per_s - 1e-12);
+    fh.tokens_per_s = tokens_per_day * shape.hourly_fraction[static_cast<std::size_t>(h)] / 3600.0;
+    // (1e-12: a rate that is an exact multiple of the capacity needs no extra replica for rounding.)
+    const double needed = std::ceil(fh.tokens_per_s * shape.peak_factor / d.capacity_tokens_per_s - 1e-12);
     fh.replicas = std::max<std::int64_t>(d.min_replicas, static_cast<std::int64_t>(needed));
-    fh.load_fraction = fh.replicas > 0 ? fh.requests_per_s / (static_cast<double>(fh.replicas) * d.capacity_requests_per_s) : 0;
+    fh.load_fraction = fh.replicas > 0 ? fh.tokens_per_s / (static_cast<double>(fh.replicas) * d.capacity_tokens_per_s) : 0;
     day.peak_replicas = std::max(day.peak_replicas, fh.replicas);
-    served += fh.requests_per_s;
-    capacity += static_cast<double>(fh.replicas) * d.capacity_requests_per_s;
+    served += fh.tokens_per_s;
+    capacity += static_cast<double>(fh.replicas) * d.capacity_tokens_per_s;
   }
   day.mean_utilisation = capacity > 0 ? served / capacity : 0;
   const double g = d.gpus_per_replica;

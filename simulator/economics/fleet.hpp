@@ -32,18 +32,19 @@ struct DemandShape {
 // Throws std::invalid_argument when the span holds fewer than two whole bins.
 double peak_factor_from_arrivals(const std::vector<double>& arrival_s, double bin_s);
 
+// Capacity in tokens (prompt + output) per second, so that any workload's unit of arrival
+// (requests, chat sessions) drops out: demand is given in tokens per day.
 struct Deployment {
-  double capacity_requests_per_s = 0;  // one replica, at the SLO
+  double capacity_tokens_per_s = 0;  // one replica at the SLO: tokens of the requests it serves per second
   double gpus_per_replica = 1;
   double busy_fraction_at_capacity = 1;
-  double tokens_per_request = 0;       // prompt + output
   std::int64_t min_replicas = 1;
 };
 
 struct FleetHour {
-  double requests_per_s = 0;
+  double tokens_per_s = 0;
   std::int64_t replicas = 0;
-  double load_fraction = 0;  // requests_per_s / (replicas x capacity)
+  double load_fraction = 0;  // tokens_per_s / (replicas x capacity)
 };
 
 struct FleetDay {
@@ -52,7 +53,7 @@ struct FleetDay {
   std::int64_t peak_replicas = 0;
   double active_gpu_hours = 0;       // replicas in use, summed over hours x GPUs per replica
   double provisioned_gpu_hours = 0;  // peak fleet x 24 h x GPUs per replica
-  double mean_utilisation = 0;       // tokens served / (SLO capacity of the active replicas), over the day
+  double mean_utilisation = 0;       // tokens served / SLO capacity of the replicas in use, over the day
   double usd_per_day = 0;
   std::vector<std::pair<std::string, double>> usd_per_day_by_component;  // the cost model's components
   double usd_per_m_tokens = 0;

@@ -185,3 +185,64 @@ tpot_s = 0.03
 }
 
 BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(capacity_config)
+
+// A small valid capacity experiment with one line replaced: the error must name file:line and key.
+std::string error_with(const std::string& from, const std::string& to) {
+  std::string body = R"([experiment]
+kind = "capacity"
+[model]
+id = "llama-3.1-8b"
+[hardware]
+id = "h100-sxm"
+[engine]
+id = "baseline"
+[workload]
+kind = "synthetic"
+num_requests = 2000
+prompt_tokens = 512
+output_tokens = 64
+arrivals = { kind = "poisson", rate_per_s = 1 }
+[capacity]
+start_per_s = 4
+[capacity.slo]
+ttft_s = 1.0
+[demand]
+shape = "flat"
+[compare]
+apis = ["gpt-5.4"]
+)";
+  const auto at = body.find(from);
+  BOOST_REQUIRE_MESSAGE(at != std::string::npos, from);
+  body.replace(at, from.size(), to);
+  Experiment e(body);
+  try {
+    lab::plan_capacity(e.source(), "bad");
+  } catch (const InputError& err) {
+    return fmt::format("{}: {}: {}", err.where().line, err.key(), err.problem());
+  }
+  return "accepted";
+}
+
+BOOST_AUTO_TEST_CASE(bad_capacity_tables_name_line_and_key) {
+  BOOST_TEST(error_with("", "") == "accepted");
+  BOOST_TEST(error_with("ttft_s = 1.0", "ttft_s = 0") == "18: capacity.slo.ttft_s: set ttft_s or tpot_s (or both) > 0");
+  BOOST_TEST(error_with("ttft_s = 1.0", "ttft_s = 1.0\npercentile = 101") ==
+             "19: capacity.slo.percentile: must be in (0, 100], got 101");
+  BOOST_TEST(error_with("apis = [\"gpt-5.4\"]", "apis = [\"gpt-9\"]") ==
+             "22: compare.apis: 'gpt-9' is not an id in data/prices/api.toml");
+  BOOST_TEST(error_with("[demand]\nshape = \"flat\"\n", "") ==
+             "20: compare.apis: an API comparison needs a [demand] table (the volumes to compare over)");
+  BOOST_TEST(error_with("shape = \"flat\"", "shape = \"weekly\"").rfind("20: demand.shape: unknown value 'weekly'", 0) == 0);
+  BOOST_TEST(error_with("arrivals = { kind = \"poisson\", rate_per_s = 1 }", "arrivals = { kind = \"burst\" }") ==
+             "14: workload.arrivals.kind: a capacity search by rate needs arrivals with a rate (poisson, gamma, constant), not burst");
+  BOOST_TEST(error_with("num_requests = 2000", "num_requests = 100") ==
+             "9: workload.num_requests: 100 requests leave about 80 in the steady-state window; capacity.min_window_requests is 100");
+  BOOST_TEST(error_with("[capacity]\n", "[sweep]\n\"capacity.start_per_s\" = [1, 2]\n[capacity]\n") ==
+             "16: sweep.capacity.start_per_s: the search definition ([capacity]) cannot be swept");
+  BOOST_TEST(error_with("[compare]", "[costs.x]\nkind = \"own\"\nserver = \"hgx-b200-8gpu\"\n[compare]") ==
+             "23: costs.x.server: server 'hgx-b200-8gpu' carries b200, but the experiment runs h100-sxm");
+}
+
+BOOST_AUTO_TEST_SUITE_END()

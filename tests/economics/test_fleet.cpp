@@ -11,14 +11,13 @@ namespace tt = boost::test_tools;
 
 namespace {
 
-// One GPU per replica serving 1 request/s at the SLO, 1,000 tokens per request: one replica
-// serves 86.4 M tokens a day.
+// One GPU per replica serving 1,000 tokens/s at the SLO (say 1 request/s of 1,000 tokens): one
+// replica serves 86.4 M tokens a day.
 sim::Deployment one_gpu_replica() {
   sim::Deployment d;
-  d.capacity_requests_per_s = 1.0;
+  d.capacity_tokens_per_s = 1000;
   d.gpus_per_replica = 1;
   d.busy_fraction_at_capacity = 0.8;
-  d.tokens_per_request = 1000;
   d.min_replicas = 1;
   return d;
 }
@@ -33,7 +32,7 @@ sim::CostModelPtr rent(double usd, const char* billing) {
 BOOST_AUTO_TEST_SUITE(fleet)
 
 BOOST_AUTO_TEST_CASE(flat_day_by_hand) {
-  // 130 M tokens/day = 1.505 requests/s every hour -> 2 replicas, 48 GPU-hours, $96 at $2/GPU-h.
+  // 130 M tokens/day = 1,505 tokens/s every hour -> 2 replicas, 48 GPU-hours, $96 at $2/GPU-h.
   const auto day = sim::plan_fleet(1.3e8, sim::DemandShape::flat(), one_gpu_replica(), *rent(2.0, "active"));
   BOOST_TEST(day.peak_replicas == 2);
   BOOST_TEST(day.active_gpu_hours == 48.0);
@@ -47,7 +46,7 @@ BOOST_AUTO_TEST_CASE(flat_day_by_hand) {
 
 BOOST_AUTO_TEST_CASE(diurnal_scaling_pays_active_or_provisioned_hours) {
   // 12 quiet hours at 1/48 of the day each and 12 busy ones at 3/48: 200 M tokens/day -> quiet
-  // 4.17 M tokens/h = 1.157 req/s -> 2 replicas; busy 3.472 req/s -> 4 replicas (peak).
+  // 4.17 M tokens/h = 1,157 tokens/s -> 2 replicas; busy 3,472 tokens/s -> 4 replicas (peak).
   sim::DemandShape shape;
   shape.name = "two-level";
   for (int h = 0; h < 24; ++h) shape.hourly_fraction[static_cast<std::size_t>(h)] = h < 12 ? 1.0 / 48 : 3.0 / 48;
@@ -59,8 +58,8 @@ BOOST_AUTO_TEST_CASE(diurnal_scaling_pays_active_or_provisioned_hours) {
   const auto reserved = sim::plan_fleet(2e8, shape, one_gpu_replica(), *rent(2.0, "provisioned"));
   BOOST_TEST(reserved.provisioned_gpu_hours == 96.0);
   BOOST_TEST(reserved.usd_per_day == 96 * 2.0, tt::tolerance(1e-12));
-  // A within-hour peak of 1.5x provisions the quiet hours for 1.736 req/s (2) and the busy ones
-  // for 5.21 req/s (6).
+  // A within-hour peak of 1.5x provisions the quiet hours for 1,736 tokens/s (2) and the busy ones
+  // for 5,208 tokens/s (6).
   shape.peak_factor = 1.5;
   BOOST_TEST(sim::plan_fleet(2e8, shape, one_gpu_replica(), *rent(2.0, "active")).active_gpu_hours == 12 * 2 + 12 * 6);
 }
