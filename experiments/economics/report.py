@@ -73,15 +73,20 @@ def capacity_section(path: pathlib.Path, title: str) -> list[str]:
     out.append(table(["system", "status", "capacity req/s", "first failing req/s", "probes", "TTFT p99 s",
                       "TPOT p99 ms", "first failing broke", "KV max there", "tokens/s at capacity",
                       "cached share of prompt"], rows))
-    out += ["", "$/M tokens at capacity (blended = prompt + output):", ""]
+    api = ma.capacity_table(path, "api")
+    gpt = api[(api["api"] == "gpt-5.4") & (api["run"] == 0)]
+    reference = float(gpt["usd_per_m_tokens"].iloc[0]) if len(gpt) else float("nan")
+    out += ["", "$/M tokens at capacity (blended = prompt + output), the GPU-hour price, and GPT-5.4's list "
+            "price for the same token mix divided by it:", ""]
     rows = []
     for _, r in cap.iterrows():
         row = [system(r)]
         for s in scenarios:
             c = at[(at["run"] == r["run"]) & (at["cost"] == s)].iloc[0]
-            row.append(f"{fmt(c['usd_per_m_tokens'])} ({fmt(c['usd_per_gpu_hour'])}/GPU-h)")
+            ratio = reference / c["usd_per_m_tokens"] if np.isfinite(reference) else float("nan")
+            row.append(f"{fmt(c['usd_per_m_tokens'])} ({fmt(c['usd_per_gpu_hour'])}/GPU-h; x{fmt(ratio, 2)})")
         rows.append(row)
-    out.append(table(["system"] + [f"{s}: $/M (GPU-h)" for s in scenarios], rows))
+    out.append(table(["system"] + [f"{s}: $/M (GPU-h; GPT-5.4 / it)" for s in scenarios], rows))
     out += ["", "Split at capacity (first and last scenario): $/M uncached input / cached input / output:", ""]
     rows = []
     for _, r in cap.iterrows():
@@ -139,6 +144,16 @@ def fleet_section(path: pathlib.Path) -> list[str]:
                     cells.append(volume(hit["tokens_per_day"].iloc[0]))
             rows.append([system(r), s] + cells)
     out.append(table(["system", "cost"] + apis, rows))
+    # The seed's "switch above $5K/month" in the API's currency: the bill at the break-even volume.
+    first = [a for a in ("gpt-5.4", "deepseek-v4-flash") if a in set(be["api"])]
+    if first:
+        out += ["", "The same break-evens as the API's monthly bill there (USD/month, 30.4 days):", ""]
+        rows = []
+        for _, r in cap.iterrows():
+            for s in scenarios:
+                b = be[(be["run"] == r["run"]) & (be["cost"] == s)]
+                rows.append([system(r), s] + [fmt(b.loc[b["api"] == a, "api_usd_per_month"].iloc[0], 4) for a in first])
+        out.append(table(["system", "cost"] + first, rows))
     return out
 
 
