@@ -292,6 +292,9 @@ def draw_all(path: Path, outdir: Path, formats: Sequence[str], color_by: Optiona
     capacity = tables["capacity"].sort_values("run", kind="stable").reset_index(drop=True)
     tables["capacity"] = capacity
     systems = system_labels(capacity, color_by)
+    # Check the options before drawing anything.
+    if benchmark and benchmark not in set(tables["quality"]["benchmark"]):
+        choose_benchmark(tables["quality"], [], benchmark)  # raises with the benchmarks there are
     written = []
     written += cost_vs_load(path, attrs, experiment, tables, systems, outdir, formats)
     written += cost_vs_volume(path, attrs, experiment, tables, systems, outdir, formats)
