@@ -41,6 +41,11 @@ struct RunResult {
   std::int64_t events = 0;      // discrete events processed
   std::int64_t iterations = 0;  // engine steps (decode runs count each step)
   double simulated_s = 0;
+  // Iteration time attributed to prefill and to decode work (the split of simulator/engine/README.md),
+  // summed over replicas: their sum is the replicas' busy time. Not written to /summary; the
+  // capacity search (lab/capacity/) prices GPU time and power from them.
+  double prefill_busy_s = 0;
+  double decode_busy_s = 0;
   std::vector<std::string> invariant_violations;  // empty when all invariants hold
 };
 

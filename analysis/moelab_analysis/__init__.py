@@ -5,6 +5,7 @@ from .load import (
     ab_cases,
     ab_samples,
     ab_summary,
+    capacity_table,
     file_kind,
     requests,
     root_attrs,
@@ -17,6 +18,6 @@ from .load import (
 __version__ = "0.1.0"
 
 __all__ = [
-    "MoelabFileError", "ab_case_attrs", "ab_cases", "ab_samples", "ab_summary", "file_kind", "requests",
+    "MoelabFileError", "ab_case_attrs", "ab_cases", "ab_samples", "ab_summary", "capacity_table", "file_kind", "requests",
     "root_attrs", "run_attrs", "run_names", "summary", "timeseries",
 ]

@@ -24,7 +24,8 @@ def _cmd_figures(args) -> int:
     if args.runs is not None:
         spec = args.runs.strip()
         runs = [] if spec == "none" else None if spec == "all" else [r.strip() for r in spec.split(",") if r.strip()]
-    for path in draw_figures(args.file, args.outdir, formats, runs=runs):
+    for path in draw_figures(args.file, args.outdir, formats, runs=runs, color_by=args.color_by,
+                             benchmark=args.benchmark):
         print(path)
     return EXIT_OK
 
@@ -33,8 +34,9 @@ def _cmd_summary(args) -> int:
     from .text_table import headline_columns, render
 
     attrs = load.root_attrs(args.file)
-    df = load.summary(args.file)
-    columns = list(df.columns) if args.all else headline_columns(df, attrs.get("kind", ""))
+    kind = attrs.get("kind", "")
+    df = load.capacity_table(args.file, "capacity") if kind == load.KIND_CAPACITY else load.summary(args.file)
+    columns = list(df.columns) if args.all else headline_columns(df, kind)
     name = load.experiment_name(attrs, args.file)
     print(f"{name} ({attrs.get('kind')}, {len(df)} rows) — {args.file}")
     if len(df) == 0:
@@ -77,12 +79,17 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
 
     p = sub.add_parser("figures", help="draw every figure for a result file")
-    p.add_argument("file", help="a moelab .h5 file (simulation or kernel-ab)")
+    p.add_argument("file", help="a moelab .h5 file (simulation, kernel-ab or capacity)")
     p.add_argument("-o", "--outdir", required=True, help="directory for the figures (created if needed)")
     p.add_argument("--formats", default="png", help="comma-separated: png, pdf, svg (default: png)")
     p.add_argument("--runs", default=None,
                    help="simulation files: runs that get KV and queue figures, as numbers (0,3), "
                         "'all' (default) or 'none'")
+    p.add_argument("--color-by", default=None,
+                   help="capacity files: the /capacity column that sets colours (a swept key such as "
+                        "hardware__id, or model, hardware, engine; default: model x hardware x engine)")
+    p.add_argument("--benchmark", default=None,
+                   help="capacity files: quality benchmark for the $/M-vs-quality figure (default: the most covered)")
     p.set_defaults(func=_cmd_figures)
 
     p = sub.add_parser("summary", help="print the /summary table")

@@ -21,6 +21,9 @@ SCHEMA_NAME = "moelab-results"
 SUPPORTED_SCHEMA_VERSION = 1
 KIND_SIMULATION = "simulation"
 KIND_KERNEL_AB = "kernel-ab"
+KIND_CAPACITY = "capacity"
+CAPACITY_TABLES = ("capacity", "probes", "costs", "cost_components", "fleet", "api", "break_even", "demand_shape",
+                   "quality")
 
 PathLike = Union[str, "os.PathLike[str]"]
 RunKey = Union[int, str]
@@ -86,8 +89,8 @@ def root_attrs(path: PathLike) -> Dict[str, object]:
 
 def file_kind(path: PathLike) -> str:
     kind = root_attrs(path).get("kind")
-    if kind not in (KIND_SIMULATION, KIND_KERNEL_AB):
-        raise MoelabFileError(f"{path}: unknown kind {kind!r} (expected 'simulation' or 'kernel-ab')")
+    if kind not in (KIND_SIMULATION, KIND_KERNEL_AB, KIND_CAPACITY):
+        raise MoelabFileError(f"{path}: unknown kind {kind!r} (expected 'simulation', 'kernel-ab' or 'capacity')")
     return kind
 
 
@@ -270,6 +273,16 @@ def ab_samples(path: PathLike, op: str, case: str) -> pd.DataFrame:
     df.attrs["source"] = str(path)
     df.attrs["case"] = f"{op}/{case}"
     return df
+
+
+# ---- capacity files ---------------------------------------------------------------------------
+
+def capacity_table(path: PathLike, name: str) -> pd.DataFrame:
+    """One table of a capacity file: capacity, probes, costs, cost_components, fleet, api,
+    break_even, demand_shape or quality (SCHEMA.md, "Capacity files")."""
+    if name not in CAPACITY_TABLES:
+        raise MoelabFileError(f"{path}: {name!r} is not a capacity table ({', '.join(CAPACITY_TABLES)})")
+    return _read_table(path, name, KIND_CAPACITY)
 
 
 # ---- naming ----------------------------------------------------------------------------------

@@ -28,9 +28,17 @@ def swept_columns(columns: Sequence[str]) -> List[str]:
     return cols[cols.index("label") + 1: cols.index("requests")]
 
 
+CAPACITY_HEADLINE = [
+    "run", "label", "model", "hardware", "engine", "tensor_parallel", "status", "capacity", "first_failing",
+    "probes", "ttft_slo_percentile_s", "tpot_slo_percentile_s", "output_tok_per_s", "busy_fraction",
+]
+
+
 def headline_columns(df: pd.DataFrame, kind: str) -> List[str]:
     if kind == "kernel-ab":
         wanted = KERNEL_AB_HEADLINE
+    elif kind == "capacity":
+        wanted = CAPACITY_HEADLINE
     else:
         wanted = SIMULATION_HEADLINE[:2] + swept_columns(df.columns) + SIMULATION_HEADLINE[2:]
     return [c for c in wanted if c in df.columns]

@@ -279,3 +279,102 @@ def make_kernel_ab_file(path: Path, schema_version: int = 1, vlen_units: bool = 
                 columns.append((k, unit, np.asarray(v, dtype=np.int64 if k == "samples" else np.float64)))
         write_table(f, "summary", columns, vlen_units)
     return path
+
+
+def make_capacity_file(path: Path, runs: int = 2) -> Path:
+    """A capacity file (SCHEMA.md "Capacity files"): `runs` systems, 4 probes each, two cost
+    scenarios, a demand grid of 5 volumes, two APIs and their break-evens, quality rows."""
+    models = ["kimi-k2", "deepseek-v3", "kimi-k2", "deepseek-v3"][:runs]
+    hardware = ["h200", "h200", "b200", "b200"][:runs]
+    with h5py.File(path, "w") as f:
+        root_attributes(f, "capacity", "[experiment]\nname = \"cap\"\nkind = \"capacity\"\n", "cap.toml")
+        f.attrs["experiment_name"] = "cap"
+        f.attrs["slo_percentile"] = 99.0
+        f.attrs["slo_ttft_s"] = 2.0
+        f.attrs["slo_tpot_s"] = 0.1
+        caps = [2.0 + r for r in range(runs)]
+        write_table(f, "capacity", [
+            ("run", "", np.arange(runs, dtype=np.int64)),
+            ("label", "", [f"hardware.id={h}" for h in hardware]),
+            ("hardware__id", "", hardware),
+            ("model", "", models),
+            ("hardware", "", hardware),
+            ("engine", "", ["sglang"] * runs),
+            ("tensor_parallel", "", np.full(runs, 8, dtype=np.int64)),
+            ("status", "", ["found"] * runs),
+            ("capacity", "1/s", np.array(caps)),
+            ("first_failing", "1/s", np.array(caps) * 1.02),
+            ("probes", "", np.full(runs, 4, dtype=np.int64)),
+            ("requests_per_s", "1/s", np.array(caps)),
+            ("ttft_slo_percentile_s", "s", np.full(runs, 1.5)),
+            ("tpot_slo_percentile_s", "s", np.full(runs, 0.08)),
+            ("output_tok_per_s", "tokens/s", np.array(caps) * 350),
+            ("busy_fraction", "", np.full(runs, 0.9)),
+        ])
+        probe_rows = [(r, p, caps[r] * rate, int(rate <= 1.0)) for r in range(runs)
+                      for p, rate in enumerate([1.0, 2.0, 0.5, 1.0 + 1e-9])]
+        # the 4th probe sits at capacity (meets), the 2nd misses
+        probe_rows = [(r, p, caps[r] * (1.0, 2.0, 0.5, 1.0)[p], (1, 0, 1, 1)[p]) for r, p, _, _ in probe_rows]
+        write_table(f, "probes", [
+            ("run", "", np.array([r for r, _, _, _ in probe_rows], dtype=np.int64)),
+            ("label", "", [f"hardware.id={hardware[r]}" for r, _, _, _ in probe_rows]),
+            ("hardware__id", "", [hardware[r] for r, _, _, _ in probe_rows]),
+            ("probe", "", np.array([p for _, p, _, _ in probe_rows], dtype=np.int64)),
+            ("value", "1/s", np.array([v for _, _, v, _ in probe_rows])),
+            ("requests_per_s", "1/s", np.array([v for _, _, v, _ in probe_rows])),
+            ("meets_slo", "", np.array([m for _, _, _, m in probe_rows], dtype=np.int64)),
+        ])
+        cost_rows = [(r, p, c) for r in range(runs) for c in ("rent_low", "own") for p in range(4)]
+        write_table(f, "costs", [
+            ("run", "", np.array([r for r, _, _ in cost_rows], dtype=np.int64)),
+            ("label", "", [f"hardware.id={hardware[r]}" for r, _, _ in cost_rows]),
+            ("hardware__id", "", [hardware[r] for r, _, _ in cost_rows]),
+            ("cost", "", [c for _, _, c in cost_rows]),
+            ("cost_kind", "", ["rent" if c == "rent_low" else "own" for _, _, c in cost_rows]),
+            ("probe", "", np.array([p for _, p, _ in cost_rows], dtype=np.int64)),
+            ("at_capacity", "", np.array([int(p == 3) for _, p, _ in cost_rows], dtype=np.int64)),
+            ("usd_per_m_tokens", "USD/Mtok",
+             np.array([(2.0 if c == "rent_low" else 1.2) / (caps[r] * (1.0, 2.0, 0.5, 1.0)[p]) for r, p, c in cost_rows])),
+        ])
+        comp_rows = [(r, "rent_low", "rent", 2.0 / caps[r]) for r in range(runs)] + \
+                    [(r, "own", comp, v / caps[r]) for r in range(runs)
+                     for comp, v in (("capex", 0.8), ("hosting", 0.25), ("power", 0.15))]
+        write_table(f, "cost_components", [
+            ("run", "", np.array([r for r, _, _, _ in comp_rows], dtype=np.int64)),
+            ("cost", "", [c for _, c, _, _ in comp_rows]),
+            ("component", "", [k for _, _, k, _ in comp_rows]),
+            ("usd_per_m_tokens", "USD/Mtok", np.array([v for _, _, _, v in comp_rows])),
+        ])
+        volumes = np.logspace(6, 10, 5)
+        fleet_rows = [(r, c, d) for r in range(runs) for c in ("rent_low", "own") for d in volumes]
+        write_table(f, "fleet", [
+            ("run", "", np.array([r for r, _, _ in fleet_rows], dtype=np.int64)),
+            ("cost", "", [c for _, c, _ in fleet_rows]),
+            ("tokens_per_day", "tokens", np.array([d for _, _, d in fleet_rows])),
+            ("usd_per_m_tokens", "USD/Mtok", np.array([max(0.3, 500.0 / (d / 1e6)) for _, _, d in fleet_rows])),
+        ])
+        write_table(f, "api", [
+            ("run", "", np.array([0, 0], dtype=np.int64)),
+            ("api", "", ["gpt-5.4", "deepseek-v4-flash"]),
+            ("quality_id", "", ["api:gpt-5.4", "deepseek-v4-flash"]),
+            ("usd_per_m_tokens", "USD/Mtok", np.array([5.2, 0.17])),
+        ])
+        write_table(f, "break_even", [
+            ("run", "", np.array([0, 0], dtype=np.int64)),
+            ("cost", "", ["rent_low", "rent_low"]),
+            ("api", "", ["gpt-5.4", "deepseek-v4-flash"]),
+            ("status", "", ["crosses", "api_always_cheaper"]),
+            ("tokens_per_day", "tokens", np.array([9.6e7, np.nan])),
+        ])
+        write_table(f, "demand_shape", [
+            ("run", "", np.zeros(24, dtype=np.int64)),
+            ("hour", "", np.arange(24, dtype=np.int64)),
+            ("hourly_fraction", "", np.full(24, 1 / 24)),
+        ])
+        write_table(f, "quality", [
+            ("quality_id", "", ["kimi-k2", "deepseek-v3", "api:gpt-5.4", "deepseek-v3"]),
+            ("benchmark", "", ["GPQA-Diamond"] * 3 + ["MMLU"]),
+            ("score_percent", "%", np.array([75.1, 59.1, 91.07, 88.5])),
+            ("variant", "", ["instruct", "chat", "third-party", "chat"]),
+        ])
+    return path

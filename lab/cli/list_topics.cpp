@@ -9,6 +9,7 @@ const std::vector<ListTopic>& list_topics() {
       {"engines", "serving engines in data/engines ([engine] id)", list_engines},
       {"policies", "simulator policies: kv cache, scheduler, router", list_policies},
       {"workloads", "workload kinds ([workload] kind)", list_workloads},
+      {"costs", "cost models ([costs.<name>] kind), rental tiers per GPU, owned server types", list_costs},
       {"variants", "kernel ops, their shape presets and variants (moelab ab)", list_variants},
       {"metrics", "result metrics: dataset, type, unit, definition (lab/h5/SCHEMA.md)", list_metrics, metrics_markdown},
   };

@@ -32,6 +32,7 @@ std::vector<ListEntry> list_policies();
 std::vector<ListEntry> list_workloads();
 std::vector<ListEntry> list_variants();  // lab/cli/list_variants.cpp
 std::vector<ListEntry> list_metrics();   // lab/cli/list_metrics.cpp
+std::vector<ListEntry> list_costs();     // lab/cli/list_costs.cpp
 
 // The metric tables of lab/h5/SCHEMA.md, from the simulator's metric definitions.
 std::string metrics_markdown();

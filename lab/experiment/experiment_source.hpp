@@ -21,7 +21,7 @@ struct ExperimentSource {
   std::filesystem::path config_dir() const;
 };
 
-inline const std::vector<std::string> kExperimentKinds = {"simulation", "kernel-ab"};
+inline const std::vector<std::string> kExperimentKinds = {"simulation", "kernel-ab", "capacity"};
 
 struct ExperimentHeader {
   std::string name;         // names the default output file: out/<name>.h5

@@ -28,6 +28,10 @@ struct SimulationPlan {
 // Parses and validates every sweep point; the first problem throws InputError.
 SimulationPlan plan_simulation(const ExperimentSource& source, const std::string& default_name);
 
+// Whether the weights leave KV room for model x hardware x engine x cluster; InputError at the
+// [model] or [engine] table of `root` otherwise (`label` names the sweep point).
+void check_kv_capacity(const config::StrictTable& root, const sim::SimConfig& c, const std::string& label);
+
 // One point's tables -> SimConfig (strict: every key of `root` must be known).
 sim::SimConfig read_sim_config(config::StrictTable& root, const std::filesystem::path& config_dir);
 

@@ -6,6 +6,7 @@
 #include <cstdio>
 
 #include "lab/ab/ab_experiment.hpp"  // kind = "kernel-ab": moelab::ab::run_kernel_ab_experiment
+#include "lab/capacity/capacity_experiment.hpp"  // kind = "capacity": run_capacity_experiment
 #include "lab/experiment/simulation_plan.hpp"
 #include "lab/runner/simulation_runner.hpp"
 
@@ -41,6 +42,7 @@ ExperimentContext make_context(const RunRequest& request) {
 int run_experiment(const RunRequest& request) {
   const ExperimentContext ctx = make_context(request);
   if (ctx.header.kind == "kernel-ab") return ab::run_kernel_ab_experiment(ctx);
+  if (ctx.header.kind == "capacity") return run_capacity_experiment(ctx);
 
   // Everything is parsed and checked, for every sweep point, before the first run starts.
   const SimulationPlan plan = plan_simulation(ctx.source, default_name(request.config_path));

@@ -195,6 +195,8 @@ RunResult ClusterSimulator::run(Workload& workload, const ProgressFn& progress) 
     totals.kv.evicted_blocks += s.evicted_blocks;
     totals.kv.inserted_blocks += s.inserted_blocks;
   }
+  result_.prefill_busy_s = totals.input_gpu_s;
+  result_.decode_busy_s = totals.output_gpu_s;
   result_.summary = summarize(result_.requests, totals, config_);
   check_invariants(result_);
   if (progress) progress(1.0);

@@ -46,6 +46,11 @@ BOOST_AUTO_TEST_CASE(list_topics) {
   BOOST_TEST(contains(workloads, "synthetic"));
   BOOST_TEST(contains(workloads, "lognormal"));  // length distributions
   BOOST_TEST(contains(workloads, "burst"));      // arrival processes
+  BOOST_TEST(contains(workloads, "constant"));
+  const auto costs = s.moelab({"list", "costs"}).out;
+  BOOST_TEST(contains(costs, "own "));            // cost models
+  BOOST_TEST(contains(costs, "h200           rent tiers"));
+  BOOST_TEST(contains(costs, "hgx-h200-8gpu"));   // owned server types
   BOOST_TEST(contains(policies.out, "longest_prefix  scheduler (engine.scheduler): most cached prompt tokens first"));
   const auto metrics = s.moelab({"list", "metrics"});
   BOOST_TEST(metrics.status == 0, metrics.err);

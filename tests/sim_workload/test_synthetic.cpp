@@ -123,6 +123,15 @@ BOOST_AUTO_TEST_CASE(burst_puts_everything_at_zero) {
   BOOST_TEST(!w->peek_arrival_s().has_value());
 }
 
+BOOST_AUTO_TEST_CASE(constant_arrivals_are_evenly_spaced_from_zero) {
+  const auto rs = drain(*make_workload(synthetic(4.0, 1000, {"arrivals={ kind = \"constant\", rate_per_s = 4.0 }"}), 1), 2000);
+  BOOST_REQUIRE(rs.size() == 1000u);
+  for (std::size_t i = 0; i < rs.size(); ++i) BOOST_TEST(rs[i].arrival_s == static_cast<double>(i) / 4.0);
+  // The seed does not move deterministic arrivals.
+  const auto other = drain(*make_workload(synthetic(4.0, 1000, {"arrivals={ kind = \"constant\", rate_per_s = 4.0 }"}), 99), 2000);
+  BOOST_TEST(other.back().arrival_s == rs.back().arrival_s);
+}
+
 BOOST_AUTO_TEST_CASE(lognormal_mean_is_the_distribution_mean) {
   const auto m = moments(sample_lengths("{ kind = \"lognormal\", mean = 512, sigma = 1.0 }", 11, 200'000));
   BOOST_TEST(m.mean == 512.0, boost::test_tools::tolerance(0.02));
@@ -197,7 +206,7 @@ BOOST_AUTO_TEST_CASE(bad_specs_throw_input_error_naming_the_key) {
 BOOST_AUTO_TEST_CASE(length_and_arrival_kinds_are_registered_in_order) {
   const std::vector<std::string> lengths = {"fixed", "uniform", "lognormal", "empirical", "geometric"};
   BOOST_TEST(length_distribution_registry().names() == lengths, boost::test_tools::per_element());
-  const std::vector<std::string> arrivals = {"poisson", "gamma", "burst"};
+  const std::vector<std::string> arrivals = {"poisson", "gamma", "burst", "constant"};
   BOOST_TEST(arrival_process_registry().names() == arrivals, boost::test_tools::per_element());
   for (const auto& k : length_distribution_registry().entries()) BOOST_TEST(k.description.size() > 10u);
   // The number shorthand is the fixed kind; each table names the kind it was read as.

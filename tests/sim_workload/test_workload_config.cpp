@@ -250,7 +250,7 @@ think_time_mean_s = 0
   e = parse_error("[workload]\nkind = \"synthetic\"\nprompt_tokens = 5\noutput_tokens = 5\n"
                   "arrivals = { kind = \"uniform\" }\n");
   BOOST_TEST(e.key() == "workload.arrivals.kind");
-  BOOST_TEST(e.problem() == "unknown value 'uniform'; expected one of: poisson, gamma, burst");
+  BOOST_TEST(e.problem() == "unknown value 'uniform'; expected one of: poisson, gamma, burst, constant");
 }
 
 BOOST_AUTO_TEST_CASE(shipped_workload_presets_parse) {
