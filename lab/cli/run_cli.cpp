@@ -1,7 +1,9 @@
 #include <fmt/format.h>
 
 #include <cstdio>
+#include <algorithm>
 #include <exception>
+#include <string_view>
 
 #include "base/input_error.hpp"
 #include "lab/cli/command.hpp"
@@ -73,7 +75,13 @@ int run_cli(int argc, char** argv) {
     return state.action();
   } catch (const InputError& e) {
     std::fflush(stdout);
-    std::fprintf(stderr, "moelab: error: %s\n", e.what());
+    // Several problems (every unknown key of a file) come one per line, each a complete message.
+    std::string_view text = e.what();
+    while (!text.empty()) {
+      const auto end = std::min(text.find('\n'), text.size());
+      std::fprintf(stderr, "moelab: error: %.*s\n", static_cast<int>(end), text.data());
+      text.remove_prefix(std::min(end + 1, text.size()));
+    }
     return 2;
   } catch (const std::exception& e) {
     std::fflush(stdout);
