@@ -7,15 +7,16 @@
 
 #include "base/input_error.hpp"
 #include "lab/cli/command.hpp"
+#include "lab/runner/run_experiment.hpp"
 #include "moelab_build_info.hpp"
 
 namespace moelab::cli {
 namespace {
 
 std::string version_text() {
-  return fmt::format("moelab {} (git {})\nCUDA kernels: {}\nKokkos kernels: {}\n", build_info::version,
-                     build_info::git_commit, build_info::have_cuda ? "built" : "not built",
-                     build_info::have_kokkos ? "built" : "not built");
+  return fmt::format("moelab {} (git {})\nCUDA kernels: {}\nKokkos kernels: {}\nMPI sweeps: {}\n",
+                     build_info::version, build_info::git_commit, build_info::have_cuda ? "built" : "not built",
+                     build_info::have_kokkos ? "built" : "not built", build_info::have_mpi ? "built" : "not built");
 }
 
 bool is_plain_shell_char(char c) {
@@ -83,6 +84,10 @@ int run_cli(int argc, char** argv) {
       text.remove_prefix(std::min(end + 1, text.size()));
     }
     return 2;
+  } catch (const lab::RunFailed& e) {
+    std::fflush(stdout);
+    std::fprintf(stderr, "moelab: error: %s\n", e.what());
+    return 1;
   } catch (const std::exception& e) {
     std::fflush(stdout);
     std::fprintf(stderr, "moelab: internal error: %s\n", e.what());
