@@ -71,6 +71,40 @@ int run_simulation(const SimulationPlan& plan, const ExperimentContext& context,
   } else if (context.resume) {
     progress.note(fmt::format("nothing to resume in {}: starting from the first point", store.dir().string()));
   }
+
+  // The file is written in point order while later points are still being computed: point i as
+  // soon as points 0..i are saved, always from its saved bytes, so the writer sees the same
+  // calls whatever computed the points and in whatever order they finished. A write that fails
+  // (a full disk) stops the writing, not the computing: every point still gets saved.
+  std::vector<std::vector<sim::Metric>> metrics;
+  std::vector<PrintedRun> printed;
+  std::size_t violated_runs = 0;
+  std::size_t written = 0;
+  std::string write_error;
+  auto write_ready = [&](std::size_t just_saved, const std::string* bytes) {
+    while (write_error.empty() && written < total && store.finished(written)) {
+      try {
+        const PointResult p = decode_point(written == just_saved && bytes != nullptr ? *bytes : store.load(written));
+        write_point(writer, p);
+        progress.finish();  // warnings on a line of their own
+        warn_about(p, violated_runs);
+        metrics.push_back(summary_metrics_of(p));
+        printed.push_back({p.label, metrics.back()});
+        ++written;
+      } catch (const std::exception& e) {
+        write_error = e.what();
+      }
+    }
+  };
+  try {
+    writer.write_provenance({"simulation", plan.config_toml, context.source.file(), context.command_line});
+    writer.set_attr("/", "experiment_name", plan.header.name);
+    writer.set_attr("/", "experiment_description", plan.header.description);
+  } catch (const std::exception& e) {
+    write_error = e.what();
+  }
+  write_ready(total, nullptr);  // points finished by an earlier run
+
   try {
     LocalPool pool(context.jobs, [&](std::size_t i, std::atomic<double>& fraction) {
       return encode_point(simulate_point(plan.runs[i], [&](double f) { fraction = f; }));
@@ -79,6 +113,7 @@ int run_simulation(const SimulationPlan& plan, const ExperimentContext& context,
     callbacks.on_result = [&](std::size_t i, std::string bytes) {
       store.save(i, bytes);
       progress.point_done(i, plan.runs[i].label);
+      write_ready(i, &bytes);
     };
     callbacks.on_tick = [&] { progress.tick(pool.fraction_in_progress()); };
     callbacks.key_of = [&](std::size_t i) { return keys[i]; };
@@ -90,33 +125,24 @@ int run_simulation(const SimulationPlan& plan, const ExperimentContext& context,
     throw RunFailed(fmt::format("{}; {}", e.what(), kept_note(store, total)));
   }
 
-  // Every point is saved: write the file from the store, in point order.
-  const double merge_start_s = progress.elapsed_s();
-  std::vector<std::vector<sim::Metric>> metrics;
-  std::vector<PrintedRun> printed;
-  std::size_t violated_runs = 0;
-  try {
-    writer.write_provenance({"simulation", plan.config_toml, context.source.file(), context.command_line});
-    writer.set_attr("/", "experiment_name", plan.header.name);
-    writer.set_attr("/", "experiment_description", plan.header.description);
-    for (std::size_t i = 0; i < total; ++i) {
-      const PointResult p = decode_point(store.load(i));
-      write_point(writer, p);
-      warn_about(p, violated_runs);
-      metrics.push_back(summary_metrics_of(p));
-      printed.push_back({p.label, metrics.back()});
+  const double tail_start_s = progress.elapsed_s();
+  if (write_error.empty()) {
+    try {
+      writer.write_table("/summary", summary_table(plan, metrics));
+      writer.commit();
+    } catch (const std::exception& e) {
+      write_error = e.what();
     }
-    writer.write_table("/summary", summary_table(plan, metrics));
-    writer.commit();
-  } catch (const std::exception& e) {
+  }
+  if (!write_error.empty()) {
     progress.finish();
     opened.reset();  // removes the temporary: the previous file at the output path stays as it was
-    throw RunFailed(fmt::format("cannot write {}: {}; {}", context.output_path.string(), e.what(),
+    throw RunFailed(fmt::format("cannot write {}: {}; {}", context.output_path.string(), write_error,
                                 kept_note(store, total)));
   }
   store.remove();
-  progress.note(fmt::format("wrote {} points to {} in {}", total, context.output_path.string(),
-                            format_duration(progress.elapsed_s() - merge_start_s)));
+  progress.note(fmt::format("wrote {} ({} points; {} after the last point)", context.output_path.string(), total,
+                            format_duration(progress.elapsed_s() - tail_start_s)));
 
   std::fputs(format_summary(printed).c_str(), stdout);
   std::printf("wrote %s\n", context.output_path.string().c_str());
