@@ -95,6 +95,22 @@ BOOST_AUTO_TEST_CASE(version_says_whether_mpi_was_built) {
 #endif
 }
 
+#ifdef MOELAB_MPIEXEC
+BOOST_AUTO_TEST_CASE(bad_input_under_mpirun_is_reported_once_by_rank_0) {
+  Scratch s("mpi_bad");
+  const auto args = std::vector<std::string>{"run", (source_dir() / "experiments/validation/misspelt_key.toml").string(),
+                                             "-o", "bad.h5"};
+  const CliResult r = s.shell("cd " + shell_quote(s.dir().string()) + " && " + mpirun_command(2, args));
+  BOOST_TEST(r.status == 2);
+  const std::string message = "moelab: error: ";
+  std::size_t count = 0;
+  for (auto pos = r.err.find(message); pos != std::string::npos; pos = r.err.find(message, pos + 1)) ++count;
+  BOOST_TEST(count == 1u, r.err);
+  BOOST_TEST(contains(r.err, "did you mean 'max_num_seqs'?"), r.err);
+  BOOST_TEST(s.files_other_than({}).empty());
+}
+#endif
+
 BOOST_AUTO_TEST_CASE(jobs_must_be_positive) {
   Scratch s("jobs");
   auto args = quickstart12("j.h5", 100);
