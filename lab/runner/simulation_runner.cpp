@@ -104,6 +104,7 @@ int run_simulation(const SimulationPlan& plan, const ExperimentContext& context,
     write_error = e.what();
   }
   write_ready(total, nullptr);  // points finished by an earlier run
+  double last_point_s = progress.elapsed_s();
 
   try {
     LocalPool pool(context.jobs, [&](std::size_t i, std::atomic<double>& fraction) {
@@ -113,6 +114,7 @@ int run_simulation(const SimulationPlan& plan, const ExperimentContext& context,
     callbacks.on_result = [&](std::size_t i, std::string bytes) {
       store.save(i, bytes);
       progress.point_done(i, plan.runs[i].label);
+      last_point_s = progress.elapsed_s();
       write_ready(i, &bytes);
     };
     callbacks.on_tick = [&] { progress.tick(pool.fraction_in_progress()); };
@@ -125,7 +127,6 @@ int run_simulation(const SimulationPlan& plan, const ExperimentContext& context,
     throw RunFailed(fmt::format("{}; {}", e.what(), kept_note(store, total)));
   }
 
-  const double tail_start_s = progress.elapsed_s();
   if (write_error.empty()) {
     try {
       writer.write_table("/summary", summary_table(plan, metrics));
@@ -142,7 +143,7 @@ int run_simulation(const SimulationPlan& plan, const ExperimentContext& context,
   }
   store.remove();
   progress.note(fmt::format("wrote {} ({} points; {} after the last point)", context.output_path.string(), total,
-                            format_duration(progress.elapsed_s() - tail_start_s)));
+                            format_duration(progress.elapsed_s() - last_point_s)));
 
   std::fputs(format_summary(printed).c_str(), stdout);
   std::printf("wrote %s\n", context.output_path.string().c_str());
