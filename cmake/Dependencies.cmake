@@ -34,3 +34,16 @@ if(MOELAB_ENABLE_KOKKOS)
     message(STATUS "moelab: Kokkos not found; kokkos variants are not built")
   endif()
 endif()
+
+# MPI distributes `moelab run` sweeps over ranks (lab/parallel/). Optional: without it the same
+# binary runs sweeps in one process, with -j N local worker threads.
+set(MOELAB_HAVE_MPI OFF)
+if(MOELAB_ENABLE_MPI)
+  find_package(MPI COMPONENTS CXX QUIET)
+  if(MPI_CXX_FOUND)
+    set(MOELAB_HAVE_MPI ON)
+    message(STATUS "moelab: MPI found (${MPIEXEC_EXECUTABLE}); sweeps run over mpirun ranks")
+  else()
+    message(STATUS "moelab: MPI not found; sweeps run in one process (-j N threads)")
+  endif()
+endif()

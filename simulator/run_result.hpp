@@ -2,12 +2,29 @@
 // What a simulation run returns; lab/ writes it to HDF5 (schema in lab/h5/SCHEMA.md).
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
 #include "simulator/metrics/metric.hpp"
 
 namespace moelab::sim {
+
+// Why a request was dropped at admission: it could never run on this replica, whatever the load.
+enum class UnservableReason : std::uint8_t {
+  none = 0,
+  exceeds_kv_cache,      // prompt + output tokens need more KV blocks than the whole cache holds
+  exceeds_batch_budget,  // without chunked prefill, the prompt is longer than max_batched_tokens
+};
+// "" for none; otherwise the enumerator's name (the HDF5 column requests.unservable_reason).
+inline std::string_view unservable_reason_name(UnservableReason reason) {
+  switch (reason) {
+    case UnservableReason::exceeds_kv_cache: return "exceeds_kv_cache";
+    case UnservableReason::exceeds_batch_budget: return "exceeds_batch_budget";
+    case UnservableReason::none: break;
+  }
+  return "";
+}
 
 struct RequestRecord {
   std::int64_t id = 0;
@@ -19,6 +36,7 @@ struct RequestRecord {
   std::int32_t output_tokens = 0;  // tokens generated (== requested when finished)
   std::int32_t preemptions = 0;
   std::int32_t replica = -1;
+  UnservableReason unservable = UnservableReason::none;  // sits in padding: the record stays 72 bytes
   std::int64_t session_id = -1;
   std::int32_t turn = 0;
 };

@@ -71,7 +71,7 @@ int run_capacity_experiment(const ExperimentContext& ctx) {
   for (const auto& point : plan.points) {
     auto it = searches.find(point.search_key);
     if (it == searches.end()) {
-      if (ctx.show_progress) std::fprintf(stderr, "point %zu/%zu %s: searching\n", point.index + 1, plan.points.size(), point.label.c_str());
+      if (ctx.progress != ProgressStyle::quiet) std::fprintf(stderr, "point %zu/%zu %s: searching\n", point.index + 1, plan.points.size(), point.label.c_str());
       it = searches.emplace(point.search_key, search_capacity(ctx.source, plan, point)).first;
       for (const auto& probe : it->second.probes) {
         for (const auto& v : probe.invariant_violations) {

@@ -1,10 +1,12 @@
-// `moelab ab OP --variants A,B[,C...] [--shape PRESET ... | --dim key=value ...] [--cold-l2|--hot]
+// `moelab ab OP --variants A,B[,C...] [--shape PRESET ... | --dim key=value[,value...] ...] [--cold-l2|--hot]
 //   [--max-time-s T] [--min-samples N] [--noise 0.01] [--warmup N] [--seed S] [--hardware ID] [-o OUT.h5]`
 // The first variant is the baseline. Several --shape values give several cases (--dim applies to
-// each). The harness is lab/ab/harness.hpp; the same run can be written as an experiment file
+// each); a --dim with several values (`--dim batch=1,2,4,8`) sweeps that dimension: one case per
+// value, the product over every such --dim (the last given varying fastest). The harness is lab/ab/harness.hpp; the same run can be written as an experiment file
 // (lab/ab/ab_config.hpp) — the HDF5 file stores that equivalent file as its config.
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <iostream>
 #include <memory>
 
@@ -27,23 +29,49 @@ struct AbArgs {
   std::string output;
 };
 
-std::map<std::string, std::int64_t> parse_dims(const std::vector<std::string>& dims) {
-  std::map<std::string, std::int64_t> out;
+// Every combination of the --dim values, the last --dim varying fastest.
+std::vector<std::map<std::string, std::int64_t>> parse_dims(const std::vector<std::string>& dims) {
+  std::vector<std::pair<std::string, std::vector<std::int64_t>>> axes;
   for (const auto& d : dims) {
     const auto eq = d.find('=');
-    if (eq == std::string::npos || eq == 0) throw InputError({"--dim", 0, 0}, d, "expected key=value");
+    if (eq == std::string::npos || eq == 0) throw InputError({"--dim", 0, 0}, d, "expected key=value or key=v1,v2,...");
     const std::string key = d.substr(0, eq);
-    const std::string value = d.substr(eq + 1);
-    std::size_t used = 0;
-    std::int64_t v = 0;
-    try {
-      v = std::stoll(value, &used);
-    } catch (...) {
-      used = 0;
+    std::vector<std::int64_t> values;
+    std::size_t start = eq + 1;
+    while (true) {
+      const std::size_t comma = std::min(d.find(',', start), d.size());
+      const std::string value = d.substr(start, comma - start);
+      std::size_t used = 0;
+      std::int64_t v = 0;
+      try {
+        v = std::stoll(value, &used);
+      } catch (...) {
+        used = 0;
+      }
+      if (used == 0 || used != value.size()) throw InputError({"--dim", 0, 0}, key, "'" + value + "' is not an integer");
+      if (std::find(values.begin(), values.end(), v) != values.end()) {
+        throw InputError({"--dim", 0, 0}, key, "value " + value + " given twice");
+      }
+      values.push_back(v);
+      if (comma == d.size()) break;
+      start = comma + 1;
     }
-    if (used == 0 || used != value.size()) throw InputError({"--dim", 0, 0}, key, "'" + value + "' is not an integer");
-    if (out.count(key)) throw InputError({"--dim", 0, 0}, key, "given twice");
-    out[key] = v;
+    for (const auto& a : axes) {
+      if (a.first == key) throw InputError({"--dim", 0, 0}, key, "given twice");
+    }
+    axes.emplace_back(key, std::move(values));
+  }
+  std::vector<std::map<std::string, std::int64_t>> out{{}};
+  for (const auto& [key, values] : axes) {
+    std::vector<std::map<std::string, std::int64_t>> next;
+    for (const auto& partial : out) {
+      for (std::int64_t v : values) {
+        auto m = partial;
+        m[key] = v;
+        next.push_back(std::move(m));
+      }
+    }
+    out = std::move(next);
   }
   return out;
 }
@@ -54,15 +82,17 @@ int run_ab(const AbArgs& a, const std::string& command_line) {
   plan.options = a.options;
   plan.options.cold_cache = !a.hot;
   plan.hardware_id = a.hardware;
-  const auto dims = parse_dims(a.dims);
+  const auto dim_points = parse_dims(a.dims);
   const std::vector<std::string> presets = a.shapes.empty() ? std::vector<std::string>{""} : a.shapes;
   for (const auto& preset : presets) {
-    ab::AbCaseSpec c;
-    c.op = a.op;
-    c.variants = a.variants;
-    c.shape = kernels::ShapeArgs{preset, dims, preset.empty() ? "--dim" : "--shape " + preset};
-    c.where = SourceLocation{"moelab ab", 0, 0};
-    plan.cases.push_back(std::move(c));
+    for (const auto& dims : dim_points) {
+      ab::AbCaseSpec c;
+      c.op = a.op;
+      c.variants = a.variants;
+      c.shape = kernels::ShapeArgs{preset, dims, preset.empty() ? "--dim" : "--shape " + preset};
+      c.where = SourceLocation{"moelab ab", 0, 0};
+      plan.cases.push_back(std::move(c));
+    }
   }
   ab::AbOutput out;
   if (!a.output.empty()) out.path = a.output;
@@ -81,7 +111,8 @@ void add_ab_command(CLI::App& app, CliState& state) {
       ->required()
       ->delimiter(',');
   sub->add_option("--shape", a->shapes, "Named shape preset (repeatable: one case each)")->delimiter(',');
-  sub->add_option("--dim", a->dims, "Shape dimension key=value, overriding the preset (repeatable)");
+  sub->add_option("--dim", a->dims,
+                  "Shape dimension key=value, overriding the preset (repeatable); key=v1,v2,... sweeps it: one case per value");
   sub->add_flag("--cold-l2", a->cold, "Flush L2 (GPU) / LLC (CPU) before every sample (default)");
   sub->add_flag("--hot", a->hot, "Do not flush caches between samples");
   sub->add_option("--max-time-s", a->options.max_time_s, "Time cap per case, seconds")->capture_default_str();

@@ -1,21 +1,24 @@
 #include <fmt/format.h>
 
 #include <cstdio>
+#include <algorithm>
 #include <exception>
+#include <string_view>
 
 #include "base/input_error.hpp"
 #include "lab/cli/command.hpp"
+#include "lab/runner/run_experiment.hpp"
 #include "moelab_build_info.hpp"
 
 namespace moelab::cli {
 namespace {
 
 std::string version_text() {
-  return fmt::format("moelab {} (git {})\nCUDA kernels: {}\nKokkos kernels: {}\n", build_info::version,
+  return fmt::format("moelab {} (git {})\nCUDA kernels: {}\nKokkos kernels: {}\nMPI sweeps: {}\n", build_info::version,
                      build_info::git_commit,
                      build_info::have_cuda ? "built (libmoelab_kernels_cuda.so, opened when a cuda variant is used)"
                                            : "not built",
-                     build_info::have_kokkos ? "built" : "not built");
+                     build_info::have_kokkos ? "built" : "not built", build_info::have_mpi ? "built" : "not built");
 }
 
 bool is_plain_shell_char(char c) {
@@ -75,8 +78,18 @@ int run_cli(int argc, char** argv) {
     return state.action();
   } catch (const InputError& e) {
     std::fflush(stdout);
-    std::fprintf(stderr, "moelab: error: %s\n", e.what());
+    // Several problems (every unknown key of a file) come one per line, each a complete message.
+    std::string_view text = e.what();
+    while (!text.empty()) {
+      const auto end = std::min(text.find('\n'), text.size());
+      std::fprintf(stderr, "moelab: error: %.*s\n", static_cast<int>(end), text.data());
+      text.remove_prefix(std::min(end + 1, text.size()));
+    }
     return 2;
+  } catch (const lab::RunFailed& e) {
+    std::fflush(stdout);
+    std::fprintf(stderr, "moelab: error: %s\n", e.what());
+    return 1;
   } catch (const std::exception& e) {
     std::fflush(stdout);
     std::fprintf(stderr, "moelab: internal error: %s\n", e.what());

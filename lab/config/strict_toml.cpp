@@ -2,9 +2,12 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <limits>
 #include <sstream>
+#include <tuple>
 
 namespace moelab::config {
 namespace {
@@ -25,6 +28,59 @@ std::string type_name(const toml::node& n) {
 }
 
 std::string format_number(double v) { return fmt::format("{}", v); }
+
+// `v = <value>` with every bare word of a bracketed list quoted: "[vllm, 2]" -> ["vllm", 2].
+std::optional<std::string> bracketed_words_as_toml(const std::string& value) {
+  std::string v = value;
+  while (!v.empty() && v.front() == ' ') v.erase(v.begin());
+  while (!v.empty() && v.back() == ' ') v.pop_back();
+  if (v.size() < 2 || v.front() != '[' || v.back() != ']') return std::nullopt;
+  std::string out = "v = [";
+  std::string item;
+  std::istringstream in(v.substr(1, v.size() - 2));
+  bool first = true;
+  while (std::getline(in, item, ',')) {
+    while (!item.empty() && item.front() == ' ') item.erase(item.begin());
+    while (!item.empty() && item.back() == ' ') item.pop_back();
+    if (item.empty()) return std::nullopt;
+    bool is_toml_value = true;
+    try {
+      (void)toml::parse("v = " + item);
+    } catch (const toml::parse_error&) {
+      is_toml_value = false;
+    }
+    if (!is_toml_value) {
+      for (char c : item) {
+        if (!(std::isalnum(static_cast<unsigned char>(c)) || std::string_view("_-./:+@").find(c) != std::string_view::npos)) {
+          return std::nullopt;
+        }
+      }
+      item = "\"" + item + "\"";
+    }
+    out += (first ? "" : ", ") + item;
+    first = false;
+  }
+  return out + "]";
+}
+
+// Optimal string alignment distance (edits: insert, delete, substitute, swap neighbours), case-blind.
+std::size_t edit_distance(std::string_view a, std::string_view b) {
+  const std::size_t n = a.size(), m = b.size();
+  std::vector<std::vector<std::size_t>> d(n + 1, std::vector<std::size_t>(m + 1, 0));
+  auto lower = [](char c) { return static_cast<char>(std::tolower(static_cast<unsigned char>(c))); };
+  for (std::size_t i = 0; i <= n; ++i) d[i][0] = i;
+  for (std::size_t j = 0; j <= m; ++j) d[0][j] = j;
+  for (std::size_t i = 1; i <= n; ++i) {
+    for (std::size_t j = 1; j <= m; ++j) {
+      const std::size_t cost = lower(a[i - 1]) == lower(b[j - 1]) ? 0 : 1;
+      d[i][j] = std::min({d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost});
+      if (i > 1 && j > 1 && lower(a[i - 1]) == lower(b[j - 2]) && lower(a[i - 2]) == lower(b[j - 1])) {
+        d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
+      }
+    }
+  }
+  return d[n][m];
+}
 
 }  // namespace
 
@@ -91,6 +147,18 @@ void apply_override(toml::table& root, std::string_view assignment) {
   try {
     parsed = toml::parse("v = " + value, std::string("--set"));
   } catch (const toml::parse_error&) {
+    parsed = toml::table{};
+  }
+  if (parsed.empty()) {
+    if (const auto list = bracketed_words_as_toml(value)) {
+      try {
+        parsed = toml::parse(*list, std::string("--set"));
+      } catch (const toml::parse_error&) {
+        parsed = toml::table{};
+      }
+    }
+  }
+  if (parsed.empty()) {
     // A bare word (an id, a file name) is a string. Parsed as a quoted string (not built
     // directly) so that it, too, carries the "--set" source for error messages.
     std::string quoted = "v = \"";
@@ -138,13 +206,17 @@ std::string to_toml_text(const toml::table& root) {
 StrictTable::StrictTable(const toml::table& table, std::string file, std::string prefix)
     : table_(&table), file_(std::move(file)), prefix_(std::move(prefix)) {}
 
-bool StrictTable::has(std::string_view key) const { return table_->contains(key); }
+bool StrictTable::has(std::string_view key) const {
+  asked_.emplace(key);
+  return table_->contains(key);
+}
 
 std::string StrictTable::full_key(std::string_view key) const {
   return prefix_.empty() ? std::string(key) : prefix_ + "." + std::string(key);
 }
 
 const toml::node* StrictTable::node(std::string_view key) const {
+  asked_.emplace(key);
   const toml::node* n = table_->get(key);
   if (n != nullptr) read_.emplace(key);
   return n;
@@ -287,7 +359,9 @@ std::vector<std::string> StrictTable::string_array(std::string_view key) {
 StrictTable StrictTable::table(std::string_view key) {
   const auto& n = require(key);
   if (!n.is_table()) fail(key, "expected a table, got " + type_name(n));
-  return StrictTable(*n.as_table(), file_, full_key(key));
+  StrictTable sub(*n.as_table(), file_, full_key(key));
+  sub.unknown_ = unknown_;
+  return sub;
 }
 std::optional<StrictTable> StrictTable::table_if_present(std::string_view key) {
   if (!has(key)) return std::nullopt;
@@ -298,16 +372,78 @@ std::vector<StrictTable> StrictTable::tables(std::string_view key) {
   each_element(*this, key, require(key), [&](std::size_t i, const toml::node& e) {
     if (!e.is_table()) fail(key, fmt::format("element {} must be a table, got {}", i, type_name(e)));
     out.emplace_back(*e.as_table(), file_, fmt::format("{}[{}]", full_key(key), i));
+    out.back().unknown_ = unknown_;
   });
   return out;
 }
 
+std::string StrictTable::unknown_key_problem(std::string_view key) const {
+  std::set<std::string, std::less<>> known = asked_;
+  known.insert(read_.begin(), read_.end());
+  // Near misses: a few edits away (more for longer keys), or one key a prefix of the other.
+  const std::size_t reach = key.size() <= 4 ? 1 : key.size() <= 8 ? 2 : 3;
+  std::vector<std::pair<std::size_t, std::string>> near;
+  for (const auto& k : known) {
+    const std::size_t d = edit_distance(key, k);
+    const bool prefix = std::min(key.size(), k.size()) >= 3 && (k.rfind(key, 0) == 0 || key.rfind(k, 0) == 0);
+    if (d <= reach || prefix) near.emplace_back(d, k);
+  }
+  std::sort(near.begin(), near.end());
+  if (near.size() > 3) near.resize(3);
+  if (!near.empty()) {
+    std::string list;
+    for (std::size_t i = 0; i < near.size(); ++i) {
+      list += (i == 0 ? "" : i + 1 == near.size() ? " or " : ", ") + ("'" + near[i].second + "'");
+    }
+    return "unknown key; did you mean " + list + "?";
+  }
+  if (!known.empty()) return fmt::format("unknown key; valid keys here: {}", fmt::join(known, ", "));
+  return "unknown key (not valid here)";
+}
+
+void StrictTable::collect_unknown_keys() {
+  if (!unknown_) unknown_ = std::make_shared<std::vector<InputError>>();
+  reports_unknown_ = true;
+}
+
 void StrictTable::finish() const {
+  std::vector<InputError> found;
   for (const auto& [k, v] : *table_) {
     if (read_.find(k.str()) == read_.end()) {
-      throw InputError(config::location_of(v, file_), full_key(k.str()), "unknown key (misspelt, or not valid here)");
+      found.emplace_back(config::location_of(v, file_), full_key(k.str()), unknown_key_problem(k.str()));
     }
   }
+  if (unknown_) {
+    unknown_->insert(unknown_->end(), found.begin(), found.end());
+    if (!reports_unknown_ || unknown_->empty()) return;
+    found = std::move(*unknown_);
+    unknown_->clear();
+  }
+  if (!found.empty()) throw combine_input_errors(std::move(found));
+}
+
+void StrictTable::rethrow_with_unknown_keys(const InputError& e) const {
+  if (!unknown_ || unknown_->empty()) throw e;
+  std::vector<InputError> all = std::move(*unknown_);
+  unknown_->clear();
+  all.push_back(e);
+  throw combine_input_errors(std::move(all));
+}
+
+InputError combine_input_errors(std::vector<InputError> errors) {
+  if (errors.empty()) throw std::logic_error("combine_input_errors: no errors");
+  auto order = [](const InputError& e) {
+    return std::make_tuple(e.where().file == "--set", e.where().file, e.where().line, e.where().column);
+  };
+  std::stable_sort(errors.begin(), errors.end(),
+                   [&](const InputError& a, const InputError& b) { return order(a) < order(b); });
+  // A table finished twice (by a layered reader and by its owner) reports its keys once.
+  errors.erase(std::unique(errors.begin(), errors.end(),
+                           [](const InputError& a, const InputError& b) { return std::string_view(a.what()) == b.what(); }),
+               errors.end());
+  std::string problem = errors.front().problem();
+  for (std::size_t i = 1; i < errors.size(); ++i) problem += std::string("\n") + errors[i].what();
+  return InputError(errors.front().where(), errors.front().key(), problem);
 }
 
 }  // namespace moelab::config

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <set>
 #include <string>
@@ -23,7 +24,8 @@ toml::table parse_file(const std::filesystem::path& path);
 toml::table parse_text(std::string_view text, const std::string& origin);
 
 // Apply one `--set key.sub=value` override. The value is parsed as a TOML value; a bare word that
-// is not valid TOML is taken as a string (so `--set model=qwen3-8b` works). Errors name "--set".
+// is not valid TOML is taken as a string (so `--set model=qwen3-8b` works), and so is each bare
+// word of a bracketed list (`--set sweep.engine.id=[vllm,sglang]`). Errors name "--set".
 void apply_override(toml::table& root, std::string_view assignment);
 
 // Render a table back to TOML text (stored in every HDF5 file as the effective config).
@@ -76,9 +78,17 @@ class StrictTable {
   std::optional<StrictTable> table_if_present(std::string_view key);
   std::vector<StrictTable> tables(std::string_view key);  // [[key]] arrays
 
-  // Reject every key that was never read ("unknown key; expected one of: ..."). Call once the
-  // owner has read all it knows. Sub-tables obtained through table() check themselves.
+  // Reject every key that was never read: "unknown key; did you mean 'max_num_seqs'?" (the
+  // nearest keys the reader asked for) or the list of valid keys. Call once the owner has read all
+  // it knows. Sub-tables obtained through table() check themselves.
   void finish() const;
+  // From now on the unknown keys of this table and of every table read through it are collected
+  // instead of thrown one at a time; this table's finish() then reports them all, in file order,
+  // as one InputError (one line per key).
+  void collect_unknown_keys();
+  // `e` together with the unknown keys collected so far, in file order, as one error (for a
+  // reader that stops at a bad value after sub-tables already reported unknown keys).
+  [[noreturn]] void rethrow_with_unknown_keys(const InputError& e) const;
   // Count `key` as read without reading it (a layered reader whose override replaced this value).
   void mark_read(std::string_view key) const { read_.emplace(key); }
 
@@ -90,11 +100,20 @@ class StrictTable {
   const toml::node* node(std::string_view key) const;
   const toml::node& require(std::string_view key);
 
+  std::string unknown_key_problem(std::string_view key) const;
+
   const toml::table* table_;
   std::string file_;
   std::string prefix_;
   mutable std::set<std::string, std::less<>> read_;
+  mutable std::set<std::string, std::less<>> asked_;  // every key the reader looked for: suggestions
+  std::shared_ptr<std::vector<InputError>> unknown_;   // collected unknown keys (shared with sub-tables)
+  bool reports_unknown_ = false;                        // collect_unknown_keys() was called here
 };
+
+// Several input errors as one, in file order: the first's location and key, every error's
+// "file:line:col: key: problem" on its own line of what().
+InputError combine_input_errors(std::vector<InputError> errors);
 
 // Source location of any node, falling back to `file` when the node has no path.
 SourceLocation location_of(const toml::node& node, const std::string& file);

@@ -3,12 +3,13 @@
 #include <cctype>
 
 #include "base/rng.hpp"
+#include "lab/experiment/sweep.hpp"
 
 namespace moelab::lab {
 
 toml::table ExperimentSource::load() const {
   toml::table root = config::parse_file(config_path);
-  for (const auto& o : overrides) config::apply_override(root, o);
+  for (const auto& o : overrides) apply_override_replacing_axes(root, o);
   return root;
 }
 

@@ -16,6 +16,7 @@ struct ExperimentSource {
   std::vector<std::string> overrides;  // "key.sub=value", applied in order
 
   // Parse the file and apply the overrides; bad syntax or a bad --set throws InputError.
+  // `--set sweep.KEY=[...]` replaces the values of a swept KEY where the file sweeps it.
   toml::table load() const;
   std::string file() const { return config_path.string(); }
   std::filesystem::path config_dir() const;

@@ -79,33 +79,51 @@ void check_kv_capacity(const config::StrictTable& root, const sim::SimConfig& c,
   }
 }
 
-SimulationPlan plan_simulation(const ExperimentSource& source, const std::string& default_name) {
+SimulationPlan plan_outline(const ExperimentSource& source, const std::string& default_name) {
   SimulationPlan plan;
   const std::string file = source.file();
-  {
-    toml::table root = source.load();
-    config::StrictTable strict(root, file);
-    plan.header = read_header(strict, default_name);
-    plan.axes = read_sweep(root, file);
-    plan.config_toml = config::to_toml_text(root);
+  toml::table root = source.load();
+  config::StrictTable strict(root, file);
+  // Unknown [experiment] keys are reported with every other bad key by the first point's reading.
+  strict.collect_unknown_keys();
+  plan.header = read_header(strict, default_name);
+  plan.default_name = default_name;
+  plan.axes = read_sweep(root, file, axis_keys_as_written(config::parse_file(source.config_path), file));
+  plan.point_count = sweep_size(plan.axes);
+  plan.config_toml = config::to_toml_text(root);
+  return plan;
+}
+
+PlannedRun plan_point(const ExperimentSource& source, const SimulationPlan& outline, std::size_t index) {
+  // A fresh parse per point: values moved out of [sweep] keep their file positions.
+  toml::table root = source.load();
+  const SweepPoint point = sweep_point(outline.axes, index);
+  apply_sweep_point(root, outline.axes, point);
+  config::StrictTable strict(root, source.file());
+  strict.collect_unknown_keys();  // every bad key of the file in one message
+  PlannedRun run;
+  run.index = index;
+  run.label = point.label;
+  for (std::size_t a = 0; a < outline.axes.size(); ++a) {
+    run.swept.push_back(outline.axes[a].values[point.value_index[a]]);
   }
-  const auto points = expand_sweep(plan.axes);
-  for (std::size_t i = 0; i < points.size(); ++i) {
-    // A fresh parse per point: values moved out of [sweep] keep their file positions.
-    toml::table root = source.load();
-    apply_sweep_point(root, plan.axes, points[i]);
-    config::StrictTable strict(root, file);
-    const ExperimentHeader header = read_header(strict, default_name);  // a swept seed differs per point
-    PlannedRun run;
-    run.index = i;
-    run.label = points[i].label;
-    for (std::size_t a = 0; a < plan.axes.size(); ++a) run.swept.push_back(plan.axes[a].values[points[i].value_index[a]]);
+  ExperimentHeader header;
+  try {
+    header = read_header(strict, outline.default_name);  // a swept seed differs per point
     run.config = read_sim_config(strict, source.config_dir());
-    check_kv_capacity(strict, run.config, run.label);
-    run.config.seed = seed_for_run(header, i);
-    run.config_toml = config::to_toml_text(root);
-    plan.runs.push_back(std::move(run));
+  } catch (const InputError& e) {
+    strict.rethrow_with_unknown_keys(e);
   }
+  check_kv_capacity(strict, run.config, run.label);
+  run.config.seed = seed_for_run(header, index);
+  run.config_toml = config::to_toml_text(root);
+  return run;
+}
+
+SimulationPlan plan_simulation(const ExperimentSource& source, const std::string& default_name) {
+  SimulationPlan plan = plan_outline(source, default_name);
+  plan.runs.reserve(plan.point_count);
+  for (std::size_t i = 0; i < plan.point_count; ++i) plan.runs.push_back(plan_point(source, plan, i));
   return plan;
 }
 

@@ -223,6 +223,10 @@ constexpr unsigned kDeflateLevel = 1;
 }  // namespace
 
 Writer::Writer(std::filesystem::path final_path) : final_path_(std::move(final_path)) {
+  // No library clean-up at exit: after a close that failed (a full disk), HDF5 1.10 would close
+  // the half-closed file again at exit and crash. Every file is closed, or abandoned and removed,
+  // before then. Only effective before HDF5's first use, so it comes first.
+  H5dont_atexit();
   // Errors surface as exceptions; HDF5's own stack dump on stderr would only add noise.
   H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
   if (final_path_.has_parent_path()) std::filesystem::create_directories(final_path_.parent_path());

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "lab/experiment/experiment_source.hpp"
+#include "lab/progress/progress.hpp"
 
 namespace moelab::lab {
 
@@ -19,7 +20,12 @@ struct ExperimentContext {
   std::filesystem::path output_path;  // -o, or out/<name>.h5
   std::string command_line;  // for the HDF5 provenance (h5::Provenance::command_line)
   bool validate_only = false;  // `moelab validate`: check everything, run and write nothing
-  bool show_progress = false;  // stderr is a terminal
+  ProgressStyle progress = ProgressStyle::quiet;  // on stderr: terminal line, plain lines, or none
+
+  // How a sweep runs (lab/runner/simulation_runner.hpp); results do not depend on it.
+  unsigned jobs = 1;             // -j: worker threads (per MPI rank under mpirun)
+  bool resume = false;           // --resume: reuse the finished points of an interrupted run
+  std::filesystem::path partial_dir;  // where finished points wait: --partial-dir, or <output>.partial
 };
 
 }  // namespace moelab::lab

@@ -36,6 +36,7 @@ h5::Table requests_table(const std::vector<sim::RequestRecord>& requests) {
   std::vector<std::int64_t> id(n), session(n);
   std::vector<double> arrival(n), first(n), finish(n);
   std::vector<std::int32_t> prompt(n), cached(n), output(n), preempt(n), replica(n), turn(n);
+  std::vector<std::string> unservable(n);
   for (std::size_t i = 0; i < n; ++i) {
     const auto& r = requests[i];
     id[i] = r.id;
@@ -49,6 +50,7 @@ h5::Table requests_table(const std::vector<sim::RequestRecord>& requests) {
     replica[i] = r.replica;
     session[i] = r.session_id;
     turn[i] = r.turn;
+    if (r.unservable != sim::UnservableReason::none) unservable[i] = sim::unservable_reason_name(r.unservable);
   }
   h5::Table t;
   t.add("id", "", "request id", std::move(id))
@@ -61,7 +63,11 @@ h5::Table requests_table(const std::vector<sim::RequestRecord>& requests) {
       .add("preemptions", "", "times the request was preempted (KV dropped, recomputed)", std::move(preempt))
       .add("replica", "", "replica that served it; -1 if none", std::move(replica))
       .add("session_id", "", "session of a multi-turn workload; -1 if none", std::move(session))
-      .add("turn", "", "turn within its session (0 = first, and for requests without a session)", std::move(turn));
+      .add("turn", "", "turn within its session (0 = first, and for requests without a session)", std::move(turn))
+      .add("unservable_reason", "",
+           "why it was dropped at admission: exceeds_kv_cache (prompt + output exceed the whole KV cache) or "
+           "exceeds_batch_budget (prompt over max_batched_tokens without chunked prefill); empty if it was not",
+           std::move(unservable));
   // Derived latencies: the functions the run summary aggregates.
   for (const auto& m : sim::request_metrics()) {
     std::vector<double> v(n);

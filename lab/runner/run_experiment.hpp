@@ -3,6 +3,7 @@
 // [experiment] kind ("simulation" here; "kernel-ab" in lab/ab/).
 #include <filesystem>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -16,13 +17,25 @@ struct RunRequest {
   std::optional<std::filesystem::path> output;  // -o; default out/<name>.h5
   std::string command_line;
   bool validate_only = false;
-  bool show_progress = false;
+  ProgressStyle progress = ProgressStyle::quiet;
+  unsigned jobs = 1;                                 // -j
+  bool resume = false;                               // --resume
+  std::optional<std::filesystem::path> partial_dir;  // --partial-dir; default <output>.partial
+};
+
+// A run that failed for a reason other than bad input (a full disk, an unwritable file after
+// the start): exit status 1, the message names what was kept for --resume.
+class RunFailed : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
 };
 
 // Builds the context (config parsed, overrides applied, [experiment] checked). Throws InputError.
 ExperimentContext make_context(const RunRequest& request);
 
-// Returns the exit status; bad input throws InputError (exit 2 in the CLI).
+// Returns the exit status; bad input throws InputError (exit 2 in the CLI). Started by mpirun
+// (several ranks), rank 0 runs the experiment and the other ranks compute the points it hands
+// them (lab/parallel/).
 int run_experiment(const RunRequest& request);
 
 }  // namespace moelab::lab

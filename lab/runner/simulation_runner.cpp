@@ -2,19 +2,49 @@
 
 #include <fmt/format.h>
 
-#include <chrono>
 #include <cstdio>
 #include <optional>
 
 #include "lab/h5/writer.hpp"
+#include "lab/parallel/coordinator.hpp"
+#include "lab/parallel/local_pool.hpp"
 #include "lab/progress/progress.hpp"
+#include "lab/runner/partial_store.hpp"
 #include "lab/runner/result_tables.hpp"
+#include "lab/runner/run_experiment.hpp"
+#include "lab/runner/simulate_point.hpp"
 #include "lab/runner/summary_printer.hpp"
-#include "simulator/simulate.hpp"
 
 namespace moelab::lab {
+namespace {
 
-int run_simulation(const SimulationPlan& plan, const ExperimentContext& context) {
+std::string kept_note(const PartialStore& store, std::size_t total) {
+  return fmt::format("{} of {} points are saved in {}: rerun with --resume to continue", store.finished_count(),
+                     total, store.dir().string());
+}
+
+void warn_about(const PointResult& p, std::size_t& violated_runs) {
+  const std::string label = p.label.empty() ? "-" : p.label;
+  if (!p.invariant_violations.empty()) {
+    ++violated_runs;
+    for (const auto& v : p.invariant_violations) {
+      std::fprintf(stderr, "moelab: warning: run %04llu (%s): invariant violated: %s\n",
+                   static_cast<unsigned long long>(p.index), label.c_str(), v.c_str());
+    }
+  }
+  if (p.unservable_requests > 0) {
+    std::fprintf(stderr,
+                 "moelab: warning: run %04llu (%s): %lld request%s dropped as unservable (first: request %lld, %s); "
+                 "/runs/%04llu/requests column unservable_reason says why for each\n",
+                 static_cast<unsigned long long>(p.index), label.c_str(), static_cast<long long>(p.unservable_requests),
+                 p.unservable_requests == 1 ? "" : "s", static_cast<long long>(p.first_unservable_id),
+                 p.first_unservable_reason.c_str(), static_cast<unsigned long long>(p.index));
+  }
+}
+
+}  // namespace
+
+int run_simulation(const SimulationPlan& plan, const ExperimentContext& context, RemoteWorkers* remote) {
   // Opened before the first run, so an unusable output path is reported before hours of work.
   std::optional<h5::Writer> opened;
   try {
@@ -23,57 +53,97 @@ int run_simulation(const SimulationPlan& plan, const ExperimentContext& context)
     throw InputError({context.output_path.string(), 0, 0}, "", std::string("cannot create the result file: ") + e.what());
   }
   h5::Writer& writer = *opened;
-  writer.write_provenance({"simulation", plan.config_toml, context.source.file(), context.command_line});
-  writer.set_attr("/", "experiment_name", plan.header.name);
-  writer.set_attr("/", "experiment_description", plan.header.description);
 
-  Progress progress(context.show_progress);
+  const std::size_t total = plan.runs.size();
+  std::vector<std::string> keys;
+  keys.reserve(total);
+  for (const auto& run : plan.runs) keys.push_back(point_key(run));
+  PartialStore store(context.partial_dir, keys, plan.config_toml, context.resume, context.source.file());
+  std::vector<std::size_t> pending;
+  for (std::size_t i = 0; i < total; ++i) {
+    if (!store.finished(i)) pending.push_back(i);
+  }
+
+  SweepProgress progress(context.progress, total, total - pending.size());
+  if (pending.size() < total) {
+    progress.note(fmt::format("resuming: {} of {} points were finished before (in {})", total - pending.size(), total,
+                              store.dir().string()));
+  } else if (context.resume) {
+    progress.note(fmt::format("nothing to resume in {}: starting from the first point", store.dir().string()));
+  }
+
+  // The file is written in point order while later points are still being computed: point i as
+  // soon as points 0..i are saved, always from its saved bytes, so the writer sees the same
+  // calls whatever computed the points and in whatever order they finished. A write that fails
+  // (a full disk) stops the writing, not the computing: every point still gets saved.
   std::vector<std::vector<sim::Metric>> metrics;
   std::vector<PrintedRun> printed;
   std::size_t violated_runs = 0;
-  for (const auto& run : plan.runs) {
-    progress.begin(run.index, plan.runs.size(), run.label);
-    const auto start = std::chrono::steady_clock::now();
-    sim::RunResult result = sim::simulate(run.config, [&](double f) { progress.update(f); });
-    const double wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    progress.note(fmt::format("writing {} requests", result.requests.size()));
-
-    const std::string group = fmt::format("/runs/{:04d}", run.index);
-    writer.write_table(group + "/requests", requests_table(result.requests));
-    writer.write_table(group + "/timeseries", timeseries_table(result.timeseries));
-    writer.set_attr(group, "label", run.label);
-    writer.set_attr(group, "seed", static_cast<std::int64_t>(run.config.seed));
-    writer.set_attr(group, "model", run.config.model.id);
-    writer.set_attr(group, "hardware", run.config.hardware.id);
-    writer.set_attr(group, "engine", run.config.engine.id);
-    writer.set_attr(group, "config_toml", run.config_toml);
-    writer.set_attr(group, "wall_s", wall_s);
-    writer.set_attr(group, "events", result.events);
-    writer.set_attr(group, "iterations", result.iterations);
-    writer.set_attr(group, "simulated_s", result.simulated_s);
-    const double rps = wall_s > 0 ? static_cast<double>(result.requests.size()) / wall_s : 0.0;
-    const double eps = wall_s > 0 ? static_cast<double>(result.events) / wall_s : 0.0;
-    writer.set_attr(group, "requests_per_wall_s", rps);
-    writer.set_attr(group, "events_per_wall_s", eps);
-    std::string invariants = "ok";
-    if (!result.invariant_violations.empty()) {
-      ++violated_runs;
-      invariants.clear();
-      for (const auto& v : result.invariant_violations) {
-        std::fprintf(stderr, "moelab: warning: run %04zu (%s): invariant violated: %s\n", run.index,
-                     run.label.empty() ? "-" : run.label.c_str(), v.c_str());
-        invariants += v + "\n";
+  std::size_t written = 0;
+  std::string write_error;
+  auto write_ready = [&](std::size_t just_saved, const std::string* bytes) {
+    while (write_error.empty() && written < total && store.finished(written)) {
+      try {
+        const PointResult p = decode_point(written == just_saved && bytes != nullptr ? *bytes : store.load(written));
+        write_point(writer, p);
+        progress.finish();  // warnings on a line of their own
+        warn_about(p, violated_runs);
+        metrics.push_back(summary_metrics_of(p));
+        printed.push_back({p.label, metrics.back()});
+        ++written;
+      } catch (const std::exception& e) {
+        write_error = e.what();
       }
-      invariants.pop_back();
     }
-    writer.set_attr(group, "invariants", invariants);
-
-    progress.finish();
-    metrics.push_back(result.summary);
-    printed.push_back({run.label, std::move(result.summary)});
+  };
+  try {
+    writer.write_provenance({"simulation", plan.config_toml, context.source.file(), context.command_line});
+    writer.set_attr("/", "experiment_name", plan.header.name);
+    writer.set_attr("/", "experiment_description", plan.header.description);
+  } catch (const std::exception& e) {
+    write_error = e.what();
   }
-  writer.write_table("/summary", summary_table(plan, metrics));
-  writer.commit();
+  write_ready(total, nullptr);  // points finished by an earlier run
+  double last_point_s = progress.elapsed_s();
+
+  try {
+    LocalPool pool(context.jobs, [&](std::size_t i, std::atomic<double>& fraction) {
+      return encode_point(simulate_point(plan.runs[i], [&](double f) { fraction = f; }));
+    });
+    CoordinatorCallbacks callbacks;
+    callbacks.on_result = [&](std::size_t i, std::string bytes) {
+      store.save(i, bytes);
+      progress.point_done(i, plan.runs[i].label);
+      last_point_s = progress.elapsed_s();
+      write_ready(i, &bytes);
+    };
+    callbacks.on_tick = [&] { progress.tick(pool.fraction_in_progress()); };
+    callbacks.key_of = [&](std::size_t i) { return keys[i]; };
+    run_points(pending, pool, remote, callbacks);
+  } catch (const InputError&) {
+    throw;
+  } catch (const std::exception& e) {
+    progress.finish();
+    throw RunFailed(fmt::format("{}; {}", e.what(), kept_note(store, total)));
+  }
+
+  if (write_error.empty()) {
+    try {
+      writer.write_table("/summary", summary_table(plan, metrics));
+      writer.commit();
+    } catch (const std::exception& e) {
+      write_error = e.what();
+    }
+  }
+  if (!write_error.empty()) {
+    progress.finish();
+    opened.reset();  // removes the temporary: the previous file at the output path stays as it was
+    throw RunFailed(fmt::format("cannot write {}: {}; {}", context.output_path.string(), write_error,
+                                kept_note(store, total)));
+  }
+  store.remove();
+  progress.note(fmt::format("wrote {} ({} points; {} after the last point)", context.output_path.string(), total,
+                            format_duration(progress.elapsed_s() - last_point_s)));
 
   std::fputs(format_summary(printed).c_str(), stdout);
   std::printf("wrote %s\n", context.output_path.string().c_str());

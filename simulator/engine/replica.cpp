@@ -120,10 +120,15 @@ void Replica::enter_decode(Sequence* seq) {
   schedule_block_crossing(seq);
 }
 
-bool Replica::can_never_run(const Sequence& seq) const {
+UnservableReason Replica::why_never_runs(const Sequence& seq) const {
   const auto& r = seq.request;
-  if (kv_->blocks_for(std::int64_t{r.prompt_tokens} + r.output_tokens) > kv_->total_blocks()) return true;
-  return !engine_.chunked_prefill && std::int64_t{r.prompt_tokens} + seq.generated > engine_.max_batched_tokens;
+  if (kv_->blocks_for(std::int64_t{r.prompt_tokens} + r.output_tokens) > kv_->total_blocks()) {
+    return UnservableReason::exceeds_kv_cache;
+  }
+  if (!engine_.chunked_prefill && std::int64_t{r.prompt_tokens} + seq.generated > engine_.max_batched_tokens) {
+    return UnservableReason::exceeds_batch_budget;
+  }
+  return UnservableReason::none;
 }
 
 void Replica::reject(Sequence* seq) {
@@ -145,7 +150,8 @@ void Replica::admit_waiting(StepShape& shape, std::int64_t& budget) {
   scheduler_->order(waiting_, *kv_);
   while (!waiting_.empty() && running_count_ < engine_.max_num_seqs && budget > 0) {
     Sequence* seq = waiting_.front();
-    if (can_never_run(*seq)) {
+    if (const UnservableReason why = why_never_runs(*seq); why != UnservableReason::none) {
+      records_[seq->request.id].unservable = why;
       waiting_.pop_front();
       reject(seq);
       continue;

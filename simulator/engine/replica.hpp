@@ -99,7 +99,7 @@ class Replica {
   void finish(Sequence* seq, double now);
   void enter_decode(Sequence* seq);
   void reject(Sequence* seq);
-  bool can_never_run(const Sequence& seq) const;
+  UnservableReason why_never_runs(const Sequence& seq) const;  // none when it can run
   void admit_waiting(StepShape& shape, std::int64_t& budget);
   void add_chunk(Sequence* seq, std::int64_t chunk, StepShape& shape);
   void account_iteration(const StepShape& shape, double now, double dt);
