@@ -1,6 +1,6 @@
 #pragma once
-// The event loop: arrivals from the workload are routed to replicas; replicas iterate; finishes go
-// back to the workload (closed-loop sessions). Exposed apart from simulate() so tests can drive
+// The event loop: arrivals from the workload are routed to engine instances (replicas); instances
+// iterate; finishes go back to the workload (closed-loop sessions). Exposed apart from simulate() so tests can drive
 // it with their own Workload.
 //
 // Stop condition: requests are taken from the workload until max_requests have been taken or
@@ -13,7 +13,7 @@
 
 #include "simulator/cluster/router.hpp"
 #include "simulator/core/event_queue.hpp"
-#include "simulator/engine/replica.hpp"
+#include "simulator/engine/engine_instance.hpp"
 #include "simulator/model/step_cost.hpp"
 #include "simulator/simulate.hpp"
 
@@ -32,7 +32,7 @@ class ClusterSimulator final : private FinishListener {
   void on_finished(const Request& request, double finish_s) override;
   void schedule_arrival(double now);
   void take_arrivals(double now);
-  void run_replica(Replica& replica, double now);
+  void run_instance(EngineInstance& instance, double now);
   bool may_take_more() const;
   void check_invariants(RunResult& result) const;
 
@@ -45,7 +45,7 @@ class ClusterSimulator final : private FinishListener {
   Workload* workload_ = nullptr;
   EventQueue queue_;
   std::multiset<double> pending_arrivals_;  // times of arrival events in the queue
-  std::vector<std::unique_ptr<Replica>> replicas_;
+  std::vector<std::unique_ptr<EngineInstance>> instances_;
   std::vector<ReplicaLoad> loads_;
   RunResult result_;
   std::int64_t taken_ = 0;
