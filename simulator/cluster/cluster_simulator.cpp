@@ -55,6 +55,10 @@ ClusterSimulator::ClusterSimulator(const SimConfig& config)
       router_(make_router(config_.cluster.router, stream_seed(config_.seed, RngStream::routing))) {
   make_scheduler(config_.engine.scheduler);  // unknown names fail here, before any run
   make_kv_cache(config_.engine.cache_policy, 1, config_.engine.kv_block_tokens);
+  arrival_events_.sim = this;
+  step_end_events_.sim = this;
+  arrival_handler_ = queue_.add_handler(arrival_events_);
+  step_end_handler_ = queue_.add_handler(step_end_events_);
 }
 
 ClusterSimulator::~ClusterSimulator() = default;
@@ -71,7 +75,7 @@ void ClusterSimulator::schedule_arrival(double now) {
   const double t = std::max(*next, now);
   if (!pending_arrivals_.empty() && *pending_arrivals_.begin() <= t) return;
   pending_arrivals_.insert(t);
-  queue_.push(t, EventKind::arrival);
+  queue_.push(t, arrival_handler_);
 }
 
 void ClusterSimulator::take_arrivals(double now) {
@@ -108,8 +112,19 @@ void ClusterSimulator::take_arrivals(double now) {
   schedule_arrival(now);
   for (EngineInstance* instance : woken) {
     if (instance->iterating()) continue;
-    if (const auto end = instance->start_iteration(now)) queue_.push(*end, EventKind::step_end, instance->index());
+    if (const auto end = instance->start_iteration(now)) queue_.push(*end, step_end_handler_, instance->index());
   }
+}
+
+void ClusterSimulator::on_arrival_event(double now) {
+  pending_arrivals_.erase(pending_arrivals_.find(now));
+  take_arrivals(now);
+}
+
+void ClusterSimulator::on_step_end_event(double now, std::int64_t instance_index) {
+  EngineInstance& instance = *instances_[static_cast<std::size_t>(instance_index)];
+  instance.end_iteration(now);
+  run_instance(instance, now);
 }
 
 void ClusterSimulator::on_finished(const Request& request, double finish_s) {
@@ -128,7 +143,7 @@ void ClusterSimulator::run_instance(EngineInstance& instance, double now) {
     const auto end = instance.start_iteration(now);
     if (!end) return;
     if (!(*end < queue_.next_time_s())) {
-      queue_.push(*end, EventKind::step_end, instance.index());
+      queue_.push(*end, step_end_handler_, instance.index());
       return;
     }
     now = *end;
@@ -143,7 +158,7 @@ RunResult ClusterSimulator::run(Workload& workload, const ProgressFn& progress) 
   if (stop.max_requests == 0 && stop.max_duration_s == 0 && workload.expected_requests() == 0)
     throw InputError({}, "stop", "the workload is unbounded: set stop.max_requests or stop.max_duration_s");
   workload_ = &workload;
-  queue_ = EventQueue{};
+  queue_.clear();
   pending_arrivals_.clear();
   result_ = RunResult{};
   taken_ = finished_ = 0;
@@ -160,17 +175,9 @@ RunResult ClusterSimulator::run(Workload& workload, const ProgressFn& progress) 
   ProgressThrottle throttle(progress);
   schedule_arrival(0);
   while (!queue_.empty()) {
-    const Event e = queue_.pop();
     ++result_.events;
-    result_.simulated_s = e.time_s;
-    if (e.kind == EventKind::arrival) {
-      pending_arrivals_.erase(pending_arrivals_.find(e.time_s));
-      take_arrivals(e.time_s);
-    } else {
-      EngineInstance& instance = *instances_[static_cast<std::size_t>(e.replica)];
-      instance.end_iteration(e.time_s);
-      run_instance(instance, e.time_s);
-    }
+    result_.simulated_s = queue_.next_time_s();
+    const Event e = queue_.dispatch_next();
     if (throttle.due(result_.events)) {
       double fraction = 0;
       if (expected > 0) fraction = static_cast<double>(finished_) / static_cast<double>(expected);

@@ -29,7 +29,19 @@ class ClusterSimulator final : private FinishListener {
   std::int64_t kv_blocks_per_replica() const { return kv_blocks_; }
 
  private:
+  // Event handlers: arrivals (payload unused) and instance step ends (payload = instance index).
+  struct ArrivalEvents final : EventHandler {
+    ClusterSimulator* sim = nullptr;
+    void on_event(const Event& e) override { sim->on_arrival_event(e.time_s); }
+  };
+  struct StepEndEvents final : EventHandler {
+    ClusterSimulator* sim = nullptr;
+    void on_event(const Event& e) override { sim->on_step_end_event(e.time_s, e.payload); }
+  };
+
   void on_finished(const Request& request, double finish_s) override;
+  void on_arrival_event(double now);
+  void on_step_end_event(double now, std::int64_t instance);
   void schedule_arrival(double now);
   void take_arrivals(double now);
   void run_instance(EngineInstance& instance, double now);
@@ -44,6 +56,10 @@ class ClusterSimulator final : private FinishListener {
   // Per run.
   Workload* workload_ = nullptr;
   EventQueue queue_;
+  ArrivalEvents arrival_events_;
+  StepEndEvents step_end_events_;
+  HandlerId arrival_handler_ = 0;
+  HandlerId step_end_handler_ = 0;
   std::multiset<double> pending_arrivals_;  // times of arrival events in the queue
   std::vector<std::unique_ptr<EngineInstance>> instances_;
   std::vector<ReplicaLoad> loads_;
