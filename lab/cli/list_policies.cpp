@@ -3,6 +3,7 @@
 #include "simulator/cluster/router.hpp"
 #include "simulator/engine/kv_cache.hpp"
 #include "simulator/engine/scheduler.hpp"
+#include "simulator/model/cost_model.hpp"
 
 namespace moelab::cli {
 namespace {
@@ -19,6 +20,7 @@ std::vector<ListEntry> list_policies() {
   add_entries(out, sim::kv_cache_registry(), "kv cache");
   add_entries(out, sim::scheduler_registry(), "scheduler");
   add_entries(out, sim::router_registry(), "router");
+  add_entries(out, sim::cost_model_registry(), "cost model");
   return out;
 }
 

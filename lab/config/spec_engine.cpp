@@ -2,6 +2,7 @@
 #include <fmt/format.h>
 
 #include "lab/config/spec_fill.hpp"
+#include "simulator/model/cost_model.hpp"
 
 namespace moelab::config::detail {
 
@@ -24,6 +25,7 @@ sim::EngineSpec read_engine(SpecReader& r, const std::string& id) {
   e.attention_efficiency = r.get(&ST::fraction, "attention_efficiency");
   e.memory_efficiency = r.get(&ST::fraction, "memory_efficiency");
   e.allreduce_efficiency = r.get(&ST::fraction, "allreduce_efficiency");
+  if (r.has("cost_model")) e.cost_model = r.get(&ST::choice, "cost_model", sim::cost_model_registry().names());
   e.cache_policy = r.get(&ST::string, "cache_policy");
   e.scheduler = r.get(&ST::string, "scheduler");
   if (e.cache_policy.empty()) r.fail("cache_policy", "must not be empty");

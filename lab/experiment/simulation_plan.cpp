@@ -4,7 +4,7 @@
 #include "lab/config/workload_config.hpp"
 #include "simulator/cluster/router.hpp"
 #include "simulator/engine/kv_capacity.hpp"
-#include "simulator/model/step_cost.hpp"
+#include "simulator/model/cost_model.hpp"
 
 namespace moelab::lab {
 
@@ -70,8 +70,9 @@ sim::SimConfig read_sim_config(config::StrictTable& root, const std::filesystem:
 // together: check every sweep point here, so a point that cannot run fails before any point runs.
 void check_kv_capacity(const config::StrictTable& root, const sim::SimConfig& c, const std::string& label) {
   try {
-    const sim::StepCostModel cost(c.model, c.hardware, c.engine, c.cluster.tensor_parallel);
-    sim::kv_capacity_blocks(cost, c.hardware, c.engine, c.cluster.tensor_parallel);
+    const auto cost = sim::make_cost_model(
+        c.engine.cost_model, sim::CostModelContext{c.model, c.hardware, c.engine, c.cluster.tensor_parallel});
+    sim::kv_capacity_blocks(*cost, c.hardware, c.engine, c.cluster.tensor_parallel);
   } catch (const InputError& e) {
     const std::string section = e.key().rfind("model", 0) == 0 ? "model" : "engine";
     const std::string point = label.empty() ? "" : " (sweep point " + label + ")";

@@ -50,8 +50,9 @@ class ProgressThrottle {
 
 ClusterSimulator::ClusterSimulator(const SimConfig& config)
     : config_((validate(config), config)),
-      cost_(config_.model, config_.hardware, config_.engine, config_.cluster.tensor_parallel),
-      kv_blocks_(kv_capacity_blocks(cost_, config_.hardware, config_.engine, config_.cluster.tensor_parallel)),
+      cost_(make_cost_model(config_.engine.cost_model, CostModelContext{config_.model, config_.hardware, config_.engine,
+                                                                        config_.cluster.tensor_parallel})),
+      kv_blocks_(kv_capacity_blocks(*cost_, config_.hardware, config_.engine, config_.cluster.tensor_parallel)),
       router_(make_router(config_.cluster.router, stream_seed(config_.seed, RngStream::routing))) {
   make_scheduler(config_.engine.scheduler);  // unknown names fail here, before any run
   make_kv_cache(config_.engine.cache_policy, 1, config_.engine.kv_block_tokens);
@@ -165,7 +166,7 @@ RunResult ClusterSimulator::run(Workload& workload, const ProgressFn& progress) 
   arrivals_closed_ = false;
   instances_.clear();
   for (std::int64_t i = 0; i < config_.cluster.replicas; ++i)
-    instances_.push_back(std::make_unique<EngineInstance>(static_cast<std::int32_t>(i), config_.engine, cost_, kv_blocks_,
+    instances_.push_back(std::make_unique<EngineInstance>(static_cast<std::int32_t>(i), config_.engine, *cost_, kv_blocks_,
                                                   config_.timeseries_interval_s, result_.requests,
                                                   result_.timeseries, static_cast<FinishListener&>(*this)));
   loads_.assign(instances_.size(), {});

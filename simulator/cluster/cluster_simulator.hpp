@@ -14,7 +14,7 @@
 #include "simulator/cluster/router.hpp"
 #include "simulator/core/event_queue.hpp"
 #include "simulator/engine/engine_instance.hpp"
-#include "simulator/model/step_cost.hpp"
+#include "simulator/model/cost_model.hpp"
 #include "simulator/simulate.hpp"
 
 namespace moelab::sim {
@@ -49,7 +49,7 @@ class ClusterSimulator final : private FinishListener {
   void check_invariants(RunResult& result) const;
 
   SimConfig config_;
-  StepCostModel cost_;
+  std::unique_ptr<InstanceCostModel> cost_;
   std::int64_t kv_blocks_ = 0;
   std::unique_ptr<Router> router_;
 

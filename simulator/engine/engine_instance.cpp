@@ -8,7 +8,7 @@
 
 namespace moelab::sim {
 
-EngineInstance::EngineInstance(std::int32_t index, const EngineSpec& engine, const StepCostModel& cost,
+EngineInstance::EngineInstance(std::int32_t index, const EngineSpec& engine, const InstanceCostModel& cost,
                                std::int64_t kv_blocks, double timeseries_interval_s,
                                std::vector<RequestRecord>& records, std::vector<TimePoint>& timeseries,
                                FinishListener& listener)
@@ -19,13 +19,19 @@ EngineInstance::EngineInstance(std::int32_t index, const EngineSpec& engine, con
       timeseries_interval_s_(timeseries_interval_s),
       timeseries_(timeseries) {}
 
+double EngineInstance::price(const StepShape& shape) const {
+  StepBreakdown b;
+  cost_.price(std::span<const StepShape>(&shape, 1), b);
+  return b.step_s;
+}
+
 void EngineInstance::enqueue(Request&& request) { rank_.enqueue(std::move(request)); }
 
 std::optional<double> EngineInstance::start_iteration(double now) {
   if (iterating_) throw std::logic_error("engine instance: iteration already in flight");
   StepShape shape;
   if (!rank_.compose(shape)) return std::nullopt;  // idle
-  const double gpu_s = cost_.cost(shape).time_s;
+  const double gpu_s = price(shape);
   const double dt = iteration_time_s(gpu_s, engine_);
   account_iteration(shape, now, dt);
   iterating_ = true;
@@ -47,7 +53,7 @@ void EngineInstance::account_iteration(const StepShape& shape, double now, doubl
     prefill_only.decode_seqs = prefill_only.decode_context_tokens = 0;
     decode_only.prefill_seqs = decode_only.prefill_tokens = decode_only.prefill_context_tokens = 0;
     decode_only.prefill_attention_pairs = 0;
-    const double p = cost_.cost(prefill_only).time_s, d = cost_.cost(decode_only).time_s;
+    const double p = price(prefill_only), d = price(decode_only);
     const double input_share = (p + d) > 0 ? p / (p + d) : 0.5;
     totals_.input_gpu_s += dt * input_share;
     totals_.output_gpu_s += dt * (1 - input_share);

@@ -9,7 +9,7 @@
 
 #include "simulator/engine/dp_rank.hpp"
 #include "simulator/engine/engine_spec.hpp"
-#include "simulator/model/step_cost.hpp"
+#include "simulator/model/cost_model.hpp"
 #include "simulator/run_result.hpp"
 
 namespace moelab::sim {
@@ -26,7 +26,7 @@ struct InstanceTotals {
 
 class EngineInstance {
  public:
-  EngineInstance(std::int32_t index, const EngineSpec& engine, const StepCostModel& cost, std::int64_t kv_blocks,
+  EngineInstance(std::int32_t index, const EngineSpec& engine, const InstanceCostModel& cost, std::int64_t kv_blocks,
                  double timeseries_interval_s, std::vector<RequestRecord>& records,
                  std::vector<TimePoint>& timeseries, FinishListener& listener);
 
@@ -50,7 +50,8 @@ class EngineInstance {
 
   std::int32_t index_;
   const EngineSpec& engine_;
-  const StepCostModel& cost_;
+  const InstanceCostModel& cost_;
+  double price(const StepShape& shape) const;
   DpRank rank_;
   double timeseries_interval_s_;
   double next_sample_s_ = 0;

@@ -26,6 +26,7 @@ struct EngineSpec {
   double memory_efficiency = 0.8;
   double allreduce_efficiency = 0.7;
 
+  std::string cost_model = "roofline";  // instance cost model name (moelab list policies)
   std::string cache_policy = "none";  // kv-cache policy name (moelab list policies)
   std::string scheduler = "fcfs";     // scheduling policy name
 };
