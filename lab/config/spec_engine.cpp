@@ -24,7 +24,6 @@ sim::EngineSpec read_engine(SpecReader& r, const std::string& id) {
   e.matmul_efficiency = r.get(&ST::fraction, "matmul_efficiency");
   e.attention_efficiency = r.get(&ST::fraction, "attention_efficiency");
   e.memory_efficiency = r.get(&ST::fraction, "memory_efficiency");
-  e.allreduce_efficiency = r.get(&ST::fraction, "allreduce_efficiency");
   if (r.has("cost_model")) e.cost_model = r.get(&ST::choice, "cost_model", sim::cost_model_registry().names());
   e.cache_policy = r.get(&ST::string, "cache_policy");
   e.scheduler = r.get(&ST::string, "scheduler");

@@ -24,7 +24,6 @@ struct EngineSpec {
   double matmul_efficiency = 0.7;
   double attention_efficiency = 0.6;
   double memory_efficiency = 0.8;
-  double allreduce_efficiency = 0.7;
 
   std::string cost_model = "roofline";  // instance cost model name (moelab list policies)
   std::string cache_policy = "none";  // kv-cache policy name (moelab list policies)

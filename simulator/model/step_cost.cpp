@@ -18,15 +18,17 @@
 //   experts; FLOPs for k routed + shared experts per token; router d x E per token.
 // - LM head for decode_seqs + prefill_seqs rows.
 // - Tensor parallelism: weights, heads and FLOPs split evenly over tp GPUs; KV split by KV heads
-//   where possible (MLA/csa latents and GQA with fewer KV heads than tp are replicated); two ring
-//   all-reduces per layer of T * d_model BF16 activations, each moving 2 (tp-1)/tp of it through
-//   one direction of NVLink (half the datasheet's bidirectional figure).
+//   where possible (MLA/csa latents and GQA with fewer KV heads than tp are replicated); two
+//   all-reduces per layer of T * d_model BF16 activations, priced by the fabric's all_reduce
+//   (ring at the measured effective NVLink bandwidth plus a per-collective latency inside an
+//   NVLink domain; hierarchical over the NICs when the TP group spans domains).
 #include "simulator/model/step_cost.hpp"
 
 #include <algorithm>
 #include <stdexcept>
 #include <string>
 
+#include "base/input_error.hpp"
 #include "simulator/model/param_count.hpp"
 
 namespace moelab::sim {
@@ -89,9 +91,8 @@ StepCostModel::StepCostModel(const ModelSpec& model, const HardwareSpec& hw, con
                              std::int64_t tensor_parallel)
     : model_(model), hw_(hw), engine_(engine), tp_(tensor_parallel) {
   if (tp_ < 1) throw std::invalid_argument("tensor_parallel must be >= 1, got " + std::to_string(tp_));
-  if (tp_ > 1 && !(hw_.nvlink_bytes_per_s > 0)) {
-    throw std::invalid_argument("tensor_parallel > 1 needs an NVLink bandwidth for " + hw_.id);
-  }
+  if (tp_ > 1 && !(hw_.nvlink_eff_bytes_per_s > 0))
+    throw InputError({}, "hardware", "tensor_parallel > 1 needs nvlink_eff_gb_per_s for " + hw_.id);
   if (!(hw_.peak_bf16_flops > 0) || !(hw_.hbm_bytes_per_s > 0)) {
     throw std::invalid_argument("hardware " + hw_.id + " needs peak_bf16_flops and hbm_bytes_per_s");
   }
@@ -158,11 +159,13 @@ StepCostModel::StepCostModel(const ModelSpec& model, const HardwareSpec& hw, con
   c.lm_weight_bytes = dm * vocab * wb;
   c.lm_act_bytes_per_seq = (dm + vocab) * c.act_bytes;
 
-  if (tp_ > 1) {
-    const double per_direction = 0.5 * hw_.nvlink_bytes_per_s * engine_.allreduce_efficiency;
-    const double ring_factor = 2.0 * (c.tp - 1.0) / c.tp;
-    c.allreduce_s_per_token = 2.0 * layers * ring_factor * dm * c.act_bytes / per_direction;
-  }
+  fabric_ = Fabric::from_hardware(hw_);
+  tp_span_ = attention_tp_span(ParallelPlan::tensor_parallel(tp_), hw_);
+  if (tp_span_.crosses_domains() && !(hw_.interconnect_eff_bytes_per_s > 0))
+    throw InputError({}, "hardware", "tensor parallelism across NVLink domains needs interconnect_eff_gb_per_s for " + hw_.id);
+  all_reduce_ = collective_registry().lookup("all_reduce").make;
+  c.allreduces_per_step = 2.0 * layers;
+  c.allreduce_bytes_per_token = dm * c.act_bytes;
   weight_bytes_ = sim::weight_bytes(m);
 }
 
@@ -224,7 +227,12 @@ StepCost StepCostModel::cost(const StepShape& s) const {
     op(c.lm_flops_per_seq * out_rows, (c.lm_weight_bytes + c.lm_act_bytes_per_seq * out_rows) * inv_tp,
        c.s_per_matmul_flop);
   }
-  out.communication_s = c.allreduce_s_per_token * tokens;
+  if (tp_ > 1) {
+    CollectiveCall call;
+    call.bytes = c.allreduce_bytes_per_token * tokens;
+    call.group = tp_span_;
+    out.communication_s = c.allreduces_per_step * all_reduce_(fabric_, call);
+  }
   out.time_s = out.compute_s + out.memory_s + out.communication_s;
   return out;
 }

@@ -1,12 +1,16 @@
 #pragma once
 // Time of one engine iteration from a per-operator roofline:
 //   t_op = max(flops / (peak * matmul_or_attention_eff), bytes / (hbm_bw * memory_eff))
-// summed over operators, plus tensor-parallel all-reduce over NVLink. MoE layers read only the
+// summed over operators, plus tensor-parallel all-reduces priced on the fabric (collective.hpp:
+// inside the NVLink domain, or hierarchical over the NICs when TP spans domains). MoE layers read only the
 // experts the batch touches (expected distinct experts when T tokens each pick k of E).
 // Per-step CPU overhead is the engine's business (overlapped or not), not the cost model's.
 #include <cstdint>
 
+#include <functional>
+
 #include "simulator/engine/engine_spec.hpp"
+#include "simulator/fabric/collective.hpp"
 #include "simulator/model/hardware_spec.hpp"
 #include "simulator/model/model_spec.hpp"
 
@@ -72,7 +76,8 @@ class StepCostModel {
     double shared_weight_bytes = 0;                // all shared experts, all MoE layers
     double expert_act_bytes_per_token = 0;
     double lm_flops_per_seq = 0, lm_weight_bytes = 0, lm_act_bytes_per_seq = 0;
-    double allreduce_s_per_token = 0;              // both all-reduces of every layer
+    double allreduces_per_step = 0;                // two per layer (after attention, after the FFN)
+    double allreduce_bytes_per_token = 0;          // d_model activations in BF16
   };
 
   ModelSpec model_;
@@ -81,6 +86,9 @@ class StepCostModel {
   std::int64_t tp_;
   Constants c_;
   double weight_bytes_ = 0;
+  Fabric fabric_;
+  GroupSpan tp_span_;
+  std::function<CollectiveFn> all_reduce_;
 };
 
 // Expected number of distinct experts touched when `tokens` tokens each choose `k` of `experts`

@@ -79,7 +79,11 @@ inline SimConfig llama8b_h100_config() {
   h.peak_fp8_flops = 1979e12;
   h.hbm_bytes = 80e9;
   h.hbm_bytes_per_s = 3.35e12;
-  h.nvlink_bytes_per_s = 450e9;
+  h.nvlink_bytes_per_s = 900e9;
+  h.gpus_per_node = 8;
+  h.nvlink_domain_gpus = 8;
+  h.nvlink_eff_bytes_per_s = 370e9;
+  h.nvlink_latency_s = 6e-6;
   h.sm_count = 132;
   h.l2_bytes = 50e6;
   c.engine.id = "test";
