@@ -2,11 +2,75 @@
 
 #include "lab/config/spec_loaders.hpp"
 #include "lab/config/workload_config.hpp"
+#include "lab/h5/expert_load_reader.hpp"
 #include "simulator/cluster/router.hpp"
 #include "simulator/engine/kv_capacity.hpp"
 #include "simulator/model/cost_model.hpp"
+#include "simulator/model/moe_routing.hpp"
 
 namespace moelab::lab {
+namespace {
+
+// Where a dotted key ("cluster.parallel.attention_tp") sits in the config: the value when it is
+// written there, else the nearest enclosing table that is.
+SourceLocation locate(const config::StrictTable& root, const std::string& dotted) {
+  const toml::node* node = &root.raw();
+  const toml::node* found = node;
+  std::size_t pos = 0;
+  while (pos <= dotted.size()) {
+    const auto dot = std::min(dotted.find('.', pos), dotted.size());
+    const auto* table = node->as_table();
+    if (!table) break;
+    node = table->get(std::string_view(dotted).substr(pos, dot - pos));
+    if (!node) break;
+    found = node;
+    pos = dot + 1;
+  }
+  return config::location_of(*found, root.file());
+}
+
+// [cluster]: replicas, router, and either the shorthand tensor_parallel or a [cluster.parallel] plan.
+void read_cluster(config::StrictTable& t, sim::ClusterSpec& cluster) {
+  cluster.replicas = t.positive_integer_or("replicas", cluster.replicas);
+  cluster.router = t.choice_or("router", sim::router_registry().names(), cluster.router);
+  if (t.has("tensor_parallel")) cluster.parallel = sim::ParallelPlan::tensor_parallel(t.positive_integer("tensor_parallel"));
+  if (auto p = t.table_if_present("parallel")) {
+    if (t.has("tensor_parallel"))
+      t.fail("tensor_parallel", "give either cluster.tensor_parallel (shorthand for attention_tp) or [cluster.parallel], not both");
+    sim::ParallelPlan& plan = cluster.parallel;
+    plan.attention_tp = p->positive_integer_or("attention_tp", 1);
+    plan.attention_dp = p->positive_integer_or("attention_dp", 1);
+    plan.expert_parallel = p->positive_integer_or("expert_parallel", 1);
+    plan.expert_tp = p->has("expert_tp") ? p->positive_integer("expert_tp") : 0;
+    plan.pipeline_stages = p->positive_integer_or("pipeline_stages", 1);
+    plan.redundant_experts = p->non_negative_integer_or("redundant_experts", 0);
+    plan.tp_across_nodes = p->boolean_or("tp_across_nodes", false);
+    cluster.dp_dispatch = p->choice_or("dp_dispatch", sim::router_registry().names(), cluster.dp_dispatch);
+    p->finish();
+  }
+}
+
+// [moe]: how tokens choose experts and how experts are placed.
+void read_moe(config::StrictTable& t, const std::filesystem::path& config_dir, sim::RoutingSpec& moe) {
+  moe.kind = t.choice_or("routing", sim::routing_registry().names(), moe.kind);
+  if (moe.kind == "zipf") moe.zipf_s = t.non_negative_number("zipf_s");
+  if (moe.kind == "measured") {
+    const std::string file = t.string("measured_file");
+    const std::string dataset = t.string("measured_dataset");
+    const std::filesystem::path path = std::filesystem::path(file).is_absolute() ? std::filesystem::path(file) : config_dir / file;
+    try {
+      moe.measured_tokens_per_expert = h5::read_tokens_per_expert(path, dataset);
+    } catch (const std::runtime_error& e) {
+      t.fail("measured_dataset", e.what());
+    }
+    moe.measured_source = path.string() + ":" + dataset;
+  }
+  moe.eplb = t.boolean_or("eplb", moe.eplb);
+  moe.max_nodes_per_token = t.non_negative_integer_or("max_nodes_per_token", 0);
+  t.finish();
+}
+
+}  // namespace
 
 sim::SimConfig read_sim_config(config::StrictTable& root, const std::filesystem::path& config_dir) {
   sim::SimConfig c;
@@ -26,11 +90,15 @@ sim::SimConfig read_sim_config(config::StrictTable& root, const std::filesystem:
     t.finish();
   }
   if (auto t = root.table_if_present("cluster")) {
-    c.cluster.replicas = t->positive_integer_or("replicas", c.cluster.replicas);
-    c.cluster.tensor_parallel = t->positive_integer_or("tensor_parallel", c.cluster.tensor_parallel);
-    c.cluster.router = t->choice_or("router", sim::router_registry().names(), c.cluster.router);
+    read_cluster(*t, c.cluster);
     t->finish();
   }
+  // A plan that cannot exist on this hardware for this model fails at the key that causes it.
+  for (const auto& problem : sim::validate_plan(c.cluster.parallel, c.model, c.hardware))
+    throw InputError(locate(root, problem.key), problem.key, problem.problem);
+  if (auto t = root.table_if_present("moe")) read_moe(*t, config_dir, c.moe);
+  if (c.moe.kind != "uniform" && !c.model.is_moe())
+    throw InputError(locate(root, "moe.routing"), "moe.routing", c.model.id + " has no experts to route to");
   {
     auto t = root.table("workload");
     c.workload = config::parse_workload(t, config_dir);
@@ -71,9 +139,13 @@ sim::SimConfig read_sim_config(config::StrictTable& root, const std::filesystem:
 void check_kv_capacity(const config::StrictTable& root, const sim::SimConfig& c, const std::string& label) {
   try {
     const auto cost = sim::make_cost_model(
-        c.engine.cost_model, sim::CostModelContext{c.model, c.hardware, c.engine, c.cluster.tensor_parallel});
-    sim::kv_capacity_blocks(*cost, c.hardware, c.engine, c.cluster.tensor_parallel);
+        c.engine.cost_model, sim::CostModelContext{c.model, c.hardware, c.engine, c.cluster.parallel, c.moe, c.seed, true});
+    sim::kv_capacity_blocks(*cost, c.hardware, c.engine, c.cluster.parallel.attention_tp * c.cluster.parallel.pipeline_stages);
   } catch (const InputError& e) {
+    if (e.key().rfind("moe", 0) == 0 || e.key().rfind("cluster", 0) == 0 || e.key().rfind("hardware", 0) == 0) {
+      const std::string point = label.empty() ? "" : " (sweep point " + label + ")";
+      throw InputError(locate(root, e.key()), e.key(), e.problem() + point);
+    }
     const std::string section = e.key().rfind("model", 0) == 0 ? "model" : "engine";
     const std::string point = label.empty() ? "" : " (sweep point " + label + ")";
     throw InputError(root.location_of(section), e.key(), e.problem() + point);

@@ -16,7 +16,9 @@ namespace {
 
 void validate(const SimConfig& c) {
   if (c.cluster.replicas < 1) throw InputError({}, "cluster.replicas", "must be >= 1");
-  if (c.cluster.tensor_parallel < 1) throw InputError({}, "cluster.tensor_parallel", "must be >= 1");
+  const auto problems = validate_plan(c.cluster.parallel, c.model, c.hardware);
+  if (!problems.empty()) throw InputError({}, problems.front().key, problems.front().problem);
+  router_registry().lookup(c.cluster.dp_dispatch, {});  // unknown names fail before any run
   if (c.engine.max_num_seqs < 1) throw InputError({}, "engine.max_num_seqs", "must be >= 1");
   if (c.engine.max_batched_tokens < c.engine.max_num_seqs)
     throw InputError({}, "engine.max_batched_tokens", "must be >= engine.max_num_seqs (every running sequence decodes one token per iteration)");
@@ -50,9 +52,11 @@ class ProgressThrottle {
 
 ClusterSimulator::ClusterSimulator(const SimConfig& config)
     : config_((validate(config), config)),
-      cost_(make_cost_model(config_.engine.cost_model, CostModelContext{config_.model, config_.hardware, config_.engine,
-                                                                        config_.cluster.tensor_parallel})),
-      kv_blocks_(kv_capacity_blocks(*cost_, config_.hardware, config_.engine, config_.cluster.tensor_parallel)),
+      cost_(make_cost_model(config_.engine.cost_model,
+                            CostModelContext{config_.model, config_.hardware, config_.engine, config_.cluster.parallel,
+                                             config_.moe, config_.seed})),
+      kv_blocks_(kv_capacity_blocks(*cost_, config_.hardware, config_.engine,
+                                    config_.cluster.parallel.attention_tp * config_.cluster.parallel.pipeline_stages)),
       router_(make_router(config_.cluster.router, stream_seed(config_.seed, RngStream::routing))) {
   make_scheduler(config_.engine.scheduler);  // unknown names fail here, before any run
   make_kv_cache(config_.engine.cache_policy, 1, config_.engine.kv_block_tokens);
@@ -166,8 +170,11 @@ RunResult ClusterSimulator::run(Workload& workload, const ProgressFn& progress) 
   arrivals_closed_ = false;
   instances_.clear();
   for (std::int64_t i = 0; i < config_.cluster.replicas; ++i)
-    instances_.push_back(std::make_unique<EngineInstance>(static_cast<std::int32_t>(i), config_.engine, *cost_, kv_blocks_,
-                                                  config_.timeseries_interval_s, result_.requests,
+    instances_.push_back(std::make_unique<EngineInstance>(
+        static_cast<std::int32_t>(i), config_.engine, *cost_, config_.cluster.parallel.attention_dp, kv_blocks_,
+        make_router(config_.cluster.dp_dispatch,
+                    derive_seed(stream_seed(config_.seed, RngStream::routing), 1 + static_cast<std::uint64_t>(i))),
+        config_.timeseries_interval_s, result_.requests,
                                                   result_.timeseries, static_cast<FinishListener&>(*this)));
   loads_.assign(instances_.size(), {});
   const std::int64_t expected = stop.max_requests > 0 ? stop.max_requests : workload.expected_requests();
@@ -192,16 +199,18 @@ RunResult ClusterSimulator::run(Workload& workload, const ProgressFn& progress) 
   for (const auto& instance : instances_) {
     const auto& t = instance->totals();
     result_.iterations += t.iterations;
-    totals.preemptions += instance->rank().totals().preemptions;
     totals.input_gpu_s += t.input_gpu_s;
     totals.output_gpu_s += t.output_gpu_s;
     totals.kv_pinned_fraction_s += t.kv_pinned_fraction_s;
     totals.kv_pinned_fraction_max = std::max(totals.kv_pinned_fraction_max, t.kv_pinned_fraction_max);
-    const auto s = instance->rank().kv_cache().stats();
-    totals.kv.lookup_tokens += s.lookup_tokens;
-    totals.kv.hit_tokens += s.hit_tokens;
-    totals.kv.evicted_blocks += s.evicted_blocks;
-    totals.kv.inserted_blocks += s.inserted_blocks;
+    for (const auto& rank : instance->ranks()) {
+      totals.preemptions += rank->totals().preemptions;
+      const auto s = rank->kv_cache().stats();
+      totals.kv.lookup_tokens += s.lookup_tokens;
+      totals.kv.hit_tokens += s.hit_tokens;
+      totals.kv.evicted_blocks += s.evicted_blocks;
+      totals.kv.inserted_blocks += s.inserted_blocks;
+    }
   }
   result_.summary = summarize(result_.requests, totals, config_);
   check_invariants(result_);
@@ -222,23 +231,27 @@ void ClusterSimulator::check_invariants(RunResult& result) const {
     recorded_output += rec.output_tokens;
   }
   for (const auto& instance : instances_) {
-    const DpRank* r = &instance->rank();
-    const auto& t = r->totals();
-    rejected += t.rejected;
-    generated += t.generated_tokens;
-    if (r->kv_cache().pinned_blocks() != 0)
-      v.push_back(fmt::format("replica {}: {} KV blocks still pinned after the run", instance->index(),
-                              r->kv_cache().pinned_blocks()));
-    if (r->running() != 0 || r->waiting() != 0)
-      v.push_back(fmt::format("replica {}: {} running and {} waiting sequences never completed", instance->index(),
-                              r->running(), r->waiting()));
-    if (t.prefill_mismatches != 0 || t.prefill_targets != t.prefill_cached_plus_computed)
-      v.push_back(fmt::format("replica {}: prefill tokens not conserved: {} admissions where cached + computed != "
-                              "prompt (totals {} vs {})", instance->index(), t.prefill_mismatches,
-                              t.prefill_cached_plus_computed, t.prefill_targets));
-    if (t.output_mismatches != 0)
-      v.push_back(fmt::format("replica {}: {} finished requests generated a different number of tokens than requested",
-                              instance->index(), t.output_mismatches));
+    for (const auto& rank : instance->ranks()) {
+      const DpRank* r = rank.get();
+      const std::string who = instance->ranks().size() == 1
+                                  ? fmt::format("replica {}", instance->index())
+                                  : fmt::format("replica {} rank {}", instance->index(), r->index());
+      const auto& t = r->totals();
+      rejected += t.rejected;
+      generated += t.generated_tokens;
+      if (r->kv_cache().pinned_blocks() != 0)
+        v.push_back(fmt::format("{}: {} KV blocks still pinned after the run", who, r->kv_cache().pinned_blocks()));
+      if (r->running() != 0 || r->waiting() != 0)
+        v.push_back(fmt::format("{}: {} running and {} waiting sequences never completed", who, r->running(),
+                                r->waiting()));
+      if (t.prefill_mismatches != 0 || t.prefill_targets != t.prefill_cached_plus_computed)
+        v.push_back(fmt::format("{}: prefill tokens not conserved: {} admissions where cached + computed != "
+                                "prompt (totals {} vs {})", who, t.prefill_mismatches,
+                                t.prefill_cached_plus_computed, t.prefill_targets));
+      if (t.output_mismatches != 0)
+        v.push_back(fmt::format("{}: {} finished requests generated a different number of tokens than requested",
+                                who, t.output_mismatches));
+    }
   }
   if (unfinished != rejected)
     v.push_back(fmt::format("{} requests unfinished but only {} rejected as unservable", unfinished, rejected));

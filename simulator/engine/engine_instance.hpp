@@ -1,12 +1,16 @@
 #pragma once
-// One serving instance of the model: its data-parallel ranks (dp_rank.hpp) compose their batches,
-// the instance prices the step once and every rank advances together. The instance also accounts
-// GPU time for the cost per token and samples the timeseries.
+// One serving instance of the model: its data-parallel ranks (dp_rank.hpp, one with plain tensor
+// parallelism) each compose a batch; the instance prices the step once with the cost model and
+// every rank advances together (lockstep: the MoE layers synchronise the ranks, so the slowest
+// rank's attention sets the step). A request reaching the instance goes to a rank chosen by the
+// DP dispatch policy (a router over ranks). The instance also accounts GPU time for the cost per
+// token and samples the timeseries (sums over its ranks).
 #include <cstdint>
 #include <memory>
 #include <optional>
 #include <vector>
 
+#include "simulator/cluster/router.hpp"
 #include "simulator/engine/dp_rank.hpp"
 #include "simulator/engine/engine_spec.hpp"
 #include "simulator/model/cost_model.hpp"
@@ -26,9 +30,11 @@ struct InstanceTotals {
 
 class EngineInstance {
  public:
-  EngineInstance(std::int32_t index, const EngineSpec& engine, const InstanceCostModel& cost, std::int64_t kv_blocks,
-                 double timeseries_interval_s, std::vector<RequestRecord>& records,
-                 std::vector<TimePoint>& timeseries, FinishListener& listener);
+  // `dp_ranks` ranks of `kv_blocks_per_rank` KV blocks each; `dispatch` picks a rank per request.
+  EngineInstance(std::int32_t index, const EngineSpec& engine, const InstanceCostModel& cost,
+                 std::int64_t dp_ranks, std::int64_t kv_blocks_per_rank, std::unique_ptr<Router> dispatch,
+                 double timeseries_interval_s, std::vector<RequestRecord>& records, std::vector<TimePoint>& timeseries,
+                 FinishListener& listener);
 
   // A request routed here at `now`; its record already exists (records[request.id]).
   void enqueue(Request&& request);
@@ -40,19 +46,23 @@ class EngineInstance {
 
   bool iterating() const { return iterating_; }
   std::int32_t index() const { return index_; }
-  std::int64_t running() const { return rank_.running(); }
-  std::int64_t waiting() const { return rank_.waiting(); }
-  const DpRank& rank() const { return rank_; }
+  std::int64_t running() const;
+  std::int64_t waiting() const;
+  const std::vector<std::unique_ptr<DpRank>>& ranks() const { return ranks_; }
   const InstanceTotals& totals() const { return totals_; }
 
  private:
-  void account_iteration(const StepShape& shape, double now, double dt);
+  void account_iteration(double now, double dt);
+  double price(std::span<const StepShape> shapes) const;
 
   std::int32_t index_;
   const EngineSpec& engine_;
   const InstanceCostModel& cost_;
-  double price(const StepShape& shape) const;
-  DpRank rank_;
+  std::vector<std::unique_ptr<DpRank>> ranks_;
+  std::unique_ptr<Router> dispatch_;
+  std::vector<ReplicaLoad> rank_loads_;
+  std::vector<RequestRecord>& records_;
+  std::vector<StepShape> shapes_, split_;  // this step's per-rank batches; scratch for cost attribution
   double timeseries_interval_s_;
   double next_sample_s_ = 0;
   std::vector<TimePoint>& timeseries_;

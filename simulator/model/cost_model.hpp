@@ -12,6 +12,8 @@
 #include "simulator/engine/engine_spec.hpp"
 #include "simulator/model/hardware_spec.hpp"
 #include "simulator/model/model_spec.hpp"
+#include "simulator/model/moe_routing.hpp"
+#include "simulator/model/parallel_plan.hpp"
 #include "simulator/model/step_cost.hpp"
 
 namespace moelab::sim {
@@ -36,7 +38,10 @@ struct CostModelContext {
   const ModelSpec& model;
   const HardwareSpec& hardware;
   const EngineSpec& engine;
-  std::int64_t tensor_parallel = 1;
+  const ParallelPlan& plan;
+  const RoutingSpec& routing;
+  std::uint64_t seed = 0;  // the run's seed (stochastic parts draw their own streams from it)
+  bool memory_only = false;  // only rank_weight_bytes / rank_kv_bytes_per_token will be asked (plan checks)
 };
 
 class InstanceCostModel {
