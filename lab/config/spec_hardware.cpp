@@ -52,8 +52,12 @@ sim::HardwareSpec read_hardware(SpecReader& r, const std::string& id) {
   h.tdp_w = r.get(&ST::positive_number, "tdp_w");
   h.sm_count = r.get(&ST::non_negative_integer_or, "sm_count", 0);
   h.l2_bytes = 1e6 * r.get(&ST::non_negative_number_or, "l2_mb", 0.0);
-  h.usd_per_gpu_hour = r.has("usd_per_gpu_hour") ? r.get(&ST::non_negative_number, "usd_per_gpu_hour")
-                                                 : default_price(id);
+  if (r.has("usd_per_gpu_hour")) {
+    h.usd_per_gpu_hour = r.get(&ST::non_negative_number, "usd_per_gpu_hour");
+  } else {
+    h.usd_per_gpu_hour = default_price(id);
+    r.record("usd_per_gpu_hour", h.usd_per_gpu_hour);  // from data/prices: the resolved section carries it
+  }
   h.source = describe_source(r);
   return h;
 }

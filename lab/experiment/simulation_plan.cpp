@@ -72,21 +72,22 @@ void read_moe(config::StrictTable& t, const std::filesystem::path& config_dir, s
 
 }  // namespace
 
-sim::SimConfig read_sim_config(config::StrictTable& root, const std::filesystem::path& config_dir) {
+sim::SimConfig read_sim_config(config::StrictTable& root, const std::filesystem::path& config_dir,
+                               ResolvedSpecs* resolved) {
   sim::SimConfig c;
   {
     auto t = root.table("model");
-    c.model = config::load_model(t);
+    c.model = config::load_model(t, resolved ? &resolved->model : nullptr);
     t.finish();
   }
   {
     auto t = root.table("hardware");
-    c.hardware = config::load_hardware(t);
+    c.hardware = config::load_hardware(t, resolved ? &resolved->hardware : nullptr);
     t.finish();
   }
   {
     auto t = root.table("engine");
-    c.engine = config::load_engine(t);
+    c.engine = config::load_engine(t, resolved ? &resolved->engine : nullptr);
     t.finish();
   }
   if (auto t = root.table_if_present("cluster")) {
@@ -134,13 +135,24 @@ sim::SimConfig read_sim_config(config::StrictTable& root, const std::filesystem:
   return c;
 }
 
+KvCapacity kv_capacity(const sim::SimConfig& c) {
+  const auto cost = sim::make_cost_model(
+      c.engine.cost_model, sim::CostModelContext{c.model, c.hardware, c.engine, c.cluster.parallel, c.moe, c.seed, true});
+  KvCapacity kv;
+  kv.blocks_per_dp_rank = sim::kv_capacity_blocks(*cost, c.hardware, c.engine,
+                                                  c.cluster.parallel.attention_tp * c.cluster.parallel.pipeline_stages);
+  kv.rank_weight_bytes = cost->rank_weight_bytes();
+  kv.rank_kv_bytes_per_token = cost->rank_kv_bytes_per_token();
+  return kv;
+}
+
+namespace {
+
 // Whether the weights leave room for KV cache depends on model x hardware x engine x cluster
 // together: check every sweep point here, so a point that cannot run fails before any point runs.
-void check_kv_capacity(const config::StrictTable& root, const sim::SimConfig& c, const std::string& label) {
+KvCapacity check_kv_capacity(const config::StrictTable& root, const sim::SimConfig& c, const std::string& label) {
   try {
-    const auto cost = sim::make_cost_model(
-        c.engine.cost_model, sim::CostModelContext{c.model, c.hardware, c.engine, c.cluster.parallel, c.moe, c.seed, true});
-    sim::kv_capacity_blocks(*cost, c.hardware, c.engine, c.cluster.parallel.attention_tp * c.cluster.parallel.pipeline_stages);
+    return kv_capacity(c);
   } catch (const InputError& e) {
     if (e.key().rfind("moe", 0) == 0 || e.key().rfind("cluster", 0) == 0 || e.key().rfind("hardware", 0) == 0) {
       const std::string point = label.empty() ? "" : " (sweep point " + label + ")";
@@ -151,6 +163,36 @@ void check_kv_capacity(const config::StrictTable& root, const sim::SimConfig& c,
     throw InputError(root.location_of(section), e.key(), e.problem() + point);
   }
 }
+
+// A path as the run used it: relative ones resolved against the experiment's folder.
+void make_absolute(toml::table& root, std::string_view section, std::string_view key, const std::filesystem::path& dir) {
+  auto* table = root.get_as<toml::table>(section);
+  if (table == nullptr) return;
+  const auto* value = table->get_as<std::string>(key);
+  if (value == nullptr) return;
+  const std::filesystem::path given = value->get();
+  if (!given.is_absolute()) table->insert_or_assign(key, std::filesystem::absolute(dir / given).lexically_normal().string());
+}
+
+// The point's config with every value resolved (PlannedRun::effective_config_toml).
+std::string effective_config(toml::table root, ResolvedSpecs&& resolved, const ExperimentHeader& header,
+                             std::size_t run_index, const std::filesystem::path& config_dir) {
+  root.insert_or_assign("model", std::move(resolved.model));
+  root.insert_or_assign("hardware", std::move(resolved.hardware));
+  root.insert_or_assign("engine", std::move(resolved.engine));
+  if (!root.contains("experiment")) root.insert("experiment", toml::table{});
+  auto& experiment = *root.get_as<toml::table>("experiment");
+  experiment.insert_or_assign("seed", static_cast<std::int64_t>(header.seed));
+  if (header.seed_per_run) {
+    experiment.insert_or_assign("seed_per_run", true);
+    experiment.insert_or_assign("run_index", static_cast<std::int64_t>(header.run_index + run_index));
+  }
+  make_absolute(root, "workload", "trace", config_dir);
+  make_absolute(root, "moe", "measured_file", config_dir);
+  return config::to_toml_text(root);
+}
+
+}  // namespace
 
 SimulationPlan plan_simulation(const ExperimentSource& source, const std::string& default_name) {
   SimulationPlan plan;
@@ -173,10 +215,12 @@ SimulationPlan plan_simulation(const ExperimentSource& source, const std::string
     run.index = i;
     run.label = points[i].label;
     for (std::size_t a = 0; a < plan.axes.size(); ++a) run.swept.push_back(plan.axes[a].values[points[i].value_index[a]]);
-    run.config = read_sim_config(strict, source.config_dir());
-    check_kv_capacity(strict, run.config, run.label);
+    ResolvedSpecs resolved;
+    run.config = read_sim_config(strict, source.config_dir(), &resolved);
+    run.kv = check_kv_capacity(strict, run.config, run.label);
     run.config.seed = seed_for_run(header, i);
     run.config_toml = config::to_toml_text(root);
+    run.effective_config_toml = effective_config(root, std::move(resolved), header, i, source.config_dir());
     plan.runs.push_back(std::move(run));
   }
   return plan;

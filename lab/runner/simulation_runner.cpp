@@ -8,6 +8,7 @@
 
 #include "lab/h5/writer.hpp"
 #include "lab/progress/progress.hpp"
+#include "lab/runner/effective_values.hpp"
 #include "lab/runner/result_tables.hpp"
 #include "lab/runner/summary_printer.hpp"
 #include "simulator/simulate.hpp"
@@ -67,12 +68,14 @@ int run_simulation(const SimulationPlan& plan, const ExperimentContext& context)
       invariants.pop_back();
     }
     writer.set_attr(group, "invariants", invariants);
+    write_effective_attributes(writer, group, run);
 
     progress.finish();
     metrics.push_back(result.summary);
     printed.push_back({run.label, std::move(result.summary)});
   }
   writer.write_table("/summary", summary_table(plan, metrics));
+  writer.write_table("/effective", effective_table(plan));
   writer.commit();
 
   std::fputs(format_summary(printed).c_str(), stdout);
