@@ -63,7 +63,7 @@ def _cmd_compare(args) -> int:
 def _cmd_diff(args) -> int:
     from .dataset_diff import dataset_differences
 
-    diffs = dataset_differences(args.a, args.b, ignore_attrs=args.datasets_only)
+    diffs = dataset_differences(args.a, args.b, ignore_attrs=args.datasets_only, allow_added=args.allow_added)
     for line in diffs:
         print(line)
     if not diffs:
@@ -148,6 +148,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("a")
     p.add_argument("b")
     p.add_argument("--datasets-only", action="store_true", help="ignore attributes, compare dataset bytes only")
+    p.add_argument("--allow-added", action="store_true",
+                   help="what only B has (new datasets, groups, attributes) is not a difference; all of A must match")
     p.set_defaults(func=_cmd_diff)
 
     p = sub.add_parser("validation", help="the validation suite: run data/validation through moelab, or report on it")
