@@ -35,10 +35,11 @@ struct RequestRecord {
   std::int32_t cached_tokens = 0;  // prompt tokens served from the prefix cache (last admission)
   std::int32_t output_tokens = 0;  // tokens generated (== requested when finished)
   std::int32_t preemptions = 0;
-  std::int32_t replica = -1;
-  UnservableReason unservable = UnservableReason::none;  // sits in padding: the record stays 72 bytes
+  std::int32_t replica = -1;       // engine instance
+  std::int32_t dp_rank = -1;       // data-parallel rank inside the instance
   std::int64_t session_id = -1;
   std::int32_t turn = 0;
+  UnservableReason unservable = UnservableReason::none;  // sits in the tail padding after `turn`
 };
 
 struct TimePoint {

@@ -6,14 +6,17 @@
 #include "simulator/engine/engine_spec.hpp"
 #include "simulator/model/hardware_spec.hpp"
 #include "simulator/model/model_spec.hpp"
+#include "simulator/model/moe_routing.hpp"
+#include "simulator/model/parallel_plan.hpp"
 #include "simulator/workload/workload_spec.hpp"
 
 namespace moelab::sim {
 
 struct ClusterSpec {
-  std::int64_t replicas = 1;         // model instances
-  std::int64_t tensor_parallel = 1;  // GPUs per replica
-  std::string router = "round_robin";  // round_robin | least_load
+  std::int64_t replicas = 1;           // model instances
+  ParallelPlan parallel;               // how each instance spreads over its GPUs ([cluster.parallel])
+  std::string router = "round_robin";  // which instance gets a request (moelab list policies)
+  std::string dp_dispatch = "round_robin";  // which DP rank of the instance gets it (a router over ranks)
 };
 
 struct StopCondition {
@@ -35,6 +38,7 @@ struct SimConfig {
   WorkloadSpec workload;
   StopCondition stop;
   SloSpec slo;
+  RoutingSpec moe;  // MoE routing skew and expert placement ([moe])
   double usd_per_gpu_hour = 0;
   std::uint64_t seed = 0;
   double timeseries_interval_s = 1.0;  // KV/queue samples; 0 = every iteration (small runs only)

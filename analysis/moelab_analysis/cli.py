@@ -65,12 +65,60 @@ def _cmd_compare(args) -> int:
 def _cmd_diff(args) -> int:
     from .dataset_diff import dataset_differences
 
-    diffs = dataset_differences(args.a, args.b, ignore_attrs=args.datasets_only)
+    diffs = dataset_differences(args.a, args.b, ignore_attrs=args.datasets_only, allow_added=args.allow_added)
     for line in diffs:
         print(line)
     if not diffs:
         print(f"identical datasets: {args.a} == {args.b}")
     return EXIT_OK if not diffs else EXIT_DIFFERENT
+
+
+def _cmd_validation_run(args) -> int:
+    from pathlib import Path
+
+    from .validation import run_suite, write_table
+
+    moelab = Path(args.moelab)
+    if not moelab.is_file():
+        raise MoelabFileError(f"--moelab: no such executable: {moelab}")
+    data_dir = Path(args.data_dir)
+    if not (data_dir / "validation").is_dir():
+        raise MoelabFileError(f"--data-dir: {data_dir} has no validation/ folder")
+    out = Path(args.output)
+    workdir = Path(args.workdir) if args.workdir else out.with_suffix("")
+
+    def progress(row):
+        state = f"{row['ape_pct']:6.1f}%" if row["simulated"] else "  (not simulated)"
+        print(f"  {row['id']:<64} {state}", file=sys.stderr)
+
+    df = run_suite(moelab, data_dir, workdir, steady_state_check=args.steady_state_check,
+                   only=args.only.split(",") if args.only else None, progress=progress)
+    write_table(df, out, moelab, data_dir, " ".join(["python -m moelab_analysis"] + sys.argv[1:]))
+    print(f"wrote {out}")
+    return _print_validation(df)
+
+
+def _print_validation(df) -> int:
+    from .text_table import render
+    from .validation import error_table
+
+    table = error_table(df)
+    print(render(table, list(table.columns), table.attrs["units"]))
+    return EXIT_OK
+
+
+def _cmd_validation_report(args) -> int:
+    from pathlib import Path
+
+    from .validation import parity_plot, points
+
+    df = points(args.file)
+    _print_validation(df)
+    if args.outdir:
+        formats = [f.strip().lower() for f in args.formats.split(",") if f.strip()]
+        for path in parity_plot(df, Path(args.outdir), Path(args.file).stem, formats):
+            print(path)
+    return EXIT_OK
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -107,7 +155,26 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("a")
     p.add_argument("b")
     p.add_argument("--datasets-only", action="store_true", help="ignore attributes, compare dataset bytes only")
+    p.add_argument("--allow-added", action="store_true",
+                   help="what only B has (new datasets, groups, attributes) is not a difference; all of A must match")
     p.set_defaults(func=_cmd_diff)
+
+    p = sub.add_parser("validation", help="the validation suite: run data/validation through moelab, or report on it")
+    vsub = p.add_subparsers(dest="validation_command", required=True)
+    v = vsub.add_parser("run", help="run every end-to-end point; write the predicted-vs-measured table")
+    v.add_argument("--moelab", required=True, help="the moelab executable (e.g. build/cpu/lab/moelab)")
+    v.add_argument("--data-dir", default="data", help="the data folder holding validation/ (default: data)")
+    v.add_argument("-o", "--output", default="out/validation.h5", help="the table (default: out/validation.h5)")
+    v.add_argument("--workdir", default=None, help="per-point experiments and results (default: OUTPUT without .h5)")
+    v.add_argument("--only", default=None, help="comma-separated point ids")
+    v.add_argument("--steady-state-check", action="store_true",
+                   help="re-run every simulated point with twice the requests and store the change")
+    v.set_defaults(func=_cmd_validation_run)
+    v = vsub.add_parser("report", help="error table by family; with -o, the parity plot")
+    v.add_argument("file", help="a validation .h5 file")
+    v.add_argument("-o", "--outdir", default=None, help="directory for the parity plot")
+    v.add_argument("--formats", default="png", help="comma-separated: png, pdf, svg (default: png)")
+    v.set_defaults(func=_cmd_validation_report)
     return parser
 
 

@@ -51,10 +51,13 @@ def _canonical(value) -> bytes:
 
 
 def dataset_differences(path_a, path_b, ignore_attrs: bool = False,
-                        skip_attrs: Tuple[str, ...] = ("wall_s", "requests_per_wall_s", "events_per_wall_s")) -> List[str]:
+                        skip_attrs: Tuple[str, ...] = ("wall_s", "requests_per_wall_s", "events_per_wall_s"),
+                        allow_added: bool = False) -> List[str]:
     """One line per difference (empty when every dataset is byte-identical).
 
-    `skip_attrs` are per-run attributes measured in wall time (never deterministic)."""
+    `skip_attrs` are per-run attributes measured in wall time (never deterministic). `allow_added`:
+    datasets, groups and attributes present only in B are not differences (B = A plus new outputs);
+    everything A has must still be in B, unchanged."""
     try:
         fa, fb = h5py.File(path_a, "r"), h5py.File(path_b, "r")
     except OSError as e:
@@ -62,7 +65,8 @@ def dataset_differences(path_a, path_b, ignore_attrs: bool = False,
     with fa, fb:
         a, b = _walk(fa), _walk(fb)
         diffs = [f"only in A: /{n}" for n in sorted(set(a) - set(b))]
-        diffs += [f"only in B: /{n}" for n in sorted(set(b) - set(a))]
+        if not allow_added:
+            diffs += [f"only in B: /{n}" for n in sorted(set(b) - set(a))]
         for name in sorted(set(a) & set(b)):
             (ka, oa), (kb, ob) = a[name], b[name]
             if ka != kb:
@@ -75,12 +79,12 @@ def dataset_differences(path_a, path_b, ignore_attrs: bool = False,
                     diffs.append(f"/{name}: values differ")
             if not ignore_attrs:
                 aa, ab = _attrs(oa, skip_attrs), _attrs(ob, skip_attrs)
-                for key in sorted(set(aa) | set(ab)):
+                for key in sorted(set(aa) if allow_added else set(aa) | set(ab)):
                     if aa.get(key) != ab.get(key):
                         diffs.append(f"/{name}@{key}: attribute differs")
         if not ignore_attrs:
             ra, rb = _attrs(fa, PROVENANCE_ATTRS), _attrs(fb, PROVENANCE_ATTRS)
-            for key in sorted(set(ra) | set(rb)):
+            for key in sorted(set(ra) if allow_added else set(ra) | set(rb)):
                 if ra.get(key) != rb.get(key):
                     diffs.append(f"/@{key}: root attribute differs")
     return diffs

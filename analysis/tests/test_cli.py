@@ -138,3 +138,23 @@ def test_diff_same_config_is_identical_and_a_change_is_named(tmp_path):
     r = run_cli("diff", a, b)
     assert r.returncode == 1
     assert "/runs/0000/requests: values differ" in r.stdout
+
+
+def test_diff_allow_added_accepts_new_outputs_but_not_changed_or_missing_ones(tmp_path):
+    a = make_simulation_file(tmp_path / "a.h5", rates_per_s=[4.0])
+    b = make_simulation_file(tmp_path / "b.h5", rates_per_s=[4.0])
+    with h5py.File(b, "r+") as f:
+        f.create_dataset("effective", data=[1.0, 2.0])
+        f["runs/0000"].attrs["kv_capacity_tokens"] = 123
+    r = run_cli("diff", a, b)
+    assert r.returncode == 1 and "only in B: /effective" in r.stdout
+    assert "/runs/0000@kv_capacity_tokens: attribute differs" in r.stdout
+    r = run_cli("diff", "--allow-added", a, b)
+    assert r.returncode == 0, r.stdout
+    # What A has must still match: a changed attribute or a dataset B lacks is a difference.
+    with h5py.File(b, "r+") as f:
+        f["summary"].attrs["units"] = ["x"] * len(f["summary"].attrs["units"])
+    r = run_cli("diff", "--allow-added", a, b)
+    assert r.returncode == 1 and "/summary@units: attribute differs" in r.stdout
+    r = run_cli("diff", "--allow-added", b, a)
+    assert r.returncode == 1 and "only in A: /effective" in r.stdout

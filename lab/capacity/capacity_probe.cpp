@@ -44,10 +44,11 @@ ProbeRecord run_probe(const ExperimentSource& source, const CapacityPlan& plan, 
   const double replica_s = static_cast<double>(p.replicas) * result.simulated_s;
   p.busy_fraction = replica_s > 0 ? std::min(1.0, busy_s / replica_s) : 0.0;
   p.prefill_share = busy_s > 0 ? result.prefill_busy_s / busy_s : 0.0;
-  const sim::StepCostModel cost(config.model, config.hardware, config.engine, config.cluster.tensor_parallel);
+  const sim::StepCostModel cost(config.model, config.hardware, config.engine, config.cluster.parallel);
   p.cached_share_of_prefill = sim::cached_share_of_prefill_work(result.requests, window, cost);
-  p.tensor_parallel = config.cluster.tensor_parallel;
-  p.gpus = static_cast<double>(p.replicas * config.cluster.tensor_parallel);
+  p.tensor_parallel = config.cluster.parallel.attention_tp;
+  p.gpus_per_replica = config.cluster.parallel.gpus();
+  p.gpus = static_cast<double>(p.replicas * p.gpus_per_replica);
   return p;
 }
 

@@ -21,8 +21,9 @@ struct ProbeRecord {
   double cached_share_of_prefill = 0;
   double kv_utilization_max = 0;  // the run's /summary metric: does KV memory bind?
   std::int64_t preemptions = 0;   // the run's /summary metric
-  double gpus = 0;             // replicas x tensor_parallel
-  std::int64_t tensor_parallel = 1;
+  double gpus = 0;                     // replicas x gpus_per_replica
+  std::int64_t gpus_per_replica = 1;   // the parallel plan's GPUs (TP x DP x pipeline stages)
+  std::int64_t tensor_parallel = 1;    // attention tensor parallelism
   std::vector<std::string> invariant_violations;
 };
 

@@ -52,7 +52,7 @@ PointEconomics evaluate_economics(const CapacityPlan& /*plan*/, const CapacityPo
     const auto& w = at->window;
     e.mix = {w.uncached_prompt_tokens() / w.tokens(), w.cached_prompt_tokens / w.tokens(), w.output_tokens / w.tokens()};
     e.deployment.capacity_tokens_per_s = w.tokens_per_s() / static_cast<double>(at->replicas);
-    e.deployment.gpus_per_replica = static_cast<double>(at->tensor_parallel);
+    e.deployment.gpus_per_replica = static_cast<double>(at->gpus_per_replica);
     e.deployment.busy_fraction_at_capacity = at->busy_fraction;
     e.deployment.min_replicas = point.demand.min_replicas;
   }

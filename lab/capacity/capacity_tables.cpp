@@ -77,7 +77,7 @@ h5::Table capacity_table(const CapacityPlan& plan, const std::vector<PointRun>& 
     model.push_back(c.model.id);
     hardware.push_back(c.hardware.id);
     engine.push_back(c.engine.id);
-    tp.push_back(c.cluster.tensor_parallel);
+    tp.push_back(c.cluster.parallel.attention_tp);
     status.push_back(sim::search_status_name(r.outcome->search.status));
     capacity.push_back(r.outcome->search.meets);
     fails.push_back(r.outcome->search.fails);

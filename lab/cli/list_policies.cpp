@@ -3,6 +3,8 @@
 #include "simulator/cluster/router.hpp"
 #include "simulator/engine/kv_cache.hpp"
 #include "simulator/engine/scheduler.hpp"
+#include "simulator/model/cost_model.hpp"
+#include "simulator/model/moe_routing.hpp"
 
 namespace moelab::cli {
 namespace {
@@ -19,6 +21,8 @@ std::vector<ListEntry> list_policies() {
   add_entries(out, sim::kv_cache_registry(), "kv cache");
   add_entries(out, sim::scheduler_registry(), "scheduler");
   add_entries(out, sim::router_registry(), "router");
+  add_entries(out, sim::cost_model_registry(), "cost model");
+  add_entries(out, sim::routing_registry(), "routing model");
   return out;
 }
 

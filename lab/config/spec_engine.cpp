@@ -2,6 +2,7 @@
 #include <fmt/format.h>
 
 #include "lab/config/spec_fill.hpp"
+#include "simulator/model/cost_model.hpp"
 
 namespace moelab::config::detail {
 
@@ -23,7 +24,10 @@ sim::EngineSpec read_engine(SpecReader& r, const std::string& id) {
   e.matmul_efficiency = r.get(&ST::fraction, "matmul_efficiency");
   e.attention_efficiency = r.get(&ST::fraction, "attention_efficiency");
   e.memory_efficiency = r.get(&ST::fraction, "memory_efficiency");
-  e.allreduce_efficiency = r.get(&ST::fraction, "allreduce_efficiency");
+  if (r.has("cost_model")) e.cost_model = r.get(&ST::choice, "cost_model", sim::cost_model_registry().names());
+  if (r.has("a2a_mode")) e.a2a_mode = r.get(&ST::choice, "a2a_mode", {"auto", "normal", "low_latency"});
+  if (r.has("dispatch_bytes_per_element")) e.dispatch_bytes_per_element = r.get(&ST::positive_number, "dispatch_bytes_per_element");
+  if (r.has("combine_bytes_per_element")) e.combine_bytes_per_element = r.get(&ST::positive_number, "combine_bytes_per_element");
   e.cache_policy = r.get(&ST::string, "cache_policy");
   e.scheduler = r.get(&ST::string, "scheduler");
   if (e.cache_policy.empty()) r.fail("cache_policy", "must not be empty");

@@ -34,11 +34,30 @@ sim::HardwareSpec read_hardware(SpecReader& r, const std::string& id) {
   h.hbm_bytes_per_s = 1e12 * r.get(&ST::positive_number, "hbm_tb_per_s");
   h.nvlink_bytes_per_s = 1e9 * r.get(&ST::non_negative_number, "nvlink_gb_per_s");
   h.interconnect_bytes_per_s = 1e9 * r.get(&ST::non_negative_number_or, "interconnect_gb_per_s", 0.0);
+  h.gpus_per_node = r.get(&ST::non_negative_integer_or, "gpus_per_node", 0);
+  h.nvlink_domain_gpus = r.get(&ST::non_negative_integer_or, "nvlink_domain_gpus", 0);
+  h.nvlink_eff_bytes_per_s = 1e9 * r.get(&ST::non_negative_number_or, "nvlink_eff_gb_per_s", 0.0);
+  h.nvlink_latency_s = 1e-6 * r.get(&ST::non_negative_number_or, "nvlink_latency_us", 0.0);
+  h.interconnect_eff_bytes_per_s = 1e9 * r.get(&ST::non_negative_number_or, "interconnect_eff_gb_per_s", 0.0);
+  h.interconnect_latency_s = 1e-6 * r.get(&ST::non_negative_number_or, "interconnect_latency_us", 0.0);
+  h.interconnect_collective_latency_s = 1e-6 * r.get(&ST::non_negative_number_or, "interconnect_collective_latency_us", 0.0);
+  if (h.nvlink_domain_gpus > 0 && h.gpus_per_node > 0 && h.nvlink_domain_gpus % h.gpus_per_node != 0 &&
+      h.gpus_per_node % h.nvlink_domain_gpus != 0)
+    r.fail("nvlink_domain_gpus", fmt::format("{} GPUs per NVLink domain and {} per node: one must divide the other",
+                                             h.nvlink_domain_gpus, h.gpus_per_node));
+  if (h.nvlink_eff_bytes_per_s > h.nvlink_bytes_per_s * 0.5 + 1)
+    r.fail("nvlink_eff_gb_per_s", "exceeds one direction of nvlink_gb_per_s (which counts both directions)");
+  if (h.interconnect_eff_bytes_per_s > h.interconnect_bytes_per_s + 1)
+    r.fail("interconnect_eff_gb_per_s", "exceeds interconnect_gb_per_s (the line rate)");
   h.tdp_w = r.get(&ST::positive_number, "tdp_w");
   h.sm_count = r.get(&ST::non_negative_integer_or, "sm_count", 0);
   h.l2_bytes = 1e6 * r.get(&ST::non_negative_number_or, "l2_mb", 0.0);
-  h.usd_per_gpu_hour = r.has("usd_per_gpu_hour") ? r.get(&ST::non_negative_number, "usd_per_gpu_hour")
-                                                 : default_price(id);
+  if (r.has("usd_per_gpu_hour")) {
+    h.usd_per_gpu_hour = r.get(&ST::non_negative_number, "usd_per_gpu_hour");
+  } else {
+    h.usd_per_gpu_hour = default_price(id);
+    r.record("usd_per_gpu_hour", h.usd_per_gpu_hour);  // from data/prices: the resolved section carries it
+  }
   h.source = describe_source(r);
   return h;
 }

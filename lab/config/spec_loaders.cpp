@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <optional>
 
 #include "lab/config/spec_fill.hpp"
 #include "moelab_build_info.hpp"
@@ -25,10 +26,21 @@ std::filesystem::path file_for(std::string_view kind, std::string_view singular,
 }
 
 template <class Spec, class Fill>
-Spec load(std::string_view kind, std::string_view singular, StrictTable* section, const std::string& id, Fill fill) {
-  SpecReader reader(file_for(kind, singular, id, section), section);
-  Spec spec = fill(reader, id);
-  reader.finish();
+Spec load(std::string_view kind, std::string_view singular, StrictTable* section, const std::string& id, Fill fill,
+          toml::table* resolved = nullptr) {
+  const bool inline_only = section != nullptr && section->boolean_or("resolved", false);
+  std::optional<SpecReader> reader;
+  if (inline_only) {
+    reader.emplace(*section);
+  } else {
+    reader.emplace(file_for(kind, singular, id, section), section);
+  }
+  Spec spec = fill(*reader, id);
+  reader->finish();
+  if (resolved != nullptr) {
+    *resolved = toml::table{{"id", id}, {"resolved", true}};
+    for (const auto& [k, v] : reader->resolved()) resolved->insert_or_assign(k, v);
+  }
   return spec;
 }
 
@@ -50,17 +62,17 @@ std::vector<std::string> list_ids(std::string_view kind) {
   return ids;
 }
 
-sim::ModelSpec load_model(StrictTable& section) {
+sim::ModelSpec load_model(StrictTable& section, toml::table* resolved) {
   const std::string id = section.string("id");
-  return load<sim::ModelSpec>("models", "model", &section, id, detail::read_model);
+  return load<sim::ModelSpec>("models", "model", &section, id, detail::read_model, resolved);
 }
-sim::HardwareSpec load_hardware(StrictTable& section) {
+sim::HardwareSpec load_hardware(StrictTable& section, toml::table* resolved) {
   const std::string id = section.string("id");
-  return load<sim::HardwareSpec>("hardware", "hardware", &section, id, detail::read_hardware);
+  return load<sim::HardwareSpec>("hardware", "hardware", &section, id, detail::read_hardware, resolved);
 }
-sim::EngineSpec load_engine(StrictTable& section) {
+sim::EngineSpec load_engine(StrictTable& section, toml::table* resolved) {
   const std::string id = section.string("id");
-  return load<sim::EngineSpec>("engines", "engine", &section, id, detail::read_engine);
+  return load<sim::EngineSpec>("engines", "engine", &section, id, detail::read_engine, resolved);
 }
 
 sim::ModelSpec load_model_by_id(std::string_view id) {

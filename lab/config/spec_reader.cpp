@@ -16,6 +16,9 @@ bool needs_source(std::string_view key) { return key != "display_name"; }
 SpecReader::SpecReader(const std::filesystem::path& data_file, StrictTable* overrides)
     : path_(data_file), doc_(parse_file(data_file)), data_(doc_, data_file.string()), overrides_(overrides) {}
 
+SpecReader::SpecReader(StrictTable& section)
+    : path_(section.file()), data_(doc_, section.file()), overrides_(&section), resolved_mode_(true) {}
+
 bool SpecReader::has(std::string_view key) const {
   return (overrides_ != nullptr && overrides_->has(key)) || data_.has(key);
 }
@@ -24,17 +27,21 @@ bool SpecReader::overridden(std::string_view key) const { return overrides_ != n
 
 StrictTable& SpecReader::at(std::string_view key) {
   known_.emplace(key);
-  if (overridden(key)) {
-    if (std::find(overridden_.begin(), overridden_.end(), key) == overridden_.end()) overridden_.emplace_back(key);
+  StrictTable* from = &data_;
+  if (resolved_mode_ || overridden(key)) {  // resolved: the section is the only source, errors point there
+    if (!resolved_mode_ && std::find(overridden_.begin(), overridden_.end(), key) == overridden_.end())
+      overridden_.emplace_back(key);
     if (data_.has(key)) data_.mark_read(key);  // replaced, not unknown
-    return *overrides_;
+    from = overrides_;
   }
-  return data_;
+  if (const toml::node* value = from->raw().get(key)) resolved_.insert_or_assign(key, *value);
+  return *from;
 }
 
 void SpecReader::fail(std::string_view key, const std::string& problem) { at(key).fail(key, problem); }
 
 std::string SpecReader::source_summary() const {
+  if (resolved_mode_) return "resolved in " + path_.string() + " (every field given there; no data file read)";
   if (const auto* sources = doc_.get_as<toml::table>(kSources)) {
     if (const auto* d = sources->get_as<std::string>("default")) return d->get();
   }

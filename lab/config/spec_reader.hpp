@@ -5,6 +5,8 @@
 //   - every field present in the data file has a source: [sources].<field> or [sources].default;
 //   - [sources] and [notes] name only fields this reader knows ("default" / "general" aside);
 //   - no unknown keys, in the data file or in the overrides.
+// A "resolved" section (`resolved = true`, as moelab writes every run's effective config) reads
+// every field from the section itself: no data file is opened.
 #include <toml++/toml.h>
 
 #include <filesystem>
@@ -22,6 +24,8 @@ class SpecReader {
  public:
   // `overrides` may be null (programmatic loads by id). The data file is parsed here.
   SpecReader(const std::filesystem::path& data_file, StrictTable* overrides);
+  // Resolved mode: every field comes from `section`; nothing is read from data/.
+  explicit SpecReader(StrictTable& section);
   SpecReader(const SpecReader&) = delete;
   SpecReader& operator=(const SpecReader&) = delete;
 
@@ -46,6 +50,12 @@ class SpecReader {
   std::string source_summary() const;
   // Fields taken from the experiment rather than the data file, in reading order.
   const std::vector<std::string>& overridden_fields() const { return overridden_; }
+  bool resolved_mode() const { return resolved_mode_; }
+
+  // Every field read (from the overrides or the data file) with the value as written, plus values
+  // derived from elsewhere (record()): a section that reproduces this spec with no data file.
+  const toml::table& resolved() const { return resolved_; }
+  void record(std::string_view key, double value) { resolved_.insert_or_assign(key, value); }
 
  private:
   std::filesystem::path path_;
@@ -54,6 +64,8 @@ class SpecReader {
   StrictTable* overrides_;
   std::set<std::string, std::less<>> known_;
   std::vector<std::string> overridden_;
+  bool resolved_mode_ = false;
+  toml::table resolved_;
 };
 
 }  // namespace moelab::config

@@ -40,6 +40,7 @@ ExperimentHeader read_header(config::StrictTable& root, const std::string& defau
     h.kind = e->choice_or("kind", kExperimentKinds, "simulation");
     h.seed = static_cast<std::uint64_t>(e->non_negative_integer_or("seed", 0));
     h.seed_per_run = e->boolean_or("seed_per_run", false);
+    h.run_index = static_cast<std::uint64_t>(e->non_negative_integer_or("run_index", 0));
     e->finish();
   }
   return h;
@@ -47,7 +48,7 @@ ExperimentHeader read_header(config::StrictTable& root, const std::string& defau
 
 std::uint64_t seed_for_run(const ExperimentHeader& header, std::size_t run_index) {
   if (!header.seed_per_run) return header.seed;
-  return derive_seed(header.seed, static_cast<std::uint64_t>(run_index));
+  return derive_seed(header.seed, header.run_index + static_cast<std::uint64_t>(run_index));
 }
 
 }  // namespace moelab::lab

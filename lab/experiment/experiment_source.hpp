@@ -30,6 +30,7 @@ struct ExperimentHeader {
   std::string kind = "simulation";
   std::uint64_t seed = 0;
   bool seed_per_run = false;  // true: each sweep point gets its own seed derived from `seed`
+  std::uint64_t run_index = 0;  // index of the first run for seed_per_run (a run's effective config names its own)
 };
 
 // Reads (and strictly checks) [experiment] from `root`; `default_name` is used when name is absent.

@@ -2,35 +2,104 @@
 
 #include "lab/config/spec_loaders.hpp"
 #include "lab/config/workload_config.hpp"
+#include "lab/h5/expert_load_reader.hpp"
 #include "simulator/cluster/router.hpp"
 #include "simulator/engine/kv_capacity.hpp"
-#include "simulator/model/step_cost.hpp"
+#include "simulator/model/cost_model.hpp"
+#include "simulator/model/moe_routing.hpp"
 
 namespace moelab::lab {
+namespace {
 
-sim::SimConfig read_sim_config(config::StrictTable& root, const std::filesystem::path& config_dir) {
+// Where a dotted key ("cluster.parallel.attention_tp") sits in the config: the value when it is
+// written there, else the nearest enclosing table that is.
+SourceLocation locate(const config::StrictTable& root, const std::string& dotted) {
+  const toml::node* node = &root.raw();
+  const toml::node* found = node;
+  std::size_t pos = 0;
+  while (pos <= dotted.size()) {
+    const auto dot = std::min(dotted.find('.', pos), dotted.size());
+    const auto* table = node->as_table();
+    if (!table) break;
+    node = table->get(std::string_view(dotted).substr(pos, dot - pos));
+    if (!node) break;
+    found = node;
+    pos = dot + 1;
+  }
+  return config::location_of(*found, root.file());
+}
+
+// [cluster]: replicas, router, and either the shorthand tensor_parallel or a [cluster.parallel] plan.
+void read_cluster(config::StrictTable& t, sim::ClusterSpec& cluster) {
+  cluster.replicas = t.positive_integer_or("replicas", cluster.replicas);
+  cluster.router = t.choice_or("router", sim::router_registry().names(), cluster.router);
+  if (t.has("tensor_parallel")) cluster.parallel = sim::ParallelPlan::tensor_parallel(t.positive_integer("tensor_parallel"));
+  if (auto p = t.table_if_present("parallel")) {
+    if (t.has("tensor_parallel"))
+      t.fail("tensor_parallel", "give either cluster.tensor_parallel (shorthand for attention_tp) or [cluster.parallel], not both");
+    sim::ParallelPlan& plan = cluster.parallel;
+    plan.attention_tp = p->positive_integer_or("attention_tp", 1);
+    plan.attention_dp = p->positive_integer_or("attention_dp", 1);
+    plan.expert_parallel = p->positive_integer_or("expert_parallel", 1);
+    plan.expert_tp = p->has("expert_tp") ? p->positive_integer("expert_tp") : 0;
+    plan.pipeline_stages = p->positive_integer_or("pipeline_stages", 1);
+    plan.redundant_experts = p->non_negative_integer_or("redundant_experts", 0);
+    plan.tp_across_nodes = p->boolean_or("tp_across_nodes", false);
+    cluster.dp_dispatch = p->choice_or("dp_dispatch", sim::router_registry().names(), cluster.dp_dispatch);
+    p->finish();
+  }
+}
+
+// [moe]: how tokens choose experts and how experts are placed.
+void read_moe(config::StrictTable& t, const std::filesystem::path& config_dir, sim::RoutingSpec& moe) {
+  moe.kind = t.choice_or("routing", sim::routing_registry().names(), moe.kind);
+  if (moe.kind == "zipf") moe.zipf_s = t.non_negative_number("zipf_s");
+  if (moe.kind == "measured") {
+    const std::string file = t.string("measured_file");
+    const std::string dataset = t.string("measured_dataset");
+    const std::filesystem::path path = std::filesystem::path(file).is_absolute() ? std::filesystem::path(file) : config_dir / file;
+    try {
+      moe.measured_tokens_per_expert = h5::read_tokens_per_expert(path, dataset);
+    } catch (const std::runtime_error& e) {
+      t.fail("measured_dataset", e.what());
+    }
+    moe.measured_source = path.string() + ":" + dataset;
+  }
+  moe.eplb = t.boolean_or("eplb", moe.eplb);
+  moe.max_nodes_per_token = t.non_negative_integer_or("max_nodes_per_token", 0);
+  t.finish();
+}
+
+}  // namespace
+
+sim::SimConfig read_sim_config(config::StrictTable& root, const std::filesystem::path& config_dir,
+                               ResolvedSpecs* resolved) {
   sim::SimConfig c;
   {
     auto t = root.table("model");
-    c.model = config::load_model(t);
+    c.model = config::load_model(t, resolved ? &resolved->model : nullptr);
     t.finish();
   }
   {
     auto t = root.table("hardware");
-    c.hardware = config::load_hardware(t);
+    c.hardware = config::load_hardware(t, resolved ? &resolved->hardware : nullptr);
     t.finish();
   }
   {
     auto t = root.table("engine");
-    c.engine = config::load_engine(t);
+    c.engine = config::load_engine(t, resolved ? &resolved->engine : nullptr);
     t.finish();
   }
   if (auto t = root.table_if_present("cluster")) {
-    c.cluster.replicas = t->positive_integer_or("replicas", c.cluster.replicas);
-    c.cluster.tensor_parallel = t->positive_integer_or("tensor_parallel", c.cluster.tensor_parallel);
-    c.cluster.router = t->choice_or("router", sim::router_registry().names(), c.cluster.router);
+    read_cluster(*t, c.cluster);
     t->finish();
   }
+  // A plan that cannot exist on this hardware for this model fails at the key that causes it.
+  for (const auto& problem : sim::validate_plan(c.cluster.parallel, c.model, c.hardware))
+    throw InputError(locate(root, problem.key), problem.key, problem.problem);
+  if (auto t = root.table_if_present("moe")) read_moe(*t, config_dir, c.moe);
+  if (c.moe.kind != "uniform" && !c.model.is_moe())
+    throw InputError(locate(root, "moe.routing"), "moe.routing", c.model.id + " has no experts to route to");
   {
     auto t = root.table("workload");
     c.workload = config::parse_workload(t, config_dir);
@@ -66,18 +135,64 @@ sim::SimConfig read_sim_config(config::StrictTable& root, const std::filesystem:
   return c;
 }
 
+KvCapacity kv_capacity(const sim::SimConfig& c) {
+  const auto cost = sim::make_cost_model(
+      c.engine.cost_model, sim::CostModelContext{c.model, c.hardware, c.engine, c.cluster.parallel, c.moe, c.seed, true});
+  KvCapacity kv;
+  kv.blocks_per_dp_rank = sim::kv_capacity_blocks(*cost, c.hardware, c.engine,
+                                                  c.cluster.parallel.attention_tp * c.cluster.parallel.pipeline_stages);
+  kv.rank_weight_bytes = cost->rank_weight_bytes();
+  kv.rank_kv_bytes_per_token = cost->rank_kv_bytes_per_token();
+  return kv;
+}
+
 // Whether the weights leave room for KV cache depends on model x hardware x engine x cluster
 // together: check every sweep point here, so a point that cannot run fails before any point runs.
-void check_kv_capacity(const config::StrictTable& root, const sim::SimConfig& c, const std::string& label) {
+KvCapacity check_kv_capacity(const config::StrictTable& root, const sim::SimConfig& c, const std::string& label) {
   try {
-    const sim::StepCostModel cost(c.model, c.hardware, c.engine, c.cluster.tensor_parallel);
-    sim::kv_capacity_blocks(cost, c.hardware, c.engine, c.cluster.tensor_parallel);
+    return kv_capacity(c);
   } catch (const InputError& e) {
+    if (e.key().rfind("moe", 0) == 0 || e.key().rfind("cluster", 0) == 0 || e.key().rfind("hardware", 0) == 0) {
+      const std::string point = label.empty() ? "" : " (sweep point " + label + ")";
+      throw InputError(locate(root, e.key()), e.key(), e.problem() + point);
+    }
     const std::string section = e.key().rfind("model", 0) == 0 ? "model" : "engine";
     const std::string point = label.empty() ? "" : " (sweep point " + label + ")";
     throw InputError(root.location_of(section), e.key(), e.problem() + point);
   }
 }
+
+namespace {
+
+// A path as the run used it: relative ones resolved against the experiment's folder.
+void make_absolute(toml::table& root, std::string_view section, std::string_view key, const std::filesystem::path& dir) {
+  auto* table = root.get_as<toml::table>(section);
+  if (table == nullptr) return;
+  const auto* value = table->get_as<std::string>(key);
+  if (value == nullptr) return;
+  const std::filesystem::path given = value->get();
+  if (!given.is_absolute()) table->insert_or_assign(key, std::filesystem::absolute(dir / given).lexically_normal().string());
+}
+
+// The point's config with every value resolved (PlannedRun::effective_config_toml).
+std::string effective_config(toml::table root, ResolvedSpecs&& resolved, const ExperimentHeader& header,
+                             std::size_t run_index, const std::filesystem::path& config_dir) {
+  root.insert_or_assign("model", std::move(resolved.model));
+  root.insert_or_assign("hardware", std::move(resolved.hardware));
+  root.insert_or_assign("engine", std::move(resolved.engine));
+  if (!root.contains("experiment")) root.insert("experiment", toml::table{});
+  auto& experiment = *root.get_as<toml::table>("experiment");
+  experiment.insert_or_assign("seed", static_cast<std::int64_t>(header.seed));
+  if (header.seed_per_run) {
+    experiment.insert_or_assign("seed_per_run", true);
+    experiment.insert_or_assign("run_index", static_cast<std::int64_t>(header.run_index + run_index));
+  }
+  make_absolute(root, "workload", "trace", config_dir);
+  make_absolute(root, "moe", "measured_file", config_dir);
+  return config::to_toml_text(root);
+}
+
+}  // namespace
 
 SimulationPlan plan_outline(const ExperimentSource& source, const std::string& default_name) {
   SimulationPlan plan;
@@ -108,15 +223,17 @@ PlannedRun plan_point(const ExperimentSource& source, const SimulationPlan& outl
     run.swept.push_back(outline.axes[a].values[point.value_index[a]]);
   }
   ExperimentHeader header;
+  ResolvedSpecs resolved;
   try {
     header = read_header(strict, outline.default_name);  // a swept seed differs per point
-    run.config = read_sim_config(strict, source.config_dir());
+    run.config = read_sim_config(strict, source.config_dir(), &resolved);
   } catch (const InputError& e) {
     strict.rethrow_with_unknown_keys(e);
   }
-  check_kv_capacity(strict, run.config, run.label);
+  run.kv = check_kv_capacity(strict, run.config, run.label);
   run.config.seed = seed_for_run(header, index);
   run.config_toml = config::to_toml_text(root);
+  run.effective_config_toml = effective_config(root, std::move(resolved), header, index, source.config_dir());
   return run;
 }
 

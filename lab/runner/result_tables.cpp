@@ -35,7 +35,7 @@ h5::Table requests_table(const std::vector<sim::RequestRecord>& requests) {
   const std::size_t n = requests.size();
   std::vector<std::int64_t> id(n), session(n);
   std::vector<double> arrival(n), first(n), finish(n);
-  std::vector<std::int32_t> prompt(n), cached(n), output(n), preempt(n), replica(n), turn(n);
+  std::vector<std::int32_t> prompt(n), cached(n), output(n), preempt(n), replica(n), dp_rank(n), turn(n);
   std::vector<std::string> unservable(n);
   for (std::size_t i = 0; i < n; ++i) {
     const auto& r = requests[i];
@@ -48,6 +48,7 @@ h5::Table requests_table(const std::vector<sim::RequestRecord>& requests) {
     output[i] = r.output_tokens;
     preempt[i] = r.preemptions;
     replica[i] = r.replica;
+    dp_rank[i] = r.dp_rank;
     session[i] = r.session_id;
     turn[i] = r.turn;
     if (r.unservable != sim::UnservableReason::none) unservable[i] = sim::unservable_reason_name(r.unservable);
@@ -61,7 +62,8 @@ h5::Table requests_table(const std::vector<sim::RequestRecord>& requests) {
       .add("cached_tokens", "tokens", "prompt tokens served from the prefix cache (last admission)", std::move(cached))
       .add("output_tokens", "tokens", "tokens generated (the requested number when finished)", std::move(output))
       .add("preemptions", "", "times the request was preempted (KV dropped, recomputed)", std::move(preempt))
-      .add("replica", "", "replica that served it; -1 if none", std::move(replica))
+      .add("replica", "", "replica (engine instance) that served it; -1 if none", std::move(replica))
+      .add("dp_rank", "", "data-parallel rank of that instance that served it; -1 if none", std::move(dp_rank))
       .add("session_id", "", "session of a multi-turn workload; -1 if none", std::move(session))
       .add("turn", "", "turn within its session (0 = first, and for requests without a session)", std::move(turn))
       .add("unservable_reason", "",

@@ -9,6 +9,7 @@
 #include "lab/parallel/coordinator.hpp"
 #include "lab/parallel/local_pool.hpp"
 #include "lab/progress/progress.hpp"
+#include "lab/runner/effective_values.hpp"
 #include "lab/runner/partial_store.hpp"
 #include "lab/runner/result_tables.hpp"
 #include "lab/runner/run_experiment.hpp"
@@ -86,6 +87,7 @@ int run_simulation(const SimulationPlan& plan, const ExperimentContext& context,
       try {
         const PointResult p = decode_point(written == just_saved && bytes != nullptr ? *bytes : store.load(written));
         write_point(writer, p);
+        write_effective_attributes(writer, fmt::format("/runs/{:04d}", p.index), plan.runs[written]);
         progress.finish();  // warnings on a line of their own
         warn_about(p, violated_runs);
         metrics.push_back(summary_metrics_of(p));
@@ -130,6 +132,7 @@ int run_simulation(const SimulationPlan& plan, const ExperimentContext& context,
   if (write_error.empty()) {
     try {
       writer.write_table("/summary", summary_table(plan, metrics));
+      writer.write_table("/effective", effective_table(plan));
       writer.commit();
     } catch (const std::exception& e) {
       write_error = e.what();

@@ -16,7 +16,9 @@ namespace {
 
 void validate(const SimConfig& c) {
   if (c.cluster.replicas < 1) throw InputError({}, "cluster.replicas", "must be >= 1");
-  if (c.cluster.tensor_parallel < 1) throw InputError({}, "cluster.tensor_parallel", "must be >= 1");
+  const auto problems = validate_plan(c.cluster.parallel, c.model, c.hardware);
+  if (!problems.empty()) throw InputError({}, problems.front().key, problems.front().problem);
+  router_registry().lookup(c.cluster.dp_dispatch, {});  // unknown names fail before any run
   if (c.engine.max_num_seqs < 1) throw InputError({}, "engine.max_num_seqs", "must be >= 1");
   if (c.engine.max_batched_tokens < c.engine.max_num_seqs)
     throw InputError({}, "engine.max_batched_tokens", "must be >= engine.max_num_seqs (every running sequence decodes one token per iteration)");
@@ -50,11 +52,18 @@ class ProgressThrottle {
 
 ClusterSimulator::ClusterSimulator(const SimConfig& config)
     : config_((validate(config), config)),
-      cost_(config_.model, config_.hardware, config_.engine, config_.cluster.tensor_parallel),
-      kv_blocks_(kv_capacity_blocks(cost_, config_.hardware, config_.engine, config_.cluster.tensor_parallel)),
+      cost_(make_cost_model(config_.engine.cost_model,
+                            CostModelContext{config_.model, config_.hardware, config_.engine, config_.cluster.parallel,
+                                             config_.moe, config_.seed})),
+      kv_blocks_(kv_capacity_blocks(*cost_, config_.hardware, config_.engine,
+                                    config_.cluster.parallel.attention_tp * config_.cluster.parallel.pipeline_stages)),
       router_(make_router(config_.cluster.router, stream_seed(config_.seed, RngStream::routing))) {
   make_scheduler(config_.engine.scheduler);  // unknown names fail here, before any run
   make_kv_cache(config_.engine.cache_policy, 1, config_.engine.kv_block_tokens);
+  arrival_events_.sim = this;
+  step_end_events_.sim = this;
+  arrival_handler_ = queue_.add_handler(arrival_events_);
+  step_end_handler_ = queue_.add_handler(step_end_events_);
 }
 
 ClusterSimulator::~ClusterSimulator() = default;
@@ -71,11 +80,11 @@ void ClusterSimulator::schedule_arrival(double now) {
   const double t = std::max(*next, now);
   if (!pending_arrivals_.empty() && *pending_arrivals_.begin() <= t) return;
   pending_arrivals_.insert(t);
-  queue_.push(t, EventKind::arrival);
+  queue_.push(t, arrival_handler_);
 }
 
 void ClusterSimulator::take_arrivals(double now) {
-  std::vector<Replica*> woken;
+  std::vector<EngineInstance*> woken;
   while (may_take_more()) {
     const auto next = workload_->peek_arrival_s();
     if (!next || *next > now) break;
@@ -88,7 +97,7 @@ void ClusterSimulator::take_arrivals(double now) {
       throw InputError({}, "workload", fmt::format("request {} has prompt {} / output {} tokens (both must be >= 1)",
                                                    request.id, request.prompt_tokens, request.output_tokens));
     ++taken_;
-    for (std::size_t i = 0; i < replicas_.size(); ++i) loads_[i] = {replicas_[i]->running(), replicas_[i]->waiting()};
+    for (std::size_t i = 0; i < instances_.size(); ++i) loads_[i] = {instances_[i]->running(), instances_[i]->waiting()};
     const std::int32_t target = router_->route(request, loads_);
     RequestRecord rec;
     rec.id = request.id;
@@ -98,18 +107,29 @@ void ClusterSimulator::take_arrivals(double now) {
     rec.session_id = request.session_id;
     rec.turn = request.turn;
     result_.requests.push_back(rec);
-    Replica& replica = *replicas_[static_cast<std::size_t>(target)];
-    const bool idle = !replica.iterating();
-    replica.enqueue(std::move(request));
-    if (idle && (woken.empty() || woken.back() != &replica)) woken.push_back(&replica);
+    EngineInstance& instance = *instances_[static_cast<std::size_t>(target)];
+    const bool idle = !instance.iterating();
+    instance.enqueue(std::move(request));
+    if (idle && (woken.empty() || woken.back() != &instance)) woken.push_back(&instance);
   }
   // Queue the next arrival before any replica moves, then start idle replicas through the queue
   // (no local stepping here: every replica's next step must be visible to the others first).
   schedule_arrival(now);
-  for (Replica* replica : woken) {
-    if (replica->iterating()) continue;
-    if (const auto end = replica->start_iteration(now)) queue_.push(*end, EventKind::step_end, replica->index());
+  for (EngineInstance* instance : woken) {
+    if (instance->iterating()) continue;
+    if (const auto end = instance->start_iteration(now)) queue_.push(*end, step_end_handler_, instance->index());
   }
+}
+
+void ClusterSimulator::on_arrival_event(double now) {
+  pending_arrivals_.erase(pending_arrivals_.find(now));
+  take_arrivals(now);
+}
+
+void ClusterSimulator::on_step_end_event(double now, std::int64_t instance_index) {
+  EngineInstance& instance = *instances_[static_cast<std::size_t>(instance_index)];
+  instance.end_iteration(now);
+  run_instance(instance, now);
 }
 
 void ClusterSimulator::on_finished(const Request& request, double finish_s) {
@@ -118,23 +138,23 @@ void ClusterSimulator::on_finished(const Request& request, double finish_s) {
   schedule_arrival(finish_s);  // a closed-loop workload may have released the next turn
 }
 
-// Starts the next iteration of `replica` at `now` (after its previous one ended). Iterations that
+// Starts the next iteration of `instance` at `now` (after its previous one ended). Iterations that
 // end before anything else in the queue are applied at once instead of going through the heap:
-// every other replica's step end and the next arrival are already queued, and this replica's own
+// every other instance's step end and the next arrival are already queued, and this instance's own
 // finishes queue what they release, so no event can come between and the order of effects is
 // the same as with one queued event per iteration. This is what makes long decode runs cheap.
-void ClusterSimulator::run_replica(Replica& replica, double now) {
+void ClusterSimulator::run_instance(EngineInstance& instance, double now) {
   for (;;) {
-    const auto end = replica.start_iteration(now);
+    const auto end = instance.start_iteration(now);
     if (!end) return;
     if (!(*end < queue_.next_time_s())) {
-      queue_.push(*end, EventKind::step_end, replica.index());
+      queue_.push(*end, step_end_handler_, instance.index());
       return;
     }
     now = *end;
     ++result_.events;
     result_.simulated_s = now;
-    replica.end_iteration(now);
+    instance.end_iteration(now);
   }
 }
 
@@ -143,34 +163,29 @@ RunResult ClusterSimulator::run(Workload& workload, const ProgressFn& progress) 
   if (stop.max_requests == 0 && stop.max_duration_s == 0 && workload.expected_requests() == 0)
     throw InputError({}, "stop", "the workload is unbounded: set stop.max_requests or stop.max_duration_s");
   workload_ = &workload;
-  queue_ = EventQueue{};
+  queue_.clear();
   pending_arrivals_.clear();
   result_ = RunResult{};
   taken_ = finished_ = 0;
   arrivals_closed_ = false;
-  replicas_.clear();
+  instances_.clear();
   for (std::int64_t i = 0; i < config_.cluster.replicas; ++i)
-    replicas_.push_back(std::make_unique<Replica>(static_cast<std::int32_t>(i), config_.engine, cost_, kv_blocks_,
-                                                  config_.timeseries_interval_s, result_.requests,
+    instances_.push_back(std::make_unique<EngineInstance>(
+        static_cast<std::int32_t>(i), config_.engine, *cost_, config_.cluster.parallel.attention_dp, kv_blocks_,
+        make_router(config_.cluster.dp_dispatch,
+                    derive_seed(stream_seed(config_.seed, RngStream::routing), 1 + static_cast<std::uint64_t>(i))),
+        config_.timeseries_interval_s, result_.requests,
                                                   result_.timeseries, static_cast<FinishListener&>(*this)));
-  loads_.assign(replicas_.size(), {});
+  loads_.assign(instances_.size(), {});
   const std::int64_t expected = stop.max_requests > 0 ? stop.max_requests : workload.expected_requests();
   if (expected > 0) result_.requests.reserve(static_cast<std::size_t>(expected));
 
   ProgressThrottle throttle(progress);
   schedule_arrival(0);
   while (!queue_.empty()) {
-    const Event e = queue_.pop();
     ++result_.events;
-    result_.simulated_s = e.time_s;
-    if (e.kind == EventKind::arrival) {
-      pending_arrivals_.erase(pending_arrivals_.find(e.time_s));
-      take_arrivals(e.time_s);
-    } else {
-      Replica& replica = *replicas_[static_cast<std::size_t>(e.replica)];
-      replica.end_iteration(e.time_s);
-      run_replica(replica, e.time_s);
-    }
+    result_.simulated_s = queue_.next_time_s();
+    const Event e = queue_.dispatch_next();
     if (throttle.due(result_.events)) {
       double fraction = 0;
       if (expected > 0) fraction = static_cast<double>(finished_) / static_cast<double>(expected);
@@ -181,19 +196,21 @@ RunResult ClusterSimulator::run(Workload& workload, const ProgressFn& progress) 
 
   RunTotals totals;
   totals.replicas = config_.cluster.replicas;
-  for (const auto& r : replicas_) {
-    const auto& t = r->totals();
+  for (const auto& instance : instances_) {
+    const auto& t = instance->totals();
     result_.iterations += t.iterations;
-    totals.preemptions += t.preemptions;
     totals.input_gpu_s += t.input_gpu_s;
     totals.output_gpu_s += t.output_gpu_s;
     totals.kv_pinned_fraction_s += t.kv_pinned_fraction_s;
     totals.kv_pinned_fraction_max = std::max(totals.kv_pinned_fraction_max, t.kv_pinned_fraction_max);
-    const auto s = r->kv_cache().stats();
-    totals.kv.lookup_tokens += s.lookup_tokens;
-    totals.kv.hit_tokens += s.hit_tokens;
-    totals.kv.evicted_blocks += s.evicted_blocks;
-    totals.kv.inserted_blocks += s.inserted_blocks;
+    for (const auto& rank : instance->ranks()) {
+      totals.preemptions += rank->totals().preemptions;
+      const auto s = rank->kv_cache().stats();
+      totals.kv.lookup_tokens += s.lookup_tokens;
+      totals.kv.hit_tokens += s.hit_tokens;
+      totals.kv.evicted_blocks += s.evicted_blocks;
+      totals.kv.inserted_blocks += s.inserted_blocks;
+    }
   }
   result_.prefill_busy_s = totals.input_gpu_s;
   result_.decode_busy_s = totals.output_gpu_s;
@@ -202,7 +219,7 @@ RunResult ClusterSimulator::run(Workload& workload, const ProgressFn& progress) 
   if (progress) progress(1.0);
   RunResult out = std::move(result_);
   result_ = RunResult{};
-  replicas_.clear();
+  instances_.clear();
   workload_ = nullptr;
   return out;
 }
@@ -215,22 +232,28 @@ void ClusterSimulator::check_invariants(RunResult& result) const {
     if (rec.finish_s < 0) ++unfinished;
     recorded_output += rec.output_tokens;
   }
-  for (const auto& r : replicas_) {
-    const auto& t = r->totals();
-    rejected += t.rejected;
-    generated += t.generated_tokens;
-    if (r->kv_cache().pinned_blocks() != 0)
-      v.push_back(fmt::format("replica {}: {} KV blocks still pinned after the run", r->index(), r->kv_cache().pinned_blocks()));
-    if (r->running() != 0 || r->waiting() != 0)
-      v.push_back(fmt::format("replica {}: {} running and {} waiting sequences never completed", r->index(),
-                              r->running(), r->waiting()));
-    if (t.prefill_mismatches != 0 || t.prefill_targets != t.prefill_cached_plus_computed)
-      v.push_back(fmt::format("replica {}: prefill tokens not conserved: {} admissions where cached + computed != "
-                              "prompt (totals {} vs {})", r->index(), t.prefill_mismatches,
-                              t.prefill_cached_plus_computed, t.prefill_targets));
-    if (t.output_mismatches != 0)
-      v.push_back(fmt::format("replica {}: {} finished requests generated a different number of tokens than requested",
-                              r->index(), t.output_mismatches));
+  for (const auto& instance : instances_) {
+    for (const auto& rank : instance->ranks()) {
+      const DpRank* r = rank.get();
+      const std::string who = instance->ranks().size() == 1
+                                  ? fmt::format("replica {}", instance->index())
+                                  : fmt::format("replica {} rank {}", instance->index(), r->index());
+      const auto& t = r->totals();
+      rejected += t.rejected;
+      generated += t.generated_tokens;
+      if (r->kv_cache().pinned_blocks() != 0)
+        v.push_back(fmt::format("{}: {} KV blocks still pinned after the run", who, r->kv_cache().pinned_blocks()));
+      if (r->running() != 0 || r->waiting() != 0)
+        v.push_back(fmt::format("{}: {} running and {} waiting sequences never completed", who, r->running(),
+                                r->waiting()));
+      if (t.prefill_mismatches != 0 || t.prefill_targets != t.prefill_cached_plus_computed)
+        v.push_back(fmt::format("{}: prefill tokens not conserved: {} admissions where cached + computed != "
+                                "prompt (totals {} vs {})", who, t.prefill_mismatches,
+                                t.prefill_cached_plus_computed, t.prefill_targets));
+      if (t.output_mismatches != 0)
+        v.push_back(fmt::format("{}: {} finished requests generated a different number of tokens than requested",
+                                who, t.output_mismatches));
+    }
   }
   if (unfinished != rejected)
     v.push_back(fmt::format("{} requests unfinished but only {} rejected as unservable", unfinished, rejected));

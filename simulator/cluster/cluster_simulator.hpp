@@ -1,6 +1,6 @@
 #pragma once
-// The event loop: arrivals from the workload are routed to replicas; replicas iterate; finishes go
-// back to the workload (closed-loop sessions). Exposed apart from simulate() so tests can drive
+// The event loop: arrivals from the workload are routed to engine instances (replicas); instances
+// iterate; finishes go back to the workload (closed-loop sessions). Exposed apart from simulate() so tests can drive
 // it with their own Workload.
 //
 // Stop condition: requests are taken from the workload until max_requests have been taken or
@@ -13,8 +13,8 @@
 
 #include "simulator/cluster/router.hpp"
 #include "simulator/core/event_queue.hpp"
-#include "simulator/engine/replica.hpp"
-#include "simulator/model/step_cost.hpp"
+#include "simulator/engine/engine_instance.hpp"
+#include "simulator/model/cost_model.hpp"
 #include "simulator/simulate.hpp"
 
 namespace moelab::sim {
@@ -29,23 +29,39 @@ class ClusterSimulator final : private FinishListener {
   std::int64_t kv_blocks_per_replica() const { return kv_blocks_; }
 
  private:
+  // Event handlers: arrivals (payload unused) and instance step ends (payload = instance index).
+  struct ArrivalEvents final : EventHandler {
+    ClusterSimulator* sim = nullptr;
+    void on_event(const Event& e) override { sim->on_arrival_event(e.time_s); }
+  };
+  struct StepEndEvents final : EventHandler {
+    ClusterSimulator* sim = nullptr;
+    void on_event(const Event& e) override { sim->on_step_end_event(e.time_s, e.payload); }
+  };
+
   void on_finished(const Request& request, double finish_s) override;
+  void on_arrival_event(double now);
+  void on_step_end_event(double now, std::int64_t instance);
   void schedule_arrival(double now);
   void take_arrivals(double now);
-  void run_replica(Replica& replica, double now);
+  void run_instance(EngineInstance& instance, double now);
   bool may_take_more() const;
   void check_invariants(RunResult& result) const;
 
   SimConfig config_;
-  StepCostModel cost_;
+  std::unique_ptr<InstanceCostModel> cost_;
   std::int64_t kv_blocks_ = 0;
   std::unique_ptr<Router> router_;
 
   // Per run.
   Workload* workload_ = nullptr;
   EventQueue queue_;
+  ArrivalEvents arrival_events_;
+  StepEndEvents step_end_events_;
+  HandlerId arrival_handler_ = 0;
+  HandlerId step_end_handler_ = 0;
   std::multiset<double> pending_arrivals_;  // times of arrival events in the queue
-  std::vector<std::unique_ptr<Replica>> replicas_;
+  std::vector<std::unique_ptr<EngineInstance>> instances_;
   std::vector<ReplicaLoad> loads_;
   RunResult result_;
   std::int64_t taken_ = 0;

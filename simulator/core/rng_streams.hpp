@@ -19,6 +19,7 @@ enum class RngStream : std::uint64_t {
   document_choice = 8,   // rag: which documents a request retrieves
   prefix_choice = 9,     // shared_prefix: which prefix a request uses
   routing = 10,          // cluster: randomising routers
+  expert_routing = 11,   // MoE: which expert gets which popularity (zipf), expert-load Monte Carlo
 };
 
 constexpr std::uint64_t stream_seed(std::uint64_t run_seed, RngStream stream) {

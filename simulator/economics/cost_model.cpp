@@ -13,7 +13,7 @@ double GpuHourCost::total_usd_per_gpu_hour() const {
 }
 
 CostModelPtr read_cost_model(TableReader& table, const CostContext& context) {
-  const auto& kinds = cost_model_registry();
+  const auto& kinds = gpu_cost_model_registry();
   const std::string kind = table.choice("kind", kinds.names());
   auto model = kinds.lookup(kind).make(table, context);
   table.finish();

@@ -1,6 +1,6 @@
 #pragma once
 // What a GPU-hour costs: rented (cost_rent.cpp) or owned (cost_own.cpp), one file per kind and
-// one line in cost_model_registry.cpp. A model gives the cost of one GPU-hour, split into named
+// one line in gpu_cost_model_registry.cpp. A model gives the cost of one GPU-hour, split into named
 // components, for a GPU that is busy a given fraction of the hour (owned power depends on it), and
 // says how each component is billed: only while the GPU serves (hourly cloud rental, scaled with
 // demand) or for every provisioned GPU around the clock (reservations, owned hardware).
@@ -54,7 +54,7 @@ struct CostContext {
 };
 
 using ReadCostModel = CostModelPtr(TableReader& table, const CostContext& context);
-const NamedRegistry<ReadCostModel>& cost_model_registry();
+const NamedRegistry<ReadCostModel>& gpu_cost_model_registry();
 
 // The table's `kind` picks the model, which reads the rest; unknown keys are errors.
 CostModelPtr read_cost_model(TableReader& table, const CostContext& context);

@@ -24,8 +24,16 @@ struct EngineSpec {
   double matmul_efficiency = 0.7;
   double attention_efficiency = 0.6;
   double memory_efficiency = 0.8;
-  double allreduce_efficiency = 0.7;
 
+  std::string cost_model = "roofline";  // instance cost model name (moelab list policies)
+
+  // MoE dispatch/combine (expert parallelism). Modes: "normal" (throughput kernels, prefill),
+  // "low_latency" (decode kernels), "auto" (low_latency for steps without prefill, as SGLang's
+  // DeepEP auto mode). Bytes per hidden element on the wire: 2 for BF16; FP8 with one float32
+  // scale per 128 elements is 1 + 4/128.
+  std::string a2a_mode = "auto";
+  double dispatch_bytes_per_element = 2.0;
+  double combine_bytes_per_element = 2.0;
   std::string cache_policy = "none";  // kv-cache policy name (moelab list policies)
   std::string scheduler = "fcfs";     // scheduling policy name
 };

@@ -8,21 +8,21 @@
 
 namespace moelab::sim {
 
-std::int64_t kv_capacity_blocks(const StepCostModel& cost, const HardwareSpec& hw, const EngineSpec& engine,
-                                std::int64_t tensor_parallel) {
+std::int64_t kv_capacity_blocks(const InstanceCostModel& cost, const HardwareSpec& hw, const EngineSpec& engine,
+                                std::int64_t rank_gpus) {
   if (engine.kv_block_tokens <= 0) throw InputError({}, "engine.kv_block_tokens", "must be > 0");
   if (!(engine.gpu_memory_utilization > 0 && engine.gpu_memory_utilization <= 1))
     throw InputError({}, "engine.gpu_memory_utilization", "must be in (0, 1]");
-  const double weights = cost.weight_bytes();
-  const double hbm = hw.hbm_bytes * static_cast<double>(tensor_parallel);
+  const double weights = cost.rank_weight_bytes();
+  const double hbm = hw.hbm_bytes * static_cast<double>(rank_gpus);
   const double usable = hbm * engine.gpu_memory_utilization;
-  const double kv_block_bytes = cost.kv_bytes_per_token() * static_cast<double>(engine.kv_block_tokens);
+  const double kv_block_bytes = cost.rank_kv_bytes_per_token() * static_cast<double>(engine.kv_block_tokens);
   if (!(kv_block_bytes > 0)) throw InputError({}, "model", "KV bytes per token must be > 0");
   const double blocks = std::floor((usable - weights) / kv_block_bytes);
   if (blocks >= 1) return static_cast<std::int64_t>(blocks);
   const std::string what = fmt::format(
       "weights {:.1f} GB do not leave room for one KV block in {:.1f} GB HBM x {} GPUs x utilization {}",
-      weights / 1e9, hw.hbm_bytes / 1e9, tensor_parallel, engine.gpu_memory_utilization);
+      weights / 1e9, hw.hbm_bytes / 1e9, rank_gpus, engine.gpu_memory_utilization);
   throw InputError({}, weights >= hbm ? "model" : "engine.gpu_memory_utilization", what);
 }
 

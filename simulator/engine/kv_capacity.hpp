@@ -3,15 +3,16 @@
 
 #include "simulator/engine/engine_spec.hpp"
 #include "simulator/model/hardware_spec.hpp"
-#include "simulator/model/step_cost.hpp"
+#include "simulator/model/cost_model.hpp"
 
 namespace moelab::sim {
 
-// KV blocks one replica can hold:
-//   (hbm_bytes * gpu_memory_utilization * TP - weight_bytes) / (kv_bytes_per_token * block_tokens)
+// KV blocks one DP rank can hold (its GPUs: attention TP x pipeline stages):
+//   (hbm_bytes * gpu_memory_utilization * rank GPUs - rank weight bytes) / (rank KV bytes per token * block_tokens)
+// An instance with DP ranks holds DP times that.
 // Throws InputError (key "model" when the weights exceed the replica's HBM, else
 // "engine.gpu_memory_utilization") when not even one block fits.
-std::int64_t kv_capacity_blocks(const StepCostModel& cost, const HardwareSpec& hw, const EngineSpec& engine,
-                                std::int64_t tensor_parallel);
+std::int64_t kv_capacity_blocks(const InstanceCostModel& cost, const HardwareSpec& hw, const EngineSpec& engine,
+                                std::int64_t rank_gpus);
 
 }  // namespace moelab::sim

@@ -46,7 +46,7 @@ struct RunAggregates {
   Sample ttft_first_turn, ttft_later_turns;
 
   double gpu_hours() const {
-    return static_cast<double>(totals.replicas * config.cluster.tensor_parallel) * duration_s / 3600.0;
+    return static_cast<double>(totals.replicas * config.cluster.parallel.gpus()) * duration_s / 3600.0;
   }
   double usd() const { return gpu_hours() * config.usd_per_gpu_hour; }
   // Share of the cost that input tokens carry: iteration time attributed to prefill.
@@ -121,7 +121,7 @@ constexpr SummaryMetric kSummaryMetrics[] = {
      [](RunAggregates& a) { return static_cast<double>(a.totals.kv.hit_tokens); }},
     {{"evicted_blocks", "blocks", M::count, "cached KV blocks evicted to make room, all replicas"},
      [](RunAggregates& a) { return static_cast<double>(a.totals.kv.evicted_blocks); }},
-    {{"gpu_hours", "h", M::real, "replicas x tensor_parallel x duration_s / 3600 (idle time included)"},
+    {{"gpu_hours", "h", M::real, "replicas x GPUs per replica (TP x DP x pipeline stages) x duration_s / 3600 (idle time included)"},
      [](RunAggregates& a) { return a.gpu_hours(); }},
     {{"usd_per_m_input_tok", "USD/Mtok", M::real,
       "gpu_hours x usd_per_gpu_hour x prefill's share of iteration time / million prompt tokens of finished requests"},

@@ -18,15 +18,18 @@
 //   experts; FLOPs for k routed + shared experts per token; router d x E per token.
 // - LM head for decode_seqs + prefill_seqs rows.
 // - Tensor parallelism: weights, heads and FLOPs split evenly over tp GPUs; KV split by KV heads
-//   where possible (MLA/csa latents and GQA with fewer KV heads than tp are replicated); two ring
-//   all-reduces per layer of T * d_model BF16 activations, each moving 2 (tp-1)/tp of it through
-//   one direction of NVLink (half the datasheet's bidirectional figure).
+//   where possible (MLA/csa latents and GQA with fewer KV heads than tp are replicated); two
+//   all-reduces per layer of T * d_model BF16 activations, priced by the fabric's all_reduce
+//   (ring at the measured effective NVLink bandwidth plus a per-collective latency inside an
+//   NVLink domain; hierarchical over the NICs when the TP group spans domains).
 #include "simulator/model/step_cost.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <stdexcept>
 #include <string>
 
+#include "base/input_error.hpp"
 #include "simulator/model/param_count.hpp"
 
 namespace moelab::sim {
@@ -87,11 +90,14 @@ MatmulShape attention_projections(const ModelSpec& m) {
 
 StepCostModel::StepCostModel(const ModelSpec& model, const HardwareSpec& hw, const EngineSpec& engine,
                              std::int64_t tensor_parallel)
-    : model_(model), hw_(hw), engine_(engine), tp_(tensor_parallel) {
+    : StepCostModel(model, hw, engine, ParallelPlan::tensor_parallel(tensor_parallel)) {}
+
+StepCostModel::StepCostModel(const ModelSpec& model, const HardwareSpec& hw, const EngineSpec& engine,
+                             const ParallelPlan& plan)
+    : model_(model), hw_(hw), engine_(engine), tp_(plan.attention_tp), plan_(plan) {
   if (tp_ < 1) throw std::invalid_argument("tensor_parallel must be >= 1, got " + std::to_string(tp_));
-  if (tp_ > 1 && !(hw_.nvlink_bytes_per_s > 0)) {
-    throw std::invalid_argument("tensor_parallel > 1 needs an NVLink bandwidth for " + hw_.id);
-  }
+  if (tp_ > 1 && !(hw_.nvlink_eff_bytes_per_s > 0))
+    throw InputError({}, "hardware", "tensor_parallel > 1 needs nvlink_eff_gb_per_s for " + hw_.id);
   if (!(hw_.peak_bf16_flops > 0) || !(hw_.hbm_bytes_per_s > 0)) {
     throw std::invalid_argument("hardware " + hw_.id + " needs peak_bf16_flops and hbm_bytes_per_s");
   }
@@ -151,30 +157,62 @@ StepCostModel::StepCostModel(const ModelSpec& model, const HardwareSpec& hw, con
     c.expert_weight_bytes = pc.expert * moe_layers * ewb;
     c.shared_weight_bytes = pc.expert * d(m.moe.n_shared_experts) * moe_layers * ewb;
     c.expert_act_bytes_per_token = 3.0 * (dm + f) * per_token_experts * moe_layers * c.act_bytes;
+    c.moe_layers = moe_layers;
+    c.expert_flops_per_assignment = 2.0 * pc.expert * moe_layers;
+    c.expert_act_bytes_per_assignment = 3.0 * (dm + f) * moe_layers * c.act_bytes;
+    c.shared_flops_per_token = 2.0 * pc.expert * d(m.moe.n_shared_experts) * moe_layers;
+    c.shared_act_bytes_per_token = 3.0 * (dm + f) * d(m.moe.n_shared_experts) * moe_layers * c.act_bytes;
   }
+  experts_with_attention_ = plan_.expert_parallel <= 1;
+  c.expert_tp = d(plan_.resolved_expert_tp());
 
   const double vocab = d(m.vocab_size);
   c.lm_flops_per_seq = 2.0 * dm * vocab;
   c.lm_weight_bytes = dm * vocab * wb;
   c.lm_act_bytes_per_seq = (dm + vocab) * c.act_bytes;
 
-  if (tp_ > 1) {
-    const double per_direction = 0.5 * hw_.nvlink_bytes_per_s * engine_.allreduce_efficiency;
-    const double ring_factor = 2.0 * (c.tp - 1.0) / c.tp;
-    c.allreduce_s_per_token = 2.0 * layers * ring_factor * dm * c.act_bytes / per_direction;
-  }
+  fabric_ = Fabric::from_hardware(hw_);
+  tp_span_ = attention_tp_span(plan_, hw_);
+  if (tp_span_.crosses_domains() && !(hw_.interconnect_eff_bytes_per_s > 0))
+    throw InputError({}, "hardware", "tensor parallelism across NVLink domains needs interconnect_eff_gb_per_s for " + hw_.id);
+  all_reduce_ = collective_registry().lookup("all_reduce").make;
+  // After attention in every layer and after every dense FFN; after a MoE layer when its experts
+  // are TP-sharded over this rank alone (EP 1, DP 1) or its shared experts are (EP > 1). With EP 1
+  // and DP > 1 the MoE layers gather over the whole stage instead (the instance prices that).
+  const bool moe_allreduce = !experts_with_attention_ || plan_.attention_dp == 1;
+  c.allreduces_per_step = moe_allreduce ? 2.0 * layers : layers + dense_layers;
+  c.allreduce_bytes_per_token = dm * c.act_bytes;
   weight_bytes_ = sim::weight_bytes(m);
+
+  const bool whole_model_per_rank = plan_.expert_parallel == 1 && plan_.attention_dp == 1 && plan_.pipeline_stages == 1;
+  if (whole_model_per_rank) {
+    rank_weight_bytes_ = weight_bytes_;
+  } else {
+    const double stages = d(plan_.pipeline_stages);
+    double per_gpu = pc.non_expert() * wb / c.tp;
+    if (experts_with_attention_) {
+      per_gpu += pc.experts_total() * ewb / c.expert_tp;
+    } else {
+      const double physical = d(pc.n_routed_experts + plan_.redundant_experts) / d(pc.n_routed_experts);
+      per_gpu += pc.shared_experts_total() * ewb / c.tp;
+      per_gpu += pc.routed_experts_total() * physical * ewb / (d(plan_.expert_parallel) * c.expert_tp);
+    }
+    rank_weight_bytes_ = per_gpu / stages * rank_gpus();
+  }
 }
+
+double StepCostModel::rank_weight_bytes() const { return rank_weight_bytes_; }
 
 double StepCostModel::weight_bytes() const { return weight_bytes_; }
 double StepCostModel::weight_bytes_per_gpu() const { return weight_bytes_ / c_.tp; }
 double StepCostModel::kv_bytes_per_token_per_gpu() const { return c_.kv_bytes_per_token * c_.kv_gpu_share; }
 double StepCostModel::kv_bytes_per_token() const { return kv_bytes_per_token_per_gpu() * c_.tp; }
 
-StepCost StepCostModel::cost(const StepShape& s) const {
+StepCost StepCostModel::cost(const StepShape& s, double moe_tokens) const {
   StepCost out;
   const double tokens = static_cast<double>(s.tokens());
-  if (tokens <= 0) return out;
+  if (moe_tokens < 0) moe_tokens = tokens;
+  if (tokens <= 0 && !(experts_with_attention_ && moe_tokens > 0)) return out;
   const Constants& c = c_;
   const double decode = static_cast<double>(s.decode_seqs);
   const double prefill = static_cast<double>(s.prefill_tokens);
@@ -182,50 +220,93 @@ StepCost StepCostModel::cost(const StepShape& s) const {
   const double inv_tp = 1.0 / c.tp;
 
   // One operator on one GPU: flops and bytes are the replica's; the GPU does 1/tp of the FLOPs and
-  // moves `gpu_bytes`.
-  auto op = [&](double flops, double gpu_bytes, double s_per_flop) {
-    const double t_compute = flops * inv_tp * s_per_flop;
+  // moves `gpu_bytes`. Its time max(compute, memory) also goes to its kernel class.
+  auto op = [&](double flops, double gpu_bytes, double s_per_flop, double& class_s, double gpus = 0) {
+    const double split = gpus > 0 ? gpus : c.tp;
+    const double t_compute = flops * (gpus > 0 ? 1.0 / gpus : inv_tp) * s_per_flop;
     const double t_memory = gpu_bytes * c.s_per_byte;
     out.flops += flops;
-    out.hbm_bytes += gpu_bytes * c.tp;
+    out.hbm_bytes += gpu_bytes * split;
     if (t_compute >= t_memory) {
       out.compute_s += t_compute;
+      class_s += t_compute;
     } else {
       out.memory_s += t_memory;
+      class_s += t_memory;
     }
   };
   const double kv_gpu = c.kv_bytes_per_token * c.kv_gpu_share;
 
-  op(c.proj_flops_per_token * tokens, (c.proj_weight_bytes + c.proj_act_bytes_per_token * tokens) * inv_tp,
-     c.s_per_matmul_flop);
+  if (tokens > 0) {
+    op(c.proj_flops_per_token * tokens, (c.proj_weight_bytes + c.proj_act_bytes_per_token * tokens) * inv_tp,
+       c.s_per_matmul_flop, out.dense_gemm_s);
+  }
   if (s.decode_seqs > 0) {
     const double ctx = static_cast<double>(s.decode_context_tokens);
-    op(c.decode_flops_per_pair * ctx, kv_gpu * (ctx + decode), c.s_per_attention_flop);
+    op(c.decode_flops_per_pair * ctx, kv_gpu * (ctx + decode), c.s_per_attention_flop, out.attention_s);
   }
   if (s.prefill_tokens > 0) {
     const double ctx = static_cast<double>(s.prefill_context_tokens);
     const double cached = std::max(0.0, ctx - prefill);
     op(c.prefill_flops_per_pair * s.prefill_attention_pairs + c.prefix_upproject_flops_per_token * cached,
-       kv_gpu * (ctx + prefill), c.s_per_attention_flop);
+       kv_gpu * (ctx + prefill), c.s_per_attention_flop, out.attention_s);
   }
-  if (c.dense_flops_per_token > 0) {
+  if (c.dense_flops_per_token > 0 && tokens > 0) {
     op(c.dense_flops_per_token * tokens, (c.dense_weight_bytes + c.dense_act_bytes_per_token * tokens) * inv_tp,
-       c.s_per_matmul_flop);
+       c.s_per_matmul_flop, out.dense_gemm_s);
   }
   if (c.experts > 0) {
-    op(c.router_flops_per_token * tokens, (c.router_weight_bytes + c.router_act_bytes_per_token * tokens) * inv_tp,
-       c.s_per_matmul_flop);
-    const double touched = expected_distinct_experts(c.experts, c.experts_per_token, tokens);
-    op(c.expert_flops_per_token * tokens,
-       (touched * c.expert_weight_bytes + c.shared_weight_bytes + c.expert_act_bytes_per_token * tokens) * inv_tp,
-       c.s_per_expert_flop);
+    if (tokens > 0) {
+      op(c.router_flops_per_token * tokens, (c.router_weight_bytes + c.router_act_bytes_per_token * tokens) * inv_tp,
+         c.s_per_matmul_flop, out.dense_gemm_s);
+    }
+    if (experts_with_attention_) {
+      // Routed + shared experts TP-sharded over the stage (over this rank's TP GPUs when DP is 1).
+      const double inv_etp = 1.0 / c.expert_tp;
+      const double touched = expected_distinct_experts(c.experts, c.experts_per_token, moe_tokens);
+      op(c.expert_flops_per_token * moe_tokens,
+         (touched * c.expert_weight_bytes + c.shared_weight_bytes + c.expert_act_bytes_per_token * moe_tokens) * inv_etp,
+         c.s_per_expert_flop, out.expert_gemm_s, c.expert_tp == c.tp ? 0.0 : c.expert_tp);
+    } else if (c.shared_flops_per_token > 0 && tokens > 0) {
+      // EP > 1: this rank's shared experts, a dense GEMM on its own tokens.
+      op(c.shared_flops_per_token * tokens, (c.shared_weight_bytes + c.shared_act_bytes_per_token * tokens) * inv_tp,
+         c.s_per_expert_flop, out.dense_gemm_s);
+    }
   }
   if (out_rows > 0) {
     op(c.lm_flops_per_seq * out_rows, (c.lm_weight_bytes + c.lm_act_bytes_per_seq * out_rows) * inv_tp,
-       c.s_per_matmul_flop);
+       c.s_per_matmul_flop, out.dense_gemm_s);
   }
-  out.communication_s = c.allreduce_s_per_token * tokens;
+  if (tp_ > 1 && tokens > 0) {
+    CollectiveCall call;
+    call.bytes = c.allreduce_bytes_per_token * tokens;
+    call.group = tp_span_;
+    out.communication_s = c.allreduces_per_step * all_reduce_(fabric_, call);
+  }
   out.time_s = out.compute_s + out.memory_s + out.communication_s;
+  return out;
+}
+
+StepCost StepCostModel::expert_rank_cost(double assignments_per_layer, double experts_on_rank) const {
+  StepCost out;
+  if (!(assignments_per_layer > 0) || !(experts_on_rank > 0)) return out;
+  const Constants& c = c_;
+  // Experts touched on the rank: its assignments spread uniformly over its experts.
+  const double touched = experts_on_rank * (1.0 - std::pow(1.0 - 1.0 / experts_on_rank, assignments_per_layer));
+  const double flops = c.expert_flops_per_assignment * assignments_per_layer;
+  const double gpu_bytes =
+      (touched * c.expert_weight_bytes + c.expert_act_bytes_per_assignment * assignments_per_layer) / c.expert_tp;
+  const double t_compute = flops / c.expert_tp * c.s_per_expert_flop;
+  const double t_memory = gpu_bytes * c.s_per_byte;
+  out.flops = flops;
+  out.hbm_bytes = gpu_bytes * c.expert_tp;
+  if (t_compute >= t_memory) {
+    out.compute_s = t_compute;
+  } else {
+    out.memory_s = t_memory;
+  }
+  out.expert_gemm_s = std::max(t_compute, t_memory);
+  out.time_s = out.expert_gemm_s;
   return out;
 }
 

@@ -1,14 +1,19 @@
 #pragma once
 // Time of one engine iteration from a per-operator roofline:
 //   t_op = max(flops / (peak * matmul_or_attention_eff), bytes / (hbm_bw * memory_eff))
-// summed over operators, plus tensor-parallel all-reduce over NVLink. MoE layers read only the
+// summed over operators, plus tensor-parallel all-reduces priced on the fabric (collective.hpp:
+// inside the NVLink domain, or hierarchical over the NICs when TP spans domains). MoE layers read only the
 // experts the batch touches (expected distinct experts when T tokens each pick k of E).
 // Per-step CPU overhead is the engine's business (overlapped or not), not the cost model's.
 #include <cstdint>
 
+#include <functional>
+
 #include "simulator/engine/engine_spec.hpp"
+#include "simulator/fabric/collective.hpp"
 #include "simulator/model/hardware_spec.hpp"
 #include "simulator/model/model_spec.hpp"
+#include "simulator/model/parallel_plan.hpp"
 
 namespace moelab::sim {
 
@@ -32,13 +37,26 @@ struct StepCost {
   double compute_s = 0;       // part of time_s bounded by compute
   double memory_s = 0;        // part bounded by memory
   double communication_s = 0; // TP all-reduce
+  // The operators' times (each max(compute, memory)) by kernel class.
+  double attention_s = 0;     // core attention
+  double dense_gemm_s = 0;    // projections, dense FFN, router, shared experts (EP > 1), LM head
+  double expert_gemm_s = 0;   // routed (and, with EP 1, fused shared) experts
 };
 
+// One DP rank's step on one of its GPUs under a ParallelPlan (attention TP over plan.attention_tp
+// GPUs). With expert_parallel 1 the routed experts are TP-sharded over the stage's GPUs and priced
+// here (with the tokens of the whole instance); with EP > 1 they run on EP ranks and
+// expert_rank_cost() prices the busiest one, while this rank keeps its shared experts.
 class StepCostModel {
  public:
   StepCostModel(const ModelSpec& model, const HardwareSpec& hw, const EngineSpec& engine,
                 std::int64_t tensor_parallel);
-  StepCost cost(const StepShape& shape) const;
+  StepCostModel(const ModelSpec& model, const HardwareSpec& hw, const EngineSpec& engine, const ParallelPlan& plan);
+  // `moe_tokens`: tokens the TP-sharded experts see (EP 1: the instance's total); < 0 = the shape's.
+  StepCost cost(const StepShape& shape, double moe_tokens = -1) const;
+  // Routed experts of one EP rank over all MoE layers, on one of its expert_tp GPUs:
+  // `assignments_per_layer` (token, expert) pairs spread over `experts_on_rank` physical experts.
+  StepCost expert_rank_cost(double assignments_per_layer, double experts_on_rank) const;
 
   // Bytes of weights one replica holds, and KV bytes per token (over all layers, whole replica).
   // With tensor parallelism the KV of MLA/csa (one shared latent) and of GQA heads fewer than the
@@ -49,6 +67,13 @@ class StepCostModel {
   double weight_bytes_per_gpu() const;
   double kv_bytes_per_token_per_gpu() const;
   std::int64_t tensor_parallel() const { return tp_; }
+  // What one DP rank's GPUs (attention_tp x pipeline_stages of them) hold together, from the plan:
+  // attention, embeddings, dense and shared-expert weights over TP; routed experts (and redundant
+  // copies) over EP x expert_tp; everything over pipeline stages.
+  double rank_weight_bytes() const;
+  double rank_gpus() const { return static_cast<double>(plan_.attention_tp * plan_.pipeline_stages); }
+  const ParallelPlan& plan() const { return plan_; }
+  const ModelSpec& model() const { return model_; }
 
  private:
   // Per-step constants, summed over layers for the whole replica (flops, bytes) and converted to
@@ -72,15 +97,27 @@ class StepCostModel {
     double shared_weight_bytes = 0;                // all shared experts, all MoE layers
     double expert_act_bytes_per_token = 0;
     double lm_flops_per_seq = 0, lm_weight_bytes = 0, lm_act_bytes_per_seq = 0;
-    double allreduce_s_per_token = 0;              // both all-reduces of every layer
+    // EP > 1: routed experts per (token, expert) assignment and shared experts per token, all MoE layers.
+    double moe_layers = 0;
+    double expert_flops_per_assignment = 0, expert_act_bytes_per_assignment = 0;
+    double shared_flops_per_token = 0, shared_act_bytes_per_token = 0;
+    double expert_tp = 1;                          // GPUs one routed expert (EP 1: the stage) is split over
+    double allreduces_per_step = 0;                // two per layer (after attention, after the FFN)
+    double allreduce_bytes_per_token = 0;          // d_model activations in BF16
   };
 
   ModelSpec model_;
   HardwareSpec hw_;
   EngineSpec engine_;
   std::int64_t tp_;
+  ParallelPlan plan_;
+  bool experts_with_attention_ = true;  // EP 1: routed experts priced in cost()
   Constants c_;
   double weight_bytes_ = 0;
+  Fabric fabric_;
+  GroupSpan tp_span_;
+  double rank_weight_bytes_ = 0;
+  std::function<CollectiveFn> all_reduce_;
 };
 
 // Expected number of distinct experts touched when `tokens` tokens each choose `k` of `experts`

@@ -100,7 +100,7 @@ BOOST_AUTO_TEST_CASE(same_seed_same_datasets_byte_for_byte) {
   BOOST_TEST_REQUIRE(s.moelab({"run", "small.toml", "-o", "c.h5", "--set", "experiment.seed=12"}).status == 0);
   H5File a(s.dir() / "a.h5"), b(s.dir() / "b.h5"), c(s.dir() / "c.h5");
   const auto paths = dataset_paths(a);
-  BOOST_TEST(paths.size() == 5u);  // summary + 2 runs x (requests, timeseries)
+  BOOST_TEST(paths.size() == 6u);  // summary, effective + 2 runs x (requests, timeseries)
   BOOST_TEST(paths == dataset_paths(b));
   for (const auto& p : paths) {
     BOOST_TEST_CONTEXT(p) {

@@ -98,7 +98,7 @@ BOOST_AUTO_TEST_CASE(version_says_whether_mpi_was_built) {
 #ifdef MOELAB_MPIEXEC
 BOOST_AUTO_TEST_CASE(bad_input_under_mpirun_is_reported_once_by_rank_0) {
   Scratch s("mpi_bad");
-  const auto args = std::vector<std::string>{"run", (source_dir() / "experiments/validation/misspelt_key.toml").string(),
+  const auto args = std::vector<std::string>{"run", (source_dir() / "tests/cli/bad_configs/misspelt_key.toml").string(),
                                              "-o", "bad.h5"};
   const CliResult r = s.shell("cd " + shell_quote(s.dir().string()) + " && " + mpirun_command(2, args));
   BOOST_TEST(r.status == 2);

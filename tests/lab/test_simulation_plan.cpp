@@ -43,7 +43,7 @@ BOOST_AUTO_TEST_CASE(defaults_without_optional_tables) {
   const auto& c = plan.runs[0].config;
   BOOST_TEST(plan.runs[0].label == "");
   BOOST_TEST(c.cluster.replicas == 1);
-  BOOST_TEST(c.cluster.tensor_parallel == 1);
+  BOOST_TEST(c.cluster.parallel.attention_tp == 1);
   BOOST_TEST(c.cluster.router == "round_robin");
   BOOST_TEST(c.stop.max_requests == 0);
   BOOST_TEST(c.slo.ttft_s == 0.0);
@@ -70,7 +70,7 @@ BOOST_AUTO_TEST_CASE(every_table_reaches_the_sim_config) {
   BOOST_TEST(plan.header.name == "x");
   BOOST_TEST(c.seed == 99u);
   BOOST_TEST(c.cluster.replicas == 3);
-  BOOST_TEST(c.cluster.tensor_parallel == 2);
+  BOOST_TEST(c.cluster.parallel.attention_tp == 2);
   BOOST_TEST(c.cluster.router == "least_load");
   BOOST_TEST(c.stop.max_requests == 7);
   BOOST_TEST(c.stop.max_duration_s == 60.0);

@@ -88,6 +88,13 @@ inline SimConfig llama8b_h100_config() {
   h.nvlink_bytes_per_s = 900e9;  // both directions together, as the file (450 GB/s each way)
   h.interconnect_bytes_per_s = 50e9;
   h.tdp_w = 700;
+  h.gpus_per_node = 8;
+  h.nvlink_domain_gpus = 8;
+  h.nvlink_eff_bytes_per_s = 370e9;
+  h.nvlink_latency_s = 6e-6;
+  h.interconnect_eff_bytes_per_s = 48e9;
+  h.interconnect_latency_s = 3.7e-6;
+  h.interconnect_collective_latency_s = 47e-6;
   h.sm_count = 132;
   h.l2_bytes = 50e6;
   h.usd_per_gpu_hour = 1.99;
@@ -104,7 +111,6 @@ inline SimConfig llama8b_h100_config() {
   e.matmul_efficiency = 0.778;
   e.attention_efficiency = 0.778;
   e.memory_efficiency = 0.896;
-  e.allreduce_efficiency = 0.7;
   e.cache_policy = "none";
   e.scheduler = "fcfs";
   c.timeseries_interval_s = 0;

@@ -31,9 +31,9 @@ std::uint64_t bits(double x) { return std::bit_cast<std::uint64_t>(x); }
 
 // Sets gpu_memory_utilization so that one replica holds exactly `blocks` KV blocks.
 void set_kv_blocks(SimConfig& c, std::int64_t blocks) {
-  StepCostModel cost(c.model, c.hardware, c.engine, c.cluster.tensor_parallel);
+  StepCostModel cost(c.model, c.hardware, c.engine, c.cluster.parallel.attention_tp);
   const double block_bytes = cost.kv_bytes_per_token() * static_cast<double>(c.engine.kv_block_tokens);
-  const double hbm = c.hardware.hbm_bytes * static_cast<double>(c.cluster.tensor_parallel);
+  const double hbm = c.hardware.hbm_bytes * static_cast<double>(c.cluster.parallel.attention_tp);
   c.engine.gpu_memory_utilization = (cost.weight_bytes() + (static_cast<double>(blocks) + 0.5) * block_bytes) / hbm;
 }
 
@@ -322,7 +322,7 @@ BOOST_AUTO_TEST_CASE(bad_configs_are_input_errors) {
   // Tensor parallelism spreads the weights: two 10 GB GPUs still cannot hold them, four can.
   c = llama8b_h100_config();
   c.hardware.hbm_bytes = 10e9;
-  c.cluster.tensor_parallel = 4;
+  c.cluster.parallel = ParallelPlan::tensor_parallel(4);
   c.engine.gpu_memory_utilization = 0.9;
   BOOST_CHECK_NO_THROW(ClusterSimulator{c});
 }

@@ -46,6 +46,15 @@ BOOST_AUTO_TEST_CASE(engine_suite_config_equals_the_data_files) {
   BOOST_TEST(fh.nvlink_bytes_per_s == h.nvlink_bytes_per_s);
   BOOST_TEST(fh.interconnect_bytes_per_s == h.interconnect_bytes_per_s);
   BOOST_TEST(fh.tdp_w == h.tdp_w);
+  BOOST_TEST(fh.gpus_per_node == h.gpus_per_node);
+  BOOST_TEST(fh.nvlink_domain_gpus == h.nvlink_domain_gpus);
+  // Converted from GB/s and us in the file: equal to rounding.
+  BOOST_TEST(fh.nvlink_eff_bytes_per_s == h.nvlink_eff_bytes_per_s, boost::test_tools::tolerance(1e-12));
+  BOOST_TEST(fh.nvlink_latency_s == h.nvlink_latency_s, boost::test_tools::tolerance(1e-12));
+  BOOST_TEST(fh.interconnect_eff_bytes_per_s == h.interconnect_eff_bytes_per_s, boost::test_tools::tolerance(1e-12));
+  BOOST_TEST(fh.interconnect_latency_s == h.interconnect_latency_s, boost::test_tools::tolerance(1e-12));
+  BOOST_TEST(fh.interconnect_collective_latency_s == h.interconnect_collective_latency_s,
+             boost::test_tools::tolerance(1e-12));
   BOOST_TEST(fh.sm_count == h.sm_count);
   BOOST_TEST(fh.l2_bytes == h.l2_bytes);
   BOOST_TEST(fh.usd_per_gpu_hour == h.usd_per_gpu_hour);
@@ -65,7 +74,6 @@ BOOST_AUTO_TEST_CASE(engine_suite_config_equals_the_data_files) {
   BOOST_TEST(fe.matmul_efficiency == e.matmul_efficiency);
   BOOST_TEST(fe.attention_efficiency == e.attention_efficiency);
   BOOST_TEST(fe.memory_efficiency == e.memory_efficiency);
-  BOOST_TEST(fe.allreduce_efficiency == e.allreduce_efficiency);
   BOOST_TEST(fe.cache_policy == e.cache_policy);
   BOOST_TEST(fe.scheduler == e.scheduler);
 }

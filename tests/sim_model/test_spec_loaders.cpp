@@ -78,7 +78,7 @@ BOOST_AUTO_TEST_CASE(data_dir_defaults_to_the_repository_data) {
   const auto models = list_ids("models");
   BOOST_TEST((std::find(models.begin(), models.end(), "llama-3.1-8b") != models.end()));
   BOOST_TEST(std::is_sorted(models.begin(), models.end()));
-  BOOST_TEST(list_ids("hardware").size() == 6u);
+  BOOST_TEST(list_ids("hardware").size() == 7u);
   const auto engines = list_ids("engines");
   BOOST_TEST((std::find(engines.begin(), engines.end(), "baseline") != engines.end()));
 }

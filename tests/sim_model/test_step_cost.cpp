@@ -234,14 +234,48 @@ BOOST_AUTO_TEST_CASE(tensor_parallel_halves_weights_and_adds_allreduce) {
   const StepShape s = decode_one(1000);
   const auto c1 = tp1.cost(s), c2 = tp2.cost(s);
   BOOST_TEST(c1.communication_s == 0.0);
-  // Two ring all-reduces per layer of 1 token x 8192 x 2 bytes, each moving 2 (2-1)/2 of it over
-  // one NVLink direction (900/2 GB/s) at the all-reduce efficiency: 80 layers.
-  const double expected_comm = 80 * 2 * (2.0 * 1 / 2) * 8192 * 2 / (450e9 * eng.allreduce_efficiency);
+  // Two all-reduces per layer (80 layers) of 1 token x 8192 x 2 bytes inside one NVLink domain:
+  // ring 2 (2-1)/2 of the buffer at the measured 370 GB/s per direction plus 6 us latency each
+  // (data/hardware/h100-sxm.toml).
+  const double expected_comm = 80 * 2 * (6e-6 + (2.0 * 1 / 2) * 8192 * 2 / 370e9);
   BOOST_TEST(close(c2.communication_s, expected_comm));
   // Same work in total, each GPU moves half the weights: compute + memory time about halves.
   BOOST_TEST(close(c2.flops, c1.flops));
   BOOST_TEST(c2.memory_s + c2.compute_s < 0.51 * (c1.memory_s + c1.compute_s));
   BOOST_TEST(c2.time_s < c1.time_s);
+}
+
+BOOST_AUTO_TEST_CASE(tensor_parallel_across_two_nodes_pays_the_network) {
+  const auto eng = load_engine_by_id("baseline");
+  const auto m = load_model_by_id("llama-3.1-70b");
+  const auto hgx = load_hardware_by_id("h100-sxm");  // 8 GPUs per NVLink domain
+  auto one_domain = hgx;                            // the same GPU in a hypothetical 16-GPU domain
+  one_domain.nvlink_domain_gpus = 16;
+  one_domain.gpus_per_node = 16;
+  // 32 decodes: all-reduce buffers of 32 x 8192 x 2 = 524,288 bytes.
+  StepShape s;
+  s.decode_seqs = 32;
+  s.decode_context_tokens = 32 * 1000;
+  const double b = 32.0 * 8192 * 2;
+  // Inside one domain: 6 us + 2 x 15/16 x b / 370 GB/s = 8.657 us per all-reduce.
+  const double inside = 6e-6 + 2.0 * 15 / 16 * b / 370e9;
+  // Two 8-GPU domains, hierarchical: 47 us (measured small all-reduce across 2 nodes)
+  // + 2 x 7/8 x b / 370 GB/s in each domain + 2 x 1/2 x (b / 8) / 48 GB/s per NIC = 50.845 us.
+  const double across = 47e-6 + 2.0 * 7 / 8 * b / 370e9 + 2.0 * 1 / 2 * (b / 8) / 48e9;
+  BOOST_TEST(inside == 8.657e-6, boost::test_tools::tolerance(1e-3));
+  BOOST_TEST(across == 50.845e-6, boost::test_tools::tolerance(1e-3));
+  const auto tp16_one = StepCostModel(m, one_domain, eng, 16).cost(s);
+  const auto tp16_two = StepCostModel(m, hgx, eng, 16).cost(s);
+  const auto tp8 = StepCostModel(m, hgx, eng, 8).cost(s);
+  BOOST_TEST(close(tp16_one.communication_s, 160 * inside));
+  BOOST_TEST(close(tp16_two.communication_s, 160 * across));
+  // Same compute either way; across two nodes the all-reduces dominate the step ...
+  BOOST_TEST(close(tp16_one.compute_s + tp16_one.memory_s, tp16_two.compute_s + tp16_two.memory_s));
+  BOOST_TEST(tp16_two.communication_s > tp16_two.compute_s + tp16_two.memory_s);
+  BOOST_TEST(tp16_two.time_s > tp16_one.time_s);
+  // ... so that TP16 over two nodes is slower than TP8 inside one, although it halves each GPU's weights.
+  BOOST_TEST(tp16_two.time_s > tp8.time_s);
+  BOOST_TEST(tp16_one.time_s < tp8.time_s);
 }
 
 BOOST_AUTO_TEST_CASE(mla_kv_is_replicated_across_tensor_parallel_ranks) {

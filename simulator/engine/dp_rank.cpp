@@ -1,37 +1,30 @@
-#include "simulator/engine/replica.hpp"
+#include "simulator/engine/dp_rank.hpp"
 
 #include <algorithm>
-#include <cmath>
 #include <stdexcept>
-
-#include "simulator/engine/step_timing.hpp"
 
 namespace moelab::sim {
 
-Replica::Replica(std::int32_t index, const EngineSpec& engine, const StepCostModel& cost, std::int64_t kv_blocks,
-                 double timeseries_interval_s, std::vector<RequestRecord>& records,
-                 std::vector<TimePoint>& timeseries, FinishListener& listener)
+DpRank::DpRank(std::int32_t index, const EngineSpec& engine, std::int64_t kv_blocks, std::vector<RequestRecord>& records,
+               FinishListener& listener)
     : index_(index),
       engine_(engine),
-      cost_(cost),
       kv_(make_kv_cache(engine.cache_policy, kv_blocks, engine.kv_block_tokens)),
       scheduler_(make_scheduler(engine.scheduler)),
-      timeseries_interval_s_(timeseries_interval_s),
       records_(records),
-      timeseries_(timeseries),
       listener_(listener),
       block_wheel_(static_cast<std::size_t>(engine.kv_block_tokens) + 1) {}
 
-void Replica::schedule_block_crossing(Sequence* seq) {
+void DpRank::schedule_block_crossing(Sequence* seq) {
   // The decode at counter S needs KV for decode_base + S + 1 tokens: the first S past the
   // reserved capacity is reserved_tokens - decode_base, within block_tokens steps of now.
   const std::int64_t key = seq->reserved_tokens - seq->decode_base;
   if (key < decode_counter_ || key - decode_counter_ >= static_cast<std::int64_t>(block_wheel_.size()))
-    throw std::logic_error("replica: block crossing outside the timing wheel");
+    throw std::logic_error("dp rank: block crossing outside the timing wheel");
   block_wheel_[static_cast<std::size_t>(key) % block_wheel_.size()].push_back({seq, seq->epoch});
 }
 
-Sequence* Replica::new_sequence(Request&& request) {
+Sequence* DpRank::new_sequence(Request&& request) {
   Sequence* seq;
   if (free_.empty()) {
     seq = &pool_.emplace_back();
@@ -46,14 +39,14 @@ Sequence* Replica::new_sequence(Request&& request) {
   return seq;
 }
 
-void Replica::free_sequence(Sequence* seq) {
+void DpRank::free_sequence(Sequence* seq) {
   seq->request.content_ids = {};
   free_.push_back(seq);
 }
 
-void Replica::enqueue(Request&& request) { waiting_.push_back(new_sequence(std::move(request))); }
+void DpRank::enqueue(Request&& request) { waiting_.push_back(new_sequence(std::move(request))); }
 
-void Replica::link_running(Sequence* seq) {
+void DpRank::link_running(Sequence* seq) {
   seq->prev = running_tail_;
   seq->next = nullptr;
   (running_tail_ ? running_tail_->next : running_head_) = seq;
@@ -61,7 +54,7 @@ void Replica::link_running(Sequence* seq) {
   ++running_count_;
 }
 
-void Replica::unlink_running(Sequence* seq) {
+void DpRank::unlink_running(Sequence* seq) {
   (seq->prev ? seq->prev->next : running_head_) = seq->next;
   (seq->next ? seq->next->prev : running_tail_) = seq->prev;
   seq->prev = seq->next = nullptr;
@@ -69,7 +62,7 @@ void Replica::unlink_running(Sequence* seq) {
   ++seq->epoch;
 }
 
-void Replica::preempt(Sequence* seq) {
+void DpRank::preempt(Sequence* seq) {
   kv_->preempt(seq->request.id);
   if (seq->phase == SequencePhase::decode) {
     seq->generated = seq->generated_at_entry + static_cast<std::int32_t>(decode_counter_ - seq->decode_entry_counter);
@@ -83,7 +76,7 @@ void Replica::preempt(Sequence* seq) {
   waiting_.push_front(seq);
 }
 
-bool Replica::reserve_or_preempt(Sequence* seq, std::int64_t tokens) {
+bool DpRank::reserve_or_preempt(Sequence* seq, std::int64_t tokens) {
   while (!kv_->reserve(seq->request.id, tokens)) {
     Sequence* victim = running_tail_;
     preempt(victim);
@@ -92,7 +85,7 @@ bool Replica::reserve_or_preempt(Sequence* seq, std::int64_t tokens) {
   return true;
 }
 
-void Replica::finish(Sequence* seq, double now) {
+void DpRank::finish(Sequence* seq, double now) {
   kv_->finish(seq->request.id);
   if (seq->phase == SequencePhase::decode) {
     seq->generated = seq->generated_at_entry + static_cast<std::int32_t>(decode_counter_ - seq->decode_entry_counter);
@@ -108,7 +101,7 @@ void Replica::finish(Sequence* seq, double now) {
   free_sequence(seq);
 }
 
-void Replica::enter_decode(Sequence* seq) {
+void DpRank::enter_decode(Sequence* seq) {
   seq->phase = SequencePhase::decode;
   seq->decode_entry_counter = decode_counter_;
   seq->generated_at_entry = seq->generated;
@@ -120,7 +113,7 @@ void Replica::enter_decode(Sequence* seq) {
   schedule_block_crossing(seq);
 }
 
-UnservableReason Replica::why_never_runs(const Sequence& seq) const {
+UnservableReason DpRank::why_never_runs(const Sequence& seq) const {
   const auto& r = seq.request;
   if (kv_->blocks_for(std::int64_t{r.prompt_tokens} + r.output_tokens) > kv_->total_blocks()) {
     return UnservableReason::exceeds_kv_cache;
@@ -131,12 +124,12 @@ UnservableReason Replica::why_never_runs(const Sequence& seq) const {
   return UnservableReason::none;
 }
 
-void Replica::reject(Sequence* seq) {
+void DpRank::reject(Sequence* seq) {
   ++totals_.rejected;
   free_sequence(seq);  // its record keeps finish_s = -1: reported unfinished
 }
 
-void Replica::add_chunk(Sequence* seq, std::int64_t chunk, StepShape& shape) {
+void DpRank::add_chunk(Sequence* seq, std::int64_t chunk, StepShape& shape) {
   const auto done = static_cast<double>(seq->computed);
   const auto c = static_cast<double>(chunk);
   shape.prefill_seqs += 1;
@@ -146,7 +139,7 @@ void Replica::add_chunk(Sequence* seq, std::int64_t chunk, StepShape& shape) {
   step_chunks_.push_back({seq, chunk});
 }
 
-void Replica::admit_waiting(StepShape& shape, std::int64_t& budget) {
+void DpRank::admit_waiting(StepShape& shape, std::int64_t& budget) {
   scheduler_->order(waiting_, *kv_);
   while (!waiting_.empty() && running_count_ < engine_.max_num_seqs && budget > 0) {
     Sequence* seq = waiting_.front();
@@ -179,8 +172,7 @@ void Replica::admit_waiting(StepShape& shape, std::int64_t& budget) {
   }
 }
 
-std::optional<double> Replica::start_iteration(double now) {
-  if (iterating_) throw std::logic_error("replica: iteration already in flight");
+bool DpRank::compose(StepShape& shape) {
   const std::int64_t counter = decode_counter_;
   bool preempted = false;
   const std::int64_t preemptions_before = totals_.preemptions;
@@ -201,7 +193,6 @@ std::optional<double> Replica::start_iteration(double now) {
 
   // 2. Prompt chunks for sequences already prefilling, oldest first.
   step_chunks_.clear();
-  StepShape shape;
   std::int64_t budget = engine_.max_batched_tokens - decoding_;
   for (std::size_t i = 0; i < prefilling_.size() && budget > 0; ++i) {
     Sequence* seq = prefilling_[i];
@@ -219,51 +210,11 @@ std::optional<double> Replica::start_iteration(double now) {
 
   shape.decode_seqs = decoding_;
   shape.decode_context_tokens = decode_base_sum_ + decoding_ * (counter + 1);
-  if (shape.tokens() == 0) return std::nullopt;  // idle
-
-  const double gpu_s = cost_.cost(shape).time_s;
-  const double dt = iteration_time_s(gpu_s, engine_);
-  account_iteration(shape, now, dt);
   step_decodes_ = decoding_;
-  iterating_ = true;
-  return now + dt;
+  return shape.tokens() != 0;
 }
 
-// Cost attribution for $/token: an iteration's time is split between input (prefill) and output
-// (decode) work in proportion to the roofline time of its prefill-only and decode-only parts.
-// Pure steps (the vast majority: every decode-only step) need no extra cost evaluation.
-void Replica::account_iteration(const StepShape& shape, double now, double dt) {
-  ++totals_.iterations;
-  totals_.busy_s += dt;
-  if (shape.prefill_tokens == 0) {
-    totals_.output_gpu_s += dt;
-  } else if (shape.decode_seqs == 0) {
-    totals_.input_gpu_s += dt;
-  } else {
-    StepShape prefill_only = shape, decode_only = shape;
-    prefill_only.decode_seqs = prefill_only.decode_context_tokens = 0;
-    decode_only.prefill_seqs = decode_only.prefill_tokens = decode_only.prefill_context_tokens = 0;
-    decode_only.prefill_attention_pairs = 0;
-    const double p = cost_.cost(prefill_only).time_s, d = cost_.cost(decode_only).time_s;
-    const double input_share = (p + d) > 0 ? p / (p + d) : 0.5;
-    totals_.input_gpu_s += dt * input_share;
-    totals_.output_gpu_s += dt * (1 - input_share);
-  }
-  const double pinned_fraction = static_cast<double>(kv_->pinned_blocks()) / static_cast<double>(kv_->total_blocks());
-  totals_.kv_pinned_fraction_s += pinned_fraction * dt;
-  totals_.kv_pinned_fraction_max = std::max(totals_.kv_pinned_fraction_max, pinned_fraction);
-
-  if (timeseries_interval_s_ <= 0 || now >= next_sample_s_) {
-    timeseries_.push_back(TimePoint{now, index_, static_cast<std::int32_t>(running_count_),
-                                    static_cast<std::int32_t>(waiting_.size()), kv_->pinned_blocks(),
-                                    kv_->cached_blocks(), kv_->total_blocks(), shape.tokens()});
-    if (timeseries_interval_s_ > 0) next_sample_s_ = (std::floor(now / timeseries_interval_s_) + 1) * timeseries_interval_s_;
-  }
-}
-
-void Replica::end_iteration(double now) {
-  if (!iterating_) throw std::logic_error("replica: no iteration in flight");
-  iterating_ = false;
+void DpRank::apply(double now) {
   if (step_decodes_ > 0) {
     ++decode_counter_;
     totals_.generated_tokens += step_decodes_;

@@ -1,5 +1,7 @@
 #pragma once
-// One model instance (TP GPUs) running iteration-level continuous batching over a paged KV cache.
+// One data-parallel rank of an engine instance: its own waiting queue, scheduler and paged KV
+// cache, composing iteration-level continuous batches. It decides WHAT runs in a step; the
+// instance that owns it (engine_instance.hpp) decides how long the step takes.
 //
 // Each iteration (vLLM-style chunked-prefill scheduling, decodes first):
 //   1. every decoding sequence gets one token; one that crosses a KV block boundary reserves a
@@ -11,13 +13,12 @@
 //   3. if nothing was preempted, waiting sequences are admitted in scheduler order while
 //      max_num_seqs, the token budget and the KV cache allow; without chunked prefill a prompt
 //      must fit the budget whole.
-// Decoding sequences are never walked: their KV lengths follow from one per-replica decode
-// counter, finishes sit in a min-heap and block crossings in a timing wheel, both keyed by that counter, so a decode step
-// costs O(1) plus O(log n) per finish and O(1) per block crossing.
+// Decoding sequences are never walked: their KV lengths follow from one per-rank decode counter,
+// finishes sit in a min-heap and block crossings in a timing wheel, both keyed by that counter,
+// so a decode step costs O(1) plus O(log n) per finish and O(1) per block crossing.
 #include <cstdint>
 #include <deque>
 #include <memory>
-#include <optional>
 #include <queue>
 #include <vector>
 
@@ -37,16 +38,10 @@ class FinishListener {
   virtual void on_finished(const Request& request, double finish_s) = 0;
 };
 
-// What one replica accumulates for the run summary and the invariant checks.
-struct ReplicaTotals {
-  std::int64_t iterations = 0;
+// What one rank accumulates for the invariant checks and the run summary.
+struct DpRankTotals {
   std::int64_t preemptions = 0;
   std::int64_t rejected = 0;                // could never run (too long for KV, or for the budget without chunking)
-  double busy_s = 0;                        // sum of iteration times
-  double input_gpu_s = 0;                   // iteration time attributed to prefill work
-  double output_gpu_s = 0;                  // ... and to decode work
-  double kv_pinned_fraction_s = 0;          // integral of pinned/total over busy time
-  double kv_pinned_fraction_max = 0;
   std::int64_t generated_tokens = 0;        // output tokens produced by iterations
   std::int64_t prefill_targets = 0;         // sum over completed admissions of tokens needed
   std::int64_t prefill_cached_plus_computed = 0;  // ... and of cached + computed chunk tokens
@@ -54,26 +49,24 @@ struct ReplicaTotals {
   std::int64_t output_mismatches = 0;       // finishes with generated != requested
 };
 
-class Replica {
+class DpRank {
  public:
-  Replica(std::int32_t index, const EngineSpec& engine, const StepCostModel& cost, std::int64_t kv_blocks,
-          double timeseries_interval_s, std::vector<RequestRecord>& records, std::vector<TimePoint>& timeseries,
-          FinishListener& listener);
+  DpRank(std::int32_t index, const EngineSpec& engine, std::int64_t kv_blocks, std::vector<RequestRecord>& records,
+         FinishListener& listener);
 
-  // A request routed here at `now`; its record already exists (records[request.id]).
+  // A request assigned to this rank; its record already exists (records[request.id]).
   void enqueue(Request&& request);
-  // Composes and starts the next iteration at `now`; returns its end time, or nullopt when there
-  // is nothing to run (the replica idles until the next enqueue).
-  std::optional<double> start_iteration(double now);
-  // Applies the iteration in flight, which ends at `now`.
-  void end_iteration(double now);
+  // Composes the next iteration into `shape` (which must start zeroed). False when there is
+  // nothing to run: then no iteration is in flight on this rank.
+  bool compose(StepShape& shape);
+  // Applies the composed iteration, which ends at `now`.
+  void apply(double now);
 
-  bool iterating() const { return iterating_; }
   std::int32_t index() const { return index_; }
   std::int64_t running() const { return running_count_; }
   std::int64_t waiting() const { return static_cast<std::int64_t>(waiting_.size()); }
   const KvCache& kv_cache() const { return *kv_; }
-  const ReplicaTotals& totals() const { return totals_; }
+  const DpRankTotals& totals() const { return totals_; }
 
  private:
   struct HeapEntry {
@@ -102,17 +95,12 @@ class Replica {
   UnservableReason why_never_runs(const Sequence& seq) const;  // none when it can run
   void admit_waiting(StepShape& shape, std::int64_t& budget);
   void add_chunk(Sequence* seq, std::int64_t chunk, StepShape& shape);
-  void account_iteration(const StepShape& shape, double now, double dt);
 
   std::int32_t index_;
   const EngineSpec& engine_;
-  const StepCostModel& cost_;
   std::unique_ptr<KvCache> kv_;
   std::unique_ptr<Scheduler> scheduler_;
-  double timeseries_interval_s_;
-  double next_sample_s_ = 0;
   std::vector<RequestRecord>& records_;
-  std::vector<TimePoint>& timeseries_;
   FinishListener& listener_;
 
   std::deque<Sequence> pool_;        // stable addresses
@@ -123,7 +111,7 @@ class Replica {
   std::int64_t running_count_ = 0;
   std::vector<Sequence*> prefilling_;  // admission order; compacted after each iteration
 
-  std::int64_t decode_counter_ = 0;  // decode iterations this replica has run
+  std::int64_t decode_counter_ = 0;  // decode iterations this rank has run
   std::int64_t decoding_ = 0;        // sequences in decode phase
   std::int64_t decode_base_sum_ = 0; // sum of decode_base over them
   CounterHeap finish_heap_;
@@ -138,10 +126,9 @@ class Replica {
   void schedule_block_crossing(Sequence* seq);
   std::uint64_t next_serial_ = 0;
 
-  bool iterating_ = false;
   std::int64_t step_decodes_ = 0;
   std::vector<PrefillChunk> step_chunks_;
-  ReplicaTotals totals_;
+  DpRankTotals totals_;
 };
 
 }  // namespace moelab::sim

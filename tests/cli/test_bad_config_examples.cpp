@@ -1,4 +1,4 @@
-// experiments/validation/*.toml: each broken config must be rejected (exit 2) with a message
+// tests/cli/bad_configs/*.toml: each broken config must be rejected (exit 2) with a message
 // containing every fragment its "# expect:" lines name.
 #include <boost/test/unit_test.hpp>
 
@@ -8,8 +8,8 @@
 
 using moelab::test::Scratch;
 
-BOOST_AUTO_TEST_CASE(validation_examples_are_rejected_as_documented) {
-  const auto dir = moelab::test::source_dir() / "experiments/validation";
+BOOST_AUTO_TEST_CASE(bad_config_examples_are_rejected_as_documented) {
+  const auto dir = moelab::test::source_dir() / "tests/cli/bad_configs";
   std::size_t files = 0;
   for (const auto& entry : std::filesystem::directory_iterator(dir)) {
     if (entry.path().extension() != ".toml") continue;
@@ -22,7 +22,7 @@ BOOST_AUTO_TEST_CASE(validation_examples_are_rejected_as_documented) {
     BOOST_TEST_CONTEXT(entry.path().filename().string()) {
       BOOST_TEST(!expected.empty());
       // Run from the folder so the messages name the file as written ("x.toml:12:...").
-      Scratch scratch("validation");
+      Scratch scratch("bad_configs");
       const auto r = scratch.shell("cd " + moelab::test::shell_quote(dir.string()) + " && " +
                                    moelab::test::shell_quote(MOELAB_EXE) + " validate " +
                                    moelab::test::shell_quote(entry.path().filename().string()));

@@ -1,0 +1,134 @@
+#include "simulator/engine/engine_instance.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <stdexcept>
+
+#include "simulator/engine/step_timing.hpp"
+
+namespace moelab::sim {
+
+EngineInstance::EngineInstance(std::int32_t index, const EngineSpec& engine, const InstanceCostModel& cost,
+                               std::int64_t dp_ranks, std::int64_t kv_blocks_per_rank,
+                               std::unique_ptr<Router> dispatch, double timeseries_interval_s,
+                               std::vector<RequestRecord>& records, std::vector<TimePoint>& timeseries,
+                               FinishListener& listener)
+    : index_(index),
+      engine_(engine),
+      cost_(cost),
+      dispatch_(std::move(dispatch)),
+      records_(records),
+      timeseries_interval_s_(timeseries_interval_s),
+      timeseries_(timeseries) {
+  if (dp_ranks < 1) throw std::logic_error("engine instance: needs at least one rank");
+  for (std::int64_t r = 0; r < dp_ranks; ++r)
+    ranks_.push_back(std::make_unique<DpRank>(static_cast<std::int32_t>(r), engine, kv_blocks_per_rank, records, listener));
+  rank_loads_.resize(ranks_.size());
+  shapes_.resize(ranks_.size());
+  split_.resize(ranks_.size());
+}
+
+std::int64_t EngineInstance::running() const {
+  std::int64_t n = 0;
+  for (const auto& r : ranks_) n += r->running();
+  return n;
+}
+
+std::int64_t EngineInstance::waiting() const {
+  std::int64_t n = 0;
+  for (const auto& r : ranks_) n += r->waiting();
+  return n;
+}
+
+double EngineInstance::price(std::span<const StepShape> shapes) const {
+  StepBreakdown b;
+  cost_.price(shapes, b);
+  return b.step_s;
+}
+
+void EngineInstance::enqueue(Request&& request) {
+  std::size_t rank = 0;
+  if (ranks_.size() > 1) {
+    for (std::size_t r = 0; r < ranks_.size(); ++r) rank_loads_[r] = {ranks_[r]->running(), ranks_[r]->waiting()};
+    rank = static_cast<std::size_t>(dispatch_->route(request, rank_loads_));
+  }
+  records_[static_cast<std::size_t>(request.id)].dp_rank = static_cast<std::int32_t>(rank);
+  ranks_[rank]->enqueue(std::move(request));
+}
+
+std::optional<double> EngineInstance::start_iteration(double now) {
+  if (iterating_) throw std::logic_error("engine instance: iteration already in flight");
+  bool any = false;
+  for (std::size_t r = 0; r < ranks_.size(); ++r) {
+    shapes_[r] = StepShape{};
+    any = ranks_[r]->compose(shapes_[r]) || any;
+  }
+  if (!any) return std::nullopt;  // idle
+  const double gpu_s = price(shapes_);
+  const double dt = iteration_time_s(gpu_s, engine_);
+  account_iteration(now, dt);
+  iterating_ = true;
+  return now + dt;
+}
+
+// Cost attribution for $/token: an iteration's time is split between input (prefill) and output
+// (decode) work in proportion to the cost of the step with only its prefill parts and with only
+// its decode parts. Pure steps (the vast majority: every decode-only step) need no extra pricing.
+void EngineInstance::account_iteration(double now, double dt) {
+  ++totals_.iterations;
+  totals_.busy_s += dt;
+  bool prefill = false, decode = false;
+  for (const StepShape& s : shapes_) {
+    prefill = prefill || s.prefill_tokens > 0;
+    decode = decode || s.decode_seqs > 0;
+  }
+  if (!prefill) {
+    totals_.output_gpu_s += dt;
+  } else if (!decode) {
+    totals_.input_gpu_s += dt;
+  } else {
+    for (std::size_t r = 0; r < shapes_.size(); ++r) {
+      split_[r] = shapes_[r];
+      split_[r].decode_seqs = split_[r].decode_context_tokens = 0;
+    }
+    const double p = price(split_);
+    for (std::size_t r = 0; r < shapes_.size(); ++r) {
+      split_[r] = shapes_[r];
+      split_[r].prefill_seqs = split_[r].prefill_tokens = split_[r].prefill_context_tokens = 0;
+      split_[r].prefill_attention_pairs = 0;
+    }
+    const double d = price(split_);
+    const double input_share = (p + d) > 0 ? p / (p + d) : 0.5;
+    totals_.input_gpu_s += dt * input_share;
+    totals_.output_gpu_s += dt * (1 - input_share);
+  }
+  std::int64_t pinned = 0, total = 0;
+  for (const auto& rank : ranks_) {
+    pinned += rank->kv_cache().pinned_blocks();
+    total += rank->kv_cache().total_blocks();
+  }
+  const double pinned_fraction = static_cast<double>(pinned) / static_cast<double>(total);
+  totals_.kv_pinned_fraction_s += pinned_fraction * dt;
+  totals_.kv_pinned_fraction_max = std::max(totals_.kv_pinned_fraction_max, pinned_fraction);
+
+  if (timeseries_interval_s_ <= 0 || now >= next_sample_s_) {
+    std::int64_t cached = 0, running = 0, waiting = 0, tokens = 0;
+    for (std::size_t r = 0; r < ranks_.size(); ++r) {
+      cached += ranks_[r]->kv_cache().cached_blocks();
+      running += ranks_[r]->running();
+      waiting += ranks_[r]->waiting();
+      tokens += shapes_[r].tokens();
+    }
+    timeseries_.push_back(TimePoint{now, index_, static_cast<std::int32_t>(running), static_cast<std::int32_t>(waiting),
+                                    pinned, cached, total, tokens});
+    if (timeseries_interval_s_ > 0) next_sample_s_ = (std::floor(now / timeseries_interval_s_) + 1) * timeseries_interval_s_;
+  }
+}
+
+void EngineInstance::end_iteration(double now) {
+  if (!iterating_) throw std::logic_error("engine instance: no iteration in flight");
+  iterating_ = false;
+  for (auto& r : ranks_) r->apply(now);
+}
+
+}  // namespace moelab::sim

@@ -1,0 +1,73 @@
+#pragma once
+// One serving instance of the model: its data-parallel ranks (dp_rank.hpp, one with plain tensor
+// parallelism) each compose a batch; the instance prices the step once with the cost model and
+// every rank advances together (lockstep: the MoE layers synchronise the ranks, so the slowest
+// rank's attention sets the step). A request reaching the instance goes to a rank chosen by the
+// DP dispatch policy (a router over ranks). The instance also accounts GPU time for the cost per
+// token and samples the timeseries (sums over its ranks).
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <vector>
+
+#include "simulator/cluster/router.hpp"
+#include "simulator/engine/dp_rank.hpp"
+#include "simulator/engine/engine_spec.hpp"
+#include "simulator/model/cost_model.hpp"
+#include "simulator/run_result.hpp"
+
+namespace moelab::sim {
+
+// What one instance accumulates for the run summary.
+struct InstanceTotals {
+  std::int64_t iterations = 0;
+  double busy_s = 0;                        // sum of iteration times
+  double input_gpu_s = 0;                   // iteration time attributed to prefill work
+  double output_gpu_s = 0;                  // ... and to decode work
+  double kv_pinned_fraction_s = 0;          // integral of pinned/total over busy time
+  double kv_pinned_fraction_max = 0;
+};
+
+class EngineInstance {
+ public:
+  // `dp_ranks` ranks of `kv_blocks_per_rank` KV blocks each; `dispatch` picks a rank per request.
+  EngineInstance(std::int32_t index, const EngineSpec& engine, const InstanceCostModel& cost,
+                 std::int64_t dp_ranks, std::int64_t kv_blocks_per_rank, std::unique_ptr<Router> dispatch,
+                 double timeseries_interval_s, std::vector<RequestRecord>& records, std::vector<TimePoint>& timeseries,
+                 FinishListener& listener);
+
+  // A request routed here at `now`; its record already exists (records[request.id]).
+  void enqueue(Request&& request);
+  // Composes and starts the next iteration at `now`; returns its end time, or nullopt when there
+  // is nothing to run (the instance idles until the next enqueue).
+  std::optional<double> start_iteration(double now);
+  // Applies the iteration in flight, which ends at `now`.
+  void end_iteration(double now);
+
+  bool iterating() const { return iterating_; }
+  std::int32_t index() const { return index_; }
+  std::int64_t running() const;
+  std::int64_t waiting() const;
+  const std::vector<std::unique_ptr<DpRank>>& ranks() const { return ranks_; }
+  const InstanceTotals& totals() const { return totals_; }
+
+ private:
+  void account_iteration(double now, double dt);
+  double price(std::span<const StepShape> shapes) const;
+
+  std::int32_t index_;
+  const EngineSpec& engine_;
+  const InstanceCostModel& cost_;
+  std::vector<std::unique_ptr<DpRank>> ranks_;
+  std::unique_ptr<Router> dispatch_;
+  std::vector<ReplicaLoad> rank_loads_;
+  std::vector<RequestRecord>& records_;
+  std::vector<StepShape> shapes_, split_;  // this step's per-rank batches; scratch for cost attribution
+  double timeseries_interval_s_;
+  double next_sample_s_ = 0;
+  std::vector<TimePoint>& timeseries_;
+  bool iterating_ = false;
+  InstanceTotals totals_;
+};
+
+}  // namespace moelab::sim

@@ -1,0 +1,187 @@
+// The roofline instance cost model. A step of an instance with D data-parallel ranks:
+//   attention side: every DP rank's own batch on its attention_tp GPUs (StepCostModel: projections,
+//     core attention, dense FFN layers, router, shared experts, LM head, TP all-reduces); the ranks
+//     run in lockstep, so the slowest one sets this part;
+//   MoE side (expert_parallel > 1): the T tokens of all ranks go to their experts. Per MoE layer the
+//     busiest EP rank gets T k / EP x imbalance(T) assignments (expert_load.hpp); its grouped GEMMs
+//     over all MoE layers are StepCostModel::expert_rank_cost. Dispatch and combine are all-to-alls
+//     on the fabric: each GPU sends its share of the tokens (T / (TP x DP), scaled by the larger of
+//     the EP imbalance and the busiest DP rank's excess) to the expected distinct remote ranks
+//     (dispatch_geometry.hpp): "normal" kernels send one copy per remote NVLink domain over the NIC
+//     and forward over NVLink, "low_latency" kernels send one copy per remote rank over the NIC;
+//   MoE side (expert_parallel 1, DP > 1): the routed experts are TP-sharded over the whole stage;
+//     every rank prices its share of all T tokens, and each MoE layer all-gathers the tokens and
+//     reduce-scatters the outputs over the stage;
+//   pipeline stages: one batch in flight, so stage times add up to the whole model's; each stage
+//     boundary adds a send of the slowest rank's activations.
+// Without overlap the step is the sum of these parts.
+#include <algorithm>
+#include <functional>
+#include <optional>
+#include <stdexcept>
+
+#include "simulator/core/rng_streams.hpp"
+#include "simulator/fabric/collective.hpp"
+#include "simulator/model/cost_model.hpp"
+#include "simulator/model/dispatch_geometry.hpp"
+#include "simulator/model/expert_load.hpp"
+#include "simulator/model/param_count.hpp"
+
+namespace moelab::sim {
+namespace {
+
+class RooflineCostModel final : public InstanceCostModel {
+ public:
+  explicit RooflineCostModel(const CostModelContext& c)
+      : plan_(c.plan),
+        engine_(c.engine),
+        step_(c.model, c.hardware, c.engine, c.plan),
+        fabric_(Fabric::from_hardware(c.hardware)) {
+    const ModelSpec& m = c.model;
+    if (c.engine.a2a_mode != "auto" && c.engine.a2a_mode != "normal" && c.engine.a2a_mode != "low_latency")
+      throw InputError({}, "engine.a2a_mode", "must be auto, normal or low_latency, got '" + c.engine.a2a_mode + "'");
+    hidden_ = static_cast<double>(m.d_model);
+    stage_gpus_ = static_cast<double>(plan_.gpus_per_stage());
+    const ParamCounts pc = count_params(m);
+    moe_layers_ = static_cast<double>(pc.n_moe_layers);
+    single_rank_tp_ = plan_.attention_dp == 1 && plan_.expert_parallel == 1 && plan_.pipeline_stages == 1;
+    if (m.is_moe() && plan_.expert_parallel > 1) {
+      k_ = static_cast<double>(m.moe.experts_per_token);
+      ep_ = static_cast<double>(plan_.expert_parallel);
+      slots_per_rank_ = static_cast<double>(m.moe.n_routed_experts + plan_.redundant_experts) / ep_;
+      const std::uint64_t seed = stream_seed(c.seed, RngStream::expert_routing);
+      const auto shares = expert_shares(c.routing, m.moe.n_routed_experts, derive_seed(seed, 1));
+      const bool eplb = c.routing.eplb || plan_.redundant_experts > 0;
+      load_.emplace(shares, m.moe.experts_per_token, plan_.expert_parallel, plan_.redundant_experts, eplb,
+                    derive_seed(seed, 2), !c.memory_only);
+      geometry_ = dispatch_geometry(m, plan_, c.hardware, c.routing.max_nodes_per_token);
+      ep_span_ = expert_parallel_span(plan_, c.hardware);
+      if (ep_span_.crosses_domains() && !(c.hardware.interconnect_eff_bytes_per_s > 0))
+        throw InputError({}, "hardware", "expert parallelism across NVLink domains needs interconnect_eff_gb_per_s for " +
+                                             c.hardware.id);
+    }
+    if (m.is_moe() && plan_.expert_parallel == 1 && plan_.attention_dp > 1) stage_span_ = stage_span(plan_, c.hardware);
+    if (plan_.pipeline_stages > 1) {
+      // A stage boundary lies inside an NVLink domain when a whole stage fits in part of one.
+      stage_boundary_in_domain_ = plan_.gpus_per_stage() < c.hardware.nvlink_domain_gpus;
+    }
+    all_to_all_ = collective_registry().lookup("all_to_all").make;
+    all_gather_ = collective_registry().lookup("all_gather").make;
+    reduce_scatter_ = collective_registry().lookup("reduce_scatter").make;
+    send_recv_ = collective_registry().lookup("send_recv").make;
+  }
+
+  std::string_view name() const override { return "roofline"; }
+
+  void price(std::span<const StepShape> ranks, StepBreakdown& out) const override {
+    out = StepBreakdown{};
+    if (single_rank_tp_) {  // one rank holds the whole model: the rank's roofline is the step
+      if (ranks.size() != 1) throw std::logic_error("roofline: one rank expected");
+      const StepCost c = step_.cost(ranks.front());
+      out.step_s = c.time_s;
+      out.attention_s = c.attention_s;
+      out.dense_gemm_s = c.dense_gemm_s;
+      out.expert_gemm_s = c.expert_gemm_s;
+      out.allreduce_s = c.communication_s;
+      out.compute_s = c.compute_s + c.memory_s;
+      out.exposed_comm_s = c.communication_s;
+      return;
+    }
+    double total_tokens = 0, max_tokens = 0;
+    bool any_prefill = false;
+    for (const StepShape& s : ranks) {
+      const auto t = static_cast<double>(s.tokens());
+      total_tokens += t;
+      max_tokens = std::max(max_tokens, t);
+      any_prefill = any_prefill || s.prefill_tokens > 0;
+    }
+    if (total_tokens <= 0) return;
+    const bool sharded_moe = stage_span_.members > 1;  // EP 1, DP > 1: experts over the stage
+
+    // Attention side: the slowest rank.
+    StepCost slowest;
+    for (const StepShape& s : ranks) {
+      const StepCost c = step_.cost(s, sharded_moe ? total_tokens : -1.0);
+      if (c.time_s > slowest.time_s) slowest = c;
+    }
+    out.attention_s = slowest.attention_s;
+    out.dense_gemm_s = slowest.dense_gemm_s;
+    out.expert_gemm_s = slowest.expert_gemm_s;
+    out.allreduce_s = slowest.communication_s;
+    double compute = slowest.compute_s + slowest.memory_s;
+
+    if (sharded_moe) {
+      CollectiveCall call;
+      call.bytes = total_tokens * hidden_ * 2.0;  // BF16 activations of every token of the stage
+      call.group = stage_span_;
+      out.allreduce_s += moe_layers_ * (all_gather_(fabric_, call) + reduce_scatter_(fabric_, call));
+    }
+    if (load_) {
+      const double imbalance = load_->imbalance(total_tokens);
+      out.expert_imbalance = imbalance;
+      const StepCost experts = step_.expert_rank_cost(total_tokens * k_ / ep_ * imbalance, slots_per_rank_);
+      out.expert_gemm_s += experts.time_s;
+      compute += experts.time_s;
+      // Bytes one GPU sends per MoE layer: its share of the tokens, scaled to the busiest sender
+      // or receiver, times the copies per link class.
+      const double mean_rank_tokens = total_tokens / static_cast<double>(ranks.size());
+      const double scale = std::max(imbalance, max_tokens / mean_rank_tokens);
+      const double gpu_tokens = total_tokens / stage_gpus_ * scale;
+      const bool low_latency = engine_.a2a_mode == "low_latency" || (engine_.a2a_mode == "auto" && !any_prefill);
+      double nvlink_copies, nic_copies;
+      if (!ep_span_.crosses_domains()) {
+        nvlink_copies = geometry_.same_domain_ranks;
+        nic_copies = 0;
+      } else if (low_latency) {
+        nvlink_copies = geometry_.same_domain_ranks;
+        nic_copies = geometry_.other_domain_ranks;
+      } else {
+        nvlink_copies = geometry_.same_domain_ranks + geometry_.other_domain_ranks;
+        nic_copies = geometry_.other_domains;
+      }
+      CollectiveCall call;
+      call.group = ep_span_;
+      call.nvlink_bytes = gpu_tokens * nvlink_copies * hidden_ * engine_.dispatch_bytes_per_element;
+      call.nic_bytes = gpu_tokens * nic_copies * hidden_ * engine_.dispatch_bytes_per_element;
+      out.dispatch_s = moe_layers_ * all_to_all_(fabric_, call);
+      call.nvlink_bytes = gpu_tokens * nvlink_copies * hidden_ * engine_.combine_bytes_per_element;
+      call.nic_bytes = gpu_tokens * nic_copies * hidden_ * engine_.combine_bytes_per_element;
+      out.combine_s = moe_layers_ * all_to_all_(fabric_, call);
+    }
+    if (plan_.pipeline_stages > 1) {
+      CollectiveCall call;
+      call.bytes = max_tokens * hidden_ * 2.0;
+      call.group.members = 2;
+      call.group.domains = stage_boundary_in_domain_ ? 1 : 2;
+      out.allreduce_s += static_cast<double>(plan_.pipeline_stages - 1) * send_recv_(fabric_, call);
+    }
+    out.compute_s = compute;
+    out.step_s = compute + out.allreduce_s + out.dispatch_s + out.combine_s;
+    out.exposed_comm_s = out.step_s - out.compute_s;
+  }
+
+  double rank_weight_bytes() const override { return step_.rank_weight_bytes(); }
+  double rank_kv_bytes_per_token() const override { return step_.kv_bytes_per_token(); }
+
+ private:
+  ParallelPlan plan_;
+  const EngineSpec& engine_;
+  StepCostModel step_;
+  Fabric fabric_;
+  double hidden_ = 0, stage_gpus_ = 1, moe_layers_ = 0;
+  bool single_rank_tp_ = true;
+  double k_ = 0, ep_ = 1, slots_per_rank_ = 0;
+  std::optional<ExpertLoadModel> load_;
+  DispatchGeometry geometry_;
+  GroupSpan ep_span_, stage_span_;
+  bool stage_boundary_in_domain_ = true;
+  std::function<CollectiveFn> all_to_all_, all_gather_, reduce_scatter_, send_recv_;
+};
+
+}  // namespace
+
+std::unique_ptr<InstanceCostModel> make_cost_model_roofline(const CostModelContext& context) {
+  return std::make_unique<RooflineCostModel>(context);
+}
+
+}  // namespace moelab::sim
