@@ -27,6 +27,13 @@ sim::EngineSpec read_engine(SpecReader& r, const std::string& id) {
   e.attention_efficiency = r.get(&ST::fraction, "attention_efficiency");
   e.memory_efficiency = r.get(&ST::fraction, "memory_efficiency");
   if (r.has("cost_model")) e.cost_model = r.get(&ST::choice, "cost_model", sim::cost_model_registry().names());
+  if (r.has("mtp_draft_tokens")) {
+    e.mtp_draft_tokens = r.get(&ST::non_negative_integer, "mtp_draft_tokens");
+    if (e.mtp_draft_tokens > 8) r.fail("mtp_draft_tokens", fmt::format("must be at most 8, got {}", e.mtp_draft_tokens));
+    if (e.mtp_draft_tokens > 0 && !r.has("mtp_acceptance_rate"))
+      r.fail("mtp_draft_tokens", "needs mtp_acceptance_rate (the chance a draft token is accepted)");
+  }
+  if (r.has("mtp_acceptance_rate")) e.mtp_acceptance_rate = r.get(&ST::fraction, "mtp_acceptance_rate");
   if (r.has("overlap")) e.overlap = r.get(&ST::choice, "overlap", sim::overlap_registry().names());
   if (r.has("kernel_profile")) {
     const std::string profile = r.get(&ST::string, "kernel_profile");

@@ -15,6 +15,12 @@
 //     reduce-scatters the outputs over the stage;
 //   pipeline stages: one batch in flight, so stage times add up to the whole model's; each stage
 //     boundary adds a send of the slowest rank's activations.
+// Multi-token prediction (engine.mtp_draft_tokens = d): the step verifies d drafts per decoding
+// sequence (d + 1 query tokens each, StepCostModel), then the MTP module drafts the next step's d
+// tokens one after another: d passes of a one-layer copy of the model (one transformer block
+// and the LM head, as DeepSeek-V3's MTP module; its own plan, experts and all-to-alls) over the
+// decoding sequences, added after the (possibly overlapped) verification. The MTP module's
+// weights are not counted in memory.
 // Without overlap the step is the sum of these parts. With an overlap policy (engine.overlap,
 // overlap.hpp) every rank's batch is split into micro-batches, each priced as above, and the
 // policy's schedule sets the step; the breakdown then sums the micro-batches' parts and reports
@@ -86,11 +92,50 @@ class RooflineCostModel final : public InstanceCostModel {
     all_gather_ = collective_registry().lookup("all_gather").make;
     reduce_scatter_ = collective_registry().lookup("reduce_scatter").make;
     send_recv_ = collective_registry().lookup("send_recv").make;
+    if (c.engine.mtp_draft_tokens > 0 && !c.memory_only) {
+      mtp_model_ = c.model;
+      mtp_model_.n_layers = 1;
+      if (mtp_model_.is_moe()) mtp_model_.moe.n_dense_layers = 0;
+      mtp_engine_ = c.engine;
+      mtp_engine_.mtp_draft_tokens = 0;
+      mtp_engine_.overlap = "none";
+      mtp_plan_ = c.plan;
+      mtp_plan_.pipeline_stages = 1;
+      draft_ = std::make_unique<RooflineCostModel>(
+          CostModelContext{mtp_model_, c.hardware, mtp_engine_, mtp_plan_, c.routing, c.seed, false});
+    }
   }
 
   std::string_view name() const override { return "roofline"; }
 
   void price(std::span<const StepShape> ranks, StepBreakdown& out) const override {
+    price_verification(ranks, out);
+    if (!draft_) return;
+    draft_shapes_.resize(ranks.size());
+    bool any_decode = false;
+    for (std::size_t r = 0; r < ranks.size(); ++r) {
+      draft_shapes_[r] = StepShape{};
+      draft_shapes_[r].decode_seqs = ranks[r].decode_seqs;
+      draft_shapes_[r].decode_context_tokens = ranks[r].decode_context_tokens;
+      any_decode = any_decode || ranks[r].decode_seqs > 0;
+    }
+    if (!any_decode) return;
+    StepBreakdown d;
+    draft_->price(draft_shapes_, d);
+    const double n = static_cast<double>(engine_.mtp_draft_tokens);
+    out.step_s += n * d.step_s;
+    out.attention_s += n * d.attention_s;
+    out.dense_gemm_s += n * d.dense_gemm_s;
+    out.expert_gemm_s += n * d.expert_gemm_s;
+    out.dispatch_s += n * d.dispatch_s;
+    out.combine_s += n * d.combine_s;
+    out.allreduce_s += n * d.allreduce_s;
+    out.compute_s += n * d.compute_s;
+    out.exposed_comm_s += n * d.exposed_comm_s;
+  }
+
+ private:
+  void price_verification(std::span<const StepShape> ranks, StepBreakdown& out) const {
     if (overlap_->micro_batches() == 1) {
       price_batch(ranks, out);
       return;
@@ -116,6 +161,7 @@ class RooflineCostModel final : public InstanceCostModel {
     out.expert_imbalance = std::max(a.expert_imbalance, b.expert_imbalance);
   }
 
+ public:
   double rank_weight_bytes() const override { return step_.rank_weight_bytes(); }
   double rank_kv_bytes_per_token() const override { return step_.kv_bytes_per_token(); }
 
@@ -138,7 +184,7 @@ class RooflineCostModel final : public InstanceCostModel {
     double total_tokens = 0, max_tokens = 0;
     bool any_prefill = false;
     for (const StepShape& s : ranks) {
-      const auto t = static_cast<double>(s.tokens());
+      const double t = step_.forward_tokens(s);
       total_tokens += t;
       max_tokens = std::max(max_tokens, t);
       any_prefill = any_prefill || s.prefill_tokens > 0;
@@ -215,7 +261,11 @@ class RooflineCostModel final : public InstanceCostModel {
   StepCostModel step_;
   Fabric fabric_;
   std::unique_ptr<OverlapPolicy> overlap_;
-  mutable std::vector<StepShape> half_a_, half_b_;  // micro-batch scratch (price() is not reentrant)
+  mutable std::vector<StepShape> half_a_, half_b_, draft_shapes_;
+  ModelSpec mtp_model_;  // the MTP module: one layer of the model (and the LM head)
+  EngineSpec mtp_engine_;
+  ParallelPlan mtp_plan_;
+  std::unique_ptr<RooflineCostModel> draft_;  // null without MTP  // micro-batch scratch (price() is not reentrant)
   double layers_ = 0;
   double hidden_ = 0, stage_gpus_ = 1, moe_layers_ = 0;
   bool single_rank_tp_ = true;

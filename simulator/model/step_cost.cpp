@@ -105,6 +105,7 @@ StepCostModel::StepCostModel(const ModelSpec& model, const HardwareSpec& hw, con
   const ParamCounts pc = count_params(m);
   Constants& c = c_;
   c.tp = d(tp_);
+  decode_queries_ = 1.0 + d(engine_.mtp_draft_tokens);
   const double layers = d(m.n_layers), dense_layers = d(pc.n_dense_layers), moe_layers = d(pc.n_moe_layers);
   const double dm = d(m.d_model), h = d(m.n_heads);
   const double wb = m.weight_bytes_per_param, ewb = m.expert_bytes_per_param();
@@ -224,13 +225,15 @@ double StepCostModel::kv_bytes_per_token() const { return kv_bytes_per_token_per
 
 StepCost StepCostModel::cost(const StepShape& s, double moe_tokens) const {
   StepCost out;
-  const double tokens = static_cast<double>(s.tokens());
+  // With MTP every decoding sequence runs 1 + d query tokens (GEMM rows, attention queries over
+  // the same KV, logits); d = 0 leaves every term as it was.
+  const double tokens = forward_tokens(s);
   if (moe_tokens < 0) moe_tokens = tokens;
   if (tokens <= 0 && !(experts_with_attention_ && moe_tokens > 0)) return out;
   const Constants& c = c_;
-  const double decode = static_cast<double>(s.decode_seqs);
+  const double decode = static_cast<double>(s.decode_seqs) * decode_queries_;  // query rows
   const double prefill = static_cast<double>(s.prefill_tokens);
-  const double out_rows = static_cast<double>(s.decode_seqs + s.prefill_seqs);
+  const double out_rows = decode + static_cast<double>(s.prefill_seqs);
   const double inv_tp = 1.0 / c.tp;
 
   // One operator on one GPU: flops and bytes are the replica's; the GPU does 1/tp of the FLOPs and
@@ -257,7 +260,7 @@ StepCost StepCostModel::cost(const StepShape& s, double moe_tokens) const {
   }
   if (s.decode_seqs > 0) {
     const double ctx = static_cast<double>(s.decode_context_tokens);
-    op(c.decode_flops_per_pair * ctx, kv_gpu * (ctx + decode), c.s_per_attention_flop, c.s_per_attention_byte,
+    op(c.decode_flops_per_pair * ctx * decode_queries_, kv_gpu * (ctx + decode), c.s_per_attention_flop, c.s_per_attention_byte,
        out.attention_s);
   }
   if (s.prefill_tokens > 0) {

@@ -57,6 +57,10 @@ class StepCostModel {
   // Routed experts of one EP rank over all MoE layers, on one of its expert_tp GPUs:
   // `assignments_per_layer` (token, expert) pairs spread over `experts_on_rank` physical experts.
   StepCost expert_rank_cost(double assignments_per_layer, double experts_on_rank) const;
+  // Tokens the forward pass runs: prompt tokens plus, per decoding sequence, 1 + the MTP drafts it verifies.
+  double forward_tokens(const StepShape& s) const {
+    return static_cast<double>(s.decode_seqs) * decode_queries_ + static_cast<double>(s.prefill_tokens);
+  }
   // Seconds per routed-expert FLOP at `tokens_per_expert` rows per expert.
   double s_per_expert_flop(double tokens_per_expert) const;
 
@@ -118,6 +122,7 @@ class StepCostModel {
   EngineSpec engine_;
   std::int64_t tp_;
   ParallelPlan plan_;
+  double decode_queries_ = 1;  // query tokens per decoding sequence: 1 + engine.mtp_draft_tokens
   bool experts_with_attention_ = true;  // EP 1: routed experts priced in cost()
   Constants c_;
   double weight_bytes_ = 0;
