@@ -51,6 +51,9 @@ struct TimePoint {
   std::int64_t kv_blocks_cached = 0;
   std::int64_t kv_blocks_total = 0;
   std::int64_t batch_tokens = 0;  // tokens in the iteration that produced this sample
+  // That iteration's GPU time and its breakdown (the cost model's StepBreakdown; metrics/timeseries_metrics.hpp).
+  double step_s = 0, attention_s = 0, dense_gemm_s = 0, expert_gemm_s = 0, dispatch_s = 0, combine_s = 0,
+         allreduce_s = 0, exposed_comm_s = 0, expert_imbalance = 1;
 };
 
 struct RunResult {

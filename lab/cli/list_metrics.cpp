@@ -5,6 +5,7 @@
 #include "lab/cli/list_topics.hpp"
 #include "simulator/metrics/request_metrics.hpp"
 #include "simulator/metrics/summary.hpp"
+#include "simulator/metrics/timeseries_metrics.hpp"
 
 namespace moelab::cli {
 namespace {
@@ -32,6 +33,7 @@ std::vector<ListEntry> list_metrics() {
   std::vector<ListEntry> out;
   for (const auto& m : sim::summary_metrics()) out.push_back(entry("summary", m.definition));
   for (const auto& m : sim::request_metrics()) out.push_back(entry("requests", m.definition));
+  for (const auto& m : sim::timeseries_metrics()) out.push_back(entry("timeseries", m.definition));
   return out;
 }
 
@@ -44,6 +46,11 @@ std::string metrics_markdown() {
   out += "\nDerived columns of `requests`, after the recorded ones (the summary's latencies aggregate these "
          "values over finished requests):\n\n";
   markdown_table(out, requests);
+  std::vector<const sim::MetricDefinition*> steps;
+  for (const auto& m : sim::timeseries_metrics()) steps.push_back(&m.definition);
+  out += "\nStep cost columns of `timeseries`, after the recorded ones (the sampled iteration as the cost model "
+         "priced it):\n\n";
+  markdown_table(out, steps);
   return out;
 }
 

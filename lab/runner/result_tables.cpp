@@ -6,6 +6,7 @@
 #include <stdexcept>
 
 #include "simulator/metrics/request_metrics.hpp"
+#include "simulator/metrics/timeseries_metrics.hpp"
 
 namespace moelab::lab {
 namespace {
@@ -108,6 +109,12 @@ h5::Table timeseries_table(const std::vector<sim::TimePoint>& timeseries) {
       .add("kv_blocks_total", "blocks", "KV blocks of the replica", std::move(total))
       .add("kv_utilization", "", "kv_blocks_pinned / kv_blocks_total (0 when total is 0)", std::move(util))
       .add("batch_tokens", "tokens", "tokens in the iteration that produced this sample", std::move(batch));
+  for (const auto& m : sim::timeseries_metrics()) {
+    std::vector<double> v(n);
+    for (std::size_t i = 0; i < n; ++i) v[i] = m.of(timeseries[i]);
+    t.add(std::string(m.definition.name), std::string(m.definition.unit), std::string(m.definition.description),
+          std::move(v));
+  }
   return t;
 }
 

@@ -202,6 +202,10 @@ RunResult ClusterSimulator::run(Workload& workload, const ProgressFn& progress) 
     totals.input_gpu_s += t.input_gpu_s;
     totals.output_gpu_s += t.output_gpu_s;
     totals.kv_pinned_fraction_s += t.kv_pinned_fraction_s;
+    totals.iterations += t.iterations;
+    totals.step_gpu_s += t.step_gpu_s;
+    totals.exposed_comm_s += t.exposed_comm_s;
+    totals.expert_imbalance_sum += t.expert_imbalance_sum;
     totals.kv_pinned_fraction_max = std::max(totals.kv_pinned_fraction_max, t.kv_pinned_fraction_max);
     for (const auto& rank : instance->ranks()) {
       totals.preemptions += rank->totals().preemptions;

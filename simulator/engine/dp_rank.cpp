@@ -1,6 +1,7 @@
 #include "simulator/engine/dp_rank.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <stdexcept>
 
 namespace moelab::sim {
@@ -13,7 +14,13 @@ DpRank::DpRank(std::int32_t index, const EngineSpec& engine, std::int64_t kv_blo
       scheduler_(make_scheduler(engine.scheduler)),
       records_(records),
       listener_(listener),
-      block_wheel_(static_cast<std::size_t>(engine.kv_block_tokens) + 1) {}
+      block_wheel_(static_cast<std::size_t>(engine.kv_block_tokens + 1 + engine.mtp_draft_tokens)),
+      mtp_tokens_per_step_(engine.mtp_tokens_per_step()) {}
+
+std::int64_t DpRank::next_advance() const {
+  if (engine_.mtp_draft_tokens == 0) return 1;
+  return static_cast<std::int64_t>(std::floor(mtp_progress_ + mtp_tokens_per_step_) - std::floor(mtp_progress_));
+}
 
 void DpRank::schedule_block_crossing(Sequence* seq) {
   // The decode at counter S needs KV for decode_base + S + 1 tokens: the first S past the
@@ -89,6 +96,10 @@ void DpRank::finish(Sequence* seq, double now) {
   kv_->finish(seq->request.id);
   if (seq->phase == SequencePhase::decode) {
     seq->generated = seq->generated_at_entry + static_cast<std::int32_t>(decode_counter_ - seq->decode_entry_counter);
+    if (seq->generated > seq->request.output_tokens) {  // MTP: the step's last advance overshot
+      totals_.generated_tokens -= seq->generated - seq->request.output_tokens;
+      seq->generated = seq->request.output_tokens;
+    }
     --decoding_;
     decode_base_sum_ -= seq->decode_base;
   }
@@ -177,23 +188,30 @@ bool DpRank::compose(StepShape& shape) {
   bool preempted = false;
   const std::int64_t preemptions_before = totals_.preemptions;
 
-  // 1. Decodes that cross a block boundary this step need one more block.
-  // Rescheduled crossings land in other buckets (1..block_tokens steps ahead), so this one is
-  // stable while it is walked.
-  auto& bucket = block_wheel_[static_cast<std::size_t>(counter) % block_wheel_.size()];
-  for (std::size_t i = 0; i < bucket.size(); ++i) {
-    Sequence* seq = bucket[i].seq;
-    if (seq->epoch != bucket[i].epoch || seq->phase != SequencePhase::decode) continue;
-    const std::int64_t need = seq->decode_base + counter + 1;
-    if (!reserve_or_preempt(seq, need)) continue;
-    seq->reserved_tokens = kv_->blocks_for(need) * kv_->block_tokens();
-    schedule_block_crossing(seq);
+  // 1. Decodes that cross a block boundary this step need one more block. A step advances every
+  // decoding sequence by step_advance_ tokens (1; with MTP the accepted tokens), so the buckets
+  // of each counter value it passes are walked. Rescheduled crossings land in later buckets
+  // (1..block_tokens tokens ahead), so a bucket is stable while it is walked.
+  step_advance_ = next_advance();
+  for (std::int64_t j = 0; j < step_advance_; ++j) {
+    auto& bucket = block_wheel_[static_cast<std::size_t>(counter + j) % block_wheel_.size()];
+    for (std::size_t i = 0; i < bucket.size(); ++i) {
+      Sequence* seq = bucket[i].seq;
+      if (seq->epoch != bucket[i].epoch || seq->phase != SequencePhase::decode) continue;
+      // Never past the request's end (an MTP advance can overshoot its last token); once that is
+      // reserved the sequence crosses no further block.
+      const std::int64_t end = std::int64_t{seq->request.prompt_tokens} + seq->request.output_tokens;
+      const std::int64_t need = std::min(seq->decode_base + counter + j + 1, end);
+      if (!reserve_or_preempt(seq, need)) continue;
+      seq->reserved_tokens = kv_->blocks_for(need) * kv_->block_tokens();
+      if (need < end) schedule_block_crossing(seq);
+    }
+    bucket.clear();
   }
-  bucket.clear();
 
   // 2. Prompt chunks for sequences already prefilling, oldest first.
   step_chunks_.clear();
-  std::int64_t budget = engine_.max_batched_tokens - decoding_;
+  std::int64_t budget = engine_.max_batched_tokens - decoding_ * (1 + engine_.mtp_draft_tokens);
   for (std::size_t i = 0; i < prefilling_.size() && budget > 0; ++i) {
     Sequence* seq = prefilling_[i];
     if (seq->phase != SequencePhase::prefill) continue;
@@ -216,8 +234,9 @@ bool DpRank::compose(StepShape& shape) {
 
 void DpRank::apply(double now) {
   if (step_decodes_ > 0) {
-    ++decode_counter_;
-    totals_.generated_tokens += step_decodes_;
+    decode_counter_ += step_advance_;
+    if (engine_.mtp_draft_tokens > 0) mtp_progress_ += mtp_tokens_per_step_;
+    totals_.generated_tokens += step_decodes_ * step_advance_;
     while (!finish_heap_.empty() && finish_heap_.top().key <= decode_counter_) {
       const HeapEntry e = finish_heap_.top();
       finish_heap_.pop();

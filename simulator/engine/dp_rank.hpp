@@ -111,12 +111,13 @@ class DpRank {
   std::int64_t running_count_ = 0;
   std::vector<Sequence*> prefilling_;  // admission order; compacted after each iteration
 
-  std::int64_t decode_counter_ = 0;  // decode iterations this rank has run
+  std::int64_t decode_counter_ = 0;  // tokens each decoding sequence has gained (one per decode step without MTP)
   std::int64_t decoding_ = 0;        // sequences in decode phase
   std::int64_t decode_base_sum_ = 0; // sum of decode_base over them
   CounterHeap finish_heap_;
-  // Block crossings: a decoding sequence needs its next block at most block_tokens decode steps
-  // ahead, so pending crossings fit a timing wheel of block_tokens + 1 buckets indexed by counter
+  // Block crossings: a decoding sequence needs its next block at most block_tokens tokens ahead
+  // of a step's last counter value, so pending crossings fit a timing wheel of
+  // block_tokens + 1 + mtp_draft_tokens buckets indexed by counter
   // (O(1) per crossing instead of a heap's O(log n): this is the hottest path of long runs).
   struct WheelEntry {
     Sequence* seq;
@@ -124,6 +125,12 @@ class DpRank {
   };
   std::vector<std::vector<WheelEntry>> block_wheel_;
   void schedule_block_crossing(Sequence* seq);
+  // Tokens every decoding sequence gains in the next decode step: 1, or with MTP the expected
+  // accepted tokens carried deterministically (floor of the running sum: 1.5 gives 1, 2, 1, 2, ...).
+  std::int64_t next_advance() const;
+  double mtp_tokens_per_step_ = 1;
+  double mtp_progress_ = 0;         // expected tokens per sequence over the rank's decode steps
+  std::int64_t step_advance_ = 1;   // the composed step's advance
   std::uint64_t next_serial_ = 0;
 
   std::int64_t step_decodes_ = 0;

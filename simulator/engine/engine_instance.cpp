@@ -64,9 +64,10 @@ std::optional<double> EngineInstance::start_iteration(double now) {
     any = ranks_[r]->compose(shapes_[r]) || any;
   }
   if (!any) return std::nullopt;  // idle
-  const double gpu_s = price(shapes_);
-  const double dt = iteration_time_s(gpu_s, engine_);
-  account_iteration(now, dt);
+  StepBreakdown step;
+  cost_.price(shapes_, step);
+  const double dt = iteration_time_s(step.step_s, engine_);
+  account_iteration(now, dt, step);
   iterating_ = true;
   return now + dt;
 }
@@ -74,9 +75,12 @@ std::optional<double> EngineInstance::start_iteration(double now) {
 // Cost attribution for $/token: an iteration's time is split between input (prefill) and output
 // (decode) work in proportion to the cost of the step with only its prefill parts and with only
 // its decode parts. Pure steps (the vast majority: every decode-only step) need no extra pricing.
-void EngineInstance::account_iteration(double now, double dt) {
+void EngineInstance::account_iteration(double now, double dt, const StepBreakdown& step) {
   ++totals_.iterations;
   totals_.busy_s += dt;
+  totals_.step_gpu_s += step.step_s;
+  totals_.exposed_comm_s += step.exposed_comm_s;
+  totals_.expert_imbalance_sum += step.expert_imbalance;
   bool prefill = false, decode = false;
   for (const StepShape& s : shapes_) {
     prefill = prefill || s.prefill_tokens > 0;
@@ -119,8 +123,17 @@ void EngineInstance::account_iteration(double now, double dt) {
       waiting += ranks_[r]->waiting();
       tokens += shapes_[r].tokens();
     }
-    timeseries_.push_back(TimePoint{now, index_, static_cast<std::int32_t>(running), static_cast<std::int32_t>(waiting),
-                                    pinned, cached, total, tokens});
+    TimePoint& p = timeseries_.emplace_back(TimePoint{now, index_, static_cast<std::int32_t>(running),
+                                                      static_cast<std::int32_t>(waiting), pinned, cached, total, tokens});
+    p.step_s = step.step_s;
+    p.attention_s = step.attention_s;
+    p.dense_gemm_s = step.dense_gemm_s;
+    p.expert_gemm_s = step.expert_gemm_s;
+    p.dispatch_s = step.dispatch_s;
+    p.combine_s = step.combine_s;
+    p.allreduce_s = step.allreduce_s;
+    p.exposed_comm_s = step.exposed_comm_s;
+    p.expert_imbalance = step.expert_imbalance;
     if (timeseries_interval_s_ > 0) next_sample_s_ = (std::floor(now / timeseries_interval_s_) + 1) * timeseries_interval_s_;
   }
 }

@@ -26,6 +26,9 @@ struct InstanceTotals {
   double output_gpu_s = 0;                  // ... and to decode work
   double kv_pinned_fraction_s = 0;          // integral of pinned/total over busy time
   double kv_pinned_fraction_max = 0;
+  double step_gpu_s = 0;                    // sum of the cost model's step times (no CPU overhead)
+  double exposed_comm_s = 0;                // ... and of their exposed communication
+  double expert_imbalance_sum = 0;          // sum over iterations of the step's expert imbalance
 };
 
 class EngineInstance {
@@ -52,7 +55,7 @@ class EngineInstance {
   const InstanceTotals& totals() const { return totals_; }
 
  private:
-  void account_iteration(double now, double dt);
+  void account_iteration(double now, double dt, const StepBreakdown& step);
   double price(std::span<const StepShape> shapes) const;
 
   std::int32_t index_;

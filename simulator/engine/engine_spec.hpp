@@ -4,6 +4,8 @@
 #include <cstdint>
 #include <string>
 
+#include "simulator/model/kernel_profile.hpp"
+
 namespace moelab::sim {
 
 struct EngineSpec {
@@ -26,6 +28,18 @@ struct EngineSpec {
   double memory_efficiency = 0.8;
 
   std::string cost_model = "roofline";  // instance cost model name (moelab list policies)
+  // Multi-token prediction (speculative decoding with MTP modules): each decode step verifies
+  // mtp_draft_tokens drafts per sequence, each accepted with mtp_acceptance_rate given the ones
+  // before it, so a sequence gains 1 + a + ... + a^d tokens per step on average (0 = off).
+  std::int64_t mtp_draft_tokens = 0;
+  double mtp_acceptance_rate = 0;
+  double mtp_tokens_per_step() const {
+    double tokens = 1, p = 1;
+    for (std::int64_t i = 0; i < mtp_draft_tokens; ++i) tokens += (p *= mtp_acceptance_rate);
+    return tokens;
+  }
+  std::string overlap = "none";          // computation/communication overlap policy (moelab list policies)
+  KernelProfile kernels;                // per-kernel-class efficiencies (engine.kernel_profile); empty = the flat ones above
 
   // MoE dispatch/combine (expert parallelism). Modes: "normal" (throughput kernels, prefill),
   // "low_latency" (decode kernels), "auto" (low_latency for steps without prefill, as SGLang's

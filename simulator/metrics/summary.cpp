@@ -142,6 +142,12 @@ constexpr SummaryMetric kSummaryMetrics[] = {
     {{"ttft_later_turns_p99_s", "s", M::real,
       "time to first token of later session turns (history reused): 99th percentile"},
      [](RunAggregates& a) { return a.ttft_later_turns.percentile(0.99); }},
+    {{"exposed_communication_fraction", "", M::real,
+      "communication no computation hid / GPU time, summed over every step of every instance (cost model times)"},
+     [](RunAggregates& a) { return per(a.totals.exposed_comm_s, a.totals.step_gpu_s); }},
+    {{"expert_imbalance_mean", "", M::real,
+      "busiest EP rank's routed load / the mean, averaged over steps (1 without expert parallelism; 0 without steps)"},
+     [](RunAggregates& a) { return per(a.totals.expert_imbalance_sum, static_cast<double>(a.totals.iterations)); }},
 };
 
 }  // namespace

@@ -21,6 +21,10 @@ struct RunTotals {
   double output_gpu_s = 0;           // ... to decode
   double kv_pinned_fraction_s = 0;   // sum over replicas of the integral of pinned/total blocks
   double kv_pinned_fraction_max = 0; // max over replicas and iterations
+  std::int64_t iterations = 0;       // engine steps, all instances
+  double step_gpu_s = 0;             // sum of the cost model's step times, all instances
+  double exposed_comm_s = 0;         // sum of their exposed communication
+  double expert_imbalance_sum = 0;   // sum over steps of the step's expert imbalance
   KvCacheStats kv;                   // summed over replicas
 };
 

@@ -96,7 +96,7 @@ BOOST_AUTO_TEST_CASE(summary_columns_follow_the_schema_order) {
       "slo_attainment", "kv_utilization_mean", "kv_utilization_max", "preemptions", "prefix_hit_rate",
       "prefill_tokens_saved", "evicted_blocks", "gpu_hours", "usd_per_m_input_tok", "usd_per_m_output_tok",
       "usd_per_gpu_hour", "ttft_first_turn_p50_s", "ttft_first_turn_p99_s", "ttft_later_turns_p50_s",
-      "ttft_later_turns_p99_s"};
+      "ttft_later_turns_p99_s", "exposed_communication_fraction", "expert_imbalance_mean"};
   std::vector<std::string> names;
   for (const auto& m : r.summary) names.emplace_back(m.name());
   BOOST_TEST(names == expected, boost::test_tools::per_element());
