@@ -2,6 +2,7 @@
 #include <fmt/format.h>
 
 #include "lab/config/spec_fill.hpp"
+#include "lab/config/spec_loaders.hpp"
 #include "simulator/model/cost_model.hpp"
 
 namespace moelab::config::detail {
@@ -25,6 +26,15 @@ sim::EngineSpec read_engine(SpecReader& r, const std::string& id) {
   e.attention_efficiency = r.get(&ST::fraction, "attention_efficiency");
   e.memory_efficiency = r.get(&ST::fraction, "memory_efficiency");
   if (r.has("cost_model")) e.cost_model = r.get(&ST::choice, "cost_model", sim::cost_model_registry().names());
+  if (r.has("kernel_profile")) {
+    const std::string profile = r.get(&ST::string, "kernel_profile");
+    try {
+      e.kernels = load_kernel_profile_by_id(profile);
+    } catch (const InputError& err) {
+      if (err.key() != "kernel_profile.id") throw;  // a problem inside the profile's own file
+      r.fail("kernel_profile", err.problem());
+    }
+  }
   if (r.has("a2a_mode")) e.a2a_mode = r.get(&ST::choice, "a2a_mode", {"auto", "normal", "low_latency"});
   if (r.has("dispatch_bytes_per_element")) e.dispatch_bytes_per_element = r.get(&ST::positive_number, "dispatch_bytes_per_element");
   if (r.has("combine_bytes_per_element")) e.combine_bytes_per_element = r.get(&ST::positive_number, "combine_bytes_per_element");

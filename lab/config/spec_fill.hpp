@@ -12,6 +12,7 @@ namespace moelab::config::detail {
 sim::ModelSpec read_model(SpecReader& r, const std::string& id);
 sim::HardwareSpec read_hardware(SpecReader& r, const std::string& id);
 sim::EngineSpec read_engine(SpecReader& r, const std::string& id);
+sim::KernelProfile read_kernel_profile(SpecReader& r, const std::string& id);
 
 // "<source>; overridden by the experiment: a, b" when anything was overridden.
 std::string describe_source(const SpecReader& r);

@@ -73,6 +73,10 @@ sim::EngineSpec load_engine_by_id(std::string_view id) {
   return load<sim::EngineSpec>("engines", "engine", nullptr, std::string(id), detail::read_engine);
 }
 
+sim::KernelProfile load_kernel_profile_by_id(std::string_view id) {
+  return load<sim::KernelProfile>("kernels", "kernel_profile", nullptr, std::string(id), detail::read_kernel_profile);
+}
+
 namespace detail {
 std::string describe_source(const SpecReader& r) {
   std::string s = r.source_summary();

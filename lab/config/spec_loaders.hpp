@@ -22,6 +22,8 @@ sim::EngineSpec load_engine(StrictTable& section);     // [engine] id = "vllm", 
 sim::ModelSpec load_model_by_id(std::string_view id);
 sim::HardwareSpec load_hardware_by_id(std::string_view id);
 sim::EngineSpec load_engine_by_id(std::string_view id);
+// data/kernels/<id>.toml (no overrides; an unknown id is an InputError at kernel_profile.id).
+sim::KernelProfile load_kernel_profile_by_id(std::string_view id);
 
 // Ids available under data/<kind>/ ("models", "hardware", "engines"), sorted.
 std::vector<std::string> list_ids(std::string_view kind);

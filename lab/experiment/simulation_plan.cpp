@@ -1,5 +1,10 @@
 #include "lab/experiment/simulation_plan.hpp"
 
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include <algorithm>
+
 #include "lab/config/spec_loaders.hpp"
 #include "lab/config/workload_config.hpp"
 #include "lab/h5/expert_load_reader.hpp"
@@ -89,6 +94,9 @@ sim::SimConfig read_sim_config(config::StrictTable& root, const std::filesystem:
     c.engine = config::load_engine(t);
     t.finish();
   }
+  if (const auto& k = c.engine.kernels; !k.empty() && std::find(k.hardware.begin(), k.hardware.end(), c.hardware.id) == k.hardware.end())
+    throw InputError(locate(root, "engine.kernel_profile"), "engine.kernel_profile",
+                     k.id + " was measured for " + fmt::format("{}", fmt::join(k.hardware, ", ")) + ", not for " + c.hardware.id);
   if (auto t = root.table_if_present("cluster")) {
     read_cluster(*t, c.cluster);
     t->finish();

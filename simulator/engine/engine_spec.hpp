@@ -4,6 +4,8 @@
 #include <cstdint>
 #include <string>
 
+#include "simulator/model/kernel_profile.hpp"
+
 namespace moelab::sim {
 
 struct EngineSpec {
@@ -26,6 +28,7 @@ struct EngineSpec {
   double memory_efficiency = 0.8;
 
   std::string cost_model = "roofline";  // instance cost model name (moelab list policies)
+  KernelProfile kernels;                // per-kernel-class efficiencies (engine.kernel_profile); empty = the flat ones above
 
   // MoE dispatch/combine (expert parallelism). Modes: "normal" (throughput kernels, prefill),
   // "low_latency" (decode kernels), "auto" (low_latency for steps without prefill, as SGLang's

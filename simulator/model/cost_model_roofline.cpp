@@ -8,7 +8,8 @@
 //     on the fabric: each GPU sends its share of the tokens (T / (TP x DP), scaled by the larger of
 //     the EP imbalance and the busiest DP rank's excess) to the expected distinct remote ranks
 //     (dispatch_geometry.hpp): "normal" kernels send one copy per remote NVLink domain over the NIC
-//     and forward over NVLink, "low_latency" kernels send one copy per remote rank over the NIC;
+//     and forward over NVLink, "low_latency" kernels send one copy per (token, expert) pair to the
+//     expert's rank (DeepEP's layout), at the kernel profile's measured RDMA bandwidth if any;
 //   MoE side (expert_parallel 1, DP > 1): the routed experts are TP-sharded over the whole stage;
 //     every rank prices its share of all T tokens, and each MoE layer all-gathers the tokens and
 //     reduce-scatters the outputs over the stage;
@@ -56,6 +57,16 @@ class RooflineCostModel final : public InstanceCostModel {
                     derive_seed(seed, 2), !c.memory_only);
       geometry_ = dispatch_geometry(m, plan_, c.hardware, c.routing.max_nodes_per_token);
       ep_span_ = expert_parallel_span(plan_, c.hardware);
+      // Low-latency kernels send a token once per chosen expert; by symmetry of the routing a
+      // share (domain ranks - 1) / EP of its k experts sits in its own domain, (EP - domain) / EP beyond.
+      const double per_domain = static_cast<double>(std::min(ep_span_.members_per_domain, plan_.expert_parallel));
+      ll_same_domain_copies_ = k_ * (per_domain - 1.0) / ep_;
+      ll_other_domain_copies_ = k_ * (ep_ - per_domain) / ep_;
+      if (const KernelProfile& kp = c.engine.kernels; !kp.empty() && !kp.a2a_low_latency_ep.empty()) {
+        const double line = c.hardware.interconnect_bytes_per_s / kp.a2a_measured_nic_bytes_per_s;
+        ll_dispatch_nic_bytes_per_s_ = kp.low_latency_bytes_per_s(ep_, false) * line;
+        ll_combine_nic_bytes_per_s_ = kp.low_latency_bytes_per_s(ep_, true) * line;
+      }
       if (ep_span_.crosses_domains() && !(c.hardware.interconnect_eff_bytes_per_s > 0))
         throw InputError({}, "hardware", "expert parallelism across NVLink domains needs interconnect_eff_gb_per_s for " +
                                              c.hardware.id);
@@ -129,21 +140,23 @@ class RooflineCostModel final : public InstanceCostModel {
       const double gpu_tokens = total_tokens / stage_gpus_ * scale;
       const bool low_latency = engine_.a2a_mode == "low_latency" || (engine_.a2a_mode == "auto" && !any_prefill);
       double nvlink_copies, nic_copies;
-      if (!ep_span_.crosses_domains()) {
+      if (low_latency) {  // one copy per (token, expert) pair, straight to the expert's rank
+        nvlink_copies = ll_same_domain_copies_;
+        nic_copies = ll_other_domain_copies_;
+      } else if (!ep_span_.crosses_domains()) {
         nvlink_copies = geometry_.same_domain_ranks;
         nic_copies = 0;
-      } else if (low_latency) {
-        nvlink_copies = geometry_.same_domain_ranks;
-        nic_copies = geometry_.other_domain_ranks;
-      } else {
+      } else {  // one copy per remote domain over the NIC, forwarded to each rank over NVLink
         nvlink_copies = geometry_.same_domain_ranks + geometry_.other_domain_ranks;
         nic_copies = geometry_.other_domains;
       }
       CollectiveCall call;
       call.group = ep_span_;
+      if (low_latency) call.links.nic_bytes_per_s = ll_dispatch_nic_bytes_per_s_;
       call.nvlink_bytes = gpu_tokens * nvlink_copies * hidden_ * engine_.dispatch_bytes_per_element;
       call.nic_bytes = gpu_tokens * nic_copies * hidden_ * engine_.dispatch_bytes_per_element;
       out.dispatch_s = moe_layers_ * all_to_all_(fabric_, call);
+      if (low_latency) call.links.nic_bytes_per_s = ll_combine_nic_bytes_per_s_;
       call.nvlink_bytes = gpu_tokens * nvlink_copies * hidden_ * engine_.combine_bytes_per_element;
       call.nic_bytes = gpu_tokens * nic_copies * hidden_ * engine_.combine_bytes_per_element;
       out.combine_s = moe_layers_ * all_to_all_(fabric_, call);
@@ -174,6 +187,8 @@ class RooflineCostModel final : public InstanceCostModel {
   std::optional<ExpertLoadModel> load_;
   DispatchGeometry geometry_;
   GroupSpan ep_span_, stage_span_;
+  double ll_same_domain_copies_ = 0, ll_other_domain_copies_ = 0;
+  double ll_dispatch_nic_bytes_per_s_ = 0, ll_combine_nic_bytes_per_s_ = 0;  // 0 = the fabric's NIC
   bool stage_boundary_in_domain_ = true;
   std::function<CollectiveFn> all_to_all_, all_gather_, reduce_scatter_, send_recv_;
 };

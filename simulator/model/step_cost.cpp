@@ -116,6 +116,20 @@ StepCostModel::StepCostModel(const ModelSpec& model, const HardwareSpec& hw, con
   c.s_per_expert_flop = 1.0 / (expert_peak * engine_.matmul_efficiency);
   c.s_per_attention_flop = 1.0 / (hw_.peak_bf16_flops * engine_.attention_efficiency);
   c.s_per_byte = 1.0 / (hw_.hbm_bytes_per_s * engine_.memory_efficiency);
+  c.s_per_prefill_attention_flop = c.s_per_attention_flop;
+  c.s_per_shared_flop = c.s_per_expert_flop;
+  c.s_per_gemm_byte = c.s_per_byte;
+  c.s_per_attention_byte = c.s_per_byte;
+  if (const KernelProfile& k = engine_.kernels; !k.empty()) {
+    if (fp8 && wb <= 1.0) c.s_per_matmul_flop = 1.0 / (matmul_peak * k.dense_gemm_compute_efficiency);
+    c.expert_efficiency_by_m = fp8 && ewb <= 1.0;
+    c.expert_peak_flops = expert_peak;
+    if (fp8 && ewb <= 1.0) c.s_per_shared_flop = 1.0 / (expert_peak * k.dense_gemm_compute_efficiency);
+    c.s_per_attention_flop = 1.0 / (hw_.peak_bf16_flops * k.decode_attention_compute_efficiency);
+    c.s_per_prefill_attention_flop = 1.0 / (hw_.peak_bf16_flops * k.prefill_attention_compute_efficiency);
+    c.s_per_gemm_byte = 1.0 / (hw_.hbm_bytes_per_s * k.gemm_memory_efficiency);
+    c.s_per_attention_byte = 1.0 / (hw_.hbm_bytes_per_s * k.decode_attention_memory_efficiency);
+  }
 
   const MatmulShape proj = attention_projections(m);
   c.proj_flops_per_token = 2.0 * proj.params * layers;
@@ -221,10 +235,10 @@ StepCost StepCostModel::cost(const StepShape& s, double moe_tokens) const {
 
   // One operator on one GPU: flops and bytes are the replica's; the GPU does 1/tp of the FLOPs and
   // moves `gpu_bytes`. Its time max(compute, memory) also goes to its kernel class.
-  auto op = [&](double flops, double gpu_bytes, double s_per_flop, double& class_s, double gpus = 0) {
+  auto op = [&](double flops, double gpu_bytes, double s_per_flop, double s_per_byte, double& class_s, double gpus = 0) {
     const double split = gpus > 0 ? gpus : c.tp;
     const double t_compute = flops * (gpus > 0 ? 1.0 / gpus : inv_tp) * s_per_flop;
-    const double t_memory = gpu_bytes * c.s_per_byte;
+    const double t_memory = gpu_bytes * s_per_byte;
     out.flops += flops;
     out.hbm_bytes += gpu_bytes * split;
     if (t_compute >= t_memory) {
@@ -239,26 +253,27 @@ StepCost StepCostModel::cost(const StepShape& s, double moe_tokens) const {
 
   if (tokens > 0) {
     op(c.proj_flops_per_token * tokens, (c.proj_weight_bytes + c.proj_act_bytes_per_token * tokens) * inv_tp,
-       c.s_per_matmul_flop, out.dense_gemm_s);
+       c.s_per_matmul_flop, c.s_per_gemm_byte, out.dense_gemm_s);
   }
   if (s.decode_seqs > 0) {
     const double ctx = static_cast<double>(s.decode_context_tokens);
-    op(c.decode_flops_per_pair * ctx, kv_gpu * (ctx + decode), c.s_per_attention_flop, out.attention_s);
+    op(c.decode_flops_per_pair * ctx, kv_gpu * (ctx + decode), c.s_per_attention_flop, c.s_per_attention_byte,
+       out.attention_s);
   }
   if (s.prefill_tokens > 0) {
     const double ctx = static_cast<double>(s.prefill_context_tokens);
     const double cached = std::max(0.0, ctx - prefill);
     op(c.prefill_flops_per_pair * s.prefill_attention_pairs + c.prefix_upproject_flops_per_token * cached,
-       kv_gpu * (ctx + prefill), c.s_per_attention_flop, out.attention_s);
+       kv_gpu * (ctx + prefill), c.s_per_prefill_attention_flop, c.s_per_attention_byte, out.attention_s);
   }
   if (c.dense_flops_per_token > 0 && tokens > 0) {
     op(c.dense_flops_per_token * tokens, (c.dense_weight_bytes + c.dense_act_bytes_per_token * tokens) * inv_tp,
-       c.s_per_matmul_flop, out.dense_gemm_s);
+       c.s_per_matmul_flop, c.s_per_gemm_byte, out.dense_gemm_s);
   }
   if (c.experts > 0) {
     if (tokens > 0) {
       op(c.router_flops_per_token * tokens, (c.router_weight_bytes + c.router_act_bytes_per_token * tokens) * inv_tp,
-         c.s_per_matmul_flop, out.dense_gemm_s);
+         c.s_per_matmul_flop, c.s_per_gemm_byte, out.dense_gemm_s);
     }
     if (experts_with_attention_) {
       // Routed + shared experts TP-sharded over the stage (over this rank's TP GPUs when DP is 1).
@@ -266,16 +281,17 @@ StepCost StepCostModel::cost(const StepShape& s, double moe_tokens) const {
       const double touched = expected_distinct_experts(c.experts, c.experts_per_token, moe_tokens);
       op(c.expert_flops_per_token * moe_tokens,
          (touched * c.expert_weight_bytes + c.shared_weight_bytes + c.expert_act_bytes_per_token * moe_tokens) * inv_etp,
-         c.s_per_expert_flop, out.expert_gemm_s, c.expert_tp == c.tp ? 0.0 : c.expert_tp);
+         s_per_expert_flop(moe_tokens * c.experts_per_token / c.experts), c.s_per_gemm_byte, out.expert_gemm_s,
+         c.expert_tp == c.tp ? 0.0 : c.expert_tp);
     } else if (c.shared_flops_per_token > 0 && tokens > 0) {
       // EP > 1: this rank's shared experts, a dense GEMM on its own tokens.
       op(c.shared_flops_per_token * tokens, (c.shared_weight_bytes + c.shared_act_bytes_per_token * tokens) * inv_tp,
-         c.s_per_expert_flop, out.dense_gemm_s);
+         c.s_per_shared_flop, c.s_per_gemm_byte, out.dense_gemm_s);
     }
   }
   if (out_rows > 0) {
     op(c.lm_flops_per_seq * out_rows, (c.lm_weight_bytes + c.lm_act_bytes_per_seq * out_rows) * inv_tp,
-       c.s_per_matmul_flop, out.dense_gemm_s);
+       c.s_per_matmul_flop, c.s_per_gemm_byte, out.dense_gemm_s);
   }
   if (tp_ > 1 && tokens > 0) {
     CollectiveCall call;
@@ -287,6 +303,11 @@ StepCost StepCostModel::cost(const StepShape& s, double moe_tokens) const {
   return out;
 }
 
+double StepCostModel::s_per_expert_flop(double tokens_per_expert) const {
+  if (!c_.expert_efficiency_by_m) return c_.s_per_expert_flop;
+  return 1.0 / (c_.expert_peak_flops * engine_.kernels.grouped_gemm_efficiency(tokens_per_expert));
+}
+
 StepCost StepCostModel::expert_rank_cost(double assignments_per_layer, double experts_on_rank) const {
   StepCost out;
   if (!(assignments_per_layer > 0) || !(experts_on_rank > 0)) return out;
@@ -296,8 +317,8 @@ StepCost StepCostModel::expert_rank_cost(double assignments_per_layer, double ex
   const double flops = c.expert_flops_per_assignment * assignments_per_layer;
   const double gpu_bytes =
       (touched * c.expert_weight_bytes + c.expert_act_bytes_per_assignment * assignments_per_layer) / c.expert_tp;
-  const double t_compute = flops / c.expert_tp * c.s_per_expert_flop;
-  const double t_memory = gpu_bytes * c.s_per_byte;
+  const double t_compute = flops / c.expert_tp * s_per_expert_flop(assignments_per_layer / experts_on_rank);
+  const double t_memory = gpu_bytes * c.s_per_gemm_byte;
   out.flops = flops;
   out.hbm_bytes = gpu_bytes * c.expert_tp;
   if (t_compute >= t_memory) {

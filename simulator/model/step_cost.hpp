@@ -57,6 +57,8 @@ class StepCostModel {
   // Routed experts of one EP rank over all MoE layers, on one of its expert_tp GPUs:
   // `assignments_per_layer` (token, expert) pairs spread over `experts_on_rank` physical experts.
   StepCost expert_rank_cost(double assignments_per_layer, double experts_on_rank) const;
+  // Seconds per routed-expert FLOP at `tokens_per_expert` rows per expert.
+  double s_per_expert_flop(double tokens_per_expert) const;
 
   // Bytes of weights one replica holds, and KV bytes per token (over all layers, whole replica).
   // With tensor parallelism the KV of MLA/csa (one shared latent) and of GQA heads fewer than the
@@ -82,6 +84,11 @@ class StepCostModel {
     double tp = 1;
     // Seconds per FLOP and per byte on one GPU (1 / (peak * efficiency)).
     double s_per_matmul_flop = 0, s_per_expert_flop = 0, s_per_attention_flop = 0, s_per_byte = 0;
+    // Kernel classes (engine.kernel_profile); without a profile these equal the ones above.
+    double s_per_prefill_attention_flop = 0, s_per_gemm_byte = 0, s_per_attention_byte = 0;
+    double expert_peak_flops = 0;   // for grouped-GEMM efficiency by tokens per expert (profile, FP8 experts)
+    double s_per_shared_flop = 0;   // shared experts on a DP rank (EP > 1): a dense GEMM at expert precision
+    bool expert_efficiency_by_m = false;
     double act_bytes = 2;  // activations in BF16
 
     double proj_flops_per_token = 0, proj_weight_bytes = 0, proj_act_bytes_per_token = 0;

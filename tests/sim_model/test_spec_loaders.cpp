@@ -87,6 +87,16 @@ BOOST_AUTO_TEST_CASE(every_data_file_loads) {
   for (const auto& id : list_ids("models")) BOOST_CHECK_NO_THROW(load_model_by_id(id));
   for (const auto& id : list_ids("hardware")) BOOST_CHECK_NO_THROW(load_hardware_by_id(id));
   for (const auto& id : list_ids("engines")) BOOST_CHECK_NO_THROW(load_engine_by_id(id));
+  BOOST_TEST(!list_ids("kernels").empty());
+  for (const auto& id : list_ids("kernels")) BOOST_CHECK_NO_THROW(load_kernel_profile_by_id(id));
+}
+
+BOOST_AUTO_TEST_CASE(unknown_kernel_profile_is_an_error_at_the_engine_key) {
+  Experiment exp("[engine]\nid = \"sglang\"\nkernel_profile = \"nope\"\n");
+  auto section = exp.section("engine");
+  const auto e = error_of([&] { load_engine(section); });
+  BOOST_TEST(e.key() == "engine.kernel_profile");
+  BOOST_TEST(e.where().line == 3);
 }
 
 BOOST_AUTO_TEST_CASE(units_are_converted) {
