@@ -4,6 +4,7 @@
 #include "simulator/engine/kv_cache.hpp"
 #include "simulator/engine/scheduler.hpp"
 #include "simulator/model/cost_model.hpp"
+#include "simulator/model/overlap.hpp"
 #include "simulator/model/moe_routing.hpp"
 
 namespace moelab::cli {
@@ -22,6 +23,7 @@ std::vector<ListEntry> list_policies() {
   add_entries(out, sim::scheduler_registry(), "scheduler");
   add_entries(out, sim::router_registry(), "router");
   add_entries(out, sim::cost_model_registry(), "cost model");
+  add_entries(out, sim::overlap_registry(), "overlap policy");
   add_entries(out, sim::routing_registry(), "routing model");
   return out;
 }

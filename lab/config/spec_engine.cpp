@@ -4,6 +4,7 @@
 #include "lab/config/spec_fill.hpp"
 #include "lab/config/spec_loaders.hpp"
 #include "simulator/model/cost_model.hpp"
+#include "simulator/model/overlap.hpp"
 
 namespace moelab::config::detail {
 
@@ -26,6 +27,7 @@ sim::EngineSpec read_engine(SpecReader& r, const std::string& id) {
   e.attention_efficiency = r.get(&ST::fraction, "attention_efficiency");
   e.memory_efficiency = r.get(&ST::fraction, "memory_efficiency");
   if (r.has("cost_model")) e.cost_model = r.get(&ST::choice, "cost_model", sim::cost_model_registry().names());
+  if (r.has("overlap")) e.overlap = r.get(&ST::choice, "overlap", sim::overlap_registry().names());
   if (r.has("kernel_profile")) {
     const std::string profile = r.get(&ST::string, "kernel_profile");
     try {

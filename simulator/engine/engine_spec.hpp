@@ -28,6 +28,7 @@ struct EngineSpec {
   double memory_efficiency = 0.8;
 
   std::string cost_model = "roofline";  // instance cost model name (moelab list policies)
+  std::string overlap = "none";          // computation/communication overlap policy (moelab list policies)
   KernelProfile kernels;                // per-kernel-class efficiencies (engine.kernel_profile); empty = the flat ones above
 
   // MoE dispatch/combine (expert parallelism). Modes: "normal" (throughput kernels, prefill),

@@ -15,7 +15,10 @@
 //     reduce-scatters the outputs over the stage;
 //   pipeline stages: one batch in flight, so stage times add up to the whole model's; each stage
 //     boundary adds a send of the slowest rank's activations.
-// Without overlap the step is the sum of these parts.
+// Without overlap the step is the sum of these parts. With an overlap policy (engine.overlap,
+// overlap.hpp) every rank's batch is split into micro-batches, each priced as above, and the
+// policy's schedule sets the step; the breakdown then sums the micro-batches' parts and reports
+// the busiest micro-batch's expert imbalance.
 #include <algorithm>
 #include <functional>
 #include <optional>
@@ -26,6 +29,7 @@
 #include "simulator/model/cost_model.hpp"
 #include "simulator/model/dispatch_geometry.hpp"
 #include "simulator/model/expert_load.hpp"
+#include "simulator/model/overlap.hpp"
 #include "simulator/model/param_count.hpp"
 
 namespace moelab::sim {
@@ -37,11 +41,13 @@ class RooflineCostModel final : public InstanceCostModel {
       : plan_(c.plan),
         engine_(c.engine),
         step_(c.model, c.hardware, c.engine, c.plan),
-        fabric_(Fabric::from_hardware(c.hardware)) {
+        fabric_(Fabric::from_hardware(c.hardware)),
+        overlap_(make_overlap(c.engine.overlap)) {
     const ModelSpec& m = c.model;
     if (c.engine.a2a_mode != "auto" && c.engine.a2a_mode != "normal" && c.engine.a2a_mode != "low_latency")
       throw InputError({}, "engine.a2a_mode", "must be auto, normal or low_latency, got '" + c.engine.a2a_mode + "'");
     hidden_ = static_cast<double>(m.d_model);
+    layers_ = static_cast<double>(m.n_layers);
     stage_gpus_ = static_cast<double>(plan_.gpus_per_stage());
     const ParamCounts pc = count_params(m);
     moe_layers_ = static_cast<double>(pc.n_moe_layers);
@@ -85,6 +91,37 @@ class RooflineCostModel final : public InstanceCostModel {
   std::string_view name() const override { return "roofline"; }
 
   void price(std::span<const StepShape> ranks, StepBreakdown& out) const override {
+    if (overlap_->micro_batches() == 1) {
+      price_batch(ranks, out);
+      return;
+    }
+    if (overlap_->micro_batches() != 2) throw std::logic_error("roofline: overlap into 1 or 2 micro-batches");
+    half_a_.resize(ranks.size());
+    half_b_.resize(ranks.size());
+    for (std::size_t r = 0; r < ranks.size(); ++r) split_in_two(ranks[r], half_a_[r], half_b_[r]);
+    StepBreakdown a, b;
+    price_batch(half_a_, a);
+    price_batch(half_b_, b);
+    const MicroBatchTimes parts[2] = {{a.compute_s, a.step_s - a.compute_s}, {b.compute_s, b.step_s - b.compute_s}};
+    out = StepBreakdown{};
+    out.step_s = overlap_->step_s(parts, layers_);
+    out.attention_s = a.attention_s + b.attention_s;
+    out.dense_gemm_s = a.dense_gemm_s + b.dense_gemm_s;
+    out.expert_gemm_s = a.expert_gemm_s + b.expert_gemm_s;
+    out.dispatch_s = a.dispatch_s + b.dispatch_s;
+    out.combine_s = a.combine_s + b.combine_s;
+    out.allreduce_s = a.allreduce_s + b.allreduce_s;
+    out.compute_s = a.compute_s + b.compute_s;
+    out.exposed_comm_s = std::max(0.0, out.step_s - out.compute_s);
+    out.expert_imbalance = std::max(a.expert_imbalance, b.expert_imbalance);
+  }
+
+  double rank_weight_bytes() const override { return step_.rank_weight_bytes(); }
+  double rank_kv_bytes_per_token() const override { return step_.kv_bytes_per_token(); }
+
+ private:
+  // One batch (or micro-batch), computation and communication in sequence.
+  void price_batch(std::span<const StepShape> ranks, StepBreakdown& out) const {
     out = StepBreakdown{};
     if (single_rank_tp_) {  // one rank holds the whole model: the rank's roofline is the step
       if (ranks.size() != 1) throw std::logic_error("roofline: one rank expected");
@@ -173,14 +210,13 @@ class RooflineCostModel final : public InstanceCostModel {
     out.exposed_comm_s = out.step_s - out.compute_s;
   }
 
-  double rank_weight_bytes() const override { return step_.rank_weight_bytes(); }
-  double rank_kv_bytes_per_token() const override { return step_.kv_bytes_per_token(); }
-
- private:
   ParallelPlan plan_;
   const EngineSpec& engine_;
   StepCostModel step_;
   Fabric fabric_;
+  std::unique_ptr<OverlapPolicy> overlap_;
+  mutable std::vector<StepShape> half_a_, half_b_;  // micro-batch scratch (price() is not reentrant)
+  double layers_ = 0;
   double hidden_ = 0, stage_gpus_ = 1, moe_layers_ = 0;
   bool single_rank_tp_ = true;
   double k_ = 0, ep_ = 1, slots_per_rank_ = 0;

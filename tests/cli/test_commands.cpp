@@ -46,7 +46,9 @@ BOOST_AUTO_TEST_CASE(list_topics) {
   BOOST_TEST(contains(workloads, "synthetic"));
   BOOST_TEST(contains(workloads, "lognormal"));  // length distributions
   BOOST_TEST(contains(workloads, "burst"));      // arrival processes
-  BOOST_TEST(contains(policies.out, "longest_prefix  scheduler (engine.scheduler): most cached prompt tokens first"));
+  BOOST_TEST(contains(policies.out, "longest_prefix "));  // names padded to the longest one
+  BOOST_TEST(contains(policies.out, " scheduler (engine.scheduler): most cached prompt tokens first"));
+  BOOST_TEST(contains(policies.out, "two_micro_batch  overlap policy (engine.overlap): "));
   const auto metrics = s.moelab({"list", "metrics"});
   BOOST_TEST(metrics.status == 0, metrics.err);
   BOOST_TEST(contains(metrics.out, "usd_per_m_output_tok"));
