@@ -1,5 +1,6 @@
 #pragma once
-// Content key -> KV block index for the block_hash cache: open addressing with linear probing and
+// Content key -> KV block index for the block_hash cache (and request id -> blocks held for the
+// "none" cache; values are any int32 >= 0): open addressing with linear probing and
 // backward-shift deletion (no tombstones), doubling at half load. The keys are 64-bit hash-chain
 // values (content_keys.hpp), so a multiplicative hash of the key spreads them evenly. Replaces a
 // node-based std::unordered_map whose division and per-node allocation dominated the replay of
@@ -23,6 +24,15 @@ class BlockKeyIndex {
     }
   }
   bool contains(std::uint64_t key) const { return find(key) >= 0; }
+
+  // The stored value of `key`, writable (a value must stay >= 0), or nullptr.
+  std::int32_t* find_value(std::uint64_t key) {
+    for (std::size_t i = home(key);; i = (i + 1) & mask_) {
+      Slot& s = slots_[i];
+      if (s.block < 0) return nullptr;
+      if (s.key == key) return &s.block;
+    }
+  }
 
   // Precondition: `key` is absent.
   void insert(std::uint64_t key, std::int32_t block) {

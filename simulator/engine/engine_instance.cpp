@@ -28,16 +28,16 @@ EngineInstance::EngineInstance(std::int32_t index, const EngineSpec& engine, con
   split_.resize(ranks_.size());
 }
 
-std::int64_t EngineInstance::running() const {
-  std::int64_t n = 0;
-  for (const auto& r : ranks_) n += r->running();
-  return n;
-}
-
-std::int64_t EngineInstance::waiting() const {
-  std::int64_t n = 0;
-  for (const auto& r : ranks_) n += r->waiting();
-  return n;
+ReplicaLoad EngineInstance::load() const {
+  if (!load_) {
+    ReplicaLoad sum;
+    for (const auto& r : ranks_) {
+      sum.running += r->running();
+      sum.waiting += r->waiting();
+    }
+    load_ = sum;
+  }
+  return *load_;
 }
 
 double EngineInstance::price(std::span<const StepShape> shapes) const {
@@ -49,15 +49,22 @@ double EngineInstance::price(std::span<const StepShape> shapes) const {
 void EngineInstance::enqueue(Request&& request) {
   std::size_t rank = 0;
   if (ranks_.size() > 1) {
-    for (std::size_t r = 0; r < ranks_.size(); ++r) rank_loads_[r] = {ranks_[r]->running(), ranks_[r]->waiting()};
+    if (ranks_changed_) {
+      for (std::size_t r = 0; r < ranks_.size(); ++r) rank_loads_[r] = {ranks_[r]->running(), ranks_[r]->waiting()};
+      ranks_changed_ = false;
+    }
     rank = static_cast<std::size_t>(dispatch_->route(request, rank_loads_));
   }
   records_[static_cast<std::size_t>(request.id)].dp_rank = static_cast<std::int32_t>(rank);
   ranks_[rank]->enqueue(std::move(request));
+  if (ranks_.size() > 1) rank_loads_[rank] = {ranks_[rank]->running(), ranks_[rank]->waiting()};
+  load_.reset();
 }
 
 std::optional<double> EngineInstance::start_iteration(double now) {
   if (iterating_) throw std::logic_error("engine instance: iteration already in flight");
+  ranks_changed_ = true;
+  load_.reset();
   bool any = false;
   for (std::size_t r = 0; r < ranks_.size(); ++r) {
     shapes_[r] = StepShape{};
@@ -141,6 +148,8 @@ void EngineInstance::account_iteration(double now, double dt, const StepBreakdow
 void EngineInstance::end_iteration(double now) {
   if (!iterating_) throw std::logic_error("engine instance: no iteration in flight");
   iterating_ = false;
+  ranks_changed_ = true;
+  load_.reset();
   for (auto& r : ranks_) r->apply(now);
 }
 

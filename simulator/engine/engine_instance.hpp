@@ -49,8 +49,11 @@ class EngineInstance {
 
   bool iterating() const { return iterating_; }
   std::int32_t index() const { return index_; }
-  std::int64_t running() const;
-  std::int64_t waiting() const;
+  std::int64_t running() const { return load().running; }
+  std::int64_t waiting() const { return load().waiting; }
+  // Sums over the ranks, recomputed only after the ranks changed (the router asks for every
+  // instance's load at every arrival; an instance of 128 ranks would be walked each time).
+  ReplicaLoad load() const;
   const std::vector<std::unique_ptr<DpRank>>& ranks() const { return ranks_; }
   const InstanceTotals& totals() const { return totals_; }
 
@@ -63,7 +66,9 @@ class EngineInstance {
   const InstanceCostModel& cost_;
   std::vector<std::unique_ptr<DpRank>> ranks_;
   std::unique_ptr<Router> dispatch_;
-  std::vector<ReplicaLoad> rank_loads_;
+  std::vector<ReplicaLoad> rank_loads_;  // per rank, for dp dispatch; valid while ranks_changed_ is false
+  bool ranks_changed_ = true;             // a step composed or applied since the loads were read
+  mutable std::optional<ReplicaLoad> load_;  // sum over ranks; reset when a rank changes
   std::vector<RequestRecord>& records_;
   std::vector<StepShape> shapes_, split_;  // this step's per-rank batches; scratch for cost attribution
   double timeseries_interval_s_;

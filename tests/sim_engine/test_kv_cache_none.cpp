@@ -110,4 +110,19 @@ BOOST_AUTO_TEST_CASE(randomised_alloc_free_never_leaks) {
   BOOST_TEST(kv->pinned_blocks() == 0);
 }
 
+BOOST_AUTO_TEST_CASE(memory_follows_live_sequences_not_request_ids) {
+  // One DP rank of a large instance sees sparse, growing request ids; what it keeps must not grow
+  // with them (a table indexed by id would need 8 TB here).
+  auto kv = make_kv_cache("none", 1000, 16);
+  for (std::int64_t i = 0; i < 5000; ++i) {
+    const std::int64_t id = 1'000'000'000'000 + i * 1024;
+    BOOST_TEST(kv->start(req(id, 40)) == 0);
+    BOOST_TEST(kv->reserve(id, 40));
+    if (i >= 2) kv->finish(id - 2 * 1024);
+  }
+  BOOST_TEST(kv->pinned_blocks() == 2 * 3);
+  BOOST_CHECK_THROW(kv->reserve(1'000'000'000'000, 48), std::logic_error);  // finished long ago
+  BOOST_CHECK_THROW(kv->start(req(1'000'000'000'000 + 4999 * 1024, 40)), std::logic_error);  // still running
+}
+
 BOOST_AUTO_TEST_SUITE_END()
