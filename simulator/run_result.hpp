@@ -35,6 +35,18 @@ struct TimePoint {
   std::int64_t batch_tokens = 0;  // tokens in the iteration that produced this sample
 };
 
+// One prefill->decode KV transfer (disaggregated runs only).
+struct KvTransferRecord {
+  std::int64_t request_id = 0;
+  std::int32_t prefill_instance = -1;
+  std::int32_t decode_instance = -1;
+  double kv_bytes = 0;
+  double ready_s = 0;   // the prefill finished
+  double start_s = 0;   // the NICs of both sides were free
+  double done_s = 0;    // the KV is on the decode instance
+  double kv_transfer_s() const { return done_s - ready_s; }  // NIC queueing included
+};
+
 struct RunResult {
   std::vector<RequestRecord> requests;
   std::vector<TimePoint> timeseries;
@@ -42,6 +54,7 @@ struct RunResult {
   std::int64_t events = 0;      // discrete events processed
   std::int64_t iterations = 0;  // engine steps (decode runs count each step)
   double simulated_s = 0;
+  std::vector<KvTransferRecord> kv_transfers;     // disaggregated runs: one per request that reached decode
   std::vector<std::string> invariant_violations;  // empty when all invariants hold
 };
 

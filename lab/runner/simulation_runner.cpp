@@ -41,6 +41,7 @@ int run_simulation(const SimulationPlan& plan, const ExperimentContext& context)
     const std::string group = fmt::format("/runs/{:04d}", run.index);
     writer.write_table(group + "/requests", requests_table(result.requests));
     writer.write_table(group + "/timeseries", timeseries_table(result.timeseries));
+    if (!result.kv_transfers.empty()) writer.write_table(group + "/kv_transfers", kv_transfers_table(result.kv_transfers));
     writer.set_attr(group, "label", run.label);
     writer.set_attr(group, "seed", static_cast<std::int64_t>(run.config.seed));
     writer.set_attr(group, "model", run.config.model.id);

@@ -46,14 +46,24 @@ double EngineInstance::price(std::span<const StepShape> shapes) const {
   return b.step_s;
 }
 
-void EngineInstance::enqueue(Request&& request) {
+std::size_t EngineInstance::pick_rank(const Request& request) {
   std::size_t rank = 0;
   if (ranks_.size() > 1) {
     for (std::size_t r = 0; r < ranks_.size(); ++r) rank_loads_[r] = {ranks_[r]->running(), ranks_[r]->waiting()};
     rank = static_cast<std::size_t>(dispatch_->route(request, rank_loads_));
   }
   records_[static_cast<std::size_t>(request.id)].dp_rank = static_cast<std::int32_t>(rank);
+  return rank;
+}
+
+void EngineInstance::enqueue(Request&& request) {
+  const std::size_t rank = pick_rank(request);
   ranks_[rank]->enqueue(std::move(request));
+}
+
+void EngineInstance::enqueue_transferred(Request&& request) {
+  const std::size_t rank = pick_rank(request);
+  ranks_[rank]->enqueue_transferred(std::move(request));
 }
 
 std::optional<double> EngineInstance::start_iteration(double now) {

@@ -38,6 +38,8 @@ class EngineInstance {
 
   // A request routed here at `now`; its record already exists (records[request.id]).
   void enqueue(Request&& request);
+  // A request whose KV was prefilled on another instance and has arrived (DpRank::enqueue_transferred).
+  void enqueue_transferred(Request&& request);
   // Composes and starts the next iteration at `now`; returns its end time, or nullopt when there
   // is nothing to run (the instance idles until the next enqueue).
   std::optional<double> start_iteration(double now);
@@ -52,6 +54,7 @@ class EngineInstance {
   const InstanceTotals& totals() const { return totals_; }
 
  private:
+  std::size_t pick_rank(const Request& request);
   void account_iteration(double now, double dt);
   double price(std::span<const StepShape> shapes) const;
 

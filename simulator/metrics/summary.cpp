@@ -46,9 +46,12 @@ struct RunAggregates {
   Sample ttft_first_turn, ttft_later_turns;
 
   double gpu_hours() const {
-    return static_cast<double>(totals.replicas * config.cluster.parallel.gpus()) * duration_s / 3600.0;
+    const std::int64_t gpus = totals.gpus > 0 ? totals.gpus : totals.replicas * config.cluster.parallel.gpus();
+    return static_cast<double>(gpus) * duration_s / 3600.0;
   }
-  double usd() const { return gpu_hours() * config.usd_per_gpu_hour; }
+  double usd() const {
+    return totals.usd_per_hour > 0 ? totals.usd_per_hour * duration_s / 3600.0 : gpu_hours() * config.usd_per_gpu_hour;
+  }
   // Share of the cost that input tokens carry: iteration time attributed to prefill.
   double input_share() const { return per(totals.input_gpu_s, totals.input_gpu_s + totals.output_gpu_s); }
 };

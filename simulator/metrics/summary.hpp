@@ -22,6 +22,8 @@ struct RunTotals {
   double kv_pinned_fraction_s = 0;   // sum over replicas of the integral of pinned/total blocks
   double kv_pinned_fraction_max = 0; // max over replicas and iterations
   KvCacheStats kv;                   // summed over replicas
+  std::int64_t gpus = 0;             // every GPU of the cluster; 0 = replicas x the plan's GPUs
+  double usd_per_hour = 0;           // the cluster's price; 0 = gpus x usd_per_gpu_hour (pools may differ)
 };
 
 // What summarize() gathers from the records before computing the metrics (summary.cpp).
