@@ -47,13 +47,17 @@ sim::PoolSpec read_pool(config::StrictTable& t, sim::PoolRole role, const sim::S
 
 void read_pools(config::StrictTable& cluster, sim::SimConfig& c) {
   const bool prefill = cluster.has("prefill"), decode = cluster.has("decode");
-  if (!prefill && !decode) return;
+  if (!prefill && !decode) {
+    if (cluster.has("kv_transfer")) cluster.fail("kv_transfer", "applies to a disaggregated cluster only ([cluster.prefill] and [cluster.decode])");
+    return;
+  }
   if (!prefill || !decode)
     cluster.fail(prefill ? "prefill" : "decode", "a disaggregated cluster needs both [cluster.prefill] and [cluster.decode]");
   if (cluster.has("replicas"))
     cluster.fail("replicas", "with [cluster.prefill] and [cluster.decode], give each pool's instances instead");
   auto& d = c.cluster.disaggregation;
   d.enabled = true;
+  d.layerwise_kv_transfer = cluster.choice_or("kv_transfer", {"whole", "layerwise"}, "whole") == "layerwise";
   {
     auto t = cluster.table("prefill");
     d.prefill = read_pool(t, sim::PoolRole::prefill, c);

@@ -2,7 +2,8 @@
 // [cluster.parallel] plans and the prefill/decode pools of a disaggregated cluster:
 //   [cluster.prefill] / [cluster.decode]: instances (required), router, dp_dispatch,
 //   max_num_seqs, max_batched_tokens (engine limits of the pool), [*.hardware] (id + overrides,
-//   default [hardware]) and [*.parallel] (a plan, default the cluster's).
+//   default [hardware]) and [*.parallel] (a plan, default the cluster's); [cluster] kv_transfer =
+//   "whole" (default) or "layerwise".
 #include "lab/config/strict_toml.hpp"
 #include "simulator/sim_config.hpp"
 

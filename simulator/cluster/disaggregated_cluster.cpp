@@ -113,7 +113,12 @@ void DisaggregatedCluster::schedule_arrival(double now) {
 
 void DisaggregatedCluster::wake(EngineInstance& inst, double now) {
   if (inst.iterating()) return;
+  note_step_start(inst, now);
   if (const auto end = inst.start_iteration(now)) queue_.push(*end, step_end_handler_, inst.index());
+}
+
+void DisaggregatedCluster::note_step_start(const EngineInstance& inst, double now) {
+  if (inst.index() < decode_.first_index) step_start_s_[static_cast<std::size_t>(inst.index())] = now;
 }
 
 void DisaggregatedCluster::take_arrivals(double now) {
@@ -187,9 +192,20 @@ void DisaggregatedCluster::on_prefill_done(const Request& prefill_part, double n
   t.decode_instance = d.first_index + target;
   t.kv_bytes = kv_bytes_per_token_ * request.prompt_tokens;
   t.ready_s = now;
-  const double duration = path_.seconds(t.kv_bytes);
-  t.start_s = nics_->book(static_cast<std::size_t>(rec.replica), static_cast<std::size_t>(target), now, duration);
-  t.done_s = t.start_s + duration;
+  const auto source = static_cast<std::size_t>(rec.replica), destination = static_cast<std::size_t>(target);
+  if (config_.cluster.disaggregation.layerwise_kv_transfer) {
+    const double step_s = now - step_start_s_[source];
+    const double wire = path_.wire_s(t.kv_bytes);
+    const std::int64_t layers = config_.model.n_layers;
+    const double first = layerwise_timing(now, step_s, layers, now, wire, 0).first_layer_ready_s;
+    t.start_s = nics_->free_at(source, destination, first);
+    t.done_s = layerwise_timing(now, step_s, layers, t.start_s, wire, path_.nic.latency_s).done_s;
+    nics_->occupy(source, destination, t.done_s);
+  } else {
+    const double duration = path_.seconds(t.kv_bytes);
+    t.start_s = nics_->book(source, destination, now, duration);
+    t.done_s = t.start_s + duration;
+  }
   transfer_of_[id] = static_cast<std::int32_t>(result_.kv_transfers.size());
   result_.kv_transfers.push_back(t);
   queue_.push(t.done_s, transfer_handler_, prefill_part.id);
@@ -216,6 +232,7 @@ void DisaggregatedCluster::on_request_finished(const Request& request, double fi
 
 void DisaggregatedCluster::run_instance(EngineInstance& inst, double now) {
   for (;;) {
+    note_step_start(inst, now);
     const auto end = inst.start_iteration(now);
     if (!end) return;
     if (!(*end < queue_.next_time_s())) {
@@ -258,6 +275,7 @@ RunResult DisaggregatedCluster::run(Workload& workload, const ProgressFn& progre
   build_pool(prefill_, prefill_done_);
   build_pool(decode_, decode_done_);
   nics_ = std::make_unique<NicSchedule>(prefill_.instances.size(), decode_.instances.size());
+  step_start_s_.assign(prefill_.instances.size(), 0);
   const std::int64_t expected = stop.max_requests > 0 ? stop.max_requests : workload.expected_requests();
   if (expected > 0) result_.requests.reserve(static_cast<std::size_t>(expected));
 
@@ -300,7 +318,7 @@ RunResult DisaggregatedCluster::run(Workload& workload, const ProgressFn& progre
   double bytes = 0;
   for (const auto& t : result_.kv_transfers) {
     seconds.push_back(t.kv_transfer_s());
-    waits.push_back(t.start_s - t.ready_s);
+    waits.push_back(std::max(0.0, t.start_s - t.ready_s));  // layer-wise transfers may start before
     bytes += t.kv_bytes;
   }
   double mean = 0;

@@ -70,6 +70,7 @@ class DisaggregatedCluster {
   void schedule_arrival(double now);
   void take_arrivals(double now);
   void wake(EngineInstance& instance, double now);
+  void note_step_start(const EngineInstance& instance, double now);
   void run_instance(EngineInstance& instance, double now);
   EngineInstance& instance(std::int64_t index);
   bool may_take_more() const;
@@ -94,6 +95,7 @@ class DisaggregatedCluster {
   std::vector<Request> held_;                  // by request id: the full request while it prefills
   std::vector<std::int32_t> transfer_of_;      // by request id: index into kv_transfers, -1 = none
   std::unique_ptr<NicSchedule> nics_;
+  std::vector<double> step_start_s_;           // by prefill instance: start of its current step
   RunResult result_;
   std::int64_t taken_ = 0, finished_ = 0, transfers_done_ = 0;
   bool arrivals_closed_ = false;

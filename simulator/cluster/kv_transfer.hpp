@@ -22,8 +22,22 @@ namespace moelab::sim {
 struct KvTransferPath {
   LinkSpec nic;           // per GPU: the slower of the two sides
   std::int64_t nics = 1;  // parallel NIC pairs: min(source rank GPUs, destination rank GPUs)
-  double seconds(double kv_bytes) const;
+  double seconds(double kv_bytes) const;  // latency + wire time
+  double wire_s(double kv_bytes) const;   // bytes / (NICs x bandwidth)
 };
+
+// Layer-wise streaming (Splitwise section 6.1, Mooncake): the prompt's last prefill step ran
+// `step_s` up to `ready_s` over `layers` layers; layer l's KV (1/layers of the bytes) may leave
+// when the step has computed it, at ready_s - step_s + step_s (l + 1) / layers, and the layers go
+// out one after another on the NICs. The first layer is ready at `first_layer_ready_s`; given
+// the time `start_s` the NICs are free for it, the last byte lands at
+//   max(start_s + wire, ready_s + wire / layers) + latency.
+struct LayerwiseTiming {
+  double first_layer_ready_s = 0;
+  double done_s = 0;
+};
+LayerwiseTiming layerwise_timing(double ready_s, double step_s, std::int64_t layers, double start_s, double wire_s,
+                                 double latency_s);
 
 KvTransferPath kv_transfer_path(const Fabric& source, std::int64_t source_rank_gpus, const Fabric& destination,
                                 std::int64_t destination_rank_gpus);
@@ -34,6 +48,9 @@ class NicSchedule {
   NicSchedule(std::size_t sources, std::size_t destinations) : source_free_s_(sources, 0), destination_free_s_(destinations, 0) {}
   // Books a transfer of `duration_s` that may start at `ready_s`; returns its start.
   double book(std::size_t source, std::size_t destination, double ready_s, double duration_s);
+  // When both sides are free at or after `ready_s`; `occupy` then holds them until `until_s`.
+  double free_at(std::size_t source, std::size_t destination, double ready_s) const;
+  void occupy(std::size_t source, std::size_t destination, double until_s);
 
  private:
   std::vector<double> source_free_s_, destination_free_s_;

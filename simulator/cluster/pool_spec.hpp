@@ -29,6 +29,10 @@ struct PoolSpec {
 
 struct DisaggregationSpec {
   bool enabled = false;
+  // "layerwise" (Splitwise, Mooncake): each layer's KV leaves as soon as the prompt's last
+  // prefill step has computed that layer, so only what the step cannot hide is exposed;
+  // "whole": the KV leaves after the prefill step ends.
+  bool layerwise_kv_transfer = false;
   PoolSpec prefill;
   PoolSpec decode;
 };

@@ -85,6 +85,25 @@ BOOST_AUTO_TEST_CASE(one_requests_kv_transfer_time_by_hand) {
   BOOST_TEST(summary(r, "kv_transfers") == 1.0);
 }
 
+// Layer-wise streaming: the prompt's only prefill step ran from 0 to ready_s (w) over 32 layers;
+// layer l's KV leaves at w (l + 1) / 32, so with the wire time T = 131.072e6 / 48e9 far below w
+// only the last layer's share is exposed: latency + T / 32.
+BOOST_AUTO_TEST_CASE(layerwise_transfer_exposes_only_the_last_layer) {
+  SimConfig c = disaggregated(1, 1);
+  c.cluster.disaggregation.layerwise_kv_transfer = true;
+  const RunResult r = run_disaggregated(c, {make_request(0, 0.0, 1000, 4)});
+  BOOST_TEST_REQUIRE(r.invariant_violations.empty());
+  const auto& t = r.kv_transfers[0];
+  const double wire = 131.072e6 / 48e9, w = t.ready_s;
+  BOOST_TEST_REQUIRE(wire < w * 31 / 32);
+  BOOST_TEST(t.kv_transfer_s() == 3.7e-6 + wire / 32, boost::test_tools::tolerance(1e-9));
+  BOOST_TEST(t.start_s == w / 32, boost::test_tools::tolerance(1e-12));  // the first layer is ready
+  // A transfer longer than the step: what the step could not hide is exposed, T - w (31/32).
+  const LayerwiseTiming slow = layerwise_timing(1.0, 0.032, 32, 1.0 - 0.031, 0.5, 1e-6);
+  BOOST_TEST(slow.first_layer_ready_s == 1.0 - 0.031, boost::test_tools::tolerance(1e-12));
+  BOOST_TEST(slow.done_s - 1.0 == 0.5 - 0.031 + 1e-6, boost::test_tools::tolerance(1e-12));
+}
+
 // TP 2 on both sides: each GPU sends half over its own NIC.
 BOOST_AUTO_TEST_CASE(tensor_parallel_ranks_send_over_every_nic) {
   const SimConfig c = disaggregated(1, 1, 2);
