@@ -136,7 +136,8 @@ void DisaggregatedCluster::take_arrivals(double now) {
                                                    request.id, request.prompt_tokens, request.output_tokens));
     ++taken_;
     auto& p = prefill_;
-    for (std::size_t i = 0; i < p.instances.size(); ++i) p.loads[i] = {p.instances[i]->running(), p.instances[i]->waiting()};
+    for (std::size_t i = 0; i < p.instances.size(); ++i)
+      p.loads[i] = {p.instances[i]->running(), p.instances[i]->waiting(), p.instances[i]->kv_used_fraction()};
     const std::int32_t target = p.router->route(request, p.loads);
     RequestRecord rec;
     rec.id = request.id;
@@ -184,7 +185,8 @@ void DisaggregatedCluster::on_prefill_done(const Request& prefill_part, double n
   rec.finish_s = -1;  // the prefill rank recorded its end; the request finishes on the decode side
   rec.first_token_s = -1;  // delivered with the KV
   auto& d = decode_;
-  for (std::size_t i = 0; i < d.instances.size(); ++i) d.loads[i] = {d.instances[i]->running(), d.instances[i]->waiting()};
+  for (std::size_t i = 0; i < d.instances.size(); ++i)
+    d.loads[i] = {d.instances[i]->running(), d.instances[i]->waiting(), d.instances[i]->kv_used_fraction()};
   const std::int32_t target = d.router->route(request, d.loads);
   KvTransferRecord t;
   t.request_id = prefill_part.id;

@@ -40,6 +40,15 @@ std::int64_t EngineInstance::waiting() const {
   return n;
 }
 
+double EngineInstance::kv_used_fraction() const {
+  std::int64_t pinned = 0, total = 0;
+  for (const auto& r : ranks_) {
+    pinned += r->kv_cache().pinned_blocks();
+    total += r->kv_cache().total_blocks();
+  }
+  return total > 0 ? static_cast<double>(pinned) / static_cast<double>(total) : 0.0;
+}
+
 double EngineInstance::price(std::span<const StepShape> shapes) const {
   StepBreakdown b;
   cost_.price(shapes, b);
@@ -49,7 +58,11 @@ double EngineInstance::price(std::span<const StepShape> shapes) const {
 std::size_t EngineInstance::pick_rank(const Request& request) {
   std::size_t rank = 0;
   if (ranks_.size() > 1) {
-    for (std::size_t r = 0; r < ranks_.size(); ++r) rank_loads_[r] = {ranks_[r]->running(), ranks_[r]->waiting()};
+    for (std::size_t r = 0; r < ranks_.size(); ++r) {
+      const KvCache& kv = ranks_[r]->kv_cache();
+      rank_loads_[r] = {ranks_[r]->running(), ranks_[r]->waiting(),
+                        static_cast<double>(kv.pinned_blocks()) / static_cast<double>(kv.total_blocks())};
+    }
     rank = static_cast<std::size_t>(dispatch_->route(request, rank_loads_));
   }
   records_[static_cast<std::size_t>(request.id)].dp_rank = static_cast<std::int32_t>(rank);

@@ -50,6 +50,7 @@ class EngineInstance {
   std::int32_t index() const { return index_; }
   std::int64_t running() const;
   std::int64_t waiting() const;
+  double kv_used_fraction() const;  // pinned KV blocks / all, over its ranks
   const std::vector<std::unique_ptr<DpRank>>& ranks() const { return ranks_; }
   const InstanceTotals& totals() const { return totals_; }
 

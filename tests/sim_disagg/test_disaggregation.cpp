@@ -167,6 +167,29 @@ BOOST_AUTO_TEST_CASE(every_request_finishes_and_tokens_are_conserved) {
   BOOST_TEST(summary(r, "finished") == 400.0);
 }
 
+// The decode router: a long prompt holds most of instance 1's KV, a short one runs on instance
+// 2. The third request goes where the KV is (least_kv: instance 2) or, with one sequence on
+// each, to the lowest index (least_load: instance 1). Decodes of 1,000 tokens outlast the 3 s.
+BOOST_AUTO_TEST_CASE(least_kv_decode_router_balances_memory_not_sequences) {
+  auto requests = [] {
+    return std::vector<Request>{make_request(0, 0.0, 20000, 1000), make_request(1, 1.0, 100, 1000),
+                                make_request(2, 2.0, 100, 1000), make_request(3, 3.0, 100, 1000)};
+  };
+  SimConfig c = disaggregated(1, 2);
+  c.cluster.disaggregation.decode.router = "least_kv";
+  const RunResult kv = run_disaggregated(c, requests());
+  c.cluster.disaggregation.decode.router = "least_load";
+  const RunResult load = run_disaggregated(c, requests());
+  BOOST_TEST_REQUIRE(kv.kv_transfers.size() == 4u);
+  BOOST_TEST(kv.kv_transfers[0].decode_instance == 1);
+  BOOST_TEST(kv.kv_transfers[1].decode_instance == 2);
+  BOOST_TEST(kv.kv_transfers[2].decode_instance == 2);
+  BOOST_TEST(kv.kv_transfers[3].decode_instance == 2);
+  BOOST_TEST(load.kv_transfers[2].decode_instance == 1);  // 1 running each: lowest index
+  BOOST_TEST(load.kv_transfers[3].decode_instance == 2);
+  BOOST_TEST(kv.invariant_violations.empty());
+}
+
 BOOST_AUTO_TEST_CASE(gpu_hours_count_both_pools) {
   const RunResult r = run_disaggregated(disaggregated(1, 3, 2), {make_request(0, 0.0, 1000, 4)});
   BOOST_TEST(summary(r, "gpu_hours") == 8 * summary(r, "duration_s") / 3600.0, boost::test_tools::tolerance(1e-12));
