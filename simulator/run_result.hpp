@@ -56,6 +56,18 @@ struct TimePoint {
          allreduce_s = 0, exposed_comm_s = 0, expert_imbalance = 1;
 };
 
+// One prefill->decode KV transfer (disaggregated runs only).
+struct KvTransferRecord {
+  std::int64_t request_id = 0;
+  std::int32_t prefill_instance = -1;
+  std::int32_t decode_instance = -1;
+  double kv_bytes = 0;
+  double ready_s = 0;   // the prefill finished
+  double start_s = 0;   // the NICs of both sides were free
+  double done_s = 0;    // the KV is on the decode instance
+  double kv_transfer_s() const { return done_s - ready_s; }  // NIC queueing included
+};
+
 struct RunResult {
   std::vector<RequestRecord> requests;
   std::vector<TimePoint> timeseries;
@@ -68,6 +80,7 @@ struct RunResult {
   // capacity search (lab/capacity/) prices GPU time and power from them.
   double prefill_busy_s = 0;
   double decode_busy_s = 0;
+  std::vector<KvTransferRecord> kv_transfers;     // disaggregated runs: one per request that reached decode
   std::vector<std::string> invariant_violations;  // empty when all invariants hold
 };
 

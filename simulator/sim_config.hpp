@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <string>
 
+#include "simulator/cluster/pool_spec.hpp"
 #include "simulator/engine/engine_spec.hpp"
 #include "simulator/model/hardware_spec.hpp"
 #include "simulator/model/model_spec.hpp"
@@ -17,6 +18,7 @@ struct ClusterSpec {
   ParallelPlan parallel;               // how each instance spreads over its GPUs ([cluster.parallel])
   std::string router = "round_robin";  // which instance gets a request (moelab list policies)
   std::string dp_dispatch = "round_robin";  // which DP rank of the instance gets it (a router over ranks)
+  DisaggregationSpec disaggregation;   // prefill and decode pools; off = every instance is mixed
 };
 
 struct StopCondition {

@@ -7,7 +7,9 @@
 
 #include "lab/config/spec_loaders.hpp"
 #include "lab/config/workload_config.hpp"
+#include "lab/experiment/pool_config.hpp"
 #include "lab/h5/expert_load_reader.hpp"
+#include "simulator/cluster/disaggregated_cluster.hpp"
 #include "simulator/cluster/router.hpp"
 #include "simulator/engine/kv_capacity.hpp"
 #include "simulator/model/cost_model.hpp"
@@ -35,24 +37,17 @@ SourceLocation locate(const config::StrictTable& root, const std::string& dotted
 }
 
 // [cluster]: replicas, router, and either the shorthand tensor_parallel or a [cluster.parallel] plan.
-void read_cluster(config::StrictTable& t, sim::ClusterSpec& cluster) {
+void read_cluster(config::StrictTable& t, sim::SimConfig& c) {
+  sim::ClusterSpec& cluster = c.cluster;
   cluster.replicas = t.positive_integer_or("replicas", cluster.replicas);
   cluster.router = t.choice_or("router", sim::router_registry().names(), cluster.router);
   if (t.has("tensor_parallel")) cluster.parallel = sim::ParallelPlan::tensor_parallel(t.positive_integer("tensor_parallel"));
   if (auto p = t.table_if_present("parallel")) {
     if (t.has("tensor_parallel"))
       t.fail("tensor_parallel", "give either cluster.tensor_parallel (shorthand for attention_tp) or [cluster.parallel], not both");
-    sim::ParallelPlan& plan = cluster.parallel;
-    plan.attention_tp = p->positive_integer_or("attention_tp", 1);
-    plan.attention_dp = p->positive_integer_or("attention_dp", 1);
-    plan.expert_parallel = p->positive_integer_or("expert_parallel", 1);
-    plan.expert_tp = p->has("expert_tp") ? p->positive_integer("expert_tp") : 0;
-    plan.pipeline_stages = p->positive_integer_or("pipeline_stages", 1);
-    plan.redundant_experts = p->non_negative_integer_or("redundant_experts", 0);
-    plan.tp_across_nodes = p->boolean_or("tp_across_nodes", false);
-    cluster.dp_dispatch = p->choice_or("dp_dispatch", sim::router_registry().names(), cluster.dp_dispatch);
-    p->finish();
+    read_parallel_plan(*p, cluster.parallel, cluster.dp_dispatch);
   }
+  read_pools(t, c);
 }
 
 // [moe]: how tokens choose experts and how experts are placed.
@@ -99,7 +94,7 @@ sim::SimConfig read_sim_config(config::StrictTable& root, const std::filesystem:
     throw InputError(locate(root, "engine.kernel_profile"), "engine.kernel_profile",
                      k.id + " was measured for " + fmt::format("{}", fmt::join(k.hardware, ", ")) + ", not for " + c.hardware.id);
   if (auto t = root.table_if_present("cluster")) {
-    read_cluster(*t, c.cluster);
+    read_cluster(*t, c);
     t->finish();
   }
   // A plan that cannot exist on this hardware for this model fails at the key that causes it.
@@ -130,10 +125,13 @@ sim::SimConfig read_sim_config(config::StrictTable& root, const std::filesystem:
     t->finish();
   }
   c.usd_per_gpu_hour = c.hardware.usd_per_gpu_hour;
+  bool cost_overridden = false;
   if (auto t = root.table_if_present("cost")) {
+    cost_overridden = t->has("usd_per_gpu_hour");
     c.usd_per_gpu_hour = t->non_negative_number_or("usd_per_gpu_hour", c.usd_per_gpu_hour);
     t->finish();
   }
+  if (c.cluster.disaggregation.enabled) price_pools(c, cost_overridden);
   if (auto t = root.table_if_present("output")) {
     c.timeseries_interval_s = t->non_negative_number_or("timeseries_interval_s", c.timeseries_interval_s);
     t->finish();
@@ -157,6 +155,15 @@ KvCapacity kv_capacity(const sim::SimConfig& c) {
 // Whether the weights leave room for KV cache depends on model x hardware x engine x cluster
 // together: check every sweep point here, so a point that cannot run fails before any point runs.
 KvCapacity check_kv_capacity(const config::StrictTable& root, const sim::SimConfig& c, const std::string& label) {
+  if (c.cluster.disaggregation.enabled) {  // the pools' plans and memory, checked by the cluster itself
+    try {
+      sim::DisaggregatedCluster probe(c);
+    } catch (const InputError& e) {
+      const std::string point = label.empty() ? "" : " (sweep point " + label + ")";
+      throw InputError(locate(root, e.key()), e.key(), e.problem() + point);
+    }
+    return {};  // per pool, not one instance's: the effective values leave it at zero
+  }
   try {
     return kv_capacity(c);
   } catch (const InputError& e) {

@@ -11,7 +11,7 @@ namespace {
 
 // Little-endian on every machine moelab targets (x86-64, aarch64): values are copied as they lie
 // in memory, and a version byte guards the layout.
-constexpr std::uint8_t kFormatVersion = 1;
+constexpr std::uint8_t kFormatVersion = 2;
 
 class ByteWriter {
  public:
@@ -178,6 +178,7 @@ std::string encode_point(const PointResult& p) {
   w.str(p.label);
   write_table(w, p.requests);
   write_table(w, p.timeseries);
+  write_table(w, p.kv_transfers);
   w.pod<std::uint64_t>(p.attrs.size());
   for (const auto& [name, value] : p.attrs) {
     w.str(name);
@@ -203,6 +204,7 @@ PointResult decode_point(std::string_view bytes) {
   p.label = r.str();
   p.requests = read_table(r);
   p.timeseries = read_table(r);
+  p.kv_transfers = read_table(r);
   const auto attrs = r.pod<std::uint64_t>();
   for (std::uint64_t i = 0; i < attrs; ++i) {
     std::string name = r.str();

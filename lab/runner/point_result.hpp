@@ -20,6 +20,7 @@ struct PointResult {
   std::string label;
   h5::Table requests;
   h5::Table timeseries;
+  h5::Table kv_transfers;  // disaggregated runs only (no columns otherwise: not written)
   std::vector<std::pair<std::string, h5::AttrValue>> attrs;  // of /runs/NNNN, in write order
   std::vector<std::pair<std::string, double>> summary;       // metric name and value, simulator order
   std::vector<std::string> invariant_violations;

@@ -81,6 +81,34 @@ h5::Table requests_table(const std::vector<sim::RequestRecord>& requests) {
   return t;
 }
 
+h5::Table kv_transfers_table(const std::vector<sim::KvTransferRecord>& transfers) {
+  const std::size_t n = transfers.size();
+  std::vector<std::int64_t> id(n);
+  std::vector<std::int32_t> prefill(n), decode(n);
+  std::vector<double> bytes(n), ready(n), start(n), done(n), seconds(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    const auto& t = transfers[i];
+    id[i] = t.request_id;
+    prefill[i] = t.prefill_instance;
+    decode[i] = t.decode_instance;
+    bytes[i] = t.kv_bytes;
+    ready[i] = t.ready_s;
+    start[i] = t.start_s;
+    done[i] = t.done_s;
+    seconds[i] = t.kv_transfer_s();
+  }
+  h5::Table t;
+  t.add("id", "", "request id (a row of requests)", std::move(id))
+      .add("prefill_instance", "", "instance that prefilled it (cluster-wide number)", std::move(prefill))
+      .add("decode_instance", "", "instance that decoded it (cluster-wide number)", std::move(decode))
+      .add("kv_bytes", "bytes", "KV sent: KV bytes per token x prompt tokens", std::move(bytes))
+      .add("ready_s", "s", "prefill done", std::move(ready))
+      .add("start_s", "s", "transfer start (both sides' NICs free)", std::move(start))
+      .add("done_s", "s", "KV on the decode instance; the first token is delivered then", std::move(done))
+      .add("kv_transfer_s", "s", "done_s - ready_s (NIC queueing included)", std::move(seconds));
+  return t;
+}
+
 h5::Table timeseries_table(const std::vector<sim::TimePoint>& timeseries) {
   const std::size_t n = timeseries.size();
   std::vector<double> t_s(n), util(n);

@@ -12,6 +12,8 @@ namespace moelab::lab {
 // One row per request, then the derived columns of sim::request_metrics() (ttft_s, tpot_s, e2e_s;
 // NaN when undefined).
 h5::Table requests_table(const std::vector<sim::RequestRecord>& requests);
+// Disaggregated runs: one row per prefill->decode KV transfer.
+h5::Table kv_transfers_table(const std::vector<sim::KvTransferRecord>& transfers);
 // One row per sample; kv_utilization = kv_blocks_pinned / kv_blocks_total (0 when total is 0).
 h5::Table timeseries_table(const std::vector<sim::TimePoint>& timeseries);
 // run, label, one column per swept key, then the metrics in the order the simulator reports them,

@@ -25,6 +25,7 @@ PointResult simulate_point(const PlannedRun& run, const sim::ProgressFn& progres
   }
   p.requests = requests_table(result.requests);
   p.timeseries = timeseries_table(result.timeseries);
+  if (!result.kv_transfers.empty()) p.kv_transfers = kv_transfers_table(result.kv_transfers);
   std::string invariants = "ok";
   if (!result.invariant_violations.empty()) {
     invariants = fmt::format("{}", fmt::join(result.invariant_violations, "\n"));
@@ -55,6 +56,7 @@ void write_point(h5::Writer& writer, const PointResult& point) {
   const std::string group = fmt::format("/runs/{:04d}", point.index);
   writer.write_table(group + "/requests", point.requests);
   writer.write_table(group + "/timeseries", point.timeseries);
+  if (!point.kv_transfers.columns().empty()) writer.write_table(group + "/kv_transfers", point.kv_transfers);
   for (const auto& [name, value] : point.attrs) writer.set_attr(group, name, value);
 }
 

@@ -97,7 +97,8 @@ void ClusterSimulator::take_arrivals(double now) {
       throw InputError({}, "workload", fmt::format("request {} has prompt {} / output {} tokens (both must be >= 1)",
                                                    request.id, request.prompt_tokens, request.output_tokens));
     ++taken_;
-    for (std::size_t i = 0; i < instances_.size(); ++i) loads_[i] = {instances_[i]->running(), instances_[i]->waiting()};
+    for (std::size_t i = 0; i < instances_.size(); ++i)
+      loads_[i] = {instances_[i]->running(), instances_[i]->waiting(), instances_[i]->kv_used_fraction()};
     const std::int32_t target = router_->route(request, loads_);
     RequestRecord rec;
     rec.id = request.id;

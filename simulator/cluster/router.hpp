@@ -16,6 +16,7 @@ namespace moelab::sim {
 struct ReplicaLoad {
   std::int64_t running = 0;  // sequences in the running batch
   std::int64_t waiting = 0;  // sequences queued at the replica
+  double kv_used_fraction = 0;  // KV blocks pinned by running sequences / all KV blocks
   std::int64_t outstanding() const { return running + waiting; }
 };
 

@@ -7,6 +7,7 @@ namespace moelab::sim {
 
 RouterFactory make_router_round_robin;  // router_round_robin.cpp
 RouterFactory make_router_least_load;   // router_least_load.cpp
+RouterFactory make_router_least_kv;     // router_least_kv.cpp
 
 const NamedRegistry<RouterFactory>& router_registry() {
   static const NamedRegistry<RouterFactory> registry(
@@ -15,6 +16,8 @@ const NamedRegistry<RouterFactory>& router_registry() {
           {"round_robin", "replicas in turn, in arrival order, blind to load", make_router_round_robin},
           {"least_load", "fewest outstanding (running + waiting) requests, lowest index on ties",
            make_router_least_load},
+          {"least_kv", "least used KV cache (pinned / total blocks), then fewest outstanding, lowest index",
+           make_router_least_kv},
       });
   return registry;
 }

@@ -53,6 +53,13 @@ void DpRank::free_sequence(Sequence* seq) {
 
 void DpRank::enqueue(Request&& request) { waiting_.push_back(new_sequence(std::move(request))); }
 
+void DpRank::enqueue_transferred(Request&& request) {
+  Sequence* seq = new_sequence(std::move(request));
+  seq->kv_transferred = true;
+  seq->generated = 1;  // the prefill instance produced the first token
+  waiting_.push_back(seq);
+}
+
 void DpRank::link_running(Sequence* seq) {
   seq->prev = running_tail_;
   seq->next = nullptr;
@@ -112,12 +119,12 @@ void DpRank::finish(Sequence* seq, double now) {
   free_sequence(seq);
 }
 
-void DpRank::enter_decode(Sequence* seq) {
+void DpRank::enter_decode(Sequence* seq, std::int64_t reserved_tokens) {
   seq->phase = SequencePhase::decode;
   seq->decode_entry_counter = decode_counter_;
   seq->generated_at_entry = seq->generated;
   seq->decode_base = seq->computed - decode_counter_;
-  seq->reserved_tokens = kv_->blocks_for(seq->computed) * kv_->block_tokens();
+  seq->reserved_tokens = reserved_tokens;
   ++decoding_;
   decode_base_sum_ += seq->decode_base;
   finish_heap_.push({decode_counter_ + (seq->request.output_tokens - seq->generated), seq->serial, seq, seq->epoch});
@@ -129,6 +136,7 @@ UnservableReason DpRank::why_never_runs(const Sequence& seq) const {
   if (kv_->blocks_for(std::int64_t{r.prompt_tokens} + r.output_tokens) > kv_->total_blocks()) {
     return UnservableReason::exceeds_kv_cache;
   }
+  if (seq.kv_transferred) return UnservableReason::none;  // no prefill here: the token budget does not bind it
   if (!engine_.chunked_prefill && std::int64_t{r.prompt_tokens} + seq.generated > engine_.max_batched_tokens) {
     return UnservableReason::exceeds_batch_budget;
   }
@@ -150,6 +158,30 @@ void DpRank::add_chunk(Sequence* seq, std::int64_t chunk, StepShape& shape) {
   step_chunks_.push_back({seq, chunk});
 }
 
+// The sequence's prompt KV came over the fabric: register it with the cache (a prefix the cache
+// already holds changes nothing: the KV is here anyway), reserve room for the prompt and for this
+// step's decode (the timing wheel's bucket for this step was walked already), and decode it in
+// this very step, as a sequence whose prefill just completed decodes in the next.
+bool DpRank::admit_transferred(Sequence* seq, std::int64_t& budget) {
+  const auto id = seq->request.id;
+  const std::int64_t prompt = seq->request.prompt_tokens;
+  kv_->start(seq->request);
+  if (!kv_->reserve(id, prompt + 1)) {
+    kv_->preempt(id);  // undo start(): wait for room
+    return false;
+  }
+  waiting_.pop_front();
+  seq->kv_transferred = false;
+  seq->serial = next_serial_++;
+  seq->prefill_target = prompt;
+  seq->computed = prompt;
+  link_running(seq);
+  kv_->prefill_done(id);
+  enter_decode(seq, kv_->blocks_for(prompt + 1) * kv_->block_tokens());
+  budget -= 1;
+  return true;
+}
+
 void DpRank::admit_waiting(StepShape& shape, std::int64_t& budget) {
   scheduler_->order(waiting_, *kv_);
   while (!waiting_.empty() && running_count_ < engine_.max_num_seqs && budget > 0) {
@@ -158,6 +190,10 @@ void DpRank::admit_waiting(StepShape& shape, std::int64_t& budget) {
       records_[seq->request.id].unservable = why;
       waiting_.pop_front();
       reject(seq);
+      continue;
+    }
+    if (seq->kv_transferred) {
+      if (!admit_transferred(seq, budget)) break;
       continue;
     }
     const auto id = seq->request.id;
@@ -261,7 +297,7 @@ void DpRank::apply(double now) {
       seq->phase = SequencePhase::waiting;  // leaves prefilling_ at the next compaction
       finish(seq, now);
     } else {
-      enter_decode(seq);
+      enter_decode(seq, kv_->blocks_for(seq->computed) * kv_->block_tokens());
     }
   }
   std::erase_if(prefilling_, [](const Sequence* s) { return s->phase != SequencePhase::prefill; });

@@ -56,6 +56,10 @@ class DpRank {
 
   // A request assigned to this rank; its record already exists (records[request.id]).
   void enqueue(Request&& request);
+  // A request whose prompt was prefilled elsewhere and whose KV has arrived (disaggregation): it
+  // waits like any other, and at admission reserves KV for the prompt and its first decode step
+  // and starts decoding at once (the first token came from the prefill instance).
+  void enqueue_transferred(Request&& request);
   // Composes the next iteration into `shape` (which must start zeroed). False when there is
   // nothing to run: then no iteration is in flight on this rank.
   bool compose(StepShape& shape);
@@ -90,7 +94,9 @@ class DpRank {
   bool reserve_or_preempt(Sequence* seq, std::int64_t tokens);
   void preempt(Sequence* seq);
   void finish(Sequence* seq, double now);
-  void enter_decode(Sequence* seq);
+  void enter_decode(Sequence* seq, std::int64_t reserved_tokens);
+  // Admits the transferred sequence at the head of the queue; false when it must wait for room.
+  bool admit_transferred(Sequence* seq, std::int64_t& budget);
   void reject(Sequence* seq);
   UnservableReason why_never_runs(const Sequence& seq) const;  // none when it can run
   void admit_waiting(StepShape& shape, std::int64_t& budget);

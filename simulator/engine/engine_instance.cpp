@@ -28,13 +28,23 @@ EngineInstance::EngineInstance(std::int32_t index, const EngineSpec& engine, con
   split_.resize(ranks_.size());
 }
 
+ReplicaLoad EngineInstance::rank_load(std::size_t r) const {
+  const KvCache& kv = ranks_[r]->kv_cache();
+  return {ranks_[r]->running(), ranks_[r]->waiting(),
+          static_cast<double>(kv.pinned_blocks()) / static_cast<double>(kv.total_blocks())};
+}
+
 ReplicaLoad EngineInstance::load() const {
   if (!load_) {
     ReplicaLoad sum;
+    std::int64_t pinned = 0, total = 0;
     for (const auto& r : ranks_) {
       sum.running += r->running();
       sum.waiting += r->waiting();
+      pinned += r->kv_cache().pinned_blocks();
+      total += r->kv_cache().total_blocks();
     }
+    sum.kv_used_fraction = total > 0 ? static_cast<double>(pinned) / static_cast<double>(total) : 0.0;
     load_ = sum;
   }
   return *load_;
@@ -46,18 +56,30 @@ double EngineInstance::price(std::span<const StepShape> shapes) const {
   return b.step_s;
 }
 
-void EngineInstance::enqueue(Request&& request) {
+std::size_t EngineInstance::pick_rank(const Request& request) {
   std::size_t rank = 0;
   if (ranks_.size() > 1) {
     if (ranks_changed_) {
-      for (std::size_t r = 0; r < ranks_.size(); ++r) rank_loads_[r] = {ranks_[r]->running(), ranks_[r]->waiting()};
+      for (std::size_t r = 0; r < ranks_.size(); ++r) rank_loads_[r] = rank_load(r);
       ranks_changed_ = false;
     }
     rank = static_cast<std::size_t>(dispatch_->route(request, rank_loads_));
   }
   records_[static_cast<std::size_t>(request.id)].dp_rank = static_cast<std::int32_t>(rank);
+  return rank;
+}
+
+void EngineInstance::enqueue(Request&& request) {
+  const std::size_t rank = pick_rank(request);
   ranks_[rank]->enqueue(std::move(request));
-  if (ranks_.size() > 1) rank_loads_[rank] = {ranks_[rank]->running(), ranks_[rank]->waiting()};
+  if (ranks_.size() > 1) rank_loads_[rank] = rank_load(rank);
+  load_.reset();
+}
+
+void EngineInstance::enqueue_transferred(Request&& request) {
+  const std::size_t rank = pick_rank(request);
+  ranks_[rank]->enqueue_transferred(std::move(request));
+  if (ranks_.size() > 1) rank_loads_[rank] = rank_load(rank);
   load_.reset();
 }
 

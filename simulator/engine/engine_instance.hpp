@@ -41,6 +41,8 @@ class EngineInstance {
 
   // A request routed here at `now`; its record already exists (records[request.id]).
   void enqueue(Request&& request);
+  // A request whose KV was prefilled on another instance and has arrived (DpRank::enqueue_transferred).
+  void enqueue_transferred(Request&& request);
   // Composes and starts the next iteration at `now`; returns its end time, or nullopt when there
   // is nothing to run (the instance idles until the next enqueue).
   std::optional<double> start_iteration(double now);
@@ -51,6 +53,7 @@ class EngineInstance {
   std::int32_t index() const { return index_; }
   std::int64_t running() const { return load().running; }
   std::int64_t waiting() const { return load().waiting; }
+  double kv_used_fraction() const { return load().kv_used_fraction; }  // pinned KV blocks / all, over its ranks
   // Sums over the ranks, recomputed only after the ranks changed (the router asks for every
   // instance's load at every arrival; an instance of 128 ranks would be walked each time).
   ReplicaLoad load() const;
@@ -58,6 +61,8 @@ class EngineInstance {
   const InstanceTotals& totals() const { return totals_; }
 
  private:
+  std::size_t pick_rank(const Request& request);
+  ReplicaLoad rank_load(std::size_t rank) const;
   void account_iteration(double now, double dt, const StepBreakdown& step);
   double price(std::span<const StepShape> shapes) const;
 

@@ -16,6 +16,9 @@ struct Sequence {
   std::uint32_t epoch = 0;     // bumps whenever the sequence leaves the running set
   std::uint64_t serial = 0;    // admission order (unique per admission): ties and preemption order
   std::int32_t generated = 0;  // output tokens so far (survives preemption: recompute keeps them)
+  // Arrived with its prompt's KV from a prefill instance (disaggregation): admitted straight into
+  // decode. Cleared at admission; a later preemption recomputes as for any sequence.
+  bool kv_transferred = false;
 
   // Current admission (prefill phase).
   std::int64_t prefill_target = 0;    // prompt + generated at admission: tokens whose KV must exist

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <limits>
 
+#include "simulator/metrics/kv_transfer_metrics.hpp"
 #include "simulator/metrics/percentile.hpp"
 #include "simulator/metrics/request_metrics.hpp"
 
@@ -46,9 +47,12 @@ struct RunAggregates {
   Sample ttft_first_turn, ttft_later_turns;
 
   double gpu_hours() const {
-    return static_cast<double>(totals.replicas * config.cluster.parallel.gpus()) * duration_s / 3600.0;
+    const std::int64_t gpus = totals.gpus > 0 ? totals.gpus : totals.replicas * config.cluster.parallel.gpus();
+    return static_cast<double>(gpus) * duration_s / 3600.0;
   }
-  double usd() const { return gpu_hours() * config.usd_per_gpu_hour; }
+  double usd() const {
+    return totals.usd_per_hour > 0 ? totals.usd_per_hour * duration_s / 3600.0 : gpu_hours() * config.usd_per_gpu_hour;
+  }
   // Share of the cost that input tokens carry: iteration time attributed to prefill.
   double input_share() const { return per(totals.input_gpu_s, totals.input_gpu_s + totals.output_gpu_s); }
 };
@@ -157,6 +161,9 @@ std::span<const SummaryMetric> summary_metrics() { return kSummaryMetrics; }
 const MetricDefinition* find_summary_metric(std::string_view name) {
   for (const auto& m : kSummaryMetrics) {
     if (m.definition.name == name) return &m.definition;
+  }
+  for (const MetricDefinition* m : kv_transfer_metrics::all()) {
+    if (m->name == name) return m;
   }
   return nullptr;
 }

@@ -26,6 +26,8 @@ struct RunTotals {
   double exposed_comm_s = 0;         // sum of their exposed communication
   double expert_imbalance_sum = 0;   // sum over steps of the step's expert imbalance
   KvCacheStats kv;                   // summed over replicas
+  std::int64_t gpus = 0;             // every GPU of the cluster; 0 = replicas x the plan's GPUs
+  double usd_per_hour = 0;           // the cluster's price; 0 = gpus x usd_per_gpu_hour (pools may differ)
 };
 
 // What summarize() gathers from the records before computing the metrics (summary.cpp).

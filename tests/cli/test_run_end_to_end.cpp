@@ -136,4 +136,25 @@ BOOST_AUTO_TEST_CASE(sweep_from_the_command_line) {
   BOOST_TEST(contains(r.out, "cluster.replicas=2,engine.max_num_seqs=128"));
 }
 
+
+// A disaggregated run's KV transfers reach the file, under the same process-count rule as every
+// other dataset (one process and -j 2 write the same bytes).
+BOOST_AUTO_TEST_CASE(disaggregated_runs_write_their_kv_transfers) {
+  Scratch s("disagg");
+  const std::string config = (moelab::test::source_dir() / "experiments/disagg/pd_starvation_llama8b.toml").string();
+  const std::vector<std::string> small = {"--set", "workload.num_requests=100", "--quiet"};
+  auto args = std::vector<std::string>{"run", config, "-o", "one.h5"};
+  args.insert(args.end(), small.begin(), small.end());
+  const CliResult one = s.moelab(args);
+  BOOST_TEST_REQUIRE(one.status == 0, one.err);
+  args = {"run", config, "-o", "two.h5", "-j", "2"};
+  args.insert(args.end(), small.begin(), small.end());
+  BOOST_TEST_REQUIRE(s.moelab(args).status == 0);
+  H5File a(s.dir() / "one.h5"), b(s.dir() / "two.h5");
+  const auto paths = dataset_paths(a);
+  BOOST_TEST(std::count(paths.begin(), paths.end(), "runs/0000/kv_transfers") == 1);
+  BOOST_TEST(paths == dataset_paths(b));
+  for (const auto& p : paths) BOOST_TEST((a.raw_bytes(p) == b.raw_bytes(p)), p);
+}
+
 BOOST_AUTO_TEST_SUITE_END()
