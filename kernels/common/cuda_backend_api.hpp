@@ -16,7 +16,7 @@
 
 namespace moelab::kernels {
 
-inline constexpr int kCudaBackendAbiVersion = 1;
+inline constexpr int kCudaBackendAbiVersion = 2;
 inline constexpr const char* kCudaBackendEntry = "moelab_cuda_backend_api";
 
 // What a family's cuda registration adds to: the same `r.add_variant(make_...())` lines as a
@@ -33,6 +33,8 @@ struct CudaBackendApi {
   int (*device_count)() = nullptr;
   std::string (*unavailable_reason)() = nullptr;
   std::optional<CudaDeviceInfo> (*device_info)(int device) = nullptr;
+  std::optional<CudaBuildInfo> (*build_info)() = nullptr;
+  std::string (*context_error)() = nullptr;
 };
 
 // One per family, each in the family's cuda/ directory; compiled into the library only.
