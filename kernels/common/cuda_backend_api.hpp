@@ -41,6 +41,7 @@ struct CudaBackendApi {
 void register_attention_cuda(CudaVariantList& r);
 void register_router_cuda(CudaVariantList& r);
 void register_grouped_gemm_cuda(CudaVariantList& r);
+void register_mla_cuda(CudaVariantList& r);
 
 }  // namespace moelab::kernels
 

@@ -12,6 +12,7 @@ CudaVariantList make_variants() {
   register_attention_cuda(r);
   register_router_cuda(r);
   register_grouped_gemm_cuda(r);
+  register_mla_cuda(r);
   return r;
 }
 
