@@ -22,6 +22,9 @@ std::vector<CaseFactory> prefill_cases() {
       [] { return ka::make_prefill_case({{8, 2, 128}, {65, 3}}); },
       [] { return ka::make_prefill_case({{8, 1, 64}, {100}}); },
       [] { return ka::make_prefill_case({{16, 2, 128}, {33, 64, 2}}); },
+      // Full (non-causal) attention, ragged lengths.
+      [] { return ka::make_prefill_case({{4, 4, 64}, {70, 1, 129}, false}); },
+      [] { return ka::make_prefill_case({{8, 2, 128}, {65, 3}, false}); },
   };
 }
 
