@@ -60,7 +60,7 @@ int execute_plan(const kernels::Registry& reg, const AbPlan& plan, const AbOutpu
   const auto& o = plan.options;
   out << fmt::format("timing: {}, warm-up {}, >= {} samples, noise target {:.2g}% (median CI half-width), cap {:.3g} s/case, "
                      "SAME within +-{:.3g}%{}\n\n",
-                     o.batch ? "batch (hot, back-to-back launches)" : o.cold_cache ? "cold (" + std::string(kernels::to_string(o.flush)) + " flush)" : "hot",
+                     o.batch ? "batch (hot, back-to-back launches)" : o.cold_cache ? "cold (GPU: " + std::string(kernels::to_string(o.flush)) + " flush of L2; CPU: LLC write flush)" : "hot",
                      o.warmup_runs, o.min_samples, 100 * o.noise, o.max_time_s, 100 * o.equivalence_margin,
                      o.strict ? ", strict (skipped/unsupported fail)" : "");
   out.flush();
