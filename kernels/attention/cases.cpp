@@ -135,16 +135,27 @@ PrefillCase::PrefillCase(PrefillShape shape) : shape_(std::move(shape)) {
   resize_outputs(tokens, std::size_t(shape_.h.heads) * shape_.h.head_dim, flops() / 2, always);
 }
 
+std::vector<ShapeDim> PrefillCase::shape_dims() const {
+  return {{"batch", double(shape_.seq_lens.size())},
+          {"seq_max", double(*std::max_element(shape_.seq_lens.begin(), shape_.seq_lens.end()))},
+          {"tokens", double(cu_seqlens.back())},
+          {"heads", shape_.h.heads},
+          {"kv_heads", shape_.h.kv_heads},
+          {"head_dim", shape_.h.head_dim},
+          {"causal", shape_.causal ? 1.0 : 0.0}};
+}
+
 std::string PrefillCase::shape_text() const {
   return "b=" + std::to_string(shape_.seq_lens.size()) + " " + lens_text("s", shape_.seq_lens) + " " +
-         heads_text(shape_.h) + " causal";
+         heads_text(shape_.h) + (shape_.causal ? " causal" : " full");
 }
 
 // QK^T and PV each cost 2*d flops per (query, key, head) pair; causal keeps s*(s+1)/2 pairs:
-//   flops = 4 * h * d * sum_i s_i*(s_i+1)/2
+//   flops = 4 * h * d * sum_i s_i*(s_i+1)/2   (full attention: s_i^2 pairs)
+// (FlashAttention's benchmarks count causal work as half of s^2; the difference is s/2 pairs.)
 double PrefillCase::flops() const {
   double pairs = 0;
-  for (int s : shape_.seq_lens) pairs += 0.5 * double(s) * double(s + 1);
+  for (int s : shape_.seq_lens) pairs += shape_.causal ? 0.5 * double(s) * double(s + 1) : double(s) * double(s);
   return 4.0 * shape_.h.heads * shape_.h.head_dim * pairs;
 }
 
@@ -173,6 +184,7 @@ PrefillParams PrefillCase::params() {
   p.max_seq_len = *std::max_element(shape_.seq_lens.begin(), shape_.seq_lens.end());
   p.total_tokens = cu_seqlens.back();
   p.sm_scale = softmax_scale(shape_.h.head_dim);
+  p.causal = shape_.causal ? 1 : 0;
   return p;
 }
 
@@ -196,6 +208,17 @@ PagedDecodeCase::PagedDecodeCase(PagedDecodeShape shape) : shape_(std::move(shap
   v_cache.assign(k_cache.size(), 0);
   q.assign(std::size_t(batch) * shape_.h.heads * shape_.h.head_dim, 0);
   resize_outputs(batch, std::size_t(shape_.h.heads) * shape_.h.head_dim, flops() / 2, {0, std::size_t(batch) - 1});
+}
+
+std::vector<ShapeDim> PagedDecodeCase::shape_dims() const {
+  const double total = std::accumulate(shape_.context_lens.begin(), shape_.context_lens.end(), 0.0);
+  return {{"batch", double(shape_.context_lens.size())},
+          {"context_max", double(*std::max_element(shape_.context_lens.begin(), shape_.context_lens.end()))},
+          {"context_mean", total / double(shape_.context_lens.size())},
+          {"heads", shape_.h.heads},
+          {"kv_heads", shape_.h.kv_heads},
+          {"head_dim", shape_.h.head_dim},
+          {"page", shape_.page_size}};
 }
 
 std::string PagedDecodeCase::shape_text() const {
@@ -275,6 +298,17 @@ CascadeDecodeCase::CascadeDecodeCase(CascadeDecodeShape shape) : shape_(std::mov
   q.assign(shape_.suffix_lens.size() * shape_.h.heads * shape_.h.head_dim, 0);
   const std::size_t batch = shape_.suffix_lens.size();
   resize_outputs(batch, std::size_t(shape_.h.heads) * shape_.h.head_dim, flops() / 2, {0, batch - 1});
+}
+
+std::vector<ShapeDim> CascadeDecodeCase::shape_dims() const {
+  const double total = std::accumulate(shape_.suffix_lens.begin(), shape_.suffix_lens.end(), 0.0);
+  return {{"batch", double(shape_.suffix_lens.size())},
+          {"prefix", shape_.prefix_len},
+          {"suffix_max", double(*std::max_element(shape_.suffix_lens.begin(), shape_.suffix_lens.end()))},
+          {"suffix_mean", total / double(shape_.suffix_lens.size())},
+          {"heads", shape_.h.heads},
+          {"kv_heads", shape_.h.kv_heads},
+          {"head_dim", shape_.h.head_dim}};
 }
 
 std::string CascadeDecodeCase::shape_text() const {

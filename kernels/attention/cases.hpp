@@ -28,6 +28,7 @@ struct HeadShape {
 struct PrefillShape {
   HeadShape h;
   std::vector<int> seq_lens;  // one per sequence; query and key length are equal (self-attention)
+  bool causal = true;         // false: every query attends every key of its sequence
 };
 
 struct PagedDecodeShape {
@@ -74,6 +75,8 @@ class PrefillCase final : public AttentionCase {
   explicit PrefillCase(PrefillShape shape);  // validated already (make_prefill_case)
   std::string_view op() const override { return kPrefillOp; }
   std::string shape_text() const override;
+  // batch, seq_max, tokens (sum of lengths), heads, kv_heads, head_dim, causal
+  std::vector<ShapeDim> shape_dims() const override;
   double flops() const override;
   double bytes() const override;
   void fill_inputs(std::uint64_t seed) override;
@@ -94,6 +97,8 @@ class PagedDecodeCase final : public AttentionCase {
   explicit PagedDecodeCase(PagedDecodeShape shape);
   std::string_view op() const override { return kPagedDecodeOp; }
   std::string shape_text() const override;
+  // batch, context_max, context_mean, heads, kv_heads, head_dim, page
+  std::vector<ShapeDim> shape_dims() const override;
   double flops() const override;
   double bytes() const override;
   // Also scatters each sequence's pages over the pool in a seeded order, so block tables
@@ -118,6 +123,8 @@ class CascadeDecodeCase final : public AttentionCase {
   explicit CascadeDecodeCase(CascadeDecodeShape shape);
   std::string_view op() const override { return kCascadeDecodeOp; }
   std::string shape_text() const override;
+  // batch, prefix, suffix_max, suffix_mean, heads, kv_heads, head_dim
+  std::vector<ShapeDim> shape_dims() const override;
   double flops() const override;
   double bytes() const override;
   void fill_inputs(std::uint64_t seed) override;

@@ -15,8 +15,9 @@ namespace moelab::kernels::attention {
 
 using bf16_bits = std::uint16_t;
 
-// attention.prefill: causal self-attention over a batch of variable-length sequences.
-// Sequence i owns tokens [cu_seqlens[i], cu_seqlens[i+1]); query j attends keys 0..j.
+// attention.prefill: self-attention over a batch of variable-length sequences.
+// Sequence i owns tokens [cu_seqlens[i], cu_seqlens[i+1]); query j attends keys 0..j when causal,
+// every key of its sequence otherwise.
 struct PrefillParams {
   const bf16_bits* q = nullptr;
   const bf16_bits* k = nullptr;
@@ -30,6 +31,7 @@ struct PrefillParams {
   int max_seq_len = 0;
   int total_tokens = 0;
   float sm_scale = 0;
+  int causal = 1;  // 1: causal mask; 0: full (bidirectional) attention
 };
 
 // attention.decode_paged: one query token per sequence over a paged KV cache.

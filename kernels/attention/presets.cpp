@@ -103,10 +103,11 @@ std::vector<std::string> cascade_decode_preset_names() { return model_names(); }
 
 std::unique_ptr<OpCase> make_prefill_case_from_args(const ShapeArgs& args) {
   auto base = head_dims(model_heads(args));
-  base.insert({{"batch", 1}, {"seq", kPrefillSeq}, {"vary", 0}});
+  base.insert({{"batch", 1}, {"seq", kPrefillSeq}, {"vary", 0}, {"causal", 1}});
   const Dims d(args, base, kPrefillOp);
   PrefillShape s;
   s.h = read_heads(d);
+  s.causal = d.flag("causal");
   const int batch = d.positive("batch");
   const int seq = d.positive("seq");
   s.seq_lens = d.flag("vary") ? spread_lengths(batch, seq, 1) : std::vector<int>(batch, seq);

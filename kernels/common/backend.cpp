@@ -1,5 +1,7 @@
 #include "kernels/common/backend.hpp"
 
+#include "kernels/common/variant.hpp"
+
 namespace moelab::kernels {
 
 std::string_view to_string(Backend b) {
@@ -16,6 +18,15 @@ std::optional<Backend> parse_backend(std::string_view s) {
   if (s == "kokkos") return Backend::kokkos;
   if (s == "cuda") return Backend::cuda;
   return std::nullopt;
+}
+
+std::string_view to_string(FlushMethod m) {
+  switch (m) {
+    case FlushMethod::read: return "read";
+    case FlushMethod::write: return "write";
+    case FlushMethod::none: return "none";
+  }
+  return "?";
 }
 
 }  // namespace moelab::kernels

@@ -34,7 +34,7 @@ std::string check_entry(const std::string& path, void* handle) {
            " (rebuild both, or point " + kCudaBackendEnv + " at the matching library)";
   }
   if (api->make_variants == nullptr || api->device_count == nullptr || api->unavailable_reason == nullptr ||
-      api->device_info == nullptr) {
+      api->device_info == nullptr || api->build_info == nullptr || api->context_error == nullptr) {
     return path + ": incomplete interface";
   }
   return "";
@@ -123,6 +123,17 @@ std::optional<CudaDeviceInfo> cuda_device_info(int device) {
   const auto& backend = cuda_backend();
   if (backend.api == nullptr) return std::nullopt;
   return backend.api->device_info(device);
+}
+
+std::optional<CudaBuildInfo> cuda_build_info() {
+  const auto& backend = cuda_backend();
+  if (backend.api == nullptr) return std::nullopt;
+  return backend.api->build_info();
+}
+
+std::string cuda_context_error() {
+  const auto& backend = cuda_backend();
+  return backend.api != nullptr ? backend.api->context_error() : "";
 }
 
 }  // namespace moelab::kernels

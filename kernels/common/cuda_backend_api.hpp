@@ -16,7 +16,7 @@
 
 namespace moelab::kernels {
 
-inline constexpr int kCudaBackendAbiVersion = 1;
+inline constexpr int kCudaBackendAbiVersion = 2;
 inline constexpr const char* kCudaBackendEntry = "moelab_cuda_backend_api";
 
 // What a family's cuda registration adds to: the same `r.add_variant(make_...())` lines as a
@@ -33,12 +33,15 @@ struct CudaBackendApi {
   int (*device_count)() = nullptr;
   std::string (*unavailable_reason)() = nullptr;
   std::optional<CudaDeviceInfo> (*device_info)(int device) = nullptr;
+  std::optional<CudaBuildInfo> (*build_info)() = nullptr;
+  std::string (*context_error)() = nullptr;
 };
 
 // One per family, each in the family's cuda/ directory; compiled into the library only.
 void register_attention_cuda(CudaVariantList& r);
 void register_router_cuda(CudaVariantList& r);
 void register_grouped_gemm_cuda(CudaVariantList& r);
+void register_mla_cuda(CudaVariantList& r);
 
 }  // namespace moelab::kernels
 

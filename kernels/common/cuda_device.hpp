@@ -12,6 +12,7 @@ namespace moelab::kernels {
 struct CudaDeviceInfo {
   int index = 0;
   std::string name;                // "NVIDIA H100 80GB HBM3"
+  std::string pci_bus_id;          // "0000:18:00.0" (cudaDeviceGetPCIBusId), to find it in NVML
   int compute_capability_major = 0;
   int compute_capability_minor = 0;
   int sm_count = 0;
@@ -38,5 +39,23 @@ std::string cuda_unavailable_reason();
 std::optional<CudaDeviceInfo> cuda_device_info(int device = 0);
 // 13020 -> "13.2".
 std::string cuda_version_text(int version);
+
+// What libmoelab_kernels_cuda.so was built with and loaded, for the A/B file's attributes.
+struct CudaBuildInfo {
+  int toolkit_version = 0;    // CUDART_VERSION the library was compiled against (13000 = 13.0)
+  int runtime_version = 0;    // cudaRuntimeGetVersion of the runtime it loaded
+  int driver_version = 0;     // cudaDriverGetVersion (0 without a driver)
+  std::string cublas_version; // cublasGetProperty: "13.0.2"
+  std::string nvcc_version;   // CMAKE_CUDA_COMPILER_VERSION
+  std::string architectures;  // CMAKE_CUDA_ARCHITECTURES ("90a")
+  std::string cuda_flags;     // the nvcc flags of the library's build (build type's and the target's)
+};
+// nullopt when there is no CUDA library (CPU build, or it did not load).
+std::optional<CudaBuildInfo> cuda_build_info();
+
+// "" while the CUDA context is usable; else the error that broke it for good (a sticky error
+// such as cudaErrorIllegalAddress: every later CUDA call in this process fails with it).
+// Synchronizes the device. Call it after a cuda variant raised an error.
+std::string cuda_context_error();
 
 }  // namespace moelab::kernels

@@ -18,6 +18,8 @@ std::string cuda_unavailable_reason() {
   return "not built: this build has no CUDA (MOELAB_ENABLE_CUDA=OFF or no nvcc at configure time)";
 }
 std::optional<CudaDeviceInfo> cuda_device_info(int /*device*/) { return std::nullopt; }
+std::optional<CudaBuildInfo> cuda_build_info() { return std::nullopt; }
+std::string cuda_context_error() { return ""; }
 #endif
 
 }  // namespace moelab::kernels

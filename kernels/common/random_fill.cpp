@@ -1,5 +1,8 @@
 #include "kernels/common/random_fill.hpp"
 
+#include "kernels/common/counter_random.hpp"
+#include "kernels/common/parallel_for.hpp"
+
 #include <cmath>
 #include <numbers>
 
@@ -59,6 +62,24 @@ void fill_normal(std::span<bf16> out, float mean, float stddev, std::uint64_t se
   normal_pairs(out.size(), seed, [&](std::size_t i, double z) {
     bf16 v = to_bf16(static_cast<float>(mean + stddev * z));
     out[i] = to_float(v) == 0.0f ? to_bf16(stddev / 64) : v;
+  });
+}
+
+void fill_counter_bf16(std::span<bf16> out, float lo, float hi, std::uint64_t seed) {
+  parallel_for(out.size(), [&](std::size_t begin, std::size_t end) {
+    for (std::size_t i = begin; i < end; ++i) out[i] = bf16{counter_bf16(seed, i, lo, hi)};
+  });
+}
+
+void fill_counter_fp8_e4m3(std::span<std::uint8_t> out, float range, std::uint64_t seed) {
+  parallel_for(out.size(), [&](std::size_t begin, std::size_t end) {
+    for (std::size_t i = begin; i < end; ++i) out[i] = counter_fp8_e4m3(seed, i, range);
+  });
+}
+
+void fill_counter_scale(std::span<float> out, float lo, float hi, std::uint64_t seed) {
+  parallel_for(out.size(), [&](std::size_t begin, std::size_t end) {
+    for (std::size_t i = begin; i < end; ++i) out[i] = counter_scale(seed, i, lo, hi);
   });
 }
 

@@ -17,6 +17,13 @@ void fill_uniform(std::span<double> out, double lo, double hi, std::uint64_t see
 // Uniform, then rounded to bf16 (values that round to 0 are replaced as above).
 void fill_uniform(std::span<bf16> out, float lo, float hi, std::uint64_t seed);
 
+// Counter-based fills (counter_random.hpp): element i depends on (seed, i) only, so the host fills
+// in parallel and the GPU generates the same bits itself (kernels/common/cuda/device_fill.cuh).
+// For big inputs: a grouped GEMM's expert weights are gigabytes.
+void fill_counter_bf16(std::span<bf16> out, float lo, float hi, std::uint64_t seed);
+void fill_counter_fp8_e4m3(std::span<std::uint8_t> out, float range, std::uint64_t seed);
+void fill_counter_scale(std::span<float> out, float lo, float hi, std::uint64_t seed);
+
 // Normal(mean, stddev) by Box-Muller on uniform doubles; exact zeros replaced by stddev / 64.
 void fill_normal(std::span<float> out, float mean, float stddev, std::uint64_t seed);
 void fill_normal(std::span<bf16> out, float mean, float stddev, std::uint64_t seed);

@@ -110,6 +110,7 @@ const Registry& registry() {
     register_attention(r);
     register_router(r);
     register_grouped_gemm(r);
+    register_mla(r);
 #if MOELAB_HAVE_CUDA
     // The cuda variants (register_*_cuda, in each family's cuda/) are in libmoelab_kernels_cuda.so.
     r.defer_backend(Backend::cuda, load_cuda_variants);

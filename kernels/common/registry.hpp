@@ -80,5 +80,6 @@ const Registry& registry();
 void register_attention(Registry& r);
 void register_router(Registry& r);
 void register_grouped_gemm(Registry& r);
+void register_mla(Registry& r);
 
 }  // namespace moelab::kernels

@@ -6,7 +6,10 @@
 #include <sstream>
 
 #include "kernels/common/error_metrics.hpp"
+#include "kernels/common/input_generation.hpp"
 #include "kernels/common/random_fill.hpp"
+#include "kernels/grouped_gemm/check_rows.hpp"
+#include "kernels/grouped_gemm/expert_ffn.hpp"
 #include "kernels/grouped_gemm/ref/grouped_gemm_ref.hpp"
 #include "kernels/router/cases.hpp"
 #include "kernels/router/detail/dims.hpp"
@@ -16,26 +19,7 @@
 namespace moelab::kernels::grouped_gemm {
 namespace {
 
-// Stream of the sampled check rows: they depend on the shape only (derive_seed(total rows, tag)),
-// not on the input seed, so every seed checks the same rows.
-constexpr std::uint64_t kCheckRowsStream = 1;
-
-struct ExpertFfn {
-  const char* model;
-  int experts;
-  int topk;
-  int hidden;
-  int width;  // per-expert intermediate size
-};
-
-// /work/shared/facts/models.md (DeepSeek-V3 config_671B.json, Kimi-K2 README, InferSim Qwen3
-// config, transformers' Mixtral config).
-constexpr ExpertFfn kModels[] = {
-    {"deepseek-v3", 256, 8, 7168, 2048},
-    {"kimi-k2", 384, 8, 7168, 2048},
-    {"qwen3-30b-a3b", 128, 8, 2048, 768},
-    {"mixtral-8x7b", 8, 2, 4096, 14336},
-};
+constexpr const auto& kModels = kExpertFfns;
 
 }  // namespace
 
@@ -54,24 +38,7 @@ GroupedGemmCase::GroupedGemmCase(GroupedGemmShape s, const std::string& origin) 
   m_offsets = AlignedBuffer<std::int32_t>(shape_.m.size() + 1);
   for (std::size_t g = 0; g < shape_.m.size(); ++g) m_offsets[g + 1] = m_offsets[g] + static_cast<std::int32_t>(shape_.m[g]);
 
-  const auto G = shape_.m.size();
-  const auto N = static_cast<std::size_t>(shape_.n), K = static_cast<std::size_t>(shape_.k);
-
-  if (static_cast<double>(total) * N * K <= kFullCheckMaxMacs) {
-    for (std::int64_t r = 0; r < total; ++r) check_rows_.push_back(r);
-  } else {
-    for (std::size_t g = 0; g < G; ++g) {
-      if (shape_.m[g] == 0) continue;
-      check_rows_.push_back(m_offsets[g]);
-      check_rows_.push_back(m_offsets[g + 1] - 1);
-    }
-    Rng rng(derive_seed(static_cast<std::uint64_t>(total), kCheckRowsStream));
-    while (check_rows_.size() < static_cast<std::size_t>(kSampledCheckRows)) {
-      check_rows_.push_back(static_cast<std::int64_t>(rng.below(static_cast<std::uint64_t>(total))));
-    }
-    std::sort(check_rows_.begin(), check_rows_.end());
-    check_rows_.erase(std::unique(check_rows_.begin(), check_rows_.end()), check_rows_.end());
-  }
+  check_rows_ = choose_check_rows(shape_.m, m_offsets.data(), static_cast<double>(shape_.n) * shape_.k);
 }
 
 void GroupedGemmCase::allocate() {
@@ -93,6 +60,18 @@ ExpertLoad GroupedGemmCase::expert_load() const {
   return expert_load_from_counts(shape_.m);
 }
 
+std::vector<ShapeDim> GroupedGemmCase::shape_dims() const {
+  const int nonempty = nonempty_groups();
+  const auto max_m = *std::max_element(shape_.m.begin(), shape_.m.end());
+  return {{"groups", groups()},
+          {"nonempty_groups", nonempty},
+          {"tokens", total_rows()},
+          {"tokens_per_expert_mean", nonempty > 0 ? double(total_rows()) / nonempty : 0.0},
+          {"tokens_per_expert_max", double(max_m)},
+          {"n", shape_.n},
+          {"k", shape_.k}};
+}
+
 std::string GroupedGemmCase::shape_text() const {
   std::ostringstream os;
   const auto [lo, hi] = std::minmax_element(shape_.m.begin(), shape_.m.end());
@@ -112,8 +91,11 @@ double GroupedGemmCase::bytes() const {
 
 void GroupedGemmCase::fill_inputs(std::uint64_t seed) {
   allocate();
-  fill_uniform(a.span(), -1.0f, 1.0f, derive_seed(seed, 11));
-  fill_uniform(b.span(), -1.0f, 1.0f, derive_seed(seed, 12));
+  a_seed_ = derive_seed(seed, 11);
+  b_seed_ = derive_seed(seed, 12);
+  fill_counter_bf16(a.span(), kInputLo, kInputHi, a_seed_);
+  fill_counter_bf16(b.span(), kInputLo, kInputHi, b_seed_);
+  generation_ = new_input_generation();
 }
 
 GroupedGemmParams GroupedGemmCase::params() {

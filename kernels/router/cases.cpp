@@ -82,6 +82,11 @@ TopkCase::TopkCase(TopkShape s, const std::string& origin) : shape_(s) {
   ref_weights = AlignedBuffer<double>(nk);
 }
 
+std::vector<ShapeDim> TopkCase::shape_dims() const {
+  return {{"tokens", shape_.tokens}, {"experts", shape_.experts}, {"topk", shape_.k},
+          {"n_group", shape_.n_group}, {"topk_group", shape_.topk_group}};
+}
+
 std::string TopkCase::shape_text() const {
   std::ostringstream os;
   os << "tokens=" << shape_.tokens << " experts=" << shape_.experts << " k=" << shape_.k
@@ -189,6 +194,10 @@ PermuteCase::PermuteCase(PermuteShape s, const std::string& origin) : shape_(s) 
   ref_offsets = AlignedBuffer<std::int32_t>(s.experts + 1);
 }
 
+std::vector<ShapeDim> PermuteCase::shape_dims() const {
+  return {{"tokens", shape_.tokens}, {"experts", shape_.experts}, {"topk", shape_.k}, {"zipf", shape_.zipf_s}};
+}
+
 std::string PermuteCase::shape_text() const {
   return "tokens=" + std::to_string(shape_.tokens) + " experts=" + std::to_string(shape_.experts) +
          " k=" + std::to_string(shape_.k) + " " + zipf_text(shape_.zipf_s);
@@ -275,6 +284,11 @@ CombineCase::CombineCase(CombineShape s, const std::string& origin) : shape_(s) 
   weights = AlignedBuffer<float>(nk);
   out = AlignedBuffer<bf16>(static_cast<std::size_t>(s.tokens) * s.hidden);
   ref = AlignedBuffer<double>(out.size());
+}
+
+std::vector<ShapeDim> CombineCase::shape_dims() const {
+  return {{"tokens", shape_.tokens}, {"experts", shape_.experts}, {"topk", shape_.k}, {"hidden", shape_.hidden},
+          {"zipf", shape_.zipf_s}};
 }
 
 std::string CombineCase::shape_text() const {

@@ -59,6 +59,7 @@ class TopkCase final : public OpCase, public HasExpertLoad {
   explicit TopkCase(TopkShape shape, const std::string& origin = "--dim");
   std::string_view op() const override { return kTopkOp; }
   std::string shape_text() const override;
+  std::vector<ShapeDim> shape_dims() const override;
   double flops() const override;  // nominal: one op per logit (scoring) — the op is bandwidth-bound
   double bytes() const override;  // logits + bias + ids + weights
   // Logits uniform in [-4, 4) quantised to 1/16 and bias in [-1/2, 1/2) quantised to 1/64, so
@@ -88,6 +89,7 @@ class PermuteCase final : public OpCase, public HasExpertLoad {
   explicit PermuteCase(PermuteShape shape, const std::string& origin = "--dim");
   std::string_view op() const override { return kPermuteOp; }
   std::string shape_text() const override;
+  std::vector<ShapeDim> shape_dims() const override;
   double flops() const override { return 0; }
   double bytes() const override;  // ids in; sorted, inverse, offsets out
   void fill_inputs(std::uint64_t seed) override;  // a sampled routing (sample_routing)
@@ -122,6 +124,7 @@ class CombineCase final : public OpCase, public HasExpertLoad {
   explicit CombineCase(CombineShape shape, const std::string& origin = "--dim");
   std::string_view op() const override { return kCombineOp; }
   std::string shape_text() const override;
+  std::vector<ShapeDim> shape_dims() const override;
   double flops() const override;  // 2 * tokens * k * hidden
   double bytes() const override;  // expert rows read + out written + inverse + weights
   // A sampled routing, its stable permutation (inverse), expert rows ~ N(0,1) in bf16,

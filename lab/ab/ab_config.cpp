@@ -24,6 +24,17 @@ AbPlan read_ab_plan(config::StrictTable& root, std::uint64_t seed) {
   o.noise = ab.positive_number_or("noise", o.noise);
   o.warmup_runs = ab.non_negative_integer_or("warmup_runs", o.warmup_runs);
   o.bootstrap_resamples = static_cast<int>(ab.positive_integer_or("bootstrap_resamples", o.bootstrap_resamples));
+  o.batch = ab.boolean_or("batch", o.batch);
+  const std::string flush = ab.choice_or("flush", {"read", "write"}, "read");
+  o.flush = flush == "write" ? kernels::FlushMethod::write : kernels::FlushMethod::read;
+  o.flush_bias = ab.boolean_or("flush_bias", o.flush_bias);
+  o.flush_bias_samples = ab.positive_integer_or("flush_bias_samples", o.flush_bias_samples);
+  o.equivalence_margin = ab.non_negative_number_or("equivalence_margin", o.equivalence_margin);
+  o.throttle_threshold = ab.non_negative_number_or("throttle_threshold", o.throttle_threshold);
+  o.throttle_recovery_s = ab.non_negative_number_or("throttle_recovery_s", o.throttle_recovery_s);
+  o.batch_target_s = ab.positive_number_or("batch_target_s", o.batch_target_s);
+  o.max_batch = static_cast<int>(ab.positive_integer_or("max_batch", o.max_batch));
+  o.strict = ab.boolean_or("strict", o.strict);
   plan.hardware_id = ab.string_or("hardware", "");
   try {
     validate(o, ab.file());
@@ -43,6 +54,10 @@ AbPlan read_ab_plan(config::StrictTable& root, std::uint64_t seed) {
     spec.where = c.location_of(c.has("variants") ? "variants" : "op");
     if (spec.variants.empty()) c.fail("variants", "no variants: set them in [ab] or in the case");
     spec.shape.preset = c.string_or("preset", "");
+    if (c.has("anchor")) {
+      spec.anchor_where = c.location_of("anchor");
+      spec.anchor = c.string("anchor");
+    }
     if (auto dims = c.table_if_present("dims")) {
       for (const auto& [key, node] : dims->raw()) {
         spec.shape.dims[std::string(key.str())] = dims->integer(key.str());

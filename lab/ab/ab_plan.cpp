@@ -4,6 +4,7 @@
 
 #include "lab/ab/environment.hpp"
 #include "lab/ab/report.hpp"
+#include "lab/ab/sanity.hpp"
 #include "lab/h5/writer.hpp"
 
 namespace moelab::ab {
@@ -42,6 +43,7 @@ void validate_plan(const kernels::Registry& reg, const AbPlan& plan) {
   for (const auto& c : plan.cases) {
     resolve_variants(reg, c.op, c.variants, c.where);
     reg.find_op(c.op)->make_case(c.shape);  // throws InputError for impossible shapes
+    if (!c.anchor.empty()) load_anchor(c.anchor, c.anchor_where);
   }
 }
 
@@ -49,12 +51,18 @@ int execute_plan(const kernels::Registry& reg, const AbPlan& plan, const AbOutpu
   validate_plan(reg, plan);
   const AbEnvironment env = detect_environment(plan.hardware_id, names_cuda_variant(plan));
   out << "device: " << env.gpu_name();
-  if (env.gpu) out << " (" << env.clocks_text() << "; " << env.driver_text() << ")";
+  if (env.gpu) {
+    out << " (" << env.clocks_text() << "; " << env.driver_text() << "; " << env.toolkit_text() << "; NVML "
+        << env.nvml_status << ")";
+  }
   out << "\ncpu: " << env.cpu_name << "\npeaks: "
       << (env.gpu_peaks.source.empty() ? std::string("none (CPU rows report GFLOP/s only)") : env.gpu_peaks.source) << '\n';
-  out << fmt::format("timing: {} cache, warm-up {}, >= {} samples, noise target {:.2g}% (median CI half-width), cap {:.3g} s/case\n\n",
-                     plan.options.cold_cache ? "cold" : "hot", plan.options.warmup_runs, plan.options.min_samples,
-                     100 * plan.options.noise, plan.options.max_time_s);
+  const auto& o = plan.options;
+  out << fmt::format("timing: {}, warm-up {}, >= {} samples, noise target {:.2g}% (median CI half-width), cap {:.3g} s/case, "
+                     "SAME within +-{:.3g}%{}\n\n",
+                     o.batch ? "batch (hot, back-to-back launches)" : o.cold_cache ? "cold (GPU: " + std::string(kernels::to_string(o.flush)) + " flush of L2; CPU: LLC write flush)" : "hot",
+                     o.warmup_runs, o.min_samples, 100 * o.noise, o.max_time_s, 100 * o.equivalence_margin,
+                     o.strict ? ", strict (skipped/unsupported fail)" : "");
   out.flush();
 
   // The file is rewritten (temp + rename) after every case, so a run stopped by a timeout still
@@ -74,15 +82,22 @@ int execute_plan(const kernels::Registry& reg, const AbPlan& plan, const AbOutpu
     const auto& spec = plan.cases[i];
     const auto variants = resolve_variants(reg, spec.op, spec.variants, spec.where);
     results.push_back(run_case(*reg.find_op(spec.op), spec.shape, variants, plan.options, i));
-    print_case(out, results.back(), env);
+    auto& result = results.back();
+    if (!spec.anchor.empty()) result.anchor = load_anchor(spec.anchor, spec.anchor_where);
+    apply_sanity_bound(result, env, plan.options);
+    print_case(out, result, env);
     out << '\n';
     out.flush();
-    for (const auto& v : results.back().variants) failures += v.status == Status::wrong || v.status == Status::error;
+    for (const auto& v : result.variants) {
+      failures += v.status == Status::wrong || v.status == Status::error || v.status == Status::implausible;
+      if (plan.options.strict) failures += v.status == Status::skipped || v.status == Status::unsupported;
+    }
     write_file();
   }
   if (output.path) out << "wrote " << output.path->string() << '\n';
   if (failures > 0) {
-    out << fmt::format("{} variant run(s) failed the check against ref or raised an error\n", failures);
+    out << fmt::format("{} variant run(s) failed: wrong against ref, an error, implausibly fast{}\n", failures,
+                       plan.options.strict ? ", skipped or unsupported (strict)" : "");
     return 1;
   }
   return 0;
@@ -94,10 +109,14 @@ std::string plan_to_toml(const AbPlan& plan, const std::string& name) {
   t += fmt::format("cold_l2 = {}\nmax_time_s = {}\nmin_samples = {}\nmax_samples = {}\nnoise = {}\nwarmup_runs = {}\n",
                    o.cold_cache ? "true" : "false", o.max_time_s, o.min_samples, o.max_samples, o.noise, o.warmup_runs);
   t += fmt::format("bootstrap_resamples = {}\n", o.bootstrap_resamples);
+  t += fmt::format("batch = {}\nflush = {}\nflush_bias = {}\nequivalence_margin = {}\nthrottle_threshold = {}\nstrict = {}\n",
+                   o.batch ? "true" : "false", toml_string(std::string(kernels::to_string(o.flush))),
+                   o.flush_bias ? "true" : "false", o.equivalence_margin, o.throttle_threshold, o.strict ? "true" : "false");
   if (!plan.hardware_id.empty()) t += fmt::format("hardware = {}\n", toml_string(plan.hardware_id));
   for (const auto& c : plan.cases) {
     t += fmt::format("\n[[ab.cases]]\nop = {}\nvariants = {}\n", toml_string(c.op), toml_string_array(c.variants));
     if (!c.shape.preset.empty()) t += fmt::format("preset = {}\n", toml_string(c.shape.preset));
+    if (!c.anchor.empty()) t += fmt::format("anchor = {}\n", toml_string(c.anchor));
     if (!c.shape.dims.empty()) {
       t += "dims = {";
       bool first = true;

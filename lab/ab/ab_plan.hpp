@@ -19,6 +19,8 @@ struct AbCaseSpec {
   std::vector<std::string> variants;  // full names; the first is the baseline
   kernels::ShapeArgs shape;
   SourceLocation where;               // for errors about this case
+  std::string anchor;                 // data/validation/kernels.toml id to compare with ("" = none)
+  SourceLocation anchor_where;
 };
 
 struct AbPlan {
@@ -39,7 +41,8 @@ struct AbOutput {
 void validate_plan(const kernels::Registry& reg, const AbPlan& plan);
 
 // validate_plan, then runs every case, printing each case's table to `out` as it finishes.
-// Returns 0, or 1 when some variant was "wrong" or raised an "error" (the file is still written).
+// Returns 0, or 1 when some variant was "wrong", "implausible" (sanity.hpp) or raised an "error",
+// and with options.strict also when one was "skipped" or "unsupported" (the file is still written).
 int execute_plan(const kernels::Registry& reg, const AbPlan& plan, const AbOutput& output, std::ostream& out);
 
 // The plan as an experiment file that `moelab run` accepts (stored in the HDF5 provenance).

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <fstream>
 
+#include "lab/ab/gpu_telemetry.hpp"
 #include "lab/config/spec_loaders.hpp"
 
 namespace moelab::ab {
@@ -34,8 +35,15 @@ std::string AbEnvironment::clocks_text() const {
 
 std::string AbEnvironment::driver_text() const {
   if (!gpu) return "";
-  return fmt::format("driver {}, runtime {}", kernels::cuda_version_text(gpu->driver_version),
+  return fmt::format("driver {}{}, runtime {}", kernels::cuda_version_text(gpu->driver_version),
+                     nvml_driver.empty() ? std::string() : " (" + nvml_driver + ")",
                      kernels::cuda_version_text(gpu->runtime_version));
+}
+
+std::string AbEnvironment::toolkit_text() const {
+  if (!build) return "";
+  return fmt::format("toolkit {} (nvcc {}), cuBLAS {}", kernels::cuda_version_text(build->toolkit_version),
+                     build->nvcc_version, build->cublas_version.empty() ? std::string("unknown") : build->cublas_version);
 }
 
 std::vector<std::string> hardware_id_candidates(const std::string& name) {
@@ -52,7 +60,16 @@ AbEnvironment detect_environment(const std::string& hardware_id, bool query_gpu)
   AbEnvironment env;
   env.cpu_name = read_cpu_name();
   env.gpu_queried = query_gpu;
-  if (query_gpu) env.gpu = kernels::cuda_device_info(0);
+  if (query_gpu) {
+    env.gpu = kernels::cuda_device_info(0);
+    env.build = kernels::cuda_build_info();
+  }
+  if (env.gpu) {
+    auto& nvml = gpu_telemetry();
+    if (nvml.available()) nvml.select_device(env.gpu->pci_bus_id);
+    env.nvml_status = nvml.available() ? "ok" : nvml.why_not();
+    env.nvml_driver = nvml.driver_version();
+  }
 
   std::string id = hardware_id;
   if (id.empty() && env.gpu) {
@@ -67,6 +84,7 @@ AbEnvironment detect_environment(const std::string& hardware_id, bool query_gpu)
   if (!id.empty()) {
     const auto spec = config::load_hardware_by_id(id);  // InputError when the id is unknown
     env.gpu_peaks.flops_per_s = spec.peak_bf16_flops;
+    env.gpu_peaks.fp8_flops_per_s = spec.peak_fp8_flops;
     env.gpu_peaks.bytes_per_s = spec.hbm_bytes_per_s;
     env.gpu_peaks.hardware_id = id;
     env.gpu_peaks.source = fmt::format("data/hardware/{}.toml", id);

@@ -102,11 +102,30 @@ RatioCI bootstrap_ratio_of_medians(std::span<const double> baseline, std::span<c
   return ci;
 }
 
-Verdict verdict_of(const RatioCI& ci) {
-  if (std::isnan(ci.lo) || std::isnan(ci.hi)) return Verdict::undecided;
-  if (ci.hi < 1.0) return Verdict::faster;
-  if (ci.lo > 1.0) return Verdict::slower;
-  return Verdict::same;
+Verdict verdict_of(const RatioCI& ci, double margin) {
+  if (std::isnan(ci.lo) || std::isnan(ci.hi) || std::isnan(ci.ratio)) return Verdict::undecided;
+  if (!(margin >= 0 && margin < 1)) throw std::invalid_argument("verdict_of: equivalence margin not in [0, 1)");
+  if (ci.lo >= 1.0 - margin && ci.hi <= 1.0 + margin) return Verdict::same;
+  if (ci.hi < 1.0 && ci.ratio < 1.0 - margin) return Verdict::faster;
+  if (ci.lo > 1.0 && ci.ratio > 1.0 + margin) return Verdict::slower;
+  return Verdict::undecided;
+}
+
+bool is_throttled(double measured_hz, double default_hz, double window_s, double threshold) {
+  if (!(measured_hz > 0) || !(default_hz > 0) || !(window_s >= kMinClockWindowS)) return false;
+  return measured_hz < threshold * default_hz;
+}
+
+double next_throttle_delay_s(double current_delay_s, int consecutive_throttled) {
+  if (consecutive_throttled > 2) return current_delay_s + std::min(current_delay_s * 1.5, 0.5);
+  return current_delay_s;
+}
+
+int samples_this_round(double own_estimate_s, double slot_s, int max_reps) {
+  if (max_reps < 1) return 1;
+  if (!(own_estimate_s > 0) || !(slot_s > own_estimate_s)) return 1;
+  const double reps = std::floor(slot_s / own_estimate_s);
+  return static_cast<int>(std::clamp(reps, 1.0, static_cast<double>(max_reps)));
 }
 
 std::string_view to_string(Verdict v) {

@@ -43,13 +43,42 @@ struct RatioCI {
 RatioCI bootstrap_ratio_of_medians(std::span<const double> baseline, std::span<const double> candidate,
                                    std::uint64_t seed, int resamples = 2000, double confidence = 0.95);
 
-// For times (lower is better): FASTER when the whole CI of candidate/baseline lies below 1,
-// SLOWER when above 1, SAME when it contains 1; UNDECIDED when there is no CI (too few samples).
+// For times (lower is better), with an equivalence margin m (default 2%): a difference smaller
+// than m is of no practical interest, however precisely it is measured.
+//   SAME       the whole CI of candidate/baseline lies inside [1 - m, 1 + m] (equivalence shown)
+//   FASTER     the CI lies below 1 (the difference is real) and the ratio is below 1 - m
+//   SLOWER     the CI lies above 1 and the ratio is above 1 + m
+//   UNDECIDED  anything else: no CI (too few samples), or a CI too wide to tell whether the
+//              difference exceeds the margin (more samples would decide)
+// With m = 0 this is the plain rule "CI below 1 / above 1 / contains 1" (SAME needs ratio == 1
+// exactly, so a zero margin leaves SAME to identical sample sets).
 enum class Verdict { faster, slower, same, undecided };
 
-// Fewer samples than this on either side give no CI (a bootstrap of 1-4 values is degenerate).
-inline constexpr std::size_t kMinSamplesForVerdict = 5;
-Verdict verdict_of(const RatioCI& ci);
+inline constexpr double kDefaultEquivalenceMargin = 0.02;
+// Fewer samples than this on either side give no CI: the percentile bootstrap of a median
+// undercovers at small n (tests/kernels_harness/test_stats.cpp measures it), so a verdict on
+// fewer than 20 samples a side would claim more confidence than it has.
+inline constexpr std::size_t kMinSamplesForVerdict = 20;
+Verdict verdict_of(const RatioCI& ci, double equivalence_margin = kDefaultEquivalenceMargin);
 std::string_view to_string(Verdict v);  // "FASTER" | "SLOWER" | "SAME" | "UNDECIDED"
+
+// ---- throttled samples (NVBench's rule) ----
+// A sample whose measured SM clock is below threshold x the device's default (maximum) clock
+// ran throttled: it is dropped and the harness pauses before the next one. NVBench uses 0.75.
+// The clock is measured over the sample window (clock64 / globaltimer on SM 0); windows shorter
+// than kMinClockWindowS are never judged (globaltimer's ~1 us granularity makes them noisy).
+inline constexpr double kDefaultThrottleThreshold = 0.75;
+inline constexpr double kMinClockWindowS = 50e-6;
+bool is_throttled(double measured_sm_clock_hz, double default_sm_clock_hz, double window_s, double threshold);
+
+// NVBench's recovery pause after a throttled sample: the base delay, grown by
+// min(1.5 x delay, 0.5 s) once more than two samples in a row were throttled.
+double next_throttle_delay_s(double current_delay_s, int consecutive_throttled);
+
+// ---- per-variant sample allocation under one time cap ----
+// In each round every still-active variant takes this many consecutive samples: enough that it
+// spends about as long as the slowest active variant's single sample (`slot_s`), so a slow
+// baseline no longer caps the sample count of fast variants; at least 1, at most max_reps.
+int samples_this_round(double own_estimate_s, double slot_s, int max_reps);
 
 }  // namespace moelab::ab

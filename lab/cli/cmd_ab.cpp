@@ -1,5 +1,6 @@
-// `moelab ab OP --variants A,B[,C...] [--shape PRESET ... | --dim key=value[,value...] ...] [--cold-l2|--hot]
-//   [--max-time-s T] [--min-samples N] [--noise 0.01] [--warmup N] [--seed S] [--hardware ID] [-o OUT.h5]`
+// `moelab ab OP --variants A,B[,C...] [--shape PRESET ... | --dim key=value[,value...] ...] [--cold-l2|--hot|--batch]
+//   [--flush read|write] [--flush-bias] [--max-time-s T] [--min-samples N] [--noise 0.01] [--margin 0.02]
+//   [--warmup N] [--seed S] [--hardware ID] [--strict] [-o OUT.h5]`
 // The first variant is the baseline. Several --shape values give several cases (--dim applies to
 // each); a --dim with several values (`--dim batch=1,2,4,8`) sweeps that dimension: one case per
 // value, the product over every such --dim (the last given varying fastest). The harness is lab/ab/harness.hpp; the same run can be written as an experiment file
@@ -24,6 +25,8 @@ struct AbArgs {
   std::vector<std::string> dims;
   bool cold = false;
   bool hot = false;
+  bool batch = false;
+  std::string flush = "read";
   ab::AbOptions options;
   std::string hardware;
   std::string output;
@@ -78,9 +81,13 @@ std::vector<std::map<std::string, std::int64_t>> parse_dims(const std::vector<st
 
 int run_ab(const AbArgs& a, const std::string& command_line) {
   if (a.cold && a.hot) throw InputError({"--hot", 0, 0}, "", "--cold-l2 and --hot exclude each other");
+  if (a.cold && a.batch) throw InputError({"--batch", 0, 0}, "", "--cold-l2 and --batch exclude each other (batch is hot)");
+  if (a.flush != "read" && a.flush != "write") throw InputError({"--flush", 0, 0}, a.flush, "must be read or write");
   ab::AbPlan plan;
   plan.options = a.options;
-  plan.options.cold_cache = !a.hot;
+  plan.options.cold_cache = !a.hot && !a.batch;
+  plan.options.batch = a.batch;
+  plan.options.flush = a.flush == "write" ? kernels::FlushMethod::write : kernels::FlushMethod::read;
   plan.hardware_id = a.hardware;
   const auto dim_points = parse_dims(a.dims);
   const std::vector<std::string> presets = a.shapes.empty() ? std::vector<std::string>{""} : a.shapes;
@@ -115,6 +122,12 @@ void add_ab_command(CLI::App& app, CliState& state) {
                   "Shape dimension key=value, overriding the preset (repeatable); key=v1,v2,... sweeps it: one case per value");
   sub->add_flag("--cold-l2", a->cold, "Flush L2 (GPU) / LLC (CPU) before every sample (default)");
   sub->add_flag("--hot", a->hot, "Do not flush caches between samples");
+  sub->add_flag("--batch", a->batch, "Hot, with back-to-back launches per sample (per-launch time)");
+  sub->add_option("--flush", a->flush, "Cold flush: read (leaves L2 clean) or write (leaves it dirty)")->capture_default_str();
+  sub->add_flag("--flush-bias", a->options.flush_bias, "Also time each variant after read / write / no flush");
+  sub->add_option("--margin", a->options.equivalence_margin, "Equivalence margin: SAME when the ratio's CI is within 1 +- this")
+      ->capture_default_str();
+  sub->add_flag("--strict", a->options.strict, "Skipped or unsupported variants fail the run (exit 1)");
   sub->add_option("--max-time-s", a->options.max_time_s, "Time cap per case, seconds")->capture_default_str();
   sub->add_option("--min-samples", a->options.min_samples, "Minimum samples per variant")->capture_default_str();
   sub->add_option("--max-samples", a->options.max_samples, "Maximum samples per variant")->capture_default_str();

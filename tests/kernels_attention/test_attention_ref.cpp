@@ -19,8 +19,8 @@ double max_diff(const std::vector<double>& got, std::size_t off, const std::vect
   return m;
 }
 
-void check_prefill_ref(ka::HeadShape h, std::vector<int> lens) {
-  auto c = ka::make_prefill_case({h, lens});
+void check_prefill_ref(ka::HeadShape h, std::vector<int> lens, bool causal = true) {
+  auto c = ka::make_prefill_case({h, lens, causal});
   c->fill_inputs(11);
   c->compute_reference();
   const int d = h.head_dim, group = h.heads / h.kv_heads;
@@ -30,7 +30,7 @@ void check_prefill_ref(ka::HeadShape h, std::vector<int> lens) {
     for (int i = 0; i < lens[b]; ++i) {
       for (int hq = 0; hq < h.heads; ++hq) {
         std::vector<const std::uint16_t*> ks, vs;
-        for (int j = 0; j <= i; ++j) {
+        for (int j = 0; j < (causal ? i + 1 : lens[b]); ++j) {
           ks.push_back(&c->k[((start + j) * h.kv_heads + hq / group) * d]);
           vs.push_back(&c->v[((start + j) * h.kv_heads + hq / group) * d]);
         }
@@ -50,6 +50,32 @@ BOOST_AUTO_TEST_CASE(prefill_ref_matches_independent_code) {
   check_prefill_ref({4, 4, 64}, {1, 5, 17});     // GQA ratio 1, a length-1 sequence
   check_prefill_ref({8, 2, 128}, {9, 1});        // ratio 4
   check_prefill_ref({8, 1, 64}, {3, 12, 2, 7});  // ratio 8 (MQA)
+}
+
+BOOST_AUTO_TEST_CASE(full_attention_prefill_ref_matches_independent_code) {
+  check_prefill_ref({4, 4, 64}, {1, 5, 17}, false);  // every query attends every key of its sequence
+  check_prefill_ref({8, 2, 128}, {9, 1}, false);
+}
+
+BOOST_AUTO_TEST_CASE(full_attention_differs_from_causal_and_counts_all_pairs) {
+  auto causal = ka::make_prefill_case({{4, 4, 64}, {6, 3}});
+  auto full = ka::make_prefill_case({{4, 4, 64}, {6, 3}, false});
+  BOOST_TEST(full->flops() == 4.0 * 4 * 64 * (36 + 9));
+  BOOST_TEST(causal->flops() == 4.0 * 4 * 64 * (21 + 6));
+  BOOST_TEST(full->shape_text().find("full") != std::string::npos);
+  causal->fill_inputs(3);
+  full->fill_inputs(3);
+  causal->compute_reference();
+  full->compute_reference();
+  // The last query of a sequence sees every key either way; the first sees only itself when causal.
+  const std::size_t row = 4 * 64;  // token 0, all heads
+  double first_diff = 0;
+  for (std::size_t c = 0; c < row; ++c) first_diff = std::max(first_diff, std::abs(full->ref[c] - causal->ref[c]));
+  BOOST_TEST(first_diff > 1e-3);
+  const std::size_t last = 5 * row;  // token 5: the last of sequence 0
+  double last_diff = 0;
+  for (std::size_t c = 0; c < row; ++c) last_diff = std::max(last_diff, std::abs(full->ref[last + c] - causal->ref[last + c]));
+  BOOST_TEST(last_diff < 1e-12);
 }
 
 BOOST_AUTO_TEST_CASE(paged_decode_ref_matches_independent_code) {

@@ -22,6 +22,9 @@ std::vector<CaseFactory> prefill_cases() {
       [] { return ka::make_prefill_case({{8, 2, 128}, {65, 3}}); },
       [] { return ka::make_prefill_case({{8, 1, 64}, {100}}); },
       [] { return ka::make_prefill_case({{16, 2, 128}, {33, 64, 2}}); },
+      // Full (non-causal) attention, ragged lengths.
+      [] { return ka::make_prefill_case({{4, 4, 64}, {70, 1, 129}, false}); },
+      [] { return ka::make_prefill_case({{8, 2, 128}, {65, 3}, false}); },
   };
 }
 
@@ -121,15 +124,21 @@ BOOST_AUTO_TEST_CASE(cuda_variants_follow_the_device_and_decline_unsupported_sha
     BOOST_TEST(v->available() == mk::cuda_device_available(), v->full_name());
   }
 #if MOELAB_HAVE_CUDA
-  BOOST_TEST(cuda_variants == 7);
+  BOOST_TEST(cuda_variants == 9);
   // GQA groups above 8 query heads per kv head are outside the decode kernels' register budget.
   auto wide_group = ka::make_paged_decode_case({{16, 1, 64}, 16, {5}});
   BOOST_TEST(!mk::registry().find_variant(ka::kPagedDecodeOp, "cuda.paged_decode")->supports(*wide_group));
   BOOST_TEST(mk::registry().find_variant(ka::kPagedDecodeOp, "cuda.naive")->supports(*wide_group));
   auto wide_cascade = ka::make_cascade_decode_case({{16, 1, 64}, 4, {1}});
   BOOST_TEST(!mk::registry().find_variant(ka::kCascadeDecodeOp, "cuda.cascade_decode")->supports(*wide_cascade));
+  BOOST_TEST(!mk::registry().find_variant(ka::kCascadeDecodeOp, "cuda.cascade_mma")->supports(*wide_cascade));
   auto prefill = ka::make_prefill_case({{4, 4, 64}, {3}});
   BOOST_TEST(mk::registry().find_variant(ka::kPrefillOp, "cuda.flash_mma")->supports(*prefill));
+  // The FA3-design kernel is written for head_dim 128 only, causal or not.
+  const auto* wgmma = mk::registry().find_variant(ka::kPrefillOp, "cuda.flash_wgmma");
+  BOOST_TEST(!wgmma->supports(*prefill));
+  BOOST_TEST(wgmma->supports(*ka::make_prefill_case({{8, 2, 128}, {3}})));
+  BOOST_TEST(wgmma->supports(*ka::make_prefill_case({{8, 2, 128}, {3}, false})));
 #else
   BOOST_TEST(cuda_variants == 0);
 #endif

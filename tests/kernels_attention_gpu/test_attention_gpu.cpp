@@ -10,6 +10,7 @@
 #include "kernels/common/cuda_device.hpp"
 #include "kernels/common/cuda_backend.hpp"
 #include "kernels/common/registry.hpp"
+#include "tests/support/require_gpu.hpp"
 
 namespace ka = moelab::kernels::attention;
 namespace mk = moelab::kernels;
@@ -17,17 +18,7 @@ namespace mk = moelab::kernels;
 namespace {
 
 struct SkipWithoutGpu {
-  SkipWithoutGpu() {
-    // A CUDA build whose backend library does not open is broken, not "without a GPU".
-    if (const auto& backend = mk::cuda_backend(); backend.api == nullptr) {
-      std::cout << backend.error << '\n';
-      std::exit(1);
-    }
-    if (!mk::cuda_device_available()) {
-      std::cout << "no CUDA device: skipping the attention GPU tests\n";
-      std::exit(77);
-    }
-  }
+  SkipWithoutGpu() { moelab::test::require_cuda_device_or_skip("kernels_attention_gpu"); }
 };
 
 using CaseFactory = std::function<std::unique_ptr<mk::OpCase>()>;
@@ -83,6 +74,10 @@ BOOST_AUTO_TEST_CASE(prefill_cuda_variants_match_ref) {
       // Many tiles and blocks, GPT-OSS (d = 64, group 8) and Llama heads; the oracle samples rows.
       [] { return ka::make_prefill_case({{64, 8, 64}, {1500, 700}}); },
       [] { return ka::make_prefill_case({{32, 8, 128}, {2048, 1000}}); },
+      // Full (non-causal) attention: every key of the sequence, ragged ends masked.
+      [] { return ka::make_prefill_case({{8, 2, 128}, {65, 3, 200}, false}); },
+      [] { return ka::make_prefill_case({{4, 4, 64}, {70, 1, 129}, false}); },
+      [] { return ka::make_prefill_case({{16, 16, 128}, {300, 128, 1}, false}); },
   });
 }
 

@@ -47,8 +47,8 @@ ab::AbPlan plan_for(std::vector<std::string> variants) {
   plan.options.min_samples = 20;
   plan.options.noise = 0.01;
   plan.options.bootstrap_resamples = 500;
-  plan.cases.push_back({"fake.axpy", variants, kernels::ShapeArgs{"tiny", {}, "test"}, {"test", 0, 0}});
-  plan.cases.push_back({"fake.axpy", variants, kernels::ShapeArgs{"", {{"n", 10}}, "test"}, {"test", 0, 0}});
+  plan.cases.push_back({"fake.axpy", variants, kernels::ShapeArgs{"tiny", {}, "test"}, {"test", 0, 0}, "", {}});
+  plan.cases.push_back({"fake.axpy", variants, kernels::ShapeArgs{"", {{"n", 10}}, "test"}, {"test", 0, 0}, "", {}});
   return plan;
 }
 

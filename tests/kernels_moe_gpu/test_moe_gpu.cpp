@@ -9,6 +9,7 @@
 #include "kernels/common/registry.hpp"
 #include "kernels/grouped_gemm/cases.hpp"
 #include "kernels/router/cases.hpp"
+#include "tests/support/require_gpu.hpp"
 
 using namespace moelab::kernels;
 
@@ -16,17 +17,7 @@ namespace {
 
 // No device: leave before any test with ctest's "skipped" status.
 struct RequireDevice {
-  RequireDevice() {
-    // A CUDA build whose backend library does not open is broken, not "without a GPU".
-    if (const auto& backend = cuda_backend(); backend.api == nullptr) {
-      std::puts(backend.error.c_str());
-      std::exit(1);
-    }
-    if (!cuda_device_available()) {
-      std::puts("no CUDA device: skipping the MoE GPU tests");
-      std::exit(77);
-    }
-  }
+  RequireDevice() { moelab::test::require_cuda_device_or_skip("kernels_moe_gpu"); }
 };
 
 // Every cuda variant of the case's op that supports it, checked against ref (fresh inputs,

@@ -7,9 +7,12 @@
 //      each (row, chunk) leaves a normalized partial and its log2-sum-exp.
 //   2. suffix pass: each query's own suffix with the split-KV decode core (decode_split.cuh).
 //   3. combine: the prefix chunks and the suffix partial merged by log-sum-exp.
-// The prefix pass runs on CUDA cores (fp32 FMAs); a tensor-core prefix pass is the next step.
+// The prefix pass runs on CUDA cores (fp32 FMAs); cuda.cascade_mma (cascade_mma.cu) runs it on
+// tensor cores.
 #include <algorithm>
 
+#include "kernels/common/cuda/launch.cuh"
+#include "kernels/attention/cuda/cascade_suffix.cuh"
 #include "kernels/attention/cuda/decode_split.cuh"
 #include "kernels/attention/cuda/device_cases.cuh"
 #include "kernels/common/variant.hpp"
@@ -121,22 +124,6 @@ __global__ void __launch_bounds__(kDecodeThreads)
   }
 }
 
-// Each query's own suffix (contiguous K/V rows cu_suffix[b]..cu_suffix[b+1]) into slot n_slots-1.
-template <int D, int G>
-__global__ void __launch_bounds__(kDecodeThreads)
-    cascade_suffix_kernel(CascadeDecodeParams p, int n_slots, float* partial_o, float* partial_lse) {
-  const int hk = blockIdx.y, b = blockIdx.z;
-  const int group = p.heads / p.kv_heads;
-  const int kv_heads = p.kv_heads;
-  auto kv_offset = [=](int t) { return (std::size_t(t) * kv_heads + hk) * D; };
-  const std::size_t row0 = std::size_t(b) * p.heads + std::size_t(hk) * group;
-  const int slot = n_slots - 1;
-  const SplitDest dst{partial_o + (row0 * n_slots + slot) * D, std::size_t(n_slots) * D,
-                      partial_lse + row0 * n_slots + slot, std::size_t(n_slots)};
-  decode_split<D, G>(p.q + row0 * D, group, p.k_suffix, p.v_suffix, p.cu_suffix[b], p.cu_suffix[b + 1], p.sm_scale,
-                  kv_offset, dst);
-}
-
 struct CascadePlan {
   int chunk_keys = 0;
   int chunks = 0;     // prefix chunks
@@ -165,15 +152,9 @@ void launch(const CascadeDecodeParams& p, const CascadePlan& plan, float* partia
             cudaStream_t s) {
   if (plan.chunks > 0) {
     const dim3 grid(plan.chunks, p.kv_heads, plan.row_tiles);
-    cascade_prefix_kernel<D><<<grid, kDecodeThreads, 0, s>>>(p, plan.chunk_keys, plan.n_slots(), partial_o, partial_lse);
+    ::moelab::kernels::cuda::launch(cascade_prefix_kernel<D>, grid, kDecodeThreads, 0, s, p, plan.chunk_keys, plan.n_slots(), partial_o, partial_lse);
   }
-  const dim3 suffix_grid(1, p.kv_heads, p.batch);
-  if (p.heads / p.kv_heads <= 4) {
-    cascade_suffix_kernel<D, 4><<<suffix_grid, kDecodeThreads, 0, s>>>(p, plan.n_slots(), partial_o, partial_lse);
-  } else {
-    cascade_suffix_kernel<D, 8><<<suffix_grid, kDecodeThreads, 0, s>>>(p, plan.n_slots(), partial_o, partial_lse);
-  }
-  combine_partials_kernel<D><<<p.batch * p.heads, D, 0, s>>>(partial_o, partial_lse, plan.n_slots(), p.out);
+  launch_suffix_and_combine<D>(p, plan.n_slots(), partial_o, partial_lse, s);
 }
 
 struct Workspace {

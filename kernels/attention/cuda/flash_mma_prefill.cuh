@@ -71,7 +71,8 @@ __global__ void __launch_bounds__(FlashMmaConfig<D, MTiles>::kThreads) flash_mma
   };
 
   // Causal tile skipping: key tiles starting after the block's last query are never touched.
-  const int n_tiles = min((q0 + kBq + kBk - 1) / kBk, (len + kBk - 1) / kBk);
+  const bool causal = p.causal != 0;
+  const int n_tiles = causal ? min((q0 + kBq + kBk - 1) / kBk, (len + kBk - 1) / kBk) : (len + kBk - 1) / kBk;
   load_tile(sQ, gQ, q_stride, q0, kBq);
   load_tile(sK, gK, kv_stride, 0, kBk);
   load_tile(sV, gV, kv_stride, 0, kBk);
@@ -104,7 +105,7 @@ __global__ void __launch_bounds__(FlashMmaConfig<D, MTiles>::kThreads) flash_mma
     const int key0 = kt * kBk;
 
     // Warps whose rows all precede the tile skip it (uniform per warp; the barrier stays shared).
-    if (key0 <= warp_row0 + kWarpRows - 1) {
+    if (!causal || key0 <= warp_row0 + kWarpRows - 1) {
       // S = Q K^T: each K fragment pair feeds every m-tile of the warp.
       float s[kM][kKeyTiles][4];
 #pragma unroll
@@ -134,15 +135,16 @@ __global__ void __launch_bounds__(FlashMmaConfig<D, MTiles>::kThreads) flash_mma
 
 #pragma unroll
       for (int mt = 0; mt < kM; ++mt) {
-        // Causal mask, only where the tile crosses this m-tile's diagonal.
-        if (key0 + kBk - 1 > warp_row0 + mt * 16) {
+        // Causal mask, only where the tile crosses this m-tile's diagonal; full attention masks
+        // only the zero-filled keys past the sequence's end.
+        if (causal ? key0 + kBk - 1 > warp_row0 + mt * 16 : key0 + kBk > len) {
 #pragma unroll
           for (int n = 0; n < kKeyTiles; ++n) {
 #pragma unroll
             for (int i = 0; i < 4; ++i) {
               const int key = key0 + n * 8 + mma_layout::c_col(lane, i);
               const int row = warp_row0 + mt * 16 + mma_layout::c_row(lane, i);
-              if (key > row) s[mt][n][i] = -INFINITY;
+              if (causal ? key > row : key >= len) s[mt][n][i] = -INFINITY;
             }
           }
         }

@@ -1,4 +1,5 @@
 // Instantiation of the tensor-core prefill kernel: head_dim = 64, 64-query blocks.
+#include "kernels/common/cuda/launch.cuh"
 #include "kernels/attention/cuda/flash_mma_prefill.cuh"
 #include "kernels/common/cuda/check.cuh"
 
@@ -8,7 +9,7 @@ template <>
 void launch_flash_mma_prefill<64, 1>(const PrefillParams& p, cudaStream_t stream) {
   using C = FlashMmaConfig<64, 1>;
   const dim3 grid((p.max_seq_len + C::kBlockQ - 1) / C::kBlockQ, p.heads, p.batch);
-  flash_mma_prefill_kernel<64, 1><<<grid, C::kThreads, C::kSmemBytes, stream>>>(p);
+  ::moelab::kernels::cuda::launch(flash_mma_prefill_kernel<64, 1>, grid, C::kThreads, C::kSmemBytes, stream, p);
 }
 
 template <>

@@ -1,6 +1,7 @@
 // cuda.naive for the three attention ops: one thread per (query, head), keys walked one at a
 // time with an online softmax in fp32. Simple and obviously correct; the baseline the tuned
 // kernels are compared with.
+#include "kernels/common/cuda/launch.cuh"
 #include "kernels/attention/cuda/device_cases.cuh"
 #include "kernels/attention/cuda/device_math.cuh"
 #include "kernels/common/variant.hpp"
@@ -46,7 +47,8 @@ __global__ void naive_prefill_kernel(PrefillParams p) {
   while (p.cu_seqlens[b + 1] <= token) ++b;
   const int start = p.cu_seqlens[b];
   const std::size_t q_off = std::size_t(idx) * D;
-  attend_row<D>(p.q + q_off, p.k, p.v, token - start + 1, p.sm_scale,
+  const int n_keys = p.causal ? token - start + 1 : p.cu_seqlens[b + 1] - start;
+  attend_row<D>(p.q + q_off, p.k, p.v, n_keys, p.sm_scale,
                 [&](int t) { return (std::size_t(start + t) * p.kv_heads + hk) * D; }, p.out + q_off);
 }
 
@@ -119,8 +121,8 @@ std::unique_ptr<Variant> make_attention_prefill_cuda_naive() {
         const PrefillParams p = d.params;
         return [p](cudaStream_t s) {
           const int blocks = blocks_for(static_cast<long long>(p.total_tokens) * p.heads);
-          if (p.head_dim == 64) naive_prefill_kernel<64><<<blocks, kThreads, 0, s>>>(p);
-          else naive_prefill_kernel<128><<<blocks, kThreads, 0, s>>>(p);
+          if (p.head_dim == 64) ::moelab::kernels::cuda::launch(naive_prefill_kernel<64>, blocks, kThreads, 0, s, p);
+          else ::moelab::kernels::cuda::launch(naive_prefill_kernel<128>, blocks, kThreads, 0, s, p);
         };
       });
 }
@@ -133,8 +135,8 @@ std::unique_ptr<Variant> make_attention_decode_paged_cuda_naive() {
         const PagedDecodeParams p = d.params;
         return [p](cudaStream_t s) {
           const int blocks = blocks_for(static_cast<long long>(p.batch) * p.heads);
-          if (p.head_dim == 64) naive_paged_decode_kernel<64><<<blocks, kThreads, 0, s>>>(p);
-          else naive_paged_decode_kernel<128><<<blocks, kThreads, 0, s>>>(p);
+          if (p.head_dim == 64) ::moelab::kernels::cuda::launch(naive_paged_decode_kernel<64>, blocks, kThreads, 0, s, p);
+          else ::moelab::kernels::cuda::launch(naive_paged_decode_kernel<128>, blocks, kThreads, 0, s, p);
         };
       });
 }
@@ -147,8 +149,8 @@ std::unique_ptr<Variant> make_attention_decode_cascade_cuda_naive() {
         const CascadeDecodeParams p = d.params;
         return [p](cudaStream_t s) {
           const int blocks = blocks_for(static_cast<long long>(p.batch) * p.heads);
-          if (p.head_dim == 64) naive_cascade_decode_kernel<64><<<blocks, kThreads, 0, s>>>(p);
-          else naive_cascade_decode_kernel<128><<<blocks, kThreads, 0, s>>>(p);
+          if (p.head_dim == 64) ::moelab::kernels::cuda::launch(naive_cascade_decode_kernel<64>, blocks, kThreads, 0, s, p);
+          else ::moelab::kernels::cuda::launch(naive_cascade_decode_kernel<128>, blocks, kThreads, 0, s, p);
         };
       });
 }

@@ -1,6 +1,6 @@
 // kokkos.tiled prefill: the flash-attention-2 schedule in portable code. One work item per
 // (query tile, head); it walks key tiles left to right up to the causal diagonal (later tiles
-// are skipped, as on the GPU), keeping an online softmax per query row in fp32 and rounding P to
+// are skipped, as on the GPU; full attention walks them all), keeping an online softmax per query row in fp32 and rounding P to
 // bf16 for the PV product as the tensor-core kernel does.
 #include <vector>
 
@@ -18,6 +18,7 @@ struct QueryTile {
   int seq_start;  // first token of the sequence
   int q0;         // first query of the tile, relative to the sequence
   int rows;       // queries in the tile (<= kTileQueries)
+  int seq_len;    // keys of the sequence (full attention reads them all)
 };
 
 void tiled_prefill(const PrefillParams& p, const std::vector<QueryTile>& tile_list) {
@@ -29,6 +30,7 @@ void tiled_prefill(const PrefillParams& p, const std::vector<QueryTile>& tile_li
   HostUnmanaged<float> out(p.out, std::size_t(p.total_tokens) * p.heads * p.head_dim);
   const int heads = p.heads, kv_heads = p.kv_heads, d = p.head_dim, group = p.heads / p.kv_heads;
   const float scale = p.sm_scale;
+  const bool causal = p.causal != 0;
 
   Kokkos::parallel_for(
       "attention.prefill.kokkos_tiled", Kokkos::RangePolicy<HostExec>(0, n_tiles * heads), [=](int work) {
@@ -37,13 +39,15 @@ void tiled_prefill(const PrefillParams& p, const std::vector<QueryTile>& tile_li
         const int hk = h / group;
         RowState rows[kTileQueries];
         float scores[kTileKeys];
-        const int last_query = t.q0 + t.rows - 1;
+        const int len = t.seq_len;
         // Causal tile skipping: key tiles that start after the tile's last query are never read.
-        for (int k0 = 0; k0 <= last_query; k0 += kTileKeys) {
+        const int key_end = causal ? t.q0 + t.rows : len;
+        for (int k0 = 0; k0 < key_end; k0 += kTileKeys) {
           for (int r = 0; r < t.rows; ++r) {
             const int qi = t.q0 + r;
             const std::uint16_t* qrow = &q((std::size_t(t.seq_start + qi) * heads + h) * d);
-            const int n_keys = qi - k0 + 1 < kTileKeys ? qi - k0 + 1 : kTileKeys;  // causal mask inside the tile
+            const int last_key = causal ? qi : len - 1;  // causal mask inside the tile
+            const int n_keys = last_key - k0 + 1 < kTileKeys ? last_key - k0 + 1 : kTileKeys;
             if (n_keys <= 0) continue;
             for (int j = 0; j < n_keys; ++j) {
               const std::uint16_t* krow = &k((std::size_t(t.seq_start + k0 + j) * kv_heads + hk) * d);
@@ -83,7 +87,7 @@ class KokkosTiledPrefill final : public Variant {
     for (std::size_t b = 0; b < cs.shape().seq_lens.size(); ++b) {
       const int len = cs.shape().seq_lens[b];
       for (int q0 = 0; q0 < len; q0 += kTileQueries) {
-        tiles.push_back({cs.cu_seqlens[b], q0, std::min(kTileQueries, len - q0)});
+        tiles.push_back({cs.cu_seqlens[b], q0, std::min(kTileQueries, len - q0), len});
       }
     }
     return std::make_unique<CpuPreparedRun>([&cs, tiles = std::move(tiles)] { tiled_prefill(cs.params(), tiles); });

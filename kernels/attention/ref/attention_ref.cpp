@@ -52,7 +52,7 @@ void prefill(const PrefillParams& p, double* out, const std::uint8_t* rows) {
         const int hk = h / group;
         const std::size_t q_off = (std::size_t(start + i) * p.heads + h) * d;
         auto kv_off = [&](int j) { return (std::size_t(start + j) * p.kv_heads + hk) * d; };
-        attend(p.q + q_off, d, p.sm_scale, i + 1,  // causal: keys 0..i
+        attend(p.q + q_off, d, p.sm_scale, p.causal ? i + 1 : len,  // causal: keys 0..i
                [&](int j) { return p.k + kv_off(j); }, [&](int j) { return p.v + kv_off(j); }, out + q_off);
       }
     }

@@ -1,11 +1,13 @@
 // The CUDA build's device query (see kernels/common/cuda_device.hpp). Every error is an answer
 // ("no device"), never an abort: on a machine with only the stub libcuda the runtime reports
 // cudaErrorInsufficientDriver or cudaErrorNoDevice, and GPU tests then skip.
+#include <cublas_v2.h>
 #include <cuda_runtime.h>
 
 #include <string>
 
 #include "kernels/common/cuda_device.hpp"
+#include "moelab_cuda_build_flags.hpp"
 
 namespace moelab::kernels {
 
@@ -44,6 +46,8 @@ std::optional<CudaDeviceInfo> cuda_device_info(int device) {
   CudaDeviceInfo info;
   info.index = device;
   info.name = prop.name;
+  char bus_id[32] = {};
+  if (cudaDeviceGetPCIBusId(bus_id, sizeof(bus_id), device) == cudaSuccess) info.pci_bus_id = bus_id;
   info.compute_capability_major = prop.major;
   info.compute_capability_minor = prop.minor;
   info.sm_count = prop.multiProcessorCount;
@@ -56,6 +60,33 @@ std::optional<CudaDeviceInfo> cuda_device_info(int device) {
   cudaDriverGetVersion(&info.driver_version);
   cudaRuntimeGetVersion(&info.runtime_version);
   return info;
+}
+
+std::optional<CudaBuildInfo> cuda_build_info() {
+  CudaBuildInfo b;
+  b.toolkit_version = CUDART_VERSION;
+  if (cudaRuntimeGetVersion(&b.runtime_version) != cudaSuccess) cudaGetLastError();
+  if (cudaDriverGetVersion(&b.driver_version) != cudaSuccess) cudaGetLastError();
+  int major = 0, minor = 0, patch = 0;
+  if (cublasGetProperty(MAJOR_VERSION, &major) == CUBLAS_STATUS_SUCCESS &&
+      cublasGetProperty(MINOR_VERSION, &minor) == CUBLAS_STATUS_SUCCESS &&
+      cublasGetProperty(PATCH_LEVEL, &patch) == CUBLAS_STATUS_SUCCESS) {
+    b.cublas_version = std::to_string(major) + "." + std::to_string(minor) + "." + std::to_string(patch);
+  }
+  b.nvcc_version = cuda_build_flags::nvcc_version;
+  b.architectures = cuda_build_flags::architectures;
+  b.cuda_flags = cuda_build_flags::flags;
+  return b;
+}
+
+std::string cuda_context_error() {
+  if (cuda_device_count() == 0) return "";
+  cudaError_t e = cudaDeviceSynchronize();
+  if (e == cudaSuccess) return "";
+  cudaGetLastError();  // clears a non-sticky error; a sticky one comes back from every call
+  e = cudaDeviceSynchronize();
+  if (e == cudaSuccess) return "";
+  return std::string(cudaGetErrorName(e)) + " (" + cudaGetErrorString(e) + ")";
 }
 
 }  // namespace moelab::kernels

@@ -24,6 +24,11 @@ class EventTimer {
   // Records the stop event, waits for it, returns the elapsed seconds.
   double stop_s() {
     CUDA_CHECK(cudaEventRecord(stop_, stream_));
+    return elapsed_s();
+  }
+  cudaEvent_t stop_event() { return stop_; }
+  // Waits for the stop event (recorded by the caller) and returns the seconds since start.
+  double elapsed_s() {
     CUDA_CHECK(cudaEventSynchronize(stop_));
     float ms = 0;
     CUDA_CHECK(cudaEventElapsedTime(&ms, start_, stop_));

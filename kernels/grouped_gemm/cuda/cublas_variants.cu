@@ -8,6 +8,7 @@
 //                        documented combination. Same host-side M_g caveat.
 #include <cublas_v2.h>
 
+#include <algorithm>
 #include <memory>
 #include <stdexcept>
 #include <string>
@@ -64,7 +65,9 @@ std::unique_ptr<PreparedRun> prepare_loop(OpCase& c) {
       row0 += static_cast<std::size_t>(m);
     }
   };
-  return std::make_unique<cuda::CudaPreparedRun>(launch, [st, &gc] { st->d->c.download(gc.c.span()); });
+  const auto calls = std::count_if(st->m.begin(), st->m.end(), [](int m) { return m > 0; });
+  return std::make_unique<cuda::CudaPreparedRun>(launch, [st, &gc] { st->d->c.download(gc.c.span()); }, nullptr,
+                                                 "cublasGemmEx x " + std::to_string(calls));
 }
 
 struct GroupedState {
@@ -121,7 +124,8 @@ std::unique_ptr<PreparedRun> prepare_grouped(OpCase& c) {
                                             st->ldc.data(), st->groups, st->group_size.data(), CUBLAS_COMPUTE_32F),
                  "cublasGemmGroupedBatchedEx");
   };
-  return std::make_unique<cuda::CudaPreparedRun>(launch, [st, &gc] { st->d->c.download(gc.c.span()); });
+  return std::make_unique<cuda::CudaPreparedRun>(launch, [st, &gc] { st->d->c.download(gc.c.span()); }, nullptr,
+                                                 "cublasGemmGroupedBatchedEx x 1 (" + std::to_string(st->groups) + " groups)");
 }
 
 }  // namespace

@@ -18,6 +18,7 @@
 
 #include <memory>
 
+#include "kernels/common/cuda/launch.cuh"
 #include "kernels/common/cuda/check.cuh"
 #include "kernels/common/cuda/cuda_prepared_run.cuh"
 #include "kernels/common/cuda_device.hpp"
@@ -208,7 +209,7 @@ std::unique_ptr<PreparedRun> prepare(OpCase& c) {
   CUDA_CHECK(cudaOccupancyMaxActiveBlocksPerMultiprocessor(&per_sm, grouped_mma_kernel, kThreads, kSmemBytes));
   st->grid = sms * std::max(per_sm, 1);
   auto launch = [st](cudaStream_t s) {
-    grouped_mma_kernel<<<st->grid, kThreads, kSmemBytes, s>>>(st->d->params);
+    ::moelab::kernels::cuda::launch(grouped_mma_kernel, st->grid, kThreads, kSmemBytes, s, st->d->params);
   };
   return std::make_unique<cuda::CudaPreparedRun>(launch, [st, &gc] { st->d->c.download(gc.c.span()); });
 }

@@ -8,6 +8,7 @@ namespace grouped_gemm {
 VariantFactory make_grouped_gemm_cuda_cublas_loop;       // cuda/cublas_variants.cu
 VariantFactory make_grouped_gemm_cuda_cublas_grouped;    // cuda/cublas_variants.cu
 VariantFactory make_grouped_gemm_cuda_grouped_mma;       // cuda/grouped_mma.cu
+VariantFactory make_grouped_gemm_fp8_cuda_fp8_mma;       // cuda/fp8_mma.cu
 }  // namespace grouped_gemm
 
 // The grouped_gemm family's cuda variants, one line each. Compiled into libmoelab_kernels_cuda.so,
@@ -17,6 +18,7 @@ void register_grouped_gemm_cuda(CudaVariantList& r) {
   r.add_variant(make_grouped_gemm_cuda_cublas_loop());
   r.add_variant(make_grouped_gemm_cuda_cublas_grouped());
   r.add_variant(make_grouped_gemm_cuda_grouped_mma());
+  r.add_variant(make_grouped_gemm_fp8_cuda_fp8_mma());
 }
 
 }  // namespace moelab::kernels

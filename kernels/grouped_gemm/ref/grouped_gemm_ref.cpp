@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "kernels/common/bf16.hpp"
+#include "kernels/common/parallel_for.hpp"
 
 namespace moelab::kernels::grouped_gemm {
 namespace {
@@ -31,8 +32,14 @@ void row_fp64(const GroupedGemmParams& p, std::int64_t r, std::vector<double>& a
 }  // namespace
 
 void grouped_gemm_ref_rows(const GroupedGemmParams& p, std::span<const std::int64_t> rows, double* out) {
-  std::vector<double> a_row(static_cast<std::size_t>(p.k));
-  for (std::size_t i = 0; i < rows.size(); ++i) row_fp64(p, rows[i], a_row, out + i * static_cast<std::size_t>(p.n));
+  // Rows are independent: one chunk of rows per hardware thread (the result does not depend on it).
+  parallel_for(
+      rows.size(),
+      [&](std::size_t begin, std::size_t end) {
+        std::vector<double> a_row(static_cast<std::size_t>(p.k));
+        for (std::size_t i = begin; i < end; ++i) row_fp64(p, rows[i], a_row, out + i * static_cast<std::size_t>(p.n));
+      },
+      1);
 }
 
 void grouped_gemm_ref(const GroupedGemmParams& p) {

@@ -5,6 +5,7 @@
 
 #include <memory>
 
+#include "kernels/common/cuda/launch.cuh"
 #include "kernels/common/cuda/cuda_prepared_run.cuh"
 #include "kernels/common/cuda/device_buffer.cuh"
 #include "kernels/common/cuda_device.hpp"
@@ -74,7 +75,7 @@ std::unique_ptr<PreparedRun> prepare(OpCase& c) {
   p.topk_weights = d->weights.data();
   p.out = reinterpret_cast<std::uint16_t*>(d->out.data());
   return std::make_unique<cuda::CudaPreparedRun>(
-      [p, d](cudaStream_t s) { combine_kernel<<<p.tokens, kThreads, 0, s>>>(p); },
+      [p, d](cudaStream_t s) { ::moelab::kernels::cuda::launch(combine_kernel, p.tokens, kThreads, 0, s, p); },
       [d, &cc] { d->out.download(cc.out.span()); });
 }
 

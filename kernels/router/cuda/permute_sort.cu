@@ -10,6 +10,7 @@
 
 #include <memory>
 
+#include "kernels/common/cuda/launch.cuh"
 #include "kernels/common/cuda/cuda_prepared_run.cuh"
 #include "kernels/common/cuda/device_buffer.cuh"
 #include "kernels/common/cuda_device.hpp"
@@ -35,7 +36,7 @@ __global__ void offsets_and_inverse_kernel(const std::int32_t* sorted_keys, Perm
 }
 
 void launch_offsets_and_inverse(const std::int32_t* sorted_keys, const PermuteParams& p, cudaStream_t stream) {
-  offsets_and_inverse_kernel<<<(p.assignments + 1 + 255) / 256, 256, 0, stream>>>(sorted_keys, p);
+  ::moelab::kernels::cuda::launch(offsets_and_inverse_kernel, (p.assignments + 1 + 255) / 256, 256, 0, stream, sorted_keys, p);
 }
 
 namespace {
@@ -86,14 +87,14 @@ std::unique_ptr<PreparedRun> prepare_cub(OpCase& c) {
                                              d->iota.data(), d->sorted.data(), p.assignments, 0, bits));
   d->temp = cuda::DeviceBuffer<unsigned char>(d->temp_bytes);
   auto launch = [p, d, bits](cudaStream_t s) {
-    iota_kernel<<<(p.assignments + 255) / 256, 256, 0, s>>>(d->iota.data(), p.assignments);
+    ::moelab::kernels::cuda::launch(iota_kernel, (p.assignments + 255) / 256, 256, 0, s, d->iota.data(), p.assignments);
     std::size_t bytes = d->temp_bytes;
     CUDA_CHECK(cub::DeviceRadixSort::SortPairs(d->temp.data(), bytes, p.topk_ids, d->keys_sorted.data(), d->iota.data(),
                                                p.sorted_assignments, p.assignments, 0, bits, s));
     launch_offsets_and_inverse(d->keys_sorted.data(), p, s);
   };
   auto copy = d->copy_out(pc);
-  return std::make_unique<cuda::CudaPreparedRun>(launch, [d, copy] { copy(); });
+  return std::make_unique<cuda::CudaPreparedRun>(launch, [d, copy] { copy(); }, nullptr, "cub::DeviceRadixSort::SortPairs x 1");
 }
 
 std::unique_ptr<PreparedRun> prepare_thrust(OpCase& c) {
@@ -104,13 +105,14 @@ std::unique_ptr<PreparedRun> prepare_thrust(OpCase& c) {
   auto launch = [p, d](cudaStream_t s) {
     CUDA_CHECK(cudaMemcpyAsync(d->keys_sorted.data(), p.topk_ids, sizeof(std::int32_t) * p.assignments,
                                cudaMemcpyDeviceToDevice, s));
-    iota_kernel<<<(p.assignments + 255) / 256, 256, 0, s>>>(p.sorted_assignments, p.assignments);
+    ::moelab::kernels::cuda::launch(iota_kernel, (p.assignments + 255) / 256, 256, 0, s, p.sorted_assignments, p.assignments);
     thrust::stable_sort_by_key(thrust::cuda::par.on(s), d->keys_sorted.data(), d->keys_sorted.data() + p.assignments,
                                p.sorted_assignments);
     launch_offsets_and_inverse(d->keys_sorted.data(), p, s);
   };
   auto copy = d->copy_out(pc);
-  return std::make_unique<cuda::CudaPreparedRun>(launch, [d, copy] { copy(); });
+  return std::make_unique<cuda::CudaPreparedRun>(launch, [d, copy] { copy(); }, nullptr, "thrust::stable_sort_by_key x 1 (allocates), cudaMemcpyAsync x 1",
+                                                 /*host_synchronizes=*/true);
 }
 
 }  // namespace

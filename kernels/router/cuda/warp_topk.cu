@@ -7,6 +7,7 @@
 #include <climits>
 #include <memory>
 
+#include "kernels/common/cuda/launch.cuh"
 #include "kernels/common/cuda/cuda_prepared_run.cuh"
 #include "kernels/common/cuda/device_buffer.cuh"
 #include "kernels/common/cuda_device.hpp"
@@ -150,7 +151,7 @@ void launch(const TopkParams& p, cudaStream_t stream) {
   const bool grouped = p.scoring == Scoring::sigmoid && p.n_group > 1;
   const std::size_t smem = grouped ? sizeof(float) * kWarpsPerBlock * p.experts : 0;
   const int blocks = (p.tokens + kWarpsPerBlock - 1) / kWarpsPerBlock;
-  warp_topk_kernel<kPerLane><<<blocks, kWarpsPerBlock * 32, smem, stream>>>(p);
+  ::moelab::kernels::cuda::launch(warp_topk_kernel<kPerLane>, blocks, kWarpsPerBlock * 32, smem, stream, p);
 }
 
 void launch_warp_topk(const TopkParams& p, cudaStream_t stream) {

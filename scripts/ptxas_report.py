@@ -1,0 +1,138 @@
+#!/usr/bin/env python3
+"""Per-kernel register, shared-memory, stack and spill usage of every CUDA kernel of the build, as
+ptxas reports it (`nvcc -Xptxas -v`), written as a markdown table.
+
+Each .cu file of kernels/ is recompiled with the exact command CMake uses (from the build's
+compile_commands.json) plus -Xptxas -v, to /dev/null, so the report describes the code the build
+ships. Needs nvcc only, no GPU.
+
+Usage: scripts/ptxas_report.py [--build-dir build/default] [--output kernels/PTXAS_RESOURCES.md] [--jobs N] [FILE.cu ...]
+"""
+import argparse
+import concurrent.futures
+import datetime
+import json
+import os
+import re
+import shlex
+import subprocess
+import sys
+
+ENTRY = re.compile(r"Compiling entry function '([^']+)' for '(sm_[0-9a-z]+)'")
+PROPS = re.compile(r"Function properties for (\S+)")
+FRAME = re.compile(r"(\d+) bytes stack frame, (\d+) bytes spill stores, (\d+) bytes spill loads")
+USED = re.compile(r"Used (\d+) registers(.*)")
+SMEM = re.compile(r"(\d+) bytes smem")
+BARRIERS = re.compile(r"used (\d+) barriers")
+
+
+def demangle(names):
+    try:
+        out = subprocess.run(["c++filt"], input="\n".join(names), capture_output=True, text=True, check=True).stdout
+        return out.splitlines()
+    except (OSError, subprocess.CalledProcessError):
+        return list(names)
+
+
+def ptxas_lines(entry):
+    """Recompile one translation unit with -Xptxas -v; returns (file, stderr text, return code)."""
+    args = shlex.split(entry["command"]) if "command" in entry else list(entry["arguments"])
+    if os.path.basename(args[0]) in ("ccache", "sccache"):
+        args = args[1:]
+    if "-o" in args:
+        args[args.index("-o") + 1] = os.devnull
+    args += ["-Xptxas", "-v"]
+    r = subprocess.run(args, cwd=entry["directory"], capture_output=True, text=True)
+    return entry["file"], r.stderr, r.returncode
+
+
+def parse(text):
+    """Kernel entries of one ptxas -v log: name -> dict of resources."""
+    kernels, current, props_for = {}, None, None
+    for line in text.splitlines():
+        m = ENTRY.search(line)
+        if m:
+            current = m.group(1)
+            kernels.setdefault(current, {"arch": m.group(2)})
+            continue
+        m = PROPS.search(line)
+        if m:
+            props_for = m.group(1)
+            continue
+        m = FRAME.search(line)
+        if m and props_for in kernels:
+            kernels[props_for].update(stack=int(m.group(1)), spill_stores=int(m.group(2)), spill_loads=int(m.group(3)))
+            continue
+        m = USED.search(line)
+        if m and current in kernels:
+            rest = m.group(2)
+            smem = SMEM.search(rest)
+            bars = BARRIERS.search(rest)
+            kernels[current].update(registers=int(m.group(1)), smem=int(smem.group(1)) if smem else 0,
+                                    barriers=int(bars.group(1)) if bars else 0)
+    return kernels
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--build-dir", default="build/default")
+    ap.add_argument("--output", default="kernels/PTXAS_RESOURCES.md")
+    ap.add_argument("--jobs", type=int, default=os.cpu_count() or 2)
+    ap.add_argument("files", nargs="*", help=".cu files (default: every kernels/**/*.cu of the build)")
+    a = ap.parse_args()
+    db_path = os.path.join(a.build_dir, "compile_commands.json")
+    if not os.path.exists(db_path):
+        sys.exit(f"ptxas_report: {db_path} not found: configure a CUDA preset first (scripts/setup.sh)")
+    with open(db_path) as f:
+        db = [e for e in json.load(f) if e["file"].endswith(".cu") and "/kernels/" in e["file"]]
+    if a.files:
+        wanted = {os.path.abspath(x) for x in a.files}
+        db = [e for e in db if os.path.abspath(e["file"]) in wanted]
+    if not db:
+        sys.exit("ptxas_report: no CUDA translation units found (is this a build with CUDA?)")
+    root = os.path.abspath(os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+    rows, warnings, failed = [], [], []
+    with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, a.jobs)) as pool:
+        for path, text, rc in pool.map(ptxas_lines, db):
+            rel = os.path.relpath(path, root)
+            if rc != 0:
+                failed.append((rel, text.strip().splitlines()[-1] if text.strip() else f"exit {rc}"))
+                continue
+            for line in text.splitlines():
+                if "warning" in line.lower() and "ptxas" in line.lower():
+                    warnings.append(f"{rel}: {line.strip()}")
+            for name, k in parse(text).items():
+                rows.append((rel, name, k))
+    names = demangle([r[1] for r in rows])
+    rows = sorted(((rel, pretty, k) for (rel, _, k), pretty in zip(rows, names)), key=lambda r: (r[0], r[1]))
+    nvcc = subprocess.run(["nvcc", "--version"], capture_output=True, text=True).stdout.strip().splitlines()
+    out = [
+        "# ptxas resource usage of the CUDA kernels",
+        "",
+        f"Generated by `scripts/ptxas_report.py` (cmake --build {a.build_dir} --target ptxas_report) on "
+        f"{datetime.date.today().isoformat()} with {nvcc[-1] if nvcc else 'nvcc'}: "
+        f"{'every kernels/**/*.cu' if not a.files else 'the files listed below'} recompiled with "
+        "its build command plus `-Xptxas -v`. Registers per thread, static shared memory (dynamic shared memory is "
+        "set at launch and recorded per run in the A/B files' `launches_<variant>` tables), stack frame and spills "
+        "in bytes per thread, named barriers. Compile-time facts only; nothing here was run.",
+        "",
+        "| file | kernel | arch | registers | static smem B | stack B | spill stores B | spill loads B | barriers |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    for rel, name, k in rows:
+        short = name if len(name) <= 110 else name[:107] + "..."
+        out.append(f"| {rel} | `{short}` | {k.get('arch', '')} | {k.get('registers', '')} | {k.get('smem', '')} | "
+                   f"{k.get('stack', '')} | {k.get('spill_stores', '')} | {k.get('spill_loads', '')} | {k.get('barriers', '')} |")
+    if warnings:
+        out += ["", "ptxas warnings:", ""] + [f"- {w}" for w in sorted(set(warnings))]
+    if failed:
+        out += ["", "Failed to compile:", ""] + [f"- {f}: {why}" for f, why in failed]
+    os.makedirs(os.path.dirname(os.path.abspath(a.output)) or ".", exist_ok=True)
+    with open(a.output, "w") as f:
+        f.write("\n".join(out) + "\n")
+    print(f"ptxas_report: {len(rows)} kernels from {len(db)} files -> {a.output}")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
