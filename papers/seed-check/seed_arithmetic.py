@@ -178,8 +178,17 @@ def offline_ratio(c: dict) -> Rows:
     claim = "offline_ratio"
     ratio = c["sglang_output_tok_per_s"] / c["vllm_output_tok_per_s"]
     return [(claim, "claimed_percent", c["claimed_percent"], "%", "the seed's figure"),
+            (claim, "sglang_output_tok_per_s", c["sglang_output_tok_per_s"], "tokens/s", "the seed's figure"),
+            (claim, "vllm_output_tok_per_s", c["vllm_output_tok_per_s"], "tokens/s", "the seed's figure"),
             (claim, "ratio", ratio, "x", "the seed's SGLang / vLLM tok/s"),
             (claim, "percent", (ratio - 1) * 100, "%", "(ratio - 1) x 100")]
+
+
+def compression(c: dict) -> Rows:
+    claim = "compression"
+    return [(claim, "claimed_speedup", c["claimed_speedup"], "x", "the seed's figure"),
+            (claim, "source_speedup", c["source_output_tok_per_s_after"] / c["source_output_tok_per_s_before"], "x",
+             "its source's measured output tok/s after / before pruning")]
 
 
 def compute(claims_path: Path, data_dir: Path) -> Rows:
@@ -193,7 +202,8 @@ def compute(claims_path: Path, data_dir: Path) -> Rows:
                 + cost_gap(claims["cost_gap"], prices, mix)
                 + total_advantage(claims["total_advantage"])
                 + switch_threshold(claims["switch_threshold"], prices, mix)
-                + offline_ratio(claims["offline_ratio"]))
+                + offline_ratio(claims["offline_ratio"])
+                + compression(claims["compression"]))
     except KeyError as e:
         raise ArithmeticError_(f"{claims_path}: missing key {e}") from None
 
