@@ -134,6 +134,7 @@ def shared_namespace(experiments: "Experiments", files: DataFiles) -> Dict[str, 
         "quantity": lambda stem, claim, name: value(files.table(stem, "arithmetic"), "value", claim=claim, quantity=name),
         "paired_ratio": paired_ratio,
         "np": np, "len": len, "min": min, "max": max, "abs": abs, "round": round, "sum": sum, "sorted": sorted,
+        "set": set, "list": list, "str": str, "int": int, "float": float,
         "pct": lambda x: 100.0 * x,
         "ratio": lambda a, b: a / b,
     }
@@ -183,9 +184,11 @@ class Section:
             raise PaperError(f"{self.path}: missing (did `moelab run` fail for {stem}?)")
         self.attrs = load.root_attrs(self.path)
         self.kind = self.attrs.get("kind")
-        self.rows = load.summary(self.path)
+        # A capacity file's rows are its /capacity table (one row per sweep point); it has no /summary.
+        self.rows = load.capacity_table(self.path, "capacity") if self.kind == "capacity" else load.summary(self.path)
         self.units = self.rows.attrs.get("units", {})
-        self.headline = headline_columns(self.rows, self.kind)
+        self.headline = (["run", "label", "status", "capacity", "ttft_p99_s", "tpot_p99_s"] if self.kind == "capacity"
+                         else headline_columns(self.rows, self.kind))
         self.run_attrs = ([load.run_attrs(self.path, r) for r in load.run_names(self.path)]
                           if self.kind == "simulation" else [])
         self.shared: Dict[str, object] = {}
