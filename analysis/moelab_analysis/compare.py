@@ -32,3 +32,22 @@ def compare_metric(path_a, path_b, metric: str) -> pd.DataFrame:
     merged.attrs["unmatched_a"] = sorted(set(a["label"]) - set(b["label"]))
     merged.attrs["unmatched_b"] = sorted(set(b["label"]) - set(a["label"]))
     return merged
+
+
+def paired_ratio(summary: pd.DataFrame, metric: str, key: str, numerator, denominator, on=None) -> pd.DataFrame:
+    """Within one sweep: metric at key == numerator divided by metric at key == denominator, for
+    runs equal in every other swept key (`on`; default: every `a__b` swept-key column but `key`).
+    Rows: the `on` columns, <metric>_num, <metric>_den, ratio; sorted by the `on` columns."""
+    for column in (metric, key):
+        if column not in summary.columns:
+            raise MoelabFileError(f"{summary.attrs.get('source', 'summary')}: no column {column!r}")
+    on = list(on) if on is not None else [c for c in summary.columns if "__" in c and c != key]
+    num = summary[summary[key] == numerator][on + [metric]]
+    den = summary[summary[key] == denominator][on + [metric]]
+    if num.empty or den.empty:
+        raise MoelabFileError(f"{summary.attrs.get('source', 'summary')}: no runs with {key} = {numerator!r} "
+                              f"and {denominator!r} to pair")
+    merged = pd.merge(num, den, on=on, suffixes=("_num", "_den"), validate="one_to_one")
+    with np.errstate(divide="ignore", invalid="ignore"):
+        merged["ratio"] = merged[f"{metric}_num"].astype(float) / merged[f"{metric}_den"].astype(float)
+    return merged.sort_values(on).reset_index(drop=True)

@@ -81,3 +81,51 @@ def test_generated_section_quotes_the_experiment_description(build_paper, tmp_pa
     (tmp_path / "t.md").write_text("{{ sections }}\n")
     text = build_paper.build(tmp_path / "t.md", tmp_path / "sections", out, out / "figures", out / "paper.md", ["d"])
     assert "What a description says" in text
+
+
+def _write_arithmetic(path, rows):
+    import h5py
+    import numpy as np
+
+    text = h5py.string_dtype("utf-8")
+    dtype = np.dtype([("claim", text), ("quantity", text), ("value", "f8"), ("unit", text), ("formula", text)])
+    with h5py.File(path, "w") as f:
+        f.attrs["produced_by"] = "a test"
+        f.attrs["inputs"] = "claims.toml"
+        f.create_dataset("arithmetic", data=np.array(rows, dtype=dtype))
+
+
+def test_frame_sees_every_experiment_and_data_files(build_paper, tmp_path):
+    out = tmp_path / "out"
+    out.mkdir()
+    make_simulation_file(out / "e.h5", rates_per_s=[2.0, 8.0], engines=["vllm", "sglang"])
+    _write_arithmetic(out / "arith.h5", [("c", "x", 2.5, "USD", "a"), ("c", "y", 4.0, "USD", "b")])
+    (tmp_path / "sections").mkdir()
+    (tmp_path / "t.md").write_text(
+        "| row | {{ quantity('arith', 'c', 'y') / quantity('arith', 'c', 'x') | .2f }} |\n"
+        "{{ paired_ratio(exp['e'].rows, 'output_tok_per_s', 'engine__id', 'sglang', 'vllm').ratio.size }} pairs\n"
+        "{{ sections }}\n{{ provenance }}\n")
+    (tmp_path / "sections" / "e.md").write_text(
+        "{{ ' | '.join(str(r) for r in rows.run) }} / {{ '|' + str(len(rows)) | >4 }}\n")
+    text = build_paper.build(tmp_path / "t.md", tmp_path / "sections", out, out / "figures", out / "paper.md", ["e"])
+    df = summary(out / "e.h5")
+    assert "| row | 1.60 |" in text
+    assert "2 pairs" in text
+    # A `|` inside the expression is part of it; a format spec after the last `|` still applies.
+    assert " | ".join(str(r) for r in df.run) + " /   |4" in text
+    assert "- `arith.h5`: written by `a test` from claims.toml" in text
+    assert "{{" not in text
+
+
+def test_value_needs_exactly_one_row(build_paper, tmp_path):
+    out = tmp_path / "out"
+    out.mkdir()
+    _write_arithmetic(out / "arith.h5", [("c", "x", 1.0, "", ""), ("c", "x", 2.0, "", "")])
+    make_simulation_file(out / "e.h5", rates_per_s=[2.0])
+    (tmp_path / "sections").mkdir()
+    (tmp_path / "t.md").write_text("{{ quantity('arith', 'c', 'x') }}\n{{ sections }}\n")
+    with pytest.raises(build_paper.PaperError, match=r"t.md: .*2 rows match"):
+        build_paper.build(tmp_path / "t.md", tmp_path / "sections", out, out / "figures", out / "paper.md", ["e"])
+    (tmp_path / "t.md").write_text("{{ exp['absent'].rows }}\n{{ sections }}\n")
+    with pytest.raises(build_paper.PaperError, match="no experiment 'absent'"):
+        build_paper.build(tmp_path / "t.md", tmp_path / "sections", out, out / "figures", out / "paper.md", ["e"])

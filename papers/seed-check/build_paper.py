@@ -20,7 +20,17 @@ Inside a section, placeholders see (summary = the file's /summary as a DataFrame
     table()         the headline summary as a Markdown table (table(["run", "ttft_p99_s"]): chosen columns)
     figures()       every figure, embedded; figures("latency-cdf", "queues-run0004"): those whose
                     file name contains one of the words
-Format after `|` is a Python format spec: `{{ run[0].output_tok_per_s | ,.0f }}`.
+    capacity("fleet")  a table of a capacity file (kind = "capacity") as a DataFrame
+
+Everywhere, the template frame included (there `{{ sections }}` and `{{ provenance }}` are kept):
+    exp["stem"]     another experiment's names: exp["sglang_vs_vllm_rag"].label["..."].output_tok_per_s
+    data("stem", "table")   any table of RESULTS/<stem>.h5 as a DataFrame (e.g. seed_arithmetic.h5,
+                    written by seed_arithmetic.py); the file is listed under provenance
+    value(df, column, **where)   the one cell of `column` in the row matching every `where`
+    quantity("stem", claim, name)   value(data(stem, "arithmetic"), "value", claim=..., quantity=...)
+    paired_ratio(rows, metric, key, num, den)   metric at key == num over key == den, per other swept key
+Format after the last `|` is a Python format spec: `{{ run[0].output_tok_per_s | ,.0f }}`; a `|`
+not followed by a format spec belongs to the expression.
 """
 from __future__ import annotations
 
@@ -34,6 +44,8 @@ from typing import Dict, List
 import numpy as np
 
 PLACEHOLDER = re.compile(r"\{\{(.+?)\}\}", re.DOTALL)
+# A Python format spec: fill/align, sign, #, 0, width, grouping, precision, type; no spaces or names.
+FORMAT_SPEC = re.compile(r"^(.?[<>=^])?[+\- ]?#?0?\d*[,_]?(\.\d+)?[bcdeEfFgGnosxX%]?$")
 
 
 class PaperError(Exception):
@@ -51,6 +63,81 @@ class Row:
             raise PaperError(f"no column {name!r} (columns: {', '.join(self._series.index)})")
         value = self._series[name]
         return value.item() if isinstance(value, np.generic) else value
+
+
+class Names:
+    """Attribute and item access to a section's namespace (exp["stem"].rows, exp["stem"].label[...])."""
+
+    def __init__(self, stem: str, namespace: Dict[str, object]):
+        self._stem = stem
+        self._namespace = namespace
+
+    def __getattr__(self, name):
+        if name.startswith("_") or name not in self._namespace:
+            raise PaperError(f"experiment {self._stem!r} has no name {name!r}")
+        return self._namespace[name]
+
+
+class Experiments(dict):
+    def __missing__(self, stem):
+        raise PaperError(f"no experiment {stem!r} in this paper (experiments: {', '.join(self)})")
+
+
+class DataFiles:
+    """Tables of any HDF5 file under RESULTS, read on first use and listed under provenance."""
+
+    def __init__(self, results: Path):
+        self.results = results
+        self.used: Dict[str, Dict[str, object]] = {}
+        self._tables: Dict[tuple, object] = {}
+
+    def table(self, stem: str, name: str):
+        import h5py
+        from moelab_analysis.load import table_from_dataset
+
+        key = (stem, name)
+        if key not in self._tables:
+            path = self.results / f"{stem}.h5"
+            if not path.exists():
+                raise PaperError(f"{path}: missing (make.sh writes it)")
+            with h5py.File(path, "r") as f:
+                if name not in f:
+                    raise PaperError(f"{path}: has no table {name!r} (tables: {', '.join(f.keys())})")
+                self._tables[key] = table_from_dataset(f[name])
+                self.used[stem] = {k: (v.decode() if isinstance(v, bytes) else v) for k, v in f.attrs.items()}
+        return self._tables[key]
+
+
+def value(df, column: str, **where):
+    """The single cell of `column` in the row of `df` whose columns equal every `where` value."""
+    if column not in df.columns:
+        raise PaperError(f"no column {column!r} (columns: {', '.join(df.columns)})")
+    mask = np.ones(len(df), dtype=bool)
+    for key, wanted in where.items():
+        if key not in df.columns:
+            raise PaperError(f"no column {key!r} to select on (columns: {', '.join(df.columns)})")
+        mask &= (df[key] == wanted).to_numpy()
+    hits = df[column][mask]
+    if len(hits) != 1:
+        raise PaperError(f"{len(hits)} rows match {where} (need exactly one)")
+    v = hits.iloc[0]
+    return v.item() if isinstance(v, np.generic) else v
+
+
+def shared_namespace(experiments: "Experiments", files: DataFiles) -> Dict[str, object]:
+    from moelab_analysis.compare import paired_ratio
+
+    return {
+        "exp": experiments,
+        "data": files.table,
+        "value": value,
+        "quantity": lambda stem, claim, name: value(files.table(stem, "arithmetic"), "value", claim=claim, quantity=name),
+        "paired_ratio": paired_ratio,
+        "np": np, "len": len, "min": min, "max": max, "abs": abs, "round": round, "sum": sum, "sorted": sorted,
+        "set": set, "list": list, "str": str, "int": int, "float": float,
+        "pct": lambda x: 100.0 * x,
+        "ratio": lambda a, b: a / b,
+    }
 
 
 class ByLabel:
@@ -97,11 +184,14 @@ class Section:
             raise PaperError(f"{self.path}: missing (did `moelab run` fail for {stem}?)")
         self.attrs = load.root_attrs(self.path)
         self.kind = self.attrs.get("kind")
-        self.rows = load.summary(self.path)
+        # A capacity file's rows are its /capacity table (one row per sweep point); it has no /summary.
+        self.rows = load.capacity_table(self.path, "capacity") if self.kind == "capacity" else load.summary(self.path)
         self.units = self.rows.attrs.get("units", {})
-        self.headline = headline_columns(self.rows, self.kind)
+        self.headline = (["run", "label", "status", "capacity", "ttft_p99_s", "tpot_p99_s"] if self.kind == "capacity"
+                         else headline_columns(self.rows, self.kind))
         self.run_attrs = ([load.run_attrs(self.path, r) for r in load.run_names(self.path)]
                           if self.kind == "simulation" else [])
+        self.shared: Dict[str, object] = {}
         self.name = load.experiment_name(self.attrs, self.path)
         self.figure_paths = sorted(figures_dir.glob(f"{stem}-*.png"), key=_figure_order)
         self.paper_dir = paper_dir
@@ -109,6 +199,8 @@ class Section:
     def namespace(self) -> Dict[str, object]:
         rows = self.rows
         return {
+            **self.shared,
+            "capacity": self.capacity_table,
             "rows": rows,
             "run": [Row(rows.iloc[i]) for i in range(len(rows))],
             "label": ByLabel(rows) if "label" in rows.columns else None,
@@ -121,9 +213,14 @@ class Section:
             "figures": self.figures,
             "name": self.name,
             "stem": self.stem,
-            "np": np,
-            "len": len, "min": min, "max": max, "abs": abs, "round": round, "sum": sum,
         }
+
+    def capacity_table(self, name: str):
+        from moelab_analysis import load
+
+        if self.kind != "capacity":
+            raise PaperError(f"{self.path}: capacity({name!r}) needs a capacity file, this is {self.kind!r}")
+        return load.capacity_table(self.path, name)
 
     def table(self, columns=None) -> str:
         return markdown_table(self.rows, list(columns) if columns else self.headline, self.units)
@@ -168,7 +265,11 @@ def _figure_order(p: Path):
 def fill(text: str, namespace: Dict[str, object], where: str) -> str:
     def replace(m):
         body = m.group(1).strip()
-        expr, _, spec = body.partition("|") if "|" in body else (body, "", "")
+        # The format spec follows the last `|` when what follows looks like one; otherwise the
+        # `|` belongs to the expression (a Markdown row built in it, a set union).
+        expr, bar, spec = body.rpartition("|")
+        if not bar or not FORMAT_SPEC.match(spec.strip()):
+            expr, spec = body, ""
         expr, spec = expr.strip(), spec.strip()
         try:
             # The template is a file in this repository; globals so comprehensions see the names.
@@ -186,32 +287,41 @@ def fill(text: str, namespace: Dict[str, object], where: str) -> str:
     return PLACEHOLDER.sub(replace, text)
 
 
-def provenance(sections: List[Section], paper_dir: Path) -> str:
+def provenance(sections: List[Section], paper_dir: Path, files: "DataFiles" = None) -> str:
     lines = []
     for s in sections:
         a = s.attrs
         rel = s.path.relative_to(paper_dir) if s.path.is_relative_to(paper_dir) else s.path
         lines.append(f"- `{rel.as_posix()}`: config `{a.get('config_path', '?')}`, moelab {a.get('moelab_version', '?')}, "
                      f"commit `{str(a.get('git_commit', '?'))[:12]}`, schema {a.get('schema_version', '?')}")
+    for stem, a in (files.used.items() if files else []):
+        lines.append(f"- `{stem}.h5`: written by `{a.get('produced_by', '?')}` from {a.get('inputs', '?')}")
     return "\n".join(lines)
 
 
 def build(template: Path, sections_dir: Path, results: Path, figures_dir: Path, out: Path, stems: List[str]) -> str:
     paper_dir = out.parent.resolve()
     sections = [Section(stem, results.resolve(), figures_dir.resolve(), paper_dir) for stem in stems]
+    files = DataFiles(results.resolve())
+    experiments = Experiments()
+    shared = shared_namespace(experiments, files)
+    for s in sections:
+        s.shared = shared
+        experiments[s.stem] = Names(s.stem, s.namespace())
     parts = []
     for s in sections:
         source = sections_dir / f"{s.stem}.md"
         text = source.read_text() if source.exists() else s.default_text()
         parts.append(fill(text, s.namespace(), str(source if source.exists() else f"(generated section {s.stem})")))
-    frame = template.read_text()
-    leftover = PLACEHOLDER.search(frame.replace("{{ sections }}", "").replace("{{ provenance }}", ""))
-    if leftover:
-        raise PaperError(f"{template}: placeholder {leftover.group(0)} outside a section; only "
-                         "{{ sections }} and {{ provenance }} are allowed there")
-    frame = frame.replace("{{ sections }}", "\n\n".join(parts)).replace("{{ provenance }}", provenance(sections, paper_dir))
+    # The frame: its own placeholders first (they see every experiment), then the sections and
+    # the provenance, which may list data files the placeholders read.
+    frame = template.read_text().replace("{{ sections }}", "\0SECTIONS\0").replace("{{ provenance }}", "\0PROVENANCE\0")
+    frame = fill(frame, shared, str(template))
+    frame = frame.replace("\0SECTIONS\0", "\n\n".join(parts)).replace("\0PROVENANCE\0", provenance(sections, paper_dir, files))
     out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(frame)
+    tmp = out.with_name(out.name + ".tmp")
+    tmp.write_text(frame)
+    tmp.replace(out)
     return frame
 
 

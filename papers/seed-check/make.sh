@@ -2,7 +2,9 @@
 # Regenerates this paper: runs every experiment below, draws its figures, builds out/paper.md.
 # Usage: papers/seed-check/make.sh [--no-run]   (--no-run reuses out/*.h5 and only redraws/rebuilds)
 # Environment: MOELAB=path/to/moelab (default: the newest working build/*/lab/moelab),
+#              MOELAB_DATA_DIR (default: this checkout's data/),
 #              PYTHON=python with moelab_analysis (default: .venv/bin/python, else /usr/bin/python3).
+# Takes about 2-3 minutes on one core, nearly all of it the two capacity searches (economics).
 set -euo pipefail
 
 # The experiments this paper reports, in paper order. Add experiments/seed/*.toml here as they land;
@@ -10,11 +12,24 @@ set -euo pipefail
 EXPERIMENTS=(
   experiments/quickstart.toml
   experiments/seed/sglang_vs_vllm_offline.toml
+  experiments/seed/sensitivity_offline.toml
   experiments/seed/sglang_vs_vllm_multiturn.toml
   experiments/seed/sglang_vs_vllm_rag.toml
+  experiments/seed/ablation_multiturn.toml
+  experiments/seed/ablation_rag.toml
+  experiments/seed/sglang_vs_vllm_mooncake.toml
   experiments/seed/moe_cost_per_mtok.toml
+  experiments/economics/moe_capacity.toml
+  experiments/economics/moe_chat_capacity.toml
   experiments/seed/compression_qwen3.toml
 )
+# Per-run KV and queue figures only where a section shows them (the rest would be hundreds of files).
+per_run_figures() {
+  case "$1" in
+    quickstart|moe_cost_per_mtok|compression_qwen3) echo all ;;
+    *) echo none ;;
+  esac
+}
 
 here="$(cd "$(dirname "$0")" && pwd)"
 repo="$(cd "$here/../.." && pwd)"
@@ -43,6 +58,7 @@ if [ -z "$python" ]; then
   if [ -x "$repo/.venv/bin/python" ]; then python="$repo/.venv/bin/python"; else python=/usr/bin/python3; fi
 fi
 export PYTHONPATH="$repo/analysis${PYTHONPATH:+:$PYTHONPATH}"
+export MOELAB_DATA_DIR="${MOELAB_DATA_DIR:-$repo/data}"
 export MPLBACKEND=Agg
 
 mkdir -p "$out/figures"
@@ -56,7 +72,14 @@ for config in "${EXPERIMENTS[@]}"; do
     (cd "$repo" && "$moelab" run "$config" -o "$out/$stem.h5")
   fi
   rm -f "$out/figures/$stem"-*.png
-  "$python" -m moelab_analysis figures "$out/$stem.h5" -o "$out/figures"
+  if [ "$("$python" -c "import sys, moelab_analysis as m; print(m.root_attrs(sys.argv[1]).get('kind'))" "$out/$stem.h5")" = simulation ]; then
+    "$python" -m moelab_analysis figures "$out/$stem.h5" -o "$out/figures" --runs "$(per_run_figures "$stem")"
+  else
+    "$python" -m moelab_analysis figures "$out/$stem.h5" -o "$out/figures"
+  fi
 done
+"$python" "$repo/experiments/seed/sensitivity_figure.py" "$out/sensitivity_offline.h5" -o "$out/figures"
+# The seed's own cost arithmetic, recomputed from its figures (claims.toml) and data/prices/.
+"$python" "$here/seed_arithmetic.py" -o "$out/seed_arithmetic.h5"
 
 "$python" "$here/build_paper.py" --results "$out" --figures "$out/figures" -o "$out/paper.md" "${stems[@]}"
