@@ -67,15 +67,34 @@ int execute_plan(const kernels::Registry& reg, const AbPlan& plan, const AbOutpu
 
   // The file is rewritten (temp + rename) after every case, so a run stopped by a timeout still
   // leaves the finished cases; attribute `cases_complete` says how many of `cases_planned` ran.
+  // A file already at the output path is never replaced by a partial one: until the last case
+  // has run, the finished cases go to "<stem>.partial.h5" beside it, removed at the end.
+  std::optional<std::filesystem::path> checkpoint;
+  if (output.path) {
+    h5::check_output_path(*output.path);
+    std::error_code ec;
+    checkpoint = *output.path;
+    if (std::filesystem::exists(*output.path, ec) && plan.cases.size() > 1) {
+      checkpoint = output.path->parent_path() / (output.path->stem().string() + ".partial.h5");
+      h5::check_output_path(*checkpoint);
+      out << fmt::format("{} exists and is kept until every case has run; finished cases are saved in {} meanwhile\n\n",
+                         output.path->string(), checkpoint->string());
+    }
+  }
   std::vector<CaseOutcome> results;
   auto write_file = [&] {
     if (!output.path) return;
-    h5::Writer w(*output.path);
+    const bool last = results.size() == plan.cases.size();
+    h5::Writer w(last ? *output.path : *checkpoint);
     w.write_provenance(h5::Provenance{"kernel-ab", output.config_toml, output.config_path, output.command_line});
     write_ab_results(w, results, env, plan.options);
     w.set_attr("/", "cases_planned", static_cast<std::int64_t>(plan.cases.size()));
     w.set_attr("/", "cases_complete", static_cast<std::int64_t>(results.size()));
     w.commit();
+    if (last && *checkpoint != *output.path) {
+      std::error_code ec;
+      std::filesystem::remove(*checkpoint, ec);
+    }
   };
   int failures = 0;
   for (std::size_t i = 0; i < plan.cases.size(); ++i) {

@@ -9,6 +9,8 @@
 #include <sstream>
 #include <tuple>
 
+#include "base/input_files.hpp"
+
 namespace moelab::config {
 namespace {
 
@@ -98,6 +100,7 @@ toml::table parse_file(const std::filesystem::path& path) {
   if (!std::filesystem::is_regular_file(path, ec)) {
     throw InputError({path.string(), 0, 0}, "", "no such file");
   }
+  note_input_file(path);
   try {
     return toml::parse_file(path.string());
   } catch (const toml::parse_error& e) {

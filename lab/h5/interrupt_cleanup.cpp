@@ -30,12 +30,20 @@ extern "C" void remove_temporaries_and_reraise(int sig) {
   std::raise(sig);
 }
 
+// SIGINT is handled even when inherited as ignored: a shell starts background jobs with SIGINT
+// ignored, and `kill -INT` must still stop such a run cleanly. SIGTERM and SIGHUP keep an
+// inherited "ignore" (nohup ignores SIGHUP on purpose).
+bool take_over(int sig, const struct sigaction& current) {
+  if (current.sa_handler == SIG_DFL) return true;
+  return sig == SIGINT && current.sa_handler == SIG_IGN;
+}
+
 void install_handlers_once() {
   static std::once_flag once;
   std::call_once(once, [] {
     for (int sig : {SIGINT, SIGTERM, SIGHUP}) {
       struct sigaction current {};
-      if (sigaction(sig, nullptr, &current) == 0 && current.sa_handler == SIG_DFL) {
+      if (sigaction(sig, nullptr, &current) == 0 && (current.sa_flags & SA_SIGINFO) == 0 && take_over(sig, current)) {
         struct sigaction act {};
         act.sa_handler = remove_temporaries_and_reraise;
         sigemptyset(&act.sa_mask);
@@ -46,6 +54,8 @@ void install_handlers_once() {
 }
 
 }  // namespace
+
+void install_interrupt_handlers() { install_handlers_once(); }
 
 int register_interrupt_cleanup(const std::filesystem::path& path) {
   const std::string p = path.string();

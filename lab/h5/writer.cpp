@@ -1,22 +1,37 @@
 #include "lab/h5/writer.hpp"
 
 #include <hdf5.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <cctype>
+#include <cerrno>
+#include <csignal>
+#include <cstdio>
 #include <cstring>
 #include <ctime>
 #include <stdexcept>
 #include <type_traits>
 #include <utility>
 
+#include "base/input_error.hpp"
+#include "base/input_files.hpp"
 #include "lab/h5/interrupt_cleanup.hpp"
 #include "moelab_build_info.hpp"
 
 namespace moelab::h5 {
 namespace {
 
-[[noreturn]] void fail(const std::string& what) { throw std::runtime_error("HDF5: " + what); }
+// errno values that mean the system could not store the data (not a bug, not bad input).
+bool is_storage_errno(int e) { return e == ENOSPC || e == EDQUOT || e == EIO || e == EFBIG || e == EROFS; }
+
+// HDF5 reports failures by return value; the errno of the failed write(2) is still set then.
+[[noreturn]] void fail(const std::string& what) {
+  const int e = errno;
+  if (is_storage_errno(e)) throw WriteError("HDF5: " + what + ": " + std::strerror(e));
+  throw std::runtime_error("HDF5: " + what);
+}
 
 hid_t check(hid_t id, const std::string& what) {
   if (id < 0) fail(what);
@@ -127,6 +142,59 @@ std::string host_name() {
   return buf;
 }
 
+// The host name as it appears in temporary names: file-name-safe, at most 64 characters.
+std::string host_tag() {
+  std::string h = host_name().substr(0, 64);
+  for (char& c : h) {
+    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '.' || c == '_')) c = '_';
+  }
+  return h.empty() ? std::string("host") : h;
+}
+
+std::string temp_prefix(const std::filesystem::path& final_path) {
+  return final_path.filename().string() + ".tmp-" + host_tag() + "-";
+}
+
+bool process_is_gone(long pid) {
+  if (pid <= 0 || pid == static_cast<long>(::getpid())) return false;
+  return ::kill(static_cast<pid_t>(pid), 0) != 0 && errno == ESRCH;
+}
+
+// Removes "<final>.tmp-<host>-<pid>" files of this host whose process is gone and that are
+// regular files owned by this user: what a killed moelab left behind. Anything else is kept.
+void remove_stale_temporaries(const std::filesystem::path& final_path) {
+  const std::string prefix = temp_prefix(final_path);
+  const auto dir = final_path.has_parent_path() ? final_path.parent_path() : std::filesystem::path(".");
+  std::error_code ec;
+  for (std::filesystem::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
+    const std::string name = it->path().filename().string();
+    if (name.size() <= prefix.size() || name.compare(0, prefix.size(), prefix) != 0) continue;
+    const std::string digits = name.substr(prefix.size());
+    if (digits.size() > 9 || !std::all_of(digits.begin(), digits.end(), [](char c) { return c >= '0' && c <= '9'; }))
+      continue;
+    const long pid = std::stol(digits);
+    struct stat st {};
+    if (::lstat(it->path().c_str(), &st) != 0 || !S_ISREG(st.st_mode) || st.st_uid != ::geteuid()) continue;
+    if (!process_is_gone(pid)) continue;
+    if (::unlink(it->path().c_str()) == 0) {
+      const auto shown = final_path.has_parent_path() ? final_path.parent_path() / name : std::filesystem::path(name);
+      std::fprintf(stderr, "moelab: note: removed %s, left behind by process %ld, which no longer runs\n",
+                   shown.string().c_str(), pid);
+    }
+  }
+}
+
+// What a path is, in words, for the kinds an output may not be.
+const char* special_kind(const struct stat& st) {
+  if (S_ISDIR(st.st_mode)) return "a directory";
+  if (S_ISFIFO(st.st_mode)) return "a FIFO";
+  if (S_ISCHR(st.st_mode)) return "a character device";
+  if (S_ISBLK(st.st_mode)) return "a block device";
+  if (S_ISSOCK(st.st_mode)) return "a socket";
+  if (!S_ISREG(st.st_mode)) return "not a regular file";
+  return nullptr;
+}
+
 void write_string_attr(hid_t obj, const std::string& name, const std::string& value) {
   Handle type = vlen_utf8_type();
   Handle space(check(H5Screate(H5S_SCALAR), "H5Screate"));
@@ -222,6 +290,36 @@ constexpr unsigned kDeflateLevel = 1;
 
 }  // namespace
 
+void check_output_path(const std::filesystem::path& final_path) {
+  const SourceLocation where{final_path.string(), 0, 0};
+  if (final_path.empty()) throw InputError(where, "", "the output path is empty");
+  struct stat st {};
+  if (::lstat(final_path.c_str(), &st) == 0) {
+    if (S_ISLNK(st.st_mode)) {
+      std::error_code ec;
+      const auto target = std::filesystem::read_symlink(final_path, ec);
+      throw InputError(where, "", "the output path is a symbolic link (to " + (ec ? std::string("?") : target.string()) +
+                                      "); name the file itself, or remove the link");
+    }
+    if (const char* kind = special_kind(st)) {
+      throw InputError(where, "", std::string("the output path is ") + kind + "; name a regular file (e.g. out/result.h5)");
+    }
+    const auto input = input_file_same_as(final_path);
+    if (!input.empty()) {
+      throw InputError(where, "", "the output path is " + input.string() +
+                                      ", an input of this run; choose another output path");
+    }
+  }
+  // Every existing ancestor must be a directory (one that is a file would fail only at creation).
+  for (auto p = final_path.parent_path(); !p.empty(); p = p.parent_path()) {
+    if (::stat(p.c_str(), &st) == 0) {
+      if (!S_ISDIR(st.st_mode)) throw InputError(where, "", p.string() + " is not a directory");
+      break;
+    }
+    if (p == p.parent_path()) break;
+  }
+}
+
 Writer::Writer(std::filesystem::path final_path) : final_path_(std::move(final_path)) {
   // No library clean-up at exit: after a close that failed (a full disk), HDF5 1.10 would close
   // the half-closed file again at exit and crash. Every file is closed, or abandoned and removed,
@@ -229,15 +327,29 @@ Writer::Writer(std::filesystem::path final_path) : final_path_(std::move(final_p
   H5dont_atexit();
   // Errors surface as exceptions; HDF5's own stack dump on stderr would only add noise.
   H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
-  if (final_path_.has_parent_path()) std::filesystem::create_directories(final_path_.parent_path());
+  check_output_path(final_path_);
+  if (final_path_.has_parent_path()) {
+    std::error_code ec;
+    std::filesystem::create_directories(final_path_.parent_path(), ec);
+    if (ec) {
+      throw InputError({final_path_.string(), 0, 0}, "",
+                       "cannot create the directory " + final_path_.parent_path().string() + ": " + ec.message());
+    }
+  }
+  remove_stale_temporaries(final_path_);
   temp_path_ = final_path_;
-  temp_path_ += ".tmp-" + std::to_string(::getpid());
+  temp_path_ += ".tmp-" + host_tag() + "-" + std::to_string(::getpid());
   Handle fcpl = untimed_plist(H5P_FILE_CREATE);
   interrupt_slot_ = register_interrupt_cleanup(temp_path_);
-  file_ = H5Fcreate(temp_path_.c_str(), H5F_ACC_TRUNC, fcpl.get(), H5P_DEFAULT);
+  errno = 0;
+  file_ = H5Fcreate(temp_path_.c_str(), H5F_ACC_EXCL, fcpl.get(), H5P_DEFAULT);
   if (file_ < 0) {
+    const int e = errno;
     unregister_interrupt_cleanup(interrupt_slot_);
-    fail("cannot create " + temp_path_.string());
+    interrupt_slot_ = -1;
+    const std::string why = e != 0 ? std::strerror(e) : "HDF5 could not create it";
+    if (is_storage_errno(e)) throw WriteError("cannot create " + temp_path_.string() + ": " + why);
+    throw InputError({final_path_.string(), 0, 0}, "", "cannot create the result file " + temp_path_.string() + ": " + why);
   }
 }
 
@@ -246,7 +358,7 @@ Writer::~Writer() {
     H5Fclose(static_cast<hid_t>(file_));
     file_ = -1;
   }
-  if (!committed_) {
+  if (!committed_ && !temp_path_.empty()) {
     std::error_code ec;
     std::filesystem::remove(temp_path_, ec);
   }
@@ -284,120 +396,161 @@ void Writer::write_provenance(const Provenance& p) {
 }
 
 void Writer::set_attr(std::string_view object_path, std::string_view name, const AttrValue& value) {
-  if (file_ < 0) throw std::logic_error("h5::Writer used after commit()");
-  const std::string path(object_path);
-  Handle obj;
-  if (split_path(path).empty() || !link_exists(static_cast<hid_t>(file_), path)) {
-    obj = Handle(static_cast<hid_t>(ensure_group(path)));
-  } else {
-    obj = Handle(check(H5Oopen(static_cast<hid_t>(file_), path.c_str(), H5P_DEFAULT), "open " + path));
+  try {
+    if (file_ < 0) throw std::logic_error("h5::Writer used after commit()");
+    const std::string path(object_path);
+    Handle obj;
+    if (split_path(path).empty() || !link_exists(static_cast<hid_t>(file_), path)) {
+      obj = Handle(static_cast<hid_t>(ensure_group(path)));
+    } else {
+      obj = Handle(check(H5Oopen(static_cast<hid_t>(file_), path.c_str(), H5P_DEFAULT), "open " + path));
+    }
+    write_attr(obj.get(), std::string(name), value);
+  } catch (const WriteError& e) {
+    throw WriteError(e.what() + outcome());
   }
-  write_attr(obj.get(), std::string(name), value);
 }
 
 void Writer::write_table(std::string_view dataset_path, const Table& table) {
-  if (file_ < 0) throw std::logic_error("h5::Writer used after commit()");
-  const auto& cols = table.columns();
-  if (cols.empty()) throw std::logic_error("h5::Table without columns: " + std::string(dataset_path));
-
-  std::vector<Field> fields;
-  std::size_t row_bytes = 0;
-  for (const auto& c : cols) {
-    fields.push_back(make_field(c));
-    fields.back().offset = row_bytes;
-    row_bytes += fields.back().size;
-  }
-  // Packed layout, same offsets in memory and on disk; only the byte order may differ.
-  Handle file_type(check(H5Tcreate(H5T_COMPOUND, row_bytes), "H5Tcreate"));
-  Handle mem_type(check(H5Tcreate(H5T_COMPOUND, row_bytes), "H5Tcreate"));
-  for (std::size_t i = 0; i < cols.size(); ++i) {
-    check_status(H5Tinsert(file_type.get(), cols[i].name.c_str(), fields[i].offset, fields[i].file_type.get()),
-                 "field " + cols[i].name);
-    check_status(H5Tinsert(mem_type.get(), cols[i].name.c_str(), fields[i].offset, fields[i].mem_type.get()),
-                 "field " + cols[i].name);
-  }
-
-  const std::size_t rows = table.rows();
-  std::vector<unsigned char> buffer(rows * row_bytes, 0);  // zero: string padding is deterministic
-  for (std::size_t i = 0; i < cols.size(); ++i) {
-    const std::size_t off = fields[i].offset;
-    const std::size_t width = fields[i].size;
-    std::visit(
-        [&](const auto& v) {
-          using V = std::decay_t<decltype(v)>;
-          for (std::size_t r = 0; r < rows; ++r) {
-            unsigned char* dst = buffer.data() + r * row_bytes + off;
-            if constexpr (std::is_same_v<V, std::vector<std::string>>) {
-              std::memcpy(dst, v[r].data(), std::min(width, v[r].size()));
-            } else {
-              std::memcpy(dst, &v[r], sizeof(v[r]));
+  try {
+    if (file_ < 0) throw std::logic_error("h5::Writer used after commit()");
+    const auto& cols = table.columns();
+    if (cols.empty()) throw std::logic_error("h5::Table without columns: " + std::string(dataset_path));
+  
+    std::vector<Field> fields;
+    std::size_t row_bytes = 0;
+    for (const auto& c : cols) {
+      fields.push_back(make_field(c));
+      fields.back().offset = row_bytes;
+      row_bytes += fields.back().size;
+    }
+    // Packed layout, same offsets in memory and on disk; only the byte order may differ.
+    Handle file_type(check(H5Tcreate(H5T_COMPOUND, row_bytes), "H5Tcreate"));
+    Handle mem_type(check(H5Tcreate(H5T_COMPOUND, row_bytes), "H5Tcreate"));
+    for (std::size_t i = 0; i < cols.size(); ++i) {
+      check_status(H5Tinsert(file_type.get(), cols[i].name.c_str(), fields[i].offset, fields[i].file_type.get()),
+                   "field " + cols[i].name);
+      check_status(H5Tinsert(mem_type.get(), cols[i].name.c_str(), fields[i].offset, fields[i].mem_type.get()),
+                   "field " + cols[i].name);
+    }
+  
+    const std::size_t rows = table.rows();
+    std::vector<unsigned char> buffer(rows * row_bytes, 0);  // zero: string padding is deterministic
+    for (std::size_t i = 0; i < cols.size(); ++i) {
+      const std::size_t off = fields[i].offset;
+      const std::size_t width = fields[i].size;
+      std::visit(
+          [&](const auto& v) {
+            using V = std::decay_t<decltype(v)>;
+            for (std::size_t r = 0; r < rows; ++r) {
+              unsigned char* dst = buffer.data() + r * row_bytes + off;
+              if constexpr (std::is_same_v<V, std::vector<std::string>>) {
+                std::memcpy(dst, v[r].data(), std::min(width, v[r].size()));
+              } else {
+                std::memcpy(dst, &v[r], sizeof(v[r]));
+              }
             }
-          }
-        },
-        cols[i].data);
+          },
+          cols[i].data);
+    }
+  
+    const auto [parent_path, leaf] = split_leaf(dataset_path);
+    Handle parent(static_cast<hid_t>(ensure_group(parent_path)));
+    const hsize_t dims = rows;
+    Handle space(check(H5Screate_simple(1, &dims, nullptr), "H5Screate_simple"));
+    Handle dcpl = untimed_plist(H5P_DATASET_CREATE);
+    if (rows * row_bytes >= kCompressAboveBytes) {
+      const hsize_t chunk_rows = std::clamp<hsize_t>(kChunkTargetBytes / std::max<std::size_t>(row_bytes, 1), 1, rows);
+      check_status(H5Pset_chunk(dcpl.get(), 1, &chunk_rows), "H5Pset_chunk");
+      check_status(H5Pset_shuffle(dcpl.get()), "H5Pset_shuffle");
+      check_status(H5Pset_deflate(dcpl.get(), kDeflateLevel), "H5Pset_deflate");
+    }
+    Handle ds(check(H5Dcreate2(parent.get(), leaf.c_str(), file_type.get(), space.get(), H5P_DEFAULT, dcpl.get(),
+                               H5P_DEFAULT),
+                    "create dataset " + std::string(dataset_path)));
+    if (rows > 0) {
+      check_status(H5Dwrite(ds.get(), mem_type.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, buffer.data()),
+                   "write dataset " + std::string(dataset_path));
+    }
+    std::vector<std::string> units, descriptions;
+    bool described = false;
+    for (const auto& c : cols) {
+      units.push_back(c.unit);
+      descriptions.push_back(c.description);
+      described = described || !c.description.empty();
+    }
+    write_attr(ds.get(), "units", units);
+    if (described) write_attr(ds.get(), "descriptions", descriptions);
+  } catch (const WriteError& e) {
+    throw WriteError(e.what() + outcome());
   }
-
-  const auto [parent_path, leaf] = split_leaf(dataset_path);
-  Handle parent(static_cast<hid_t>(ensure_group(parent_path)));
-  const hsize_t dims = rows;
-  Handle space(check(H5Screate_simple(1, &dims, nullptr), "H5Screate_simple"));
-  Handle dcpl = untimed_plist(H5P_DATASET_CREATE);
-  if (rows * row_bytes >= kCompressAboveBytes) {
-    const hsize_t chunk_rows = std::clamp<hsize_t>(kChunkTargetBytes / std::max<std::size_t>(row_bytes, 1), 1, rows);
-    check_status(H5Pset_chunk(dcpl.get(), 1, &chunk_rows), "H5Pset_chunk");
-    check_status(H5Pset_shuffle(dcpl.get()), "H5Pset_shuffle");
-    check_status(H5Pset_deflate(dcpl.get(), kDeflateLevel), "H5Pset_deflate");
-  }
-  Handle ds(check(H5Dcreate2(parent.get(), leaf.c_str(), file_type.get(), space.get(), H5P_DEFAULT, dcpl.get(),
-                             H5P_DEFAULT),
-                  "create dataset " + std::string(dataset_path)));
-  if (rows > 0) {
-    check_status(H5Dwrite(ds.get(), mem_type.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, buffer.data()),
-                 "write dataset " + std::string(dataset_path));
-  }
-  std::vector<std::string> units, descriptions;
-  bool described = false;
-  for (const auto& c : cols) {
-    units.push_back(c.unit);
-    descriptions.push_back(c.description);
-    described = described || !c.description.empty();
-  }
-  write_attr(ds.get(), "units", units);
-  if (described) write_attr(ds.get(), "descriptions", descriptions);
 }
 
 void Writer::write_array(std::string_view dataset_path, const std::vector<double>& values, std::string_view unit) {
-  if (file_ < 0) throw std::logic_error("h5::Writer used after commit()");
-  const auto [parent_path, leaf] = split_leaf(dataset_path);
-  Handle parent(static_cast<hid_t>(ensure_group(parent_path)));
-  const hsize_t n = values.size();
-  Handle space(check(H5Screate_simple(1, &n, nullptr), "H5Screate_simple"));
-  Handle dcpl = untimed_plist(H5P_DATASET_CREATE);
-  if (n * sizeof(double) >= kCompressAboveBytes) {
-    const hsize_t chunk = std::min<hsize_t>(kChunkTargetBytes / sizeof(double), n);
-    check_status(H5Pset_chunk(dcpl.get(), 1, &chunk), "H5Pset_chunk");
-    check_status(H5Pset_shuffle(dcpl.get()), "H5Pset_shuffle");
-    check_status(H5Pset_deflate(dcpl.get(), kDeflateLevel), "H5Pset_deflate");
+  try {
+    if (file_ < 0) throw std::logic_error("h5::Writer used after commit()");
+    const auto [parent_path, leaf] = split_leaf(dataset_path);
+    Handle parent(static_cast<hid_t>(ensure_group(parent_path)));
+    const hsize_t n = values.size();
+    Handle space(check(H5Screate_simple(1, &n, nullptr), "H5Screate_simple"));
+    Handle dcpl = untimed_plist(H5P_DATASET_CREATE);
+    if (n * sizeof(double) >= kCompressAboveBytes) {
+      const hsize_t chunk = std::min<hsize_t>(kChunkTargetBytes / sizeof(double), n);
+      check_status(H5Pset_chunk(dcpl.get(), 1, &chunk), "H5Pset_chunk");
+      check_status(H5Pset_shuffle(dcpl.get()), "H5Pset_shuffle");
+      check_status(H5Pset_deflate(dcpl.get(), kDeflateLevel), "H5Pset_deflate");
+    }
+    Handle ds(check(H5Dcreate2(parent.get(), leaf.c_str(), H5T_IEEE_F64LE, space.get(), H5P_DEFAULT, dcpl.get(),
+                               H5P_DEFAULT),
+                    "create dataset " + std::string(dataset_path)));
+    if (n > 0) {
+      check_status(H5Dwrite(ds.get(), H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, values.data()),
+                   "write dataset " + std::string(dataset_path));
+    }
+    write_attr(ds.get(), "units", std::vector<std::string>{std::string(unit)});
+  } catch (const WriteError& e) {
+    throw WriteError(e.what() + outcome());
   }
-  Handle ds(check(H5Dcreate2(parent.get(), leaf.c_str(), H5T_IEEE_F64LE, space.get(), H5P_DEFAULT, dcpl.get(),
-                             H5P_DEFAULT),
-                  "create dataset " + std::string(dataset_path)));
-  if (n > 0) {
-    check_status(H5Dwrite(ds.get(), H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, values.data()),
-                 "write dataset " + std::string(dataset_path));
-  }
-  write_attr(ds.get(), "units", std::vector<std::string>{std::string(unit)});
+}
+
+std::string Writer::outcome() const {
+  std::error_code ec;
+  return std::filesystem::exists(final_path_, ec) ? "; " + final_path_.string() + " is unchanged" : "; nothing was written";
 }
 
 void Writer::commit() {
   if (file_ < 0) throw std::logic_error("h5::Writer::commit() called twice");
   const hid_t file = static_cast<hid_t>(file_);
   file_ = -1;
-  const bool closed = H5Fflush(file, H5F_SCOPE_GLOBAL) >= 0 && H5Fclose(file) >= 0;
-  if (!closed) fail("cannot finish writing " + temp_path_.string());
+  // H5Fclose must run even when the flush failed: an id left open makes HDF5's own teardown at
+  // exit write to the broken file again (and crash).
+  errno = 0;
+  const bool flushed = H5Fflush(file, H5F_SCOPE_GLOBAL) >= 0;
+  int e = errno;
+  const bool closed = H5Fclose(file) >= 0;
+  if (e == 0) e = errno;
+  if (!flushed || !closed) {
+    std::error_code ec;
+    std::filesystem::remove(temp_path_, ec);
+    const std::string why = e != 0 ? std::strerror(e) : "HDF5 could not flush or close it";
+    throw WriteError("cannot finish writing " + temp_path_.string() + ": " + why + outcome());
+  }
+  // The final path may have changed kind while we worked (a directory made there): rename(2)
+  // would then fail or, for a symlink, replace the link; check again just before.
+  try {
+    check_output_path(final_path_);
+  } catch (...) {
+    std::error_code ec;
+    std::filesystem::remove(temp_path_, ec);
+    throw;
+  }
   std::error_code ec;
   std::filesystem::rename(temp_path_, final_path_, ec);
-  if (ec) fail("cannot rename " + temp_path_.string() + " to " + final_path_.string() + ": " + ec.message());
+  if (ec) {
+    std::error_code ignored;
+    std::filesystem::remove(temp_path_, ignored);
+    throw WriteError("cannot rename " + temp_path_.string() + " to " + final_path_.string() + ": " + ec.message() + outcome());
+  }
   committed_ = true;
   unregister_interrupt_cleanup(interrupt_slot_);
   interrupt_slot_ = -1;

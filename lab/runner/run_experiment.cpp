@@ -8,6 +8,7 @@
 #include "lab/ab/ab_experiment.hpp"  // kind = "kernel-ab": moelab::ab::run_kernel_ab_experiment
 #include "lab/capacity/capacity_experiment.hpp"  // kind = "capacity": run_capacity_experiment
 #include "lab/experiment/simulation_plan.hpp"
+#include "lab/h5/writer.hpp"
 #include "lab/parallel/mpi_session.hpp"
 #include "lab/runner/partial_store.hpp"
 #include "lab/runner/simulate_point.hpp"
@@ -71,6 +72,8 @@ ExperimentContext make_context(const RunRequest& request) {
     }
   }
   ctx.output_path = request.output ? *request.output : std::filesystem::path("out") / (ctx.header.name + ".h5");
+  // A directory, link, device or the config itself as output: said now, not after simulating.
+  if (!request.validate_only) h5::check_output_path(ctx.output_path);
   ctx.command_line = request.command_line;
   ctx.validate_only = request.validate_only;
   ctx.progress = request.progress;

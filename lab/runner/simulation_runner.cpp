@@ -50,6 +50,10 @@ int run_simulation(const SimulationPlan& plan, const ExperimentContext& context,
   std::optional<h5::Writer> opened;
   try {
     opened.emplace(context.output_path);
+  } catch (const InputError&) {
+    throw;  // already names the path and the problem
+  } catch (const h5::WriteError&) {
+    throw;
   } catch (const std::exception& e) {
     throw InputError({context.output_path.string(), 0, 0}, "", std::string("cannot create the result file: ") + e.what());
   }

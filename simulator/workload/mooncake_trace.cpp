@@ -4,9 +4,11 @@
 #include <cmath>
 #include <fstream>
 #include <limits>
+#include <string_view>
 #include <nlohmann/json.hpp>
 
 #include "base/input_error.hpp"
+#include "base/input_files.hpp"
 #include "simulator/workload/trace_data.hpp"
 #include "simulator/workload/trace_replay.hpp"
 
@@ -55,6 +57,7 @@ TraceData load_mooncake_trace(const std::filesystem::path& path) {
   const std::string file = path.string();
   std::ifstream in(path);
   if (!in) throw InputError({file, 0, 0}, "", "cannot open trace file");
+  note_input_file(path);
 
   TraceData t;
   t.path = file;

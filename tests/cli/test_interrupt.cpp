@@ -6,8 +6,7 @@
 using moelab::test::Scratch;
 using moelab::test::shell_quote;
 
-// SIGTERM, as a scheduler or `timeout` sends it (a background job of a non-interactive shell
-// ignores SIGINT, so Ctrl-C cannot be imitated this way; both go through the same handler).
+// SIGTERM, as a scheduler or `timeout` sends it (SIGINT, also in a background job: test_faults.cpp).
 BOOST_AUTO_TEST_CASE(sigterm_during_a_run_removes_the_temporary) {
   Scratch s("interrupt");
   const std::string config = (moelab::test::source_dir() / "experiments/quickstart.toml").string();
