@@ -2,6 +2,7 @@
 // data/prices/gpu_rental.toml. Units are in the key names (TFLOP/s, GB, TB/s; decimal prefixes).
 #include <fmt/format.h>
 
+#include "lab/config/key_ranges.hpp"
 #include "lab/config/spec_fill.hpp"
 #include "lab/config/spec_loaders.hpp"
 
@@ -20,7 +21,7 @@ double default_price(const std::string& id) {
   StrictTable root(doc, path.string());
   auto entry = root.table_if_present(id);
   if (!entry) return 0.0;
-  return entry->positive_number("default_usd_per_gpu_hour");
+  return entry->number_in("default_usd_per_gpu_hour", ranges::kUsdPerHour);
 }
 }  // namespace
 
@@ -28,19 +29,20 @@ sim::HardwareSpec read_hardware(SpecReader& r, const std::string& id) {
   sim::HardwareSpec h;
   h.id = id;
   h.display_name = r.get(&ST::string, "display_name");
-  h.peak_bf16_flops = 1e12 * r.get(&ST::positive_number, "peak_bf16_tflops");
-  h.peak_fp8_flops = 1e12 * r.get(&ST::non_negative_number_or, "peak_fp8_tflops", 0.0);
-  h.hbm_bytes = 1e9 * r.get(&ST::positive_number, "hbm_gb");
-  h.hbm_bytes_per_s = 1e12 * r.get(&ST::positive_number, "hbm_tb_per_s");
-  h.nvlink_bytes_per_s = 1e9 * r.get(&ST::non_negative_number, "nvlink_gb_per_s");
-  h.interconnect_bytes_per_s = 1e9 * r.get(&ST::non_negative_number_or, "interconnect_gb_per_s", 0.0);
-  h.gpus_per_node = r.get(&ST::non_negative_integer_or, "gpus_per_node", 0);
-  h.nvlink_domain_gpus = r.get(&ST::non_negative_integer_or, "nvlink_domain_gpus", 0);
-  h.nvlink_eff_bytes_per_s = 1e9 * r.get(&ST::non_negative_number_or, "nvlink_eff_gb_per_s", 0.0);
-  h.nvlink_latency_s = 1e-6 * r.get(&ST::non_negative_number_or, "nvlink_latency_us", 0.0);
-  h.interconnect_eff_bytes_per_s = 1e9 * r.get(&ST::non_negative_number_or, "interconnect_eff_gb_per_s", 0.0);
-  h.interconnect_latency_s = 1e-6 * r.get(&ST::non_negative_number_or, "interconnect_latency_us", 0.0);
-  h.interconnect_collective_latency_s = 1e-6 * r.get(&ST::non_negative_number_or, "interconnect_collective_latency_us", 0.0);
+  h.peak_bf16_flops = 1e12 * r.get(&ST::number_in, "peak_bf16_tflops", ranges::kTflops);
+  h.peak_fp8_flops = 1e12 * r.get(&ST::number_in_or, "peak_fp8_tflops", ranges::kTflopsOrNone, 0.0);
+  h.hbm_bytes = 1e9 * r.get(&ST::number_in, "hbm_gb", ranges::kMemoryGb);
+  h.hbm_bytes_per_s = 1e12 * r.get(&ST::number_in, "hbm_tb_per_s", ranges::kBandwidthTbPerS);
+  h.nvlink_bytes_per_s = 1e9 * r.get(&ST::number_in, "nvlink_gb_per_s", ranges::kLinkGbPerS);
+  h.interconnect_bytes_per_s = 1e9 * r.get(&ST::number_in_or, "interconnect_gb_per_s", ranges::kLinkGbPerS, 0.0);
+  h.gpus_per_node = r.get(&ST::integer_in_or, "gpus_per_node", ranges::kGpusOrNone, 0);
+  h.nvlink_domain_gpus = r.get(&ST::integer_in_or, "nvlink_domain_gpus", ranges::kGpusOrNone, 0);
+  h.nvlink_eff_bytes_per_s = 1e9 * r.get(&ST::number_in_or, "nvlink_eff_gb_per_s", ranges::kLinkGbPerS, 0.0);
+  h.nvlink_latency_s = 1e-6 * r.get(&ST::number_in_or, "nvlink_latency_us", ranges::kLatencyUs, 0.0);
+  h.interconnect_eff_bytes_per_s = 1e9 * r.get(&ST::number_in_or, "interconnect_eff_gb_per_s", ranges::kLinkGbPerS, 0.0);
+  h.interconnect_latency_s = 1e-6 * r.get(&ST::number_in_or, "interconnect_latency_us", ranges::kLatencyUs, 0.0);
+  h.interconnect_collective_latency_s =
+      1e-6 * r.get(&ST::number_in_or, "interconnect_collective_latency_us", ranges::kLatencyUs, 0.0);
   if (h.nvlink_domain_gpus > 0 && h.gpus_per_node > 0 && h.nvlink_domain_gpus % h.gpus_per_node != 0 &&
       h.gpus_per_node % h.nvlink_domain_gpus != 0)
     r.fail("nvlink_domain_gpus", fmt::format("{} GPUs per NVLink domain and {} per node: one must divide the other",
@@ -49,11 +51,11 @@ sim::HardwareSpec read_hardware(SpecReader& r, const std::string& id) {
     r.fail("nvlink_eff_gb_per_s", "exceeds one direction of nvlink_gb_per_s (which counts both directions)");
   if (h.interconnect_eff_bytes_per_s > h.interconnect_bytes_per_s + 1)
     r.fail("interconnect_eff_gb_per_s", "exceeds interconnect_gb_per_s (the line rate)");
-  h.tdp_w = r.get(&ST::positive_number, "tdp_w");
-  h.sm_count = r.get(&ST::non_negative_integer_or, "sm_count", 0);
-  h.l2_bytes = 1e6 * r.get(&ST::non_negative_number_or, "l2_mb", 0.0);
+  h.tdp_w = r.get(&ST::number_in, "tdp_w", ranges::kWatts);
+  h.sm_count = r.get(&ST::integer_in_or, "sm_count", ranges::kSmCount, 0);
+  h.l2_bytes = 1e6 * r.get(&ST::number_in_or, "l2_mb", ranges::kCacheMb, 0.0);
   if (r.has("usd_per_gpu_hour")) {
-    h.usd_per_gpu_hour = r.get(&ST::non_negative_number, "usd_per_gpu_hour");
+    h.usd_per_gpu_hour = r.get(&ST::number_in, "usd_per_gpu_hour", ranges::kUsdPerHour);
   } else {
     h.usd_per_gpu_hour = default_price(id);
     r.record("usd_per_gpu_hour", h.usd_per_gpu_hour);  // from data/prices: the resolved section carries it

@@ -258,11 +258,31 @@ std::int64_t StrictTable::integer_or(std::string_view key, std::int64_t fallback
   return has(key) ? integer(key) : fallback;
 }
 
+namespace {
+// A TOML number as a double, or the problem: an integer beyond 2^53 would silently round (toml++
+// then returns no value at all), and inf/nan are no physical quantity.
+std::optional<std::string> as_number(const toml::node& n, double& out) {
+  if (auto i = n.value_exact<std::int64_t>()) {
+    if (*i > kMaxExactDoubleInt || *i < -kMaxExactDoubleInt) {
+      return fmt::format("the integer {} is beyond +/-2^53 and would not be held exactly; write it as a float (e.g. {:g})",
+                         *i, static_cast<double>(*i));
+    }
+    out = static_cast<double>(*i);
+    return std::nullopt;
+  }
+  const auto d = n.value_exact<double>();
+  if (!d) return "expected a number, got " + type_name(n);
+  if (!std::isfinite(*d)) return std::string("must be finite");
+  out = *d;
+  return std::nullopt;
+}
+}  // namespace
+
 double StrictTable::number(std::string_view key) {
   const auto& n = require(key);
   if (!n.is_number()) fail(key, "expected a number, got " + type_name(n));
-  const double v = *n.value<double>();
-  if (!std::isfinite(v)) fail(key, "must be finite");
+  double v = 0;
+  if (auto problem = as_number(n, v)) fail(key, *problem);
   return v;
 }
 double StrictTable::number_or(std::string_view key, double fallback) { return has(key) ? number(key) : fallback; }
@@ -273,6 +293,23 @@ bool StrictTable::boolean(std::string_view key) {
   return *n.value<bool>();
 }
 bool StrictTable::boolean_or(std::string_view key, bool fallback) { return has(key) ? boolean(key) : fallback; }
+
+std::int64_t StrictTable::integer_in(std::string_view key, const IntRange& range) {
+  const auto v = integer(key);
+  if (auto problem = out_of_range(v, range)) fail(key, *problem);
+  return v;
+}
+std::int64_t StrictTable::integer_in_or(std::string_view key, const IntRange& range, std::int64_t fallback) {
+  return has(key) ? integer_in(key, range) : fallback;
+}
+double StrictTable::number_in(std::string_view key, const NumberRange& range) {
+  const auto v = number(key);
+  if (auto problem = out_of_range(v, range)) fail(key, *problem);
+  return v;
+}
+double StrictTable::number_in_or(std::string_view key, const NumberRange& range, double fallback) {
+  return has(key) ? number_in(key, range) : fallback;
+}
 
 std::int64_t StrictTable::positive_integer(std::string_view key) {
   const auto v = integer(key);
@@ -338,7 +375,9 @@ std::vector<double> StrictTable::number_array(std::string_view key) {
   std::vector<double> out;
   each_element(*this, key, require(key), [&](std::size_t i, const toml::node& e) {
     if (!e.is_number()) fail(key, fmt::format("element {} must be a number, got {}", i, type_name(e)));
-    out.push_back(*e.value<double>());
+    double v = 0;
+    if (auto problem = as_number(e, v)) throw InputError(config::location_of(e, file_), full_key(key), fmt::format("element {}: {}", i, *problem));
+    out.push_back(v);
   });
   return out;
 }

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "base/input_error.hpp"
+#include "base/value_range.hpp"
 
 namespace moelab::config {
 
@@ -43,8 +44,9 @@ class StrictTable {
   const std::string& file() const { return file_; }
   const toml::table& raw() const { return *table_; }
 
-  // Scalars. Integers are accepted where a double is expected; a double is never silently
-  // truncated to an integer.
+  // Scalars. Integers are accepted where a double is expected (up to +/-2^53, which a double
+  // holds exactly; beyond that they are an error); a double is never silently truncated to an
+  // integer, and inf/nan are never a number.
   std::string string(std::string_view key);
   std::string string_or(std::string_view key, std::string fallback);
   std::int64_t integer(std::string_view key);
@@ -53,6 +55,13 @@ class StrictTable {
   double number_or(std::string_view key, double fallback);
   bool boolean(std::string_view key);
   bool boolean_or(std::string_view key, bool fallback);
+
+  // Physically meaningful ranges (base/value_range.hpp; the ranges of config keys are named in
+  // lab/config/key_ranges.hpp): "must be > 0, got -4", "must be <= 1048576, got 2000000".
+  std::int64_t integer_in(std::string_view key, const IntRange& range);
+  std::int64_t integer_in_or(std::string_view key, const IntRange& range, std::int64_t fallback);
+  double number_in(std::string_view key, const NumberRange& range);
+  double number_in_or(std::string_view key, const NumberRange& range, double fallback);
 
   // Range-checked variants: "must be > 0", "must be >= 0", "must be in [lo, hi]".
   std::int64_t positive_integer(std::string_view key);

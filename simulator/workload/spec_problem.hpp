@@ -8,6 +8,8 @@
 #include <string>
 #include <string_view>
 
+#include "base/value_range.hpp"
+
 namespace moelab::sim {
 
 struct SpecProblem {
