@@ -16,4 +16,10 @@ using ProgressFn = std::function<void(double fraction_done)>;
 // Engine semantics: simulator/engine/README.md.
 RunResult simulate(const SimConfig& config, const ProgressFn& progress = {});
 
+// Every check on `config` that needs no simulation (ranges the simulator relies on, tensor
+// parallelism against the model's heads, policy names, whether the weights leave room for KV).
+// Throws InputError keyed as in the TOML ("engine.max_batched_tokens") without a location: the
+// config reader adds it. simulate() runs it first, and `moelab validate` for every sweep point.
+void check_config(const SimConfig& config);
+
 }  // namespace moelab::sim

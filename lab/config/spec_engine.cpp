@@ -1,8 +1,11 @@
-// data/engines/<id>.toml -> sim::EngineSpec. Policy names are checked by the engine's registries.
+// data/engines/<id>.toml -> sim::EngineSpec. Policy names must be in the engine's registries.
 #include <fmt/format.h>
 
+#include "lab/config/key_ranges.hpp"
 #include "lab/config/spec_fill.hpp"
 #include "lab/config/spec_loaders.hpp"
+#include "simulator/engine/kv_cache.hpp"
+#include "simulator/engine/scheduler.hpp"
 #include "simulator/model/cost_model.hpp"
 #include "simulator/model/overlap.hpp"
 
@@ -16,12 +19,12 @@ sim::EngineSpec read_engine(SpecReader& r, const std::string& id) {
   sim::EngineSpec e;
   e.id = id;
   e.display_name = r.get(&ST::string, "display_name");
-  e.max_num_seqs = r.get(&ST::positive_integer, "max_num_seqs");
-  e.max_batched_tokens = r.get(&ST::positive_integer, "max_batched_tokens");
+  e.max_num_seqs = r.get(&ST::integer_in, "max_num_seqs", ranges::kMaxNumSeqs);
+  e.max_batched_tokens = r.get(&ST::integer_in, "max_batched_tokens", ranges::kBatchedTokens);
   e.chunked_prefill = r.get(&ST::boolean, "chunked_prefill");
-  e.kv_block_tokens = r.get(&ST::positive_integer, "kv_block_tokens");
+  e.kv_block_tokens = r.get(&ST::integer_in, "kv_block_tokens", ranges::kKvBlockTokens);
   e.gpu_memory_utilization = r.get(&ST::fraction, "gpu_memory_utilization");
-  e.step_overhead_s = r.get(&ST::non_negative_number, "step_overhead_s");
+  e.step_overhead_s = r.get(&ST::number_in, "step_overhead_s", ranges::kStepSeconds);
   e.overhead_overlapped = r.get(&ST::boolean, "overhead_overlapped");
   e.matmul_efficiency = r.get(&ST::fraction, "matmul_efficiency");
   e.attention_efficiency = r.get(&ST::fraction, "attention_efficiency");
@@ -47,10 +50,8 @@ sim::EngineSpec read_engine(SpecReader& r, const std::string& id) {
   if (r.has("a2a_mode")) e.a2a_mode = r.get(&ST::choice, "a2a_mode", {"auto", "normal", "low_latency"});
   if (r.has("dispatch_bytes_per_element")) e.dispatch_bytes_per_element = r.get(&ST::positive_number, "dispatch_bytes_per_element");
   if (r.has("combine_bytes_per_element")) e.combine_bytes_per_element = r.get(&ST::positive_number, "combine_bytes_per_element");
-  e.cache_policy = r.get(&ST::string, "cache_policy");
-  e.scheduler = r.get(&ST::string, "scheduler");
-  if (e.cache_policy.empty()) r.fail("cache_policy", "must not be empty");
-  if (e.scheduler.empty()) r.fail("scheduler", "must not be empty");
+  e.cache_policy = r.get(&ST::choice, "cache_policy", sim::kv_cache_registry().names());
+  e.scheduler = r.get(&ST::choice, "scheduler", sim::scheduler_registry().names());
   e.source = describe_source(r);
   return e;
 }

@@ -4,7 +4,10 @@
 #include <fmt/ranges.h>
 
 #include <algorithm>
+#include <cstdio>
 
+#include "base/memory_budget.hpp"
+#include "lab/config/key_ranges.hpp"
 #include "lab/config/spec_loaders.hpp"
 #include "lab/config/workload_config.hpp"
 #include "lab/experiment/pool_config.hpp"
@@ -14,6 +17,7 @@
 #include "simulator/engine/kv_capacity.hpp"
 #include "simulator/model/cost_model.hpp"
 #include "simulator/model/moe_routing.hpp"
+#include "simulator/simulate.hpp"
 
 namespace moelab::lab {
 namespace {
@@ -109,8 +113,8 @@ sim::SimConfig read_sim_config(config::StrictTable& root, const std::filesystem:
     t.finish();
   }
   if (auto t = root.table_if_present("stop")) {
-    c.stop.max_requests = t->non_negative_integer_or("max_requests", 0);
-    c.stop.max_duration_s = t->non_negative_number_or("max_duration_s", 0);
+    c.stop.max_requests = t->integer_in_or("max_requests", config::ranges::kCount, 0);
+    c.stop.max_duration_s = t->number_in_or("max_duration_s", config::ranges::kSeconds, 0);
     t->finish();
   }
   // Traces end, and so do workloads told how many requests (or chat sessions) to make.
@@ -119,21 +123,21 @@ sim::SimConfig read_sim_config(config::StrictTable& root, const std::filesystem:
     throw InputError(where, "stop", "this workload never ends: set stop.max_requests, stop.max_duration_s or workload.num_requests");
   }
   if (auto t = root.table_if_present("slo")) {
-    c.slo.ttft_s = t->non_negative_number_or("ttft_s", 0);
-    c.slo.tpot_s = t->non_negative_number_or("tpot_s", 0);
-    c.slo.e2e_s = t->non_negative_number_or("e2e_s", 0);
+    c.slo.ttft_s = t->number_in_or("ttft_s", config::ranges::kSeconds, 0);
+    c.slo.tpot_s = t->number_in_or("tpot_s", config::ranges::kSeconds, 0);
+    c.slo.e2e_s = t->number_in_or("e2e_s", config::ranges::kSeconds, 0);
     t->finish();
   }
   c.usd_per_gpu_hour = c.hardware.usd_per_gpu_hour;
   bool cost_overridden = false;
   if (auto t = root.table_if_present("cost")) {
     cost_overridden = t->has("usd_per_gpu_hour");
-    c.usd_per_gpu_hour = t->non_negative_number_or("usd_per_gpu_hour", c.usd_per_gpu_hour);
+    c.usd_per_gpu_hour = t->number_in_or("usd_per_gpu_hour", config::ranges::kUsdPerHour, c.usd_per_gpu_hour);
     t->finish();
   }
   if (c.cluster.disaggregation.enabled) price_pools(c, cost_overridden);
   if (auto t = root.table_if_present("output")) {
-    c.timeseries_interval_s = t->non_negative_number_or("timeseries_interval_s", c.timeseries_interval_s);
+    c.timeseries_interval_s = t->number_in_or("timeseries_interval_s", config::ranges::kSeconds, c.timeseries_interval_s);
     t->finish();
   }
   root.mark_read("experiment");  // read by read_header()
@@ -177,6 +181,52 @@ KvCapacity check_kv_capacity(const config::StrictTable& root, const sim::SimConf
   }
 }
 
+// Checks that need the whole point (model x hardware x engine x cluster together: the parallel
+// plan against the heads, policy names) are the simulator's own (sim::check_config): run here for
+// every sweep point, so a point that cannot run fails before any point runs, at the value that is
+// wrong (or its table, when the value came from a data file).
+void check_point(const config::StrictTable& root, const sim::SimConfig& c, const std::string& label) {
+  try {
+    sim::check_config(c);
+  } catch (const InputError& e) {
+    if (!e.where().file.empty()) throw;
+    const std::string point = label.empty() ? "" : " (sweep point " + label + ")";
+    throw InputError(locate(root, e.key()), e.key(), e.problem() + point);
+  }
+}
+
+// Result rows stay in memory until the file is written: about 256 bytes per request (the record
+// plus the table built from it; 1M requests peak at 262 MB RSS, README "Measured performance").
+constexpr double kResultBytesPerRequest = 256;
+
+// A run that would need more memory for its rows than this machine should give fails now,
+// naming the key that sets the request count, not after hours of simulation.
+void check_result_memory(const config::StrictTable& root, const sim::SimConfig& c, const std::string& label) {
+  double requests = 0;
+  std::string key;
+  if (const auto count = c.workload.params ? c.workload.params->request_count() : std::nullopt) {
+    requests = count->requests;
+    key = "workload." + count->key;
+  }
+  if (c.stop.max_requests > 0 && (key.empty() || static_cast<double>(c.stop.max_requests) < requests)) {
+    requests = static_cast<double>(c.stop.max_requests);
+    key = "stop.max_requests";
+  }
+  if (key.empty()) return;  // bounded by simulated time only
+  const double need = requests * kResultBytesPerRequest;
+  const double budget = memory_budget_bytes();
+  if (need <= budget) return;
+  const std::string point = label.empty() ? "" : " (sweep point " + label + ")";
+  throw InputError(locate(root, key), key,
+                   fmt::format("{:.4g} requests would need about {} for their result rows (about {:.0f} bytes each), "
+                               "more than the {} this machine allows (half its memory){}",
+                               requests, format_bytes(need), kResultBytesPerRequest, format_bytes(budget), point));
+}
+
+constexpr std::size_t kManySweepPoints = 2000;
+// Each point is planned (and its config kept) before the first run; a million is hours of runs.
+constexpr double kMaxSweepPoints = 1e6;
+
 namespace {
 
 // A path as the run used it: relative ones resolved against the experiment's folder.
@@ -219,6 +269,11 @@ SimulationPlan plan_outline(const ExperimentSource& source, const std::string& d
   plan.header = read_header(strict, default_name);
   plan.default_name = default_name;
   plan.axes = read_sweep(root, file, axis_keys_as_written(config::parse_file(source.config_path), file));
+  if (const double product = sweep_size_unbounded(plan.axes); product > kMaxSweepPoints) {
+    throw InputError(plan.axes.front().where, "sweep",
+                     fmt::format("{:.4g} points (the product of the value counts, zipped axes counted once); at most {:.0f}: split the sweep", product,
+                                 kMaxSweepPoints));
+  }
   plan.point_count = sweep_size(plan.axes);
   plan.config_toml = config::to_toml_text(root);
   return plan;
@@ -245,6 +300,8 @@ PlannedRun plan_point(const ExperimentSource& source, const SimulationPlan& outl
   } catch (const InputError& e) {
     strict.rethrow_with_unknown_keys(e);
   }
+  check_point(strict, run.config, run.label);
+  check_result_memory(strict, run.config, run.label);
   run.kv = check_kv_capacity(strict, run.config, run.label);
   run.config.seed = seed_for_run(header, index);
   run.config_toml = config::to_toml_text(root);
@@ -254,6 +311,12 @@ PlannedRun plan_point(const ExperimentSource& source, const SimulationPlan& outl
 
 SimulationPlan plan_simulation(const ExperimentSource& source, const std::string& default_name) {
   SimulationPlan plan = plan_outline(source, default_name);
+  // Every point is parsed and checked before anything runs (about a millisecond each): say so
+  // when that takes noticeable time, rather than seeming to hang.
+  if (plan.point_count >= kManySweepPoints) {
+    std::fprintf(stderr, "moelab: note: %s: checking all %zu sweep points before the first run (about a millisecond each)\n",
+                 source.file().c_str(), plan.point_count);
+  }
   plan.runs.reserve(plan.point_count);
   for (std::size_t i = 0; i < plan.point_count; ++i) plan.runs.push_back(plan_point(source, plan, i));
   return plan;

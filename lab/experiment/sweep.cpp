@@ -219,6 +219,12 @@ std::vector<std::size_t> dimension_sizes(const std::vector<SweepAxis>& axes) {
 
 }  // namespace
 
+double sweep_size_unbounded(const std::vector<SweepAxis>& axes) {
+  double n = 1;
+  for (std::size_t s : dimension_sizes(axes)) n *= static_cast<double>(s);
+  return n;
+}
+
 std::size_t sweep_size(const std::vector<SweepAxis>& axes) {
   std::size_t n = 1;
   for (std::size_t s : dimension_sizes(axes)) n *= s;

@@ -48,6 +48,8 @@ std::vector<std::string> axis_keys_as_written(const toml::table& file_root, cons
 
 // Number of points: the product of the dimensions' lengths.
 std::size_t sweep_size(const std::vector<SweepAxis>& axes);
+// The same count in floating point, which cannot overflow: for bounding a sweep before sizing it.
+double sweep_size_unbounded(const std::vector<SweepAxis>& axes);
 
 // The cartesian product of the dimensions, the last varying fastest; one empty point without axes.
 std::vector<SweepPoint> expand_sweep(const std::vector<SweepAxis>& axes);

@@ -10,23 +10,10 @@
 #include "simulator/core/rng_streams.hpp"
 #include "simulator/engine/kv_capacity.hpp"
 #include "simulator/metrics/summary.hpp"
+#include "simulator/simulate.hpp"
 
 namespace moelab::sim {
 namespace {
-
-void validate(const SimConfig& c) {
-  if (c.cluster.replicas < 1) throw InputError({}, "cluster.replicas", "must be >= 1");
-  const auto problems = validate_plan(c.cluster.parallel, c.model, c.hardware);
-  if (!problems.empty()) throw InputError({}, problems.front().key, problems.front().problem);
-  router_registry().lookup(c.cluster.dp_dispatch, {});  // unknown names fail before any run
-  if (c.engine.max_num_seqs < 1) throw InputError({}, "engine.max_num_seqs", "must be >= 1");
-  if (c.engine.max_batched_tokens < c.engine.max_num_seqs)
-    throw InputError({}, "engine.max_batched_tokens", "must be >= engine.max_num_seqs (every running sequence decodes one token per iteration)");
-  if (c.engine.step_overhead_s < 0) throw InputError({}, "engine.step_overhead_s", "must be >= 0");
-  if (c.stop.max_requests < 0) throw InputError({}, "stop.max_requests", "must be >= 0");
-  if (c.stop.max_duration_s < 0) throw InputError({}, "stop.max_duration_s", "must be >= 0");
-  if (c.timeseries_interval_s < 0) throw InputError({}, "timeseries_interval_s", "must be >= 0");
-}
 
 // Progress is reported at most ten times per wall second; the clock is read once per 4096 events
 // (events also advance inside a replica's local iteration loop, so count, don't test a modulus).
@@ -51,7 +38,7 @@ class ProgressThrottle {
 }  // namespace
 
 ClusterSimulator::ClusterSimulator(const SimConfig& config)
-    : config_((validate(config), config)),
+    : config_((check_config(config), config)),
       cost_(make_cost_model(config_.engine.cost_model,
                             CostModelContext{config_.model, config_.hardware, config_.engine, config_.cluster.parallel,
                                              config_.moe, config_.seed})),
@@ -179,7 +166,9 @@ RunResult ClusterSimulator::run(Workload& workload, const ProgressFn& progress) 
                                                   result_.timeseries, static_cast<FinishListener&>(*this)));
   loads_.assign(instances_.size(), {});
   const std::int64_t expected = stop.max_requests > 0 ? stop.max_requests : workload.expected_requests();
-  if (expected > 0) result_.requests.reserve(static_cast<std::size_t>(expected));
+  // Rows grow as requests arrive; reserving only a bounded head start keeps a huge request count
+  // from claiming its memory before the first arrival.
+  if (expected > 0) result_.requests.reserve(static_cast<std::size_t>(std::min<std::int64_t>(expected, 1 << 20)));
 
   ProgressThrottle throttle(progress);
   schedule_arrival(0);

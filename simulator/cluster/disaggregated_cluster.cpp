@@ -13,6 +13,7 @@
 #include "simulator/metrics/percentile.hpp"
 #include "simulator/metrics/summary.hpp"
 #include "simulator/model/param_count.hpp"
+#include "simulator/simulate.hpp"
 
 namespace moelab::sim {
 namespace {
@@ -37,6 +38,7 @@ void validate_pool(const PoolSpec& p, const SimConfig& c) {
 
 const SimConfig& validated(const SimConfig& c) {
   if (!c.cluster.disaggregation.enabled) throw std::logic_error("disaggregated cluster: disaggregation is off");
+  check_config(c);
   validate_pool(c.cluster.disaggregation.prefill, c);
   validate_pool(c.cluster.disaggregation.decode, c);
   if (c.stop.max_requests < 0) throw InputError({}, "stop.max_requests", "must be >= 0");

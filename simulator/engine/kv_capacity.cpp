@@ -19,6 +19,15 @@ std::int64_t kv_capacity_blocks(const InstanceCostModel& cost, const HardwareSpe
   const double kv_block_bytes = cost.rank_kv_bytes_per_token() * static_cast<double>(engine.kv_block_tokens);
   if (!(kv_block_bytes > 0)) throw InputError({}, "model", "KV bytes per token must be > 0");
   const double blocks = std::floor((usable - weights) / kv_block_bytes);
+  // Block counts (and block x token products) are int64 in the caches; far more blocks than any
+  // run can fill is a config mistake (a memory or a KV size off by orders of magnitude).
+  constexpr double kMaxBlocks = 1099511627776.0;  // 2^40
+  if (blocks > kMaxBlocks) {
+    throw InputError({}, "hardware.hbm_gb",
+                     fmt::format("{:.3g} GB of HBM x {} GPUs hold {:.3g} KV blocks of {:.3g} bytes per replica, more "
+                                 "than the 2^40 the simulator counts; check hbm_gb and the model's KV size",
+                                 hw.hbm_bytes / 1e9, tensor_parallel, blocks, kv_block_bytes));
+  }
   if (blocks >= 1) return static_cast<std::int64_t>(blocks);
   const std::string what = fmt::format(
       "weights {:.1f} GB do not leave room for one KV block in {:.1f} GB HBM x {} GPUs x utilization {}",

@@ -36,7 +36,9 @@ using ArrivalProcessPtr = std::shared_ptr<const ArrivalProcess>;
 // The `arrivals` table of `workload` (required): {kind = "...", ...} read by its kind.
 ArrivalProcessPtr read_arrival_process(TableReader& workload);
 
-// Shared by the kinds that have a rate.
+// Shared by the kinds that have a rate: in [kMinRatePerS, kMaxRatePerS].
+inline constexpr double kMinRatePerS = 1e-6;
+inline constexpr double kMaxRatePerS = 1e9;
 MaybeProblem check_rate_per_s(double rate_per_s);
 
 using ReadArrivalProcess = ArrivalProcessPtr(TableReader& table);

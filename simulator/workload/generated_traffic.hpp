@@ -10,6 +10,7 @@
 #include "simulator/workload/arrival_process.hpp"
 #include "simulator/workload/length_distribution.hpp"
 #include "simulator/workload/spec_problem.hpp"
+#include "simulator/workload/workload_spec.hpp"
 
 namespace moelab::sim {
 
@@ -28,6 +29,8 @@ struct TrafficKeys {
 };
 
 GeneratedTraffic read_generated_traffic(TableReader& workload, TrafficKeys keys);
+// num_requests when it is > 0 (open-loop kinds end by it).
+std::optional<RequestCount> open_loop_request_count(const GeneratedTraffic& traffic);
 // num_requests, arrivals, prompt_tokens, output_tokens, content_block_tokens, and (open loop) a
 // count when every request arrives at t = 0.
 MaybeProblem check_generated_traffic(const GeneratedTraffic& traffic, TrafficKeys keys);

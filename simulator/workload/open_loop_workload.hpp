@@ -17,6 +17,7 @@ class OpenLoopWorkload : public Workload {
   std::optional<double> peek_arrival_s() final;
   Request pop() final;
   std::int64_t expected_requests() const final { return limit_; }
+  std::int64_t planned_requests() const final { return limit_ > 0 ? limit_ : -1; }
 
  protected:
   // Fill prompt/output tokens and content for request `index` (id and arrival are set by the base).

@@ -53,8 +53,17 @@ class Workload {
   // Remove and return that request (precondition: peek_arrival_s() has a value). Ids are dense.
   virtual Request pop() = 0;
   virtual void on_finished(const Request& /*request*/, double /*finish_s*/) {}
-  // Total requests this workload will produce if known (for progress), else 0.
+  // The engine rejected `request` at `now_s` as unservable (it can never fit): it ends unfinished.
+  // A closed-loop workload goes on as after a finish, so that every turn it planned is issued
+  // and shows in the results (each later turn of a chat session is longer, hence rejected too).
+  virtual void on_rejected(const Request& /*request*/, double /*now_s*/) {}
+  // Total requests this workload will produce if known, else an estimate (for progress and for
+  // the memory bound); 0 when unbounded.
   virtual std::int64_t expected_requests() const { return 0; }
+  // Requests the workload has committed to so far (a chat session's turns are planned when it
+  // starts); -1 when it does not track them. Once peek_arrival_s() has nothing left, every
+  // planned request must have been issued: the simulator checks this at the end of a run.
+  virtual std::int64_t planned_requests() const { return -1; }
 };
 
 }  // namespace moelab::sim

@@ -76,6 +76,7 @@ class SharedPrefixParams final : public WorkloadParams {
   }
 
   bool ends_by_itself() const override { return traffic_.num_requests > 0; }
+  std::optional<RequestCount> request_count() const override { return open_loop_request_count(traffic_); }
 
   std::unique_ptr<Workload> make(std::uint64_t seed) const override {
     return std::make_unique<SharedPrefixWorkload>(traffic_, p_, seed);

@@ -33,6 +33,7 @@ class SyntheticParams final : public WorkloadParams {
   explicit SyntheticParams(GeneratedTraffic traffic) : traffic_(std::move(traffic)) {}
   MaybeProblem check() const override { return check_generated_traffic(traffic_, kKeys); }
   bool ends_by_itself() const override { return traffic_.num_requests > 0; }
+  std::optional<RequestCount> request_count() const override { return open_loop_request_count(traffic_); }
   std::unique_ptr<Workload> make(std::uint64_t seed) const override {
     return std::make_unique<SyntheticWorkload>(traffic_, seed);
   }

@@ -39,6 +39,7 @@ class TraceWorkload final : public Workload {
   }
 
   std::int64_t expected_requests() const override { return count_; }
+  std::int64_t planned_requests() const override { return count_; }
 
  private:
   std::shared_ptr<const TraceData> trace_;
@@ -58,11 +59,10 @@ class TraceReplayParams final : public WorkloadParams {
         num_requests_(num_requests) {}
 
   MaybeProblem check() const override {
-    if (num_requests_ < 0) return problem("num_requests", fmt::format("must be >= 0, got {}", num_requests_));
+    if (auto p = out_of_range(num_requests_, IntRange{0, kMaxExactDoubleInt})) return problem("num_requests", *p);
     if (path_.empty()) return problem("trace", "required for a trace replay");
-    if (!(time_scale_ > 0) || !std::isfinite(time_scale_)) {
-      return problem("trace_time_scale", fmt::format("must be > 0, got {}", time_scale_));
-    }
+    // Trace times (ms, finite) times the scale must stay finite and meaningful.
+    if (auto p = out_of_range(time_scale_, NumberRange{0, 1e6, true})) return problem("trace_time_scale", *p);
     if (content_block_tokens_ != format_.id_block_tokens) {
       return problem("content_block_tokens", fmt::format("the {} trace's hash ids name {}-token blocks; got {}", format_.name,
                                                          format_.id_block_tokens, content_block_tokens_));
@@ -73,6 +73,11 @@ class TraceReplayParams final : public WorkloadParams {
   void read_inputs() override { trace_ = std::make_shared<const TraceData>(format_.load(path_)); }
 
   bool ends_by_itself() const override { return true; }
+  std::optional<RequestCount> request_count() const override {
+    if (!trace_) return std::nullopt;  // read_inputs() not called: nothing known yet
+    const auto rows = static_cast<std::int64_t>(trace_->size());
+    return RequestCount{static_cast<double>(num_requests_ > 0 ? std::min(num_requests_, rows) : rows), "num_requests"};
+  }
 
   std::unique_ptr<Workload> make(std::uint64_t /*seed*/) const override {
     auto trace = trace_ ? trace_ : std::make_shared<const TraceData>(format_.load(path_));

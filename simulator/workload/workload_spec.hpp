@@ -5,6 +5,7 @@
 // simulator/workload/README.md describes every kind, its keys and how content ids are named.
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -13,6 +14,12 @@
 #include "simulator/workload/spec_problem.hpp"
 
 namespace moelab::sim {
+
+// How many requests a workload makes by itself, and the key (below [workload]) that says so.
+struct RequestCount {
+  double requests = 0;  // exact for counts and traces; sessions x mean turns for chat
+  std::string key;      // "num_requests", "chat.sessions"
+};
 
 // One kind's parameters (defined in the kind's file).
 class WorkloadParams {
@@ -26,6 +33,9 @@ class WorkloadParams {
   // True when the workload stops by itself (a trace, a request count, a session count), so a run
   // needs no stop condition.
   virtual bool ends_by_itself() const = 0;
+  // The number of requests when the workload ends by itself (nothing when it does not): the run
+  // planner checks the memory their result rows need before anything runs.
+  virtual std::optional<RequestCount> request_count() const { return std::nullopt; }
   // Seeded and deterministic (precondition: check() found nothing).
   virtual std::unique_ptr<Workload> make(std::uint64_t seed) const = 0;
 };
