@@ -43,9 +43,9 @@ SourceLocation locate(const config::StrictTable& root, const std::string& dotted
 // [cluster]: replicas, router, and either the shorthand tensor_parallel or a [cluster.parallel] plan.
 void read_cluster(config::StrictTable& t, sim::SimConfig& c) {
   sim::ClusterSpec& cluster = c.cluster;
-  cluster.replicas = t.positive_integer_or("replicas", cluster.replicas);
+  cluster.replicas = t.integer_in_or("replicas", config::ranges::kReplicas, cluster.replicas);
   cluster.router = t.choice_or("router", sim::router_registry().names(), cluster.router);
-  if (t.has("tensor_parallel")) cluster.parallel = sim::ParallelPlan::tensor_parallel(t.positive_integer("tensor_parallel"));
+  if (t.has("tensor_parallel")) cluster.parallel = sim::ParallelPlan::tensor_parallel(t.integer_in("tensor_parallel", config::ranges::kTensorParallel));
   if (auto p = t.table_if_present("parallel")) {
     if (t.has("tensor_parallel"))
       t.fail("tensor_parallel", "give either cluster.tensor_parallel (shorthand for attention_tp) or [cluster.parallel], not both");
