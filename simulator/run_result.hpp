@@ -33,7 +33,7 @@ struct RequestRecord {
   double finish_s = -1;       // -1 = unfinished when the run stopped
   std::int32_t prompt_tokens = 0;
   std::int32_t cached_tokens = 0;  // prompt tokens served from the prefix cache (last admission)
-  std::int32_t output_tokens = 0;  // tokens generated (== requested when finished)
+  std::int32_t output_tokens = 0;  // requested; a finished request generated exactly these (checked)
   std::int32_t preemptions = 0;
   std::int32_t replica = -1;       // engine instance
   std::int32_t dp_rank = -1;       // data-parallel rank inside the instance

@@ -61,7 +61,7 @@ h5::Table requests_table(const std::vector<sim::RequestRecord>& requests) {
       .add("finish_s", "s", "time the last output token was produced; -1 if unfinished", std::move(finish))
       .add("prompt_tokens", "tokens", "prompt length", std::move(prompt))
       .add("cached_tokens", "tokens", "prompt tokens served from the prefix cache (last admission)", std::move(cached))
-      .add("output_tokens", "tokens", "tokens generated (the requested number when finished)", std::move(output))
+      .add("output_tokens", "tokens", "output tokens requested (a finished request generated all of them, an unfinished one none)", std::move(output))
       .add("preemptions", "", "times the request was preempted (KV dropped, recomputed)", std::move(preempt))
       .add("replica", "", "replica (engine instance) that served it; -1 if none", std::move(replica))
       .add("dp_rank", "", "data-parallel rank of that instance that served it; -1 if none", std::move(dp_rank))

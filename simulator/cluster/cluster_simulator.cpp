@@ -91,6 +91,7 @@ void ClusterSimulator::take_arrivals(double now) {
     rec.id = request.id;
     rec.arrival_s = request.arrival_s;
     rec.prompt_tokens = request.prompt_tokens;
+    rec.output_tokens = request.output_tokens;  // requested; a finish records what was generated
     rec.replica = target;
     rec.session_id = request.session_id;
     rec.turn = request.turn;
@@ -124,6 +125,11 @@ void ClusterSimulator::on_finished(const Request& request, double finish_s) {
   ++finished_;
   workload_->on_finished(request, finish_s);
   schedule_arrival(finish_s);  // a closed-loop workload may have released the next turn
+}
+
+void ClusterSimulator::on_rejected(const Request& request, double now_s) {
+  workload_->on_rejected(request, now_s);
+  schedule_arrival(now_s);
 }
 
 // Starts the next iteration of `instance` at `now` (after its previous one ended). Iterations that
@@ -223,9 +229,17 @@ void ClusterSimulator::check_invariants(RunResult& result) const {
   auto& v = result.invariant_violations;
   std::int64_t unfinished = 0, rejected = 0, recorded_output = 0, generated = 0;
   for (const auto& rec : result.requests) {
-    if (rec.finish_s < 0) ++unfinished;
-    recorded_output += rec.output_tokens;
+    if (rec.finish_s < 0) {
+      ++unfinished;
+    } else {
+      recorded_output += rec.output_tokens;
+    }
   }
+  // Every request the workload planned was issued and has a row (unless a stop condition ended
+  // the run while the workload still had requests to give).
+  const std::int64_t planned = workload_->planned_requests();
+  if (planned >= 0 && !workload_->peek_arrival_s() && planned != static_cast<std::int64_t>(result.requests.size()))
+    v.push_back(fmt::format("the workload planned {} requests, the results hold {}", planned, result.requests.size()));
   for (const auto& instance : instances_) {
     for (const auto& rank : instance->ranks()) {
       const DpRank* r = rank.get();

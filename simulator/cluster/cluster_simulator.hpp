@@ -42,6 +42,7 @@ class ClusterSimulator final : private FinishListener {
   void on_finished(const Request& request, double finish_s) override;
   void on_arrival_event(double now);
   void on_step_end_event(double now, std::int64_t instance);
+  void on_rejected(const Request& request, double now_s) override;
   void schedule_arrival(double now);
   void take_arrivals(double now);
   void run_instance(EngineInstance& instance, double now);

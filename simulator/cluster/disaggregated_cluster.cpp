@@ -223,6 +223,13 @@ void DisaggregatedCluster::on_request_finished(const Request& request, double fi
   schedule_arrival(finish_s);
 }
 
+// Rejected as unservable by either pool: the row stays unfinished, and the workload goes on (a chat
+// session issues its later turns, which are rejected in turn).
+void DisaggregatedCluster::on_request_rejected(const Request& request, double now) {
+  workload_->on_rejected(request, now);  // session and turn are those of the whole request
+  schedule_arrival(now);
+}
+
 void DisaggregatedCluster::run_instance(EngineInstance& inst, double now) {
   for (;;) {
     note_step_start(inst, now);
@@ -342,6 +349,11 @@ void DisaggregatedCluster::check_invariants(RunResult& result) const {
     if (rec.finish_s < 0) ++unfinished;
     recorded_output += rec.output_tokens;
   }
+  // Every request the workload planned was issued and has a row (unless a stop condition ended
+  // the run while the workload still had requests to give).
+  const std::int64_t planned = workload_->planned_requests();
+  if (planned >= 0 && !workload_->peek_arrival_s() && planned != static_cast<std::int64_t>(result.requests.size()))
+    v.push_back(fmt::format("the workload planned {} requests, the results hold {}", planned, result.requests.size()));
   for (const Pool* p : {&prefill_, &decode_}) {
     for (const auto& inst : p->instances) {
       for (const auto& rank : inst->ranks()) {

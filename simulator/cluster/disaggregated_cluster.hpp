@@ -55,10 +55,12 @@ class DisaggregatedCluster {
   struct PrefillDone final : FinishListener {
     DisaggregatedCluster* sim = nullptr;
     void on_finished(const Request& r, double t) override { sim->on_prefill_done(r, t); }
+    void on_rejected(const Request& r, double t) override { sim->on_request_rejected(r, t); }
   };
   struct DecodeDone final : FinishListener {
     DisaggregatedCluster* sim = nullptr;
     void on_finished(const Request& r, double t) override { sim->on_request_finished(r, t); }
+    void on_rejected(const Request& r, double t) override { sim->on_request_rejected(r, t); }
   };
 
   const Pool& pool(PoolRole role) const { return role == PoolRole::prefill ? prefill_ : decode_; }
@@ -67,6 +69,7 @@ class DisaggregatedCluster {
   void on_transfer_done_event(double now, std::int64_t request_id);
   void on_prefill_done(const Request& request, double now);
   void on_request_finished(const Request& request, double now);
+  void on_request_rejected(const Request& request, double now);
   void schedule_arrival(double now);
   void take_arrivals(double now);
   void wake(EngineInstance& instance, double now);

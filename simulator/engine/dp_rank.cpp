@@ -145,6 +145,7 @@ UnservableReason DpRank::why_never_runs(const Sequence& seq) const {
 
 void DpRank::reject(Sequence* seq) {
   ++totals_.rejected;
+  listener_.on_rejected(seq->request, iteration_start_s_);
   free_sequence(seq);  // its record keeps finish_s = -1: reported unfinished
 }
 
@@ -219,7 +220,8 @@ void DpRank::admit_waiting(StepShape& shape, std::int64_t& budget) {
   }
 }
 
-bool DpRank::compose(StepShape& shape) {
+bool DpRank::compose(StepShape& shape, double now_s) {
+  iteration_start_s_ = now_s;
   const std::int64_t counter = decode_counter_;
   bool preempted = false;
   const std::int64_t preemptions_before = totals_.preemptions;

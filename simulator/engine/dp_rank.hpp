@@ -36,6 +36,8 @@ class FinishListener {
  public:
   virtual ~FinishListener() = default;
   virtual void on_finished(const Request& request, double finish_s) = 0;
+  // Rejected as unservable at `now_s` (the start of the iteration that found it): unfinished.
+  virtual void on_rejected(const Request& /*request*/, double /*now_s*/) {}
 };
 
 // What one rank accumulates for the invariant checks and the run summary.
@@ -62,7 +64,7 @@ class DpRank {
   void enqueue_transferred(Request&& request);
   // Composes the next iteration into `shape` (which must start zeroed). False when there is
   // nothing to run: then no iteration is in flight on this rank.
-  bool compose(StepShape& shape);
+  bool compose(StepShape& shape, double now_s);
   // Applies the composed iteration, which ends at `now`.
   void apply(double now);
 
@@ -139,6 +141,7 @@ class DpRank {
   std::int64_t step_advance_ = 1;   // the composed step's advance
   std::uint64_t next_serial_ = 0;
 
+  double iteration_start_s_ = 0;  // of the iteration being composed (rejections happen then)
   std::int64_t step_decodes_ = 0;
   std::vector<PrefillChunk> step_chunks_;
   DpRankTotals totals_;

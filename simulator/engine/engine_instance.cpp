@@ -90,7 +90,7 @@ std::optional<double> EngineInstance::start_iteration(double now) {
   bool any = false;
   for (std::size_t r = 0; r < ranks_.size(); ++r) {
     shapes_[r] = StepShape{};
-    any = ranks_[r]->compose(shapes_[r]) || any;
+    any = ranks_[r]->compose(shapes_[r], now) || any;
   }
   if (!any) return std::nullopt;  // idle
   StepBreakdown step;

@@ -1,10 +1,16 @@
 // kind = "chat": closed-loop multi-turn sessions.
-//  - Sessions start by the arrival process; session s's turn count, user-message lengths, answer
-//    lengths and think times are drawn at its start from streams seeded by (seed, s), so a session
-//    is the same whatever engine serves it (only later turns' arrival times depend on finishes).
+//  - Sessions start by the arrival process; session s's turn count is drawn when it starts, and
+//    its user-message lengths, answer lengths and think times turn by turn from streams seeded by
+//    (seed, s), so a session is the same whatever engine serves it (only later turns' arrival
+//    times depend on finishes). Nothing is planned ahead: a session exists from its start to its
+//    last turn, so the number of sessions costs no memory and no time up front.
 //  - Turn n's prompt is [system prompt][u0][a0]...[u(n-1)][a(n-1)][un] and its answer is an.
 //  - Turn n+1 arrives at finish(n) + think time; peek_arrival_s() is the earliest of the pending
 //    turns (a min-heap by (time, release order)) and the next session start.
+//  - A turn the engine rejects as unservable ends unfinished; the session goes on as after a
+//    finish (its later turns are longer, so they are rejected too): every planned turn is issued.
+//  - A session ends before a turn whose prompt + answer would exceed chat.max_context_tokens, or
+//    2^31 - 1 tokens (the most a request holds) when no cap is given; its first turn always runs.
 //  - Content ids (content_ids.hpp) cover prompt AND answer of the turn: ceil((prompt + output) /
 //    block_tokens) ids. Turn n+1's ids therefore start with all of turn n's full-block ids; turn
 //    n's partial last block has its own id, different from turn n+1's block at that position
@@ -41,16 +47,13 @@ struct ChatTable {
   std::int64_t max_context_tokens = 0;    // a session ends before a turn whose prompt+output exceeds it; 0 = no cap
 };
 
+// Ranges that keep every sum below int64 and every think time finite.
+constexpr double kMaxThinkTimeMeanS = 1e6;
+constexpr std::int64_t kMaxTokensPerRequest = kMaxInt32;  // int32 fields
+
 constexpr std::uint64_t kSystemTag = 0x53595354454D0000ULL;  // "SYSTEM"
 constexpr std::uint64_t kUserTag = 0x55534552ULL;            // "USER"
 constexpr std::uint64_t kAnswerTag = 0x414E53574552ULL;      // "ANSWER"
-
-struct SessionPlan {
-  std::vector<std::int32_t> user_tokens;    // per turn
-  std::vector<std::int32_t> answer_tokens;  // per turn
-  std::vector<double> think_s;              // after turn n, before turn n+1
-  std::int64_t turns() const { return static_cast<std::int64_t>(user_tokens.size()); }
-};
 
 struct PendingTurn {
   double arrival_s;
@@ -68,15 +71,12 @@ class ChatWorkload final : public Workload {
       : chat_(chat),
         block_tokens_(traffic.content_block_tokens),
         seed_(seed),
+        context_cap_(chat.max_context_tokens > 0 ? chat.max_context_tokens : kMaxTokensPerRequest),
         turns_(chat.turns),
         user_(traffic.prompt_tokens),
         answer_(traffic.output_tokens),
         starts_(traffic.arrivals->start(stream_seed(seed, RngStream::arrivals))),
-        content_seed_(stream_seed(seed, RngStream::content)) {
-    if (chat_.sessions > 0) {
-      for (std::int64_t s = 0; s < chat_.sessions; ++s) expected_ += plan(s).turns();
-    }
-  }
+        content_seed_(stream_seed(seed, RngStream::content)) {}
 
   std::optional<double> peek_arrival_s() override {
     const auto start = next_start_s();
@@ -95,28 +95,29 @@ class ChatWorkload final : public Workload {
     if (!start) throw std::logic_error("Workload::pop() with no pending request");
     const std::int64_t s = sessions_started_++;
     next_start_.reset();
-    active_.emplace(s, Active{plan(s), 0});
+    begin_session(s);
     return issue(s, 0, *start);
   }
 
-  void on_finished(const Request& r, double finish_s) override {
-    const auto it = active_.find(r.session_id);
-    if (it == active_.end() || it->second.in_flight_turn != r.turn) return;  // not ours, or reported twice
-    Active& a = it->second;
-    const std::int64_t next = r.turn + 1;
-    if (next >= a.plan.turns()) {
-      active_.erase(it);
-      return;
-    }
-    a.in_flight_turn = -1;
-    pending_.push({finish_s + a.plan.think_s[static_cast<std::size_t>(r.turn)], release_order_++, r.session_id, next});
-  }
+  void on_finished(const Request& r, double finish_s) override { advance(r, finish_s); }
+  void on_rejected(const Request& r, double now_s) override { advance(r, now_s); }
 
-  std::int64_t expected_requests() const override { return expected_; }
+  // Exact once every session has started; before, sessions x the turns distribution's mean.
+  std::int64_t expected_requests() const override {
+    if (chat_.sessions == 0) return 0;
+    const double unstarted = static_cast<double>(chat_.sessions - sessions_started_);
+    return planned_ + static_cast<std::int64_t>(std::ceil(unstarted * std::max(1.0, turns_->nominal_mean())));
+  }
+  std::int64_t planned_requests() const override { return planned_; }
 
  private:
-  struct Active {
-    SessionPlan plan;
+  // One session from its start to its last turn: lengths are drawn turn by turn.
+  struct Session {
+    Rng user_rng, answer_rng, think_rng;
+    std::int64_t turns = 0;  // planned: drawn at the start, cut when the context cap is reached
+    std::int64_t context = 0;  // system prompt + every drawn user message and answer
+    std::vector<std::int32_t> user_tokens, answer_tokens;  // per drawn turn
+    std::vector<double> think_s;                           // after turn n, before turn n+1
     std::int64_t in_flight_turn = 0;  // turn issued and not yet finished; -1 = waiting (think time)
   };
 
@@ -126,32 +127,54 @@ class ChatWorkload final : public Workload {
     return next_start_;
   }
 
-  // A pure function of (seed, session): the same plan whenever it is asked for.
-  SessionPlan plan(std::int64_t s) const {
+  void begin_session(std::int64_t s) {
     const auto session = static_cast<std::uint64_t>(s);
     Rng turn_rng(derive_seed(stream_seed(seed_, RngStream::turns), session));
-    Rng user_rng(derive_seed(stream_seed(seed_, RngStream::prompt_lengths), session));
-    Rng answer_rng(derive_seed(stream_seed(seed_, RngStream::output_lengths), session));
-    Rng think_rng(derive_seed(stream_seed(seed_, RngStream::think_times), session));
-    SessionPlan p;
-    const std::int64_t turns = turns_->sample(turn_rng);
-    std::int64_t context = chat_.system_prompt_tokens;
-    for (std::int64_t n = 0; n < turns; ++n) {
-      const std::int32_t u = user_->sample(user_rng);
-      const std::int32_t a = answer_->sample(answer_rng);
-      const double think = chat_.think_time_mean_s > 0 ? think_rng.exponential(chat_.think_time_mean_s) : 0.0;
-      context += u + a;
-      // The first turn always happens; later ones only while the whole conversation fits.
-      if (n > 0 && chat_.max_context_tokens > 0 && context > chat_.max_context_tokens) break;
-      p.user_tokens.push_back(u);
-      p.answer_tokens.push_back(a);
-      p.think_s.push_back(think);
+    Session state{Rng(derive_seed(stream_seed(seed_, RngStream::prompt_lengths), session)),
+                  Rng(derive_seed(stream_seed(seed_, RngStream::output_lengths), session)),
+                  Rng(derive_seed(stream_seed(seed_, RngStream::think_times), session))};
+    state.turns = turns_->sample(turn_rng);
+    state.context = chat_.system_prompt_tokens;
+    planned_ += state.turns;
+    auto& placed = active_.emplace(s, std::move(state)).first->second;
+    draw_turn(placed);  // the first turn always happens
+  }
+
+  // Draws the next turn's lengths; false (and the plan shortened) when the conversation would
+  // outgrow the context cap. The first turn is never cut.
+  bool draw_turn(Session& a) {
+    const auto n = static_cast<std::int64_t>(a.user_tokens.size());
+    const std::int32_t u = user_->sample(a.user_rng);
+    const std::int32_t ans = answer_->sample(a.answer_rng);
+    const double think = chat_.think_time_mean_s > 0 ? a.think_rng.exponential(chat_.think_time_mean_s) : 0.0;
+    a.context += std::int64_t{u} + ans;
+    if (n > 0 && a.context > context_cap_) {
+      planned_ -= a.turns - n;
+      a.turns = n;
+      return false;
     }
-    return p;
+    a.user_tokens.push_back(u);
+    a.answer_tokens.push_back(ans);
+    a.think_s.push_back(think);
+    return true;
+  }
+
+  // Turn r.turn ended (finished or rejected) at t: release the next one after the think time.
+  void advance(const Request& r, double t) {
+    const auto it = active_.find(r.session_id);
+    if (it == active_.end() || it->second.in_flight_turn != r.turn) return;  // not ours, or reported twice
+    Session& a = it->second;
+    const std::int64_t next = r.turn + 1;
+    if (next >= a.turns || !draw_turn(a)) {
+      active_.erase(it);
+      return;
+    }
+    a.in_flight_turn = -1;
+    pending_.push({t + a.think_s[static_cast<std::size_t>(r.turn)], release_order_++, r.session_id, next});
   }
 
   Request issue(std::int64_t session, std::int64_t turn, double arrival_s) {
-    Active& a = active_.at(session);
+    Session& a = active_.at(session);
     a.in_flight_turn = turn;
     const auto s = static_cast<std::uint64_t>(session);
     std::vector<ContentSegment> segments;
@@ -161,15 +184,15 @@ class ChatWorkload final : public Workload {
     for (std::int64_t n = 0; n <= turn; ++n) {
       const auto i = static_cast<std::size_t>(n);
       const auto un = static_cast<std::uint64_t>(n);
-      segments.push_back({hash_combine(hash_combine(hash_combine(content_seed_, kUserTag), s), un), a.plan.user_tokens[i]});
-      segments.push_back({hash_combine(hash_combine(hash_combine(content_seed_, kAnswerTag), s), un), a.plan.answer_tokens[i]});
-      prompt += a.plan.user_tokens[i] + (n < turn ? a.plan.answer_tokens[i] : 0);
+      segments.push_back({hash_combine(hash_combine(hash_combine(content_seed_, kUserTag), s), un), a.user_tokens[i]});
+      segments.push_back({hash_combine(hash_combine(hash_combine(content_seed_, kAnswerTag), s), un), a.answer_tokens[i]});
+      prompt += a.user_tokens[i] + (n < turn ? a.answer_tokens[i] : 0);
     }
     Request r;
     r.id = next_id_++;
     r.arrival_s = arrival_s;
     r.prompt_tokens = checked_prompt_tokens(prompt, "chat history");
-    r.output_tokens = a.plan.answer_tokens[static_cast<std::size_t>(turn)];
+    r.output_tokens = a.answer_tokens[static_cast<std::size_t>(turn)];
     r.content_block_tokens = static_cast<std::int32_t>(block_tokens_);
     r.content_tokens = prompt + r.output_tokens;
     r.content_ids = block_content_ids(segments, r.content_tokens, block_tokens_);
@@ -181,6 +204,7 @@ class ChatWorkload final : public Workload {
   ChatTable chat_;
   std::int64_t block_tokens_;
   std::uint64_t seed_;
+  std::int64_t context_cap_;
   LengthDistributionPtr turns_, user_, answer_;
   std::unique_ptr<ArrivalClock> starts_;
   std::uint64_t content_seed_;
@@ -188,8 +212,8 @@ class ChatWorkload final : public Workload {
   std::int64_t sessions_started_ = 0;
   std::int64_t next_id_ = 0;
   std::uint64_t release_order_ = 0;
-  std::int64_t expected_ = 0;
-  std::map<std::int64_t, Active> active_;
+  std::int64_t planned_ = 0;
+  std::map<std::int64_t, Session> active_;
   std::priority_queue<PendingTurn, std::vector<PendingTurn>, std::greater<>> pending_;
 };
 
@@ -205,21 +229,19 @@ class ChatParams final : public WorkloadParams {
     }
     const auto& c = chat_;
     if (auto p = under("chat.turns", c.turns->check())) return p;
-    if (!(c.think_time_mean_s >= 0) || !std::isfinite(c.think_time_mean_s)) {
-      return problem("chat.think_time_mean_s", fmt::format("must be >= 0, got {}", c.think_time_mean_s));
-    }
-    if (c.system_prompt_tokens < 0 || c.system_prompt_tokens > kMaxCount) {
-      return problem("chat.system_prompt_tokens", fmt::format("must be in [0, {}], got {}", kMaxCount, c.system_prompt_tokens));
-    }
-    if (c.sessions < 0) return problem("chat.sessions", fmt::format("must be >= 0, got {}", c.sessions));
-    if (c.max_context_tokens < 0) {
-      return problem("chat.max_context_tokens", fmt::format("must be >= 0, got {}", c.max_context_tokens));
-    }
+    if (auto p = out_of_range(c.think_time_mean_s, NumberRange{0, kMaxThinkTimeMeanS})) return problem("chat.think_time_mean_s", *p);
+    if (auto p = out_of_range(c.system_prompt_tokens, IntRange{0, kMaxInt32})) return problem("chat.system_prompt_tokens", *p);
+    if (auto p = out_of_range(c.sessions, IntRange{0})) return problem("chat.sessions", *p);
+    if (auto p = out_of_range(c.max_context_tokens, IntRange{0, kMaxInt32})) return problem("chat.max_context_tokens", *p);
     return std::nullopt;
   }
 
   // Chat ends by its number of sessions, not by a request count.
   bool ends_by_itself() const override { return chat_.sessions > 0; }
+  std::optional<RequestCount> request_count() const override {
+    if (chat_.sessions <= 0) return std::nullopt;
+    return RequestCount{static_cast<double>(chat_.sessions) * std::max(1.0, chat_.turns->nominal_mean()), "chat.sessions"};
+  }
 
   std::unique_ptr<Workload> make(std::uint64_t seed) const override {
     return std::make_unique<ChatWorkload>(traffic_, chat_, seed);

@@ -38,10 +38,12 @@ BOOST_AUTO_TEST_SUITE(chat_workload)
 
 BOOST_AUTO_TEST_CASE(next_turn_is_released_only_after_finish) {
   auto w = make_workload(chat(1, 0.0), 1);
-  BOOST_TEST(w->expected_requests() == 3);
+  BOOST_TEST(w->expected_requests() == 3);  // 1 session x 3 fixed turns
+  BOOST_TEST(w->planned_requests() == 0);   // nothing planned before the session starts
   const auto start = w->peek_arrival_s();
   BOOST_REQUIRE(start.has_value());
   const Request t0 = w->pop();
+  BOOST_TEST(w->planned_requests() == 3);
   BOOST_TEST(t0.turn == 0);
   BOOST_TEST(t0.session_id == 0);
   BOOST_TEST(!w->peek_arrival_s().has_value());  // nothing until turn 0 finishes
@@ -113,9 +115,13 @@ BOOST_AUTO_TEST_CASE(closed_loop_run_is_consistent_and_sessions_do_not_depend_on
                           "output_tokens={ kind = \"lognormal\", mean = 348.5, sigma = 1.0 }", "chat.system_prompt_tokens=40"});
   auto fast = make_workload(spec, 11);
   auto slow = make_workload(spec, 11);
-  const std::int64_t expected = fast->expected_requests();
+  const auto estimate = fast->expected_requests();  // before any session: 300 x mean 3.51, rounded up
+  BOOST_TEST((estimate == 1053 || estimate == 1054), estimate);
   const auto a = serve_all(*fast, [](const Request& r) { return 0.01 * r.output_tokens; });
   const auto b = serve_all(*slow, [](const Request& r) { return 0.2 + 0.05 * r.output_tokens; });
+  const std::int64_t expected = fast->planned_requests();
+  BOOST_TEST(slow->planned_requests() == expected);
+  BOOST_TEST(fast->expected_requests() == expected);  // exact once every session has started
   BOOST_TEST(static_cast<std::int64_t>(a.size()) == expected);
   BOOST_TEST(static_cast<std::int64_t>(b.size()) == expected);
   BOOST_TEST(expected / 300.0 == 3.51, boost::test_tools::tolerance(0.15));
@@ -160,10 +166,50 @@ BOOST_AUTO_TEST_CASE(closed_loop_run_is_consistent_and_sessions_do_not_depend_on
 BOOST_AUTO_TEST_CASE(max_context_ends_sessions_early) {
   // Turns of 50 tokens: 3 fit in 160 (150), the 4th would not.
   auto w = make_workload(chat(50, 0.0, {"chat.turns=10", "chat.max_context_tokens=160"}), 5);
-  BOOST_TEST(w->expected_requests() == 150);
+  BOOST_TEST(w->expected_requests() == 500);  // 10 turns drawn per session; the cap is found turn by turn
   const auto served = serve_all(*w, [](const Request&) { return 0.5; });
   BOOST_TEST(served.size() == 150u);
+  BOOST_TEST(w->planned_requests() == 150);
   for (const auto& s : served) BOOST_TEST(s.request.prompt_tokens + s.request.output_tokens <= 160);
+}
+
+// A turn the engine rejects ends unfinished, and the session goes on as after a finish: the next
+// turn is released think time later, so every planned turn is issued.
+BOOST_AUTO_TEST_CASE(a_rejected_turn_releases_the_next_one) {
+  auto w = make_workload(chat(1, 0.0), 1);
+  const Request t0 = w->pop();
+  BOOST_TEST(!w->peek_arrival_s().has_value());
+  w->on_rejected(t0, t0.arrival_s + 0.25);
+  BOOST_TEST(w->peek_arrival_s().value() == t0.arrival_s + 0.25);
+  const Request t1 = w->pop();
+  BOOST_TEST(t1.turn == 1);
+  BOOST_TEST(t1.prompt_tokens == 20 + 30 + 20);  // the same history as after a finish
+  w->on_rejected(t1, t1.arrival_s + 1);
+  w->on_rejected(t1, t1.arrival_s + 2);  // reported twice: ignored
+  const Request t2 = w->pop();
+  BOOST_TEST(t2.turn == 2);
+  w->on_finished(t2, t2.arrival_s + 1);
+  BOOST_TEST(!w->peek_arrival_s().has_value());
+  BOOST_TEST(w->planned_requests() == 3);
+}
+
+// Sessions exist from their start to their last turn: a count far beyond memory costs nothing up
+// front (the run's stop condition ends it).
+BOOST_AUTO_TEST_CASE(sessions_are_not_planned_ahead) {
+  auto w = make_workload(chat(std::int64_t{1} << 62, 0.0), 7);
+  for (int i = 0; i < 100; ++i) w->pop();
+  BOOST_TEST(w->planned_requests() == 300);  // 100 sessions started, 3 turns each
+}
+
+// Without a cap, a session ends before its history would outgrow what a request holds (2^31 - 1
+// tokens) instead of failing mid-run.
+BOOST_AUTO_TEST_CASE(history_never_outgrows_a_request) {
+  auto w = make_workload(chat(1, 0.0, {"chat.turns=100", "prompt_tokens=500000000", "output_tokens=100000000",
+                                          "content_block_tokens=1048576"}), 3);
+  const auto served = serve_all(*w, [](const Request&) { return 1.0; });
+  BOOST_TEST(served.size() == 3u);  // 600M tokens per turn: the 4th would pass 2^31 - 1
+  for (const auto& s : served) BOOST_TEST(std::int64_t{s.request.prompt_tokens} + s.request.output_tokens <= 2147483647);
+  BOOST_TEST(w->planned_requests() == 3);
 }
 
 BOOST_AUTO_TEST_CASE(same_seed_same_sessions_different_seed_differs) {
