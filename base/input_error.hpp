@@ -12,13 +12,24 @@ struct SourceLocation {
   int column = 0;    // 1-based; 0 = unknown
 };
 
+// Text quoted from the input may be arbitrarily long (a 100 KB --set value): messages keep its
+// head and tail and say how much was left out.
+inline std::string shorten_for_message(std::string text, std::size_t max_chars) {
+  if (text.size() <= max_chars) return text;
+  const std::size_t tail = max_chars / 4;
+  const std::size_t head = max_chars - tail;
+  return text.substr(0, head) + " ... (" + std::to_string(text.size() - head - tail) + " characters left out) ... " +
+         text.substr(text.size() - tail);
+}
+
 class InputError : public std::runtime_error {
  public:
+  static constexpr std::size_t kMaxKeyChars = 160;
+  static constexpr std::size_t kMaxProblemChars = 600;
+
   InputError(SourceLocation where, std::string key, std::string problem)
-      : std::runtime_error(format(where, key, problem)),
-        where_(std::move(where)),
-        key_(std::move(key)),
-        problem_(std::move(problem)) {}
+      : InputError(Shortened{}, std::move(where), shorten_for_message(std::move(key), kMaxKeyChars),
+                   shorten_for_message(std::move(problem), kMaxProblemChars)) {}
 
   const SourceLocation& where() const noexcept { return where_; }
   const std::string& key() const noexcept { return key_; }
@@ -39,6 +50,13 @@ class InputError : public std::runtime_error {
   }
 
  private:
+  struct Shortened {};
+  InputError(Shortened, SourceLocation where, std::string key, std::string problem)
+      : std::runtime_error(format(where, key, problem)),
+        where_(std::move(where)),
+        key_(std::move(key)),
+        problem_(std::move(problem)) {}
+
   SourceLocation where_;
   std::string key_;
   std::string problem_;

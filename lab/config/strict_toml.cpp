@@ -146,9 +146,22 @@ void apply_override(toml::table& root, std::string_view assignment) {
     if (p.empty()) throw InputError({"--set", 0, 0}, key, "empty part in dotted key");
   }
 
+  // Parsed as "a.b.c = value", so every table the override creates carries the "--set" source
+  // too (an error about an unknown `a` must blame the override, not the experiment file).
+  const std::string dotted = fmt::format("{}", fmt::join(parts, "."));
+  // The text must be exactly one value: "1\nother = 2" is not a number with something after it.
+  auto one_value = [&](const toml::table& t) {
+    const toml::table* level = &t;
+    for (std::size_t i = 0; i + 1 < parts.size(); ++i) {
+      if (level->size() != 1 || level->get(parts[i]) == nullptr || !level->get(parts[i])->is_table()) return false;
+      level = level->get(parts[i])->as_table();
+    }
+    return level->size() == 1 && level->get(parts.back()) != nullptr;
+  };
   toml::table parsed;
   try {
-    parsed = toml::parse("v = " + value, std::string("--set"));
+    parsed = toml::parse(dotted + " = " + value, std::string("--set"));
+    if (!one_value(parsed)) throw toml::parse_error("more than one value", toml::source_region{});
   } catch (const toml::parse_error&) {
     parsed = toml::table{};
   }
@@ -164,13 +177,13 @@ void apply_override(toml::table& root, std::string_view assignment) {
   if (parsed.empty()) {
     // A bare word (an id, a file name) is a string. Parsed as a quoted string (not built
     // directly) so that it, too, carries the "--set" source for error messages.
-    std::string quoted = "v = \"";
+    std::string quoted = dotted + " = \"";
     for (char c : value) {
       if (c == '"' || c == '\\') {
         quoted += '\\';
         quoted += c;
-      } else if (static_cast<unsigned char>(c) < 0x20) {
-        quoted += fmt::format("\\u{:04x}", static_cast<unsigned>(c));
+      } else if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) {
+        quoted += fmt::format("\\u{:04x}", static_cast<unsigned>(static_cast<unsigned char>(c)));
       } else {
         quoted += c;
       }
@@ -184,19 +197,23 @@ void apply_override(toml::table& root, std::string_view assignment) {
   }
 
   toml::table* cur = &root;
+  toml::table* from = &parsed;
   for (std::size_t i = 0; i + 1 < parts.size(); ++i) {
     toml::node* next = cur->get(parts[i]);
     if (next == nullptr) {
-      cur->insert(parts[i], toml::table{});
-      next = cur->get(parts[i]);
+      // The rest of the path is new: move the parsed tables over, sources and all.
+      toml::node* sub = from->get(parts[i]);
+      sub->visit([&](auto&& concrete) { cur->insert_or_assign(parts[i], std::move(concrete)); });
+      return;
     }
     if (!next->is_table()) {
       throw InputError({"--set", 0, 0}, key, fmt::format("'{}' is {}, not a table", parts[i], type_name(*next)));
     }
     cur = next->as_table();
+    from = from->get(parts[i])->as_table();
   }
   // Move (not copy) so the node keeps its "--set" source region for later error messages.
-  toml::node* v = parsed.get("v");
+  toml::node* v = from->get(parts.back());
   v->visit([&](auto&& concrete) { cur->insert_or_assign(parts.back(), std::move(concrete)); });
 }
 

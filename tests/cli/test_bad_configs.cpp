@@ -170,6 +170,77 @@ BOOST_AUTO_TEST_CASE(workload_that_never_ends) {
   expect_rejected(config_with(19, ""), {"bad.toml:", "stop", "never ends"});
 }
 
+// `validate` checks everything `run` would, before anything runs, at the value that is wrong.
+BOOST_AUTO_TEST_CASE(validate_rejects_what_run_rejects) {
+  expect_rejected(config_with(13, "cache_policy = \"lru\""), {"bad.toml:13:16:", "engine.cache_policy", "'lru'", "radix"});
+  expect_rejected(config_with(13, "scheduler = \"sjf\""), {"bad.toml:13:", "engine.scheduler", "'sjf'"});
+  expect_rejected(join(kBase), {"--set: engine.scheduler", "'sjf'"}, {"--set", "engine.scheduler=sjf"});
+  expect_rejected(config_with(13, "max_num_seqs = 512\nmax_batched_tokens = 100"),
+                  {"bad.toml:14:", "engine.max_batched_tokens", "must be >= engine.max_num_seqs (512)"});
+  expect_rejected(config_with(16, "tensor_parallel = 3"),
+                  {"bad.toml:16:", "cluster.tensor_parallel", "must divide the model's n_heads (32), got 3"});
+  expect_rejected(config_with(9, "id = \"h100-sxm\"\nnvlink_gb_per_s = 0"),
+                  {"--set: cluster.tensor_parallel", "nvlink_gb_per_s = 0"}, {"--set", "cluster.tensor_parallel=2"});
+}
+
+// A bad sweep point stops everything before the first point runs, at the sweep value's line.
+BOOST_AUTO_TEST_CASE(a_bad_sweep_point_fails_before_any_point_runs) {
+  expect_rejected(config_with(0, "[sweep]\n\"engine.cache_policy\" = [\"block_hash\", \"nope\"]"),
+                  {"bad.toml:27:", "engine.cache_policy", "'nope'"});
+  expect_rejected(config_with(0, "[sweep]\n\"cluster.tensor_parallel\" = [1, 2, 5]"),
+                  {"bad.toml:27:", "cluster.tensor_parallel", "got 5", "(sweep point cluster.tensor_parallel=5)"});
+}
+
+// Every numeric key has a physically meaningful range; the arithmetic done with values inside the
+// ranges cannot overflow.
+BOOST_AUTO_TEST_CASE(numbers_out_of_their_range) {
+  // An integer a double cannot hold exactly, given for a float key: an error, never 0.
+  expect_rejected(config_with(25, "rate_per_s = 9007199254740993"), {"bad.toml:25:", "rate_per_s", "beyond +/-2^53"});
+  expect_rejected(config_with(25, "rate_per_s = 1e-308"), {"bad.toml:25:", "rate_per_s", "must be >= 1e-06"});
+  expect_rejected(config_with(25, "rate_per_s = 1e300"), {"bad.toml:25:", "rate_per_s", "must be <= 1000000000"});
+  expect_rejected(config_with(6, "id = \"llama-3.1-8b\"\nd_model = 4611686018427387904"),
+                  {"bad.toml:7:", "model.d_model", "must be <= 1048576"});
+  expect_rejected(config_with(6, "id = \"llama-3.1-8b\"\nn_layers = 100000000"), {"bad.toml:7:", "model.n_layers"});
+  expect_rejected(config_with(9, "id = \"h100-sxm\"\nhbm_gb = 1e18"), {"bad.toml:10:", "hardware.hbm_gb", "<= 1000000"});
+  expect_rejected(config_with(15, "replicas = 4294967296"), {"bad.toml:15:", "cluster.replicas", "<= 65536"});
+  expect_rejected(config_with(12, "id = \"baseline\"\nkv_block_tokens = 9223372036854775807"),
+                  {"bad.toml:13:", "engine.kv_block_tokens"});
+  expect_rejected(config_with(19, "num_requests = 9223372036854775807"), {"bad.toml:19:", "workload.num_requests"});
+  expect_rejected(config_with(0, "[stop]\nmax_duration_s = inf"), {"bad.toml:27:", "stop.max_duration_s", "finite"});
+}
+
+// Sizes that cannot be streamed fail at once with the key and the memory they would need.
+BOOST_AUTO_TEST_CASE(sizes_beyond_memory_fail_fast) {
+  expect_rejected(config_with(19, "num_requests = 9007199254740992"),
+                  {"bad.toml:19:", "workload.num_requests", "for their result rows", "this machine allows"});
+  auto unbounded = kBase;
+  unbounded[18] = "";  // no num_requests: the stop condition sets the count
+  unbounded.push_back("[stop]");
+  unbounded.push_back("max_requests = 9007199254740992");
+  expect_rejected(join(unbounded), {"bad.toml:27:", "stop.max_requests", "for their result rows"});
+}
+
+BOOST_AUTO_TEST_CASE(set_errors_blame_the_override) {
+  const std::string ok = join(kBase);
+  // A new table path: the unknown key is the override's, not the file's.
+  expect_rejected(ok, {"moelab: error: --set: a: unknown key"}, {"--set", "a.b.c=1"});
+  expect_rejected(ok, {"--set: workload.arrivals.b", "unknown key"}, {"--set", "workload.arrivals.b.c=1"});
+  // A value followed by more TOML is one string, not a value plus a hidden second key.
+  expect_rejected(ok, {"--set: cluster.replicas", "expected an integer"}, {"--set", "cluster.replicas=2\nrouter = 5"});
+}
+
+BOOST_AUTO_TEST_CASE(long_values_are_shortened_in_messages) {
+  const std::string huge(100000, 'x');
+  for (const auto& set : {"model.id=" + huge, huge + "=1", "engine.cache_policy=" + huge}) {
+    Scratch scratch("long_value");
+    scratch.write("ok.toml", join(kBase));
+    const CliResult r = scratch.moelab({"validate", "ok.toml", "--set", set});
+    BOOST_TEST(r.status == 2);
+    BOOST_TEST(r.err.size() < 2000u, r.err.size());
+    BOOST_TEST(contains(r.err, "characters left out"), r.err.substr(0, 300));
+  }
+}
+
 BOOST_AUTO_TEST_CASE(command_line_errors_exit_2) {
   Scratch scratch("cmdline");
   for (const auto& args : std::vector<std::vector<std::string>>{
