@@ -59,6 +59,7 @@ TraceData load_csv_trace(const std::filesystem::path& path) {
   std::vector<std::string> header;
   while (header.empty() && std::getline(in, text)) {
     ++line_no;
+    if (line_no == 1 && text.rfind("\xEF\xBB\xBF", 0) == 0) text.erase(0, 3);  // a UTF-8 byte-order mark
     if (blank(text)) continue;
     for (const auto& f : split(text)) header.emplace_back(f.text);
   }
@@ -81,6 +82,7 @@ TraceData load_csv_trace(const std::filesystem::path& path) {
   }
 
   constexpr double kMaxCount = std::numeric_limits<std::int32_t>::max();
+  constexpr double kMaxArrivalS = 1e9;  // 31 years: beyond it no arrival schedule is meant
   double last_s = 0;
   while (std::getline(in, text)) {
     ++line_no;
@@ -99,7 +101,9 @@ TraceData load_csv_trace(const std::filesystem::path& path) {
         throw InputError({file, line_no, f.column}, required[r], fmt::format("expected a number, got '{}'", f.text));
       }
       if (r == 0) {
-        if (v[r] < 0) throw InputError({file, line_no, f.column}, required[r], fmt::format("must be >= 0, got {}", v[r]));
+        if (v[r] < 0 || v[r] > kMaxArrivalS) {
+          throw InputError({file, line_no, f.column}, required[r], fmt::format("must be in [0, {:g}] (s), got {}", kMaxArrivalS, v[r]));
+        }
       } else if (v[r] != std::floor(v[r]) || v[r] < 1 || v[r] > kMaxCount) {
         throw InputError({file, line_no, f.column}, required[r], fmt::format("must be an integer >= 1, got {}", f.text));
       }
