@@ -93,7 +93,22 @@ void AttentionCase::resize_outputs(std::size_t rows, std::size_t row_elems, doub
   for (std::size_t r : always) checked_rows_[r] = 1;
 }
 
-void AttentionCase::poison_output() { std::fill(out.begin(), out.end(), std::numeric_limits<float>::quiet_NaN()); }
+void AttentionCase::allocate() {
+  if (allocated_) return;
+  allocated_ = true;
+  allocate_buffers();
+}
+
+// bf16 inputs, fp32 output, fp64 reference and one check flag per output row.
+double AttentionCase::host_bytes() const {
+  const double out_elems = output_rows() * output_row_elements();
+  return 2.0 * input_elements() + 12.0 * out_elems + output_rows();
+}
+
+void AttentionCase::poison_output() {
+  allocate();
+  std::fill(out.begin(), out.end(), std::numeric_limits<float>::quiet_NaN());
+}
 
 CheckResult AttentionCase::check_output() const {
   if (std::all_of(checked_rows_.begin(), checked_rows_.end(), [](std::uint8_t c) { return c != 0; })) {
@@ -123,6 +138,15 @@ CheckResult AttentionCase::check_output() const {
 PrefillCase::PrefillCase(PrefillShape shape) : shape_(std::move(shape)) {
   cu_seqlens.assign(1, 0);
   for (int len : shape_.seq_lens) cu_seqlens.push_back(cu_seqlens.back() + len);
+}
+
+double PrefillCase::output_rows() const { return static_cast<double>(cu_seqlens.back()); }
+double PrefillCase::output_row_elements() const { return double(shape_.h.heads) * shape_.h.head_dim; }
+double PrefillCase::input_elements() const {
+  return output_rows() * (double(shape_.h.heads) + 2.0 * shape_.h.kv_heads) * shape_.h.head_dim;
+}
+
+void PrefillCase::allocate_buffers() {
   const std::size_t tokens = static_cast<std::size_t>(cu_seqlens.back());
   q.assign(tokens * shape_.h.heads * shape_.h.head_dim, 0);
   k.assign(tokens * shape_.h.kv_heads * shape_.h.head_dim, 0);
@@ -160,17 +184,17 @@ double PrefillCase::flops() const {
 }
 
 // Q, K, V read once (bf16) + O written once (fp32).
-double PrefillCase::bytes() const {
-  return 2.0 * double(q.size() + k.size() + v.size()) + 4.0 * double(out.size());
-}
+double PrefillCase::bytes() const { return 2.0 * input_elements() + 4.0 * output_rows() * output_row_elements(); }
 
 void PrefillCase::fill_inputs(std::uint64_t seed) {
+  allocate();
   fill_bf16(q, derive_seed(seed, 0), -kQkRange, kQkRange);
   fill_bf16(k, derive_seed(seed, 1), -kQkRange, kQkRange);
   fill_bf16(v, derive_seed(seed, 2), -1.0f, 1.0f);
 }
 
 PrefillParams PrefillCase::params() {
+  allocate();
   PrefillParams p;
   p.q = q.data();
   p.k = k.data();
@@ -189,19 +213,37 @@ PrefillParams PrefillCase::params() {
 }
 
 void PrefillCase::compute_reference() {
+  allocate();
   ref::prefill(params(), ref.data(), checked_rows_.data());
 }
 
 // ---- attention.decode_paged ----
 
 PagedDecodeCase::PagedDecodeCase(PagedDecodeShape shape) : shape_(std::move(shape)) {
-  const int batch = static_cast<int>(shape_.context_lens.size());
   context_lens.assign(shape_.context_lens.begin(), shape_.context_lens.end());
   for (int len : shape_.context_lens) {
     const int pages = (len + shape_.page_size - 1) / shape_.page_size;
     max_pages_per_seq = std::max(max_pages_per_seq, pages);
     num_pages += pages;
   }
+}
+
+double PagedDecodeCase::context_tokens() const {
+  double keys = 0;
+  for (int c : shape_.context_lens) keys += c;
+  return keys;
+}
+double PagedDecodeCase::output_rows() const { return static_cast<double>(shape_.context_lens.size()); }
+double PagedDecodeCase::output_row_elements() const { return double(shape_.h.heads) * shape_.h.head_dim; }
+// Q, and the page pool's K and V (whole pages), plus the block table (counted as elements).
+double PagedDecodeCase::input_elements() const {
+  const double row = double(shape_.h.kv_heads) * shape_.h.head_dim;
+  return output_rows() * output_row_elements() + 2.0 * double(num_pages) * shape_.page_size * row +
+         2.0 * output_rows() * max_pages_per_seq;
+}
+
+void PagedDecodeCase::allocate_buffers() {
+  const int batch = static_cast<int>(shape_.context_lens.size());
   block_table.assign(std::size_t(batch) * max_pages_per_seq, 0);
   const std::size_t row = std::size_t(shape_.h.kv_heads) * shape_.h.head_dim;
   k_cache.assign(std::size_t(num_pages) * shape_.page_size * row, 0);
@@ -236,12 +278,12 @@ double PagedDecodeCase::flops() const {
 // K and V of every context token read once (bf16) + Q (bf16) + O (fp32). Block tables are
 // negligible and left out.
 double PagedDecodeCase::bytes() const {
-  double keys = 0;
-  for (int c : shape_.context_lens) keys += c;
-  return 2.0 * 2.0 * keys * shape_.h.kv_heads * shape_.h.head_dim + 2.0 * double(q.size()) + 4.0 * double(out.size());
+  const double q_and_out = output_rows() * output_row_elements();
+  return 2.0 * 2.0 * context_tokens() * shape_.h.kv_heads * shape_.h.head_dim + 2.0 * q_and_out + 4.0 * q_and_out;
 }
 
 void PagedDecodeCase::fill_inputs(std::uint64_t seed) {
+  allocate();
   fill_bf16(q, derive_seed(seed, 0), -kQkRange, kQkRange);
   fill_bf16(k_cache, derive_seed(seed, 1), -kQkRange, kQkRange);
   fill_bf16(v_cache, derive_seed(seed, 2), -1.0f, 1.0f);
@@ -262,6 +304,7 @@ void PagedDecodeCase::fill_inputs(std::uint64_t seed) {
 }
 
 PagedDecodeParams PagedDecodeCase::params() {
+  allocate();
   PagedDecodeParams p;
   p.q = q.data();
   p.k_cache = k_cache.data();
@@ -282,6 +325,7 @@ PagedDecodeParams PagedDecodeCase::params() {
 }
 
 void PagedDecodeCase::compute_reference() {
+  allocate();
   ref::paged_decode(params(), ref.data(), checked_rows_.data());
 }
 
@@ -290,6 +334,16 @@ void PagedDecodeCase::compute_reference() {
 CascadeDecodeCase::CascadeDecodeCase(CascadeDecodeShape shape) : shape_(std::move(shape)) {
   cu_suffix.assign(1, 0);
   for (int len : shape_.suffix_lens) cu_suffix.push_back(cu_suffix.back() + len);
+}
+
+double CascadeDecodeCase::output_rows() const { return static_cast<double>(shape_.suffix_lens.size()); }
+double CascadeDecodeCase::output_row_elements() const { return double(shape_.h.heads) * shape_.h.head_dim; }
+double CascadeDecodeCase::input_elements() const {
+  const double row = double(shape_.h.kv_heads) * shape_.h.head_dim;
+  return 2.0 * (double(shape_.prefix_len) + double(cu_suffix.back())) * row + output_rows() * output_row_elements();
+}
+
+void CascadeDecodeCase::allocate_buffers() {
   const std::size_t row = std::size_t(shape_.h.kv_heads) * shape_.h.head_dim;
   k_prefix.assign(std::size_t(shape_.prefix_len) * row, 0);
   v_prefix.assign(k_prefix.size(), 0);
@@ -325,11 +379,11 @@ double CascadeDecodeCase::flops() const {
 
 // Compulsory traffic: the shared prefix K/V once, every suffix K/V once, Q (bf16), O (fp32).
 double CascadeDecodeCase::bytes() const {
-  return 2.0 * double(k_prefix.size() + v_prefix.size() + k_suffix.size() + v_suffix.size() + q.size()) +
-         4.0 * double(out.size());
+  return 2.0 * input_elements() + 4.0 * output_rows() * output_row_elements();
 }
 
 void CascadeDecodeCase::fill_inputs(std::uint64_t seed) {
+  allocate();
   fill_bf16(q, derive_seed(seed, 0), -kQkRange, kQkRange);
   fill_bf16(k_prefix, derive_seed(seed, 1), -kQkRange, kQkRange);
   fill_bf16(v_prefix, derive_seed(seed, 2), -1.0f, 1.0f);
@@ -338,6 +392,7 @@ void CascadeDecodeCase::fill_inputs(std::uint64_t seed) {
 }
 
 CascadeDecodeParams CascadeDecodeCase::params() {
+  allocate();
   CascadeDecodeParams p;
   p.q = q.data();
   p.k_prefix = k_prefix.data();
@@ -358,6 +413,7 @@ CascadeDecodeParams CascadeDecodeCase::params() {
 }
 
 void CascadeDecodeCase::compute_reference() {
+  allocate();
   ref::cascade_decode(params(), ref.data(), checked_rows_.data());
 }
 

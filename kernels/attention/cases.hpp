@@ -59,6 +59,10 @@ class AttentionCase : public OpCase {
  public:
   void poison_output() override;
   CheckResult check_output() const override;
+  // Buffers are allocated on first use (fill_inputs, params, poison_output, compute_reference),
+  // not by the constructor, so validating a big shape costs no memory.
+  void allocate();
+  double host_bytes() const override;
   std::vector<float> out;   // what variants write
   std::vector<double> ref;  // compute_reference() fills it (fp64 oracle) on the checked rows
   // 1 = the oracle computes this output row (all 1 unless the case is over kOracleBudgetMacs).
@@ -66,8 +70,14 @@ class AttentionCase : public OpCase {
  protected:
   // rows of row_elems outputs; `always` rows (first/last of each sequence) are checked in any case.
   void resize_outputs(std::size_t rows, std::size_t row_elems, double macs, const std::vector<std::size_t>& always);
+  // The op's input buffers (and resize_outputs), and their bf16 element count for host_bytes().
+  virtual void allocate_buffers() = 0;
+  virtual double input_elements() const = 0;
+  virtual double output_rows() const = 0;
+  virtual double output_row_elements() const = 0;
   std::vector<std::uint8_t> checked_rows_;
   std::size_t row_elems_ = 0;
+  bool allocated_ = false;
 };
 
 class PrefillCase final : public AttentionCase {
@@ -89,6 +99,10 @@ class PrefillCase final : public AttentionCase {
   std::vector<std::int32_t> cu_seqlens;
 
  private:
+  void allocate_buffers() override;
+  double input_elements() const override;
+  double output_rows() const override;
+  double output_row_elements() const override;
   PrefillShape shape_;
 };
 
@@ -115,6 +129,11 @@ class PagedDecodeCase final : public AttentionCase {
   int num_pages = 0;
 
  private:
+  void allocate_buffers() override;
+  double input_elements() const override;
+  double output_rows() const override;
+  double output_row_elements() const override;
+  double context_tokens() const;
   PagedDecodeShape shape_;
 };
 
@@ -137,6 +156,10 @@ class CascadeDecodeCase final : public AttentionCase {
   std::vector<std::int32_t> cu_suffix;
 
  private:
+  void allocate_buffers() override;
+  double input_elements() const override;
+  double output_rows() const override;
+  double output_row_elements() const override;
   CascadeDecodeShape shape_;
 };
 

@@ -57,6 +57,10 @@ class OpCase {
   virtual CheckResult check_output() const = 0;
   virtual std::vector<ShapeDim> shape_dims() const { return {}; }
   virtual PeakKind peak_kind() const { return PeakKind::bf16; }
+  // Host memory the case's buffers take (inputs, outputs, reference), computed from the shape:
+  // cases allocate on first use, so the harness checks this against the machine before any
+  // buffer exists. 0 = not stated.
+  virtual double host_bytes() const { return 0; }
 };
 
 // How the GPU's L2 is emptied before a cold sample (kernels/common/cuda/l2_flush.cuh).

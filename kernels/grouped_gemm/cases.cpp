@@ -52,6 +52,13 @@ void GroupedGemmCase::allocate() {
   ref = AlignedBuffer<double>(check_rows_.size() * N);
 }
 
+// A (rows x K), B (groups x N x K) and C (rows x N) in bf16, the fp64 ref of the checked rows.
+double GroupedGemmCase::host_bytes() const {
+  const double rows = total_rows(), n = shape_.n, k = shape_.k;
+  return 2.0 * rows * k + 2.0 * static_cast<double>(shape_.m.size()) * n * k + 2.0 * rows * n +
+         8.0 * static_cast<double>(check_rows_.size()) * n;
+}
+
 int GroupedGemmCase::nonempty_groups() const {
   return static_cast<int>(std::count_if(shape_.m.begin(), shape_.m.end(), [](std::int64_t m) { return m > 0; }));
 }
@@ -112,7 +119,10 @@ GroupedGemmParams GroupedGemmCase::params() {
   return p;
 }
 
-void GroupedGemmCase::compute_reference() { grouped_gemm_ref_rows(params(), check_rows_, ref.data()); }
+void GroupedGemmCase::compute_reference() {
+  allocate();
+  grouped_gemm_ref_rows(params(), check_rows_, ref.data());
+}
 
 void GroupedGemmCase::poison_output() {
   allocate();

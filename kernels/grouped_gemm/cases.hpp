@@ -67,6 +67,7 @@ class GroupedGemmCase final : public OpCase, public HasExpertLoad {
   // Buffers are allocated on first use (fill_inputs, params, ...), not by the constructor, so
   // validating a config with big presets (B alone is 7.5 GB for DeepSeek-V3) stays cheap.
   void allocate();
+  double host_bytes() const override;
 
   AlignedBuffer<bf16> a, b, c;
   AlignedBuffer<std::int32_t> m_offsets;  // [groups + 1]

@@ -72,6 +72,18 @@ TopkCase::TopkCase(TopkShape s, const std::string& origin) : shape_(s) {
   if (!(s.routed_scaling > 0) || !std::isfinite(s.routed_scaling)) {
     throw shape_error(origin, "routed_scaling_x1000", "must be positive");
   }
+}
+
+// logits + bias (fp32), ids and weights (int32, fp32), their ref copies (int32, fp64).
+double TopkCase::host_bytes() const {
+  const double nk = static_cast<double>(shape_.tokens) * shape_.k;
+  return 4.0 * static_cast<double>(shape_.tokens) * shape_.experts + 4.0 * shape_.experts + 20.0 * nk;
+}
+
+void TopkCase::allocate() {
+  if (allocated_) return;
+  allocated_ = true;
+  const auto& s = shape_;
   const std::size_t n = static_cast<std::size_t>(s.tokens) * s.experts;
   const std::size_t nk = static_cast<std::size_t>(s.tokens) * s.k;
   logits = AlignedBuffer<float>(n);
@@ -105,6 +117,7 @@ double TopkCase::bytes() const {
 }
 
 void TopkCase::fill_inputs(std::uint64_t seed) {
+  allocate();
   fill_uniform(logits.span(), -4.0f, 4.0f, derive_seed(seed, 1));
   for (auto& x : logits) x = static_cast<float>(quantised(x, 1.0 / 16));
   fill_uniform(bias.span(), -0.5f, 0.5f, derive_seed(seed, 2));
@@ -112,6 +125,7 @@ void TopkCase::fill_inputs(std::uint64_t seed) {
 }
 
 TopkParams TopkCase::params() {
+  allocate();
   TopkParams p;
   p.logits = logits.data();
   p.bias = bias.data();
@@ -129,6 +143,7 @@ TopkParams TopkCase::params() {
 }
 
 void TopkCase::compute_reference() {
+  allocate();
   TopkParams p = params();
   p.topk_ids = ref_ids.data();
   p.topk_weights = nullptr;
@@ -136,6 +151,7 @@ void TopkCase::compute_reference() {
 }
 
 void TopkCase::poison_output() {
+  allocate();
   ids.fill(kPoisonIndex);
   weights.fill(std::numeric_limits<float>::quiet_NaN());
 }
@@ -184,6 +200,15 @@ ExpertLoad TopkCase::expert_load() const { return routing_stats(ref_ids.span(), 
 PermuteCase::PermuteCase(PermuteShape s, const std::string& origin) : shape_(s) {
   validate_routing(s.tokens, s.experts, s.k, origin);
   if (!(s.zipf_s >= 0)) throw shape_error(origin, "zipf_x1000", "must be >= 0");
+}
+
+// Seven int32 arrays: ids, sorted, inverse (and their refs) per assignment, offsets per expert.
+double PermuteCase::host_bytes() const { return 20.0 * assignments() + 8.0 * (shape_.experts + 1.0); }
+
+void PermuteCase::allocate() {
+  if (allocated_) return;
+  allocated_ = true;
+  const auto& s = shape_;
   const std::size_t n = static_cast<std::size_t>(assignments());
   topk_ids = AlignedBuffer<std::int32_t>(n);
   sorted = AlignedBuffer<std::int32_t>(n);
@@ -206,20 +231,24 @@ std::string PermuteCase::shape_text() const {
 double PermuteCase::bytes() const { return 12.0 * assignments() + 4.0 * (shape_.experts + 1); }
 
 void PermuteCase::fill_inputs(std::uint64_t seed) {
+  allocate();
   const auto r = sample_routing(shape_.tokens, shape_.experts, shape_.k, shape_.zipf_s, derive_seed(seed, 3));
   std::copy(r.begin(), r.end(), topk_ids.begin());
 }
 
 PermuteParams PermuteCase::params() {
+  allocate();
   return PermuteParams{topk_ids.data(), sorted.data(), offsets.data(), inverse.data(), assignments(), shape_.experts};
 }
 
 void PermuteCase::compute_reference() {
+  allocate();
   permute_ref(PermuteParams{topk_ids.data(), ref_sorted.data(), ref_offsets.data(), ref_inverse.data(), assignments(),
                             shape_.experts});
 }
 
 void PermuteCase::poison_output() {
+  allocate();
   sorted.fill(kPoisonIndex);
   inverse.fill(kPoisonIndex);
   offsets.fill(kPoisonIndex);
@@ -278,6 +307,18 @@ CombineCase::CombineCase(CombineShape s, const std::string& origin) : shape_(s) 
   validate_routing(s.tokens, s.experts, s.k, origin);
   if (s.hidden < 1) throw shape_error(origin, "hidden", "must be >= 1, got " + std::to_string(s.hidden));
   if (!(s.zipf_s >= 0)) throw shape_error(origin, "zipf_x1000", "must be >= 0");
+}
+
+// Expert rows and the output (bf16), inverse and weights (4 bytes each), the fp64 ref.
+double CombineCase::host_bytes() const {
+  const double nk = static_cast<double>(shape_.tokens) * shape_.k;
+  return 2.0 * nk * shape_.hidden + 8.0 * nk + 10.0 * shape_.tokens * static_cast<double>(shape_.hidden);
+}
+
+void CombineCase::allocate() {
+  if (allocated_) return;
+  allocated_ = true;
+  const auto& s = shape_;
   const std::size_t nk = static_cast<std::size_t>(s.tokens) * s.k;
   expert_out = AlignedBuffer<bf16>(nk * s.hidden);
   inverse = AlignedBuffer<std::int32_t>(nk);
@@ -304,6 +345,7 @@ double CombineCase::bytes() const {
 }
 
 void CombineCase::fill_inputs(std::uint64_t seed) {
+  allocate();
   routing_ = sample_routing(shape_.tokens, shape_.experts, shape_.k, shape_.zipf_s, derive_seed(seed, 4));
   const int n = static_cast<int>(routing_.size());
   std::vector<std::int32_t> sorted_tmp(n), offsets_tmp(shape_.experts + 1);
@@ -318,13 +360,20 @@ ExpertLoad CombineCase::expert_load() const {
 }
 
 CombineParams CombineCase::params() {
+  allocate();
   return CombineParams{reinterpret_cast<const std::uint16_t*>(expert_out.data()), inverse.data(), weights.data(),
                        reinterpret_cast<std::uint16_t*>(out.data()), shape_.tokens, shape_.k, shape_.hidden};
 }
 
-void CombineCase::compute_reference() { combine_ref(params(), ref.data()); }
+void CombineCase::compute_reference() {
+  allocate();
+  combine_ref(params(), ref.data());
+}
 
-void CombineCase::poison_output() { out.fill(bf16_quiet_nan); }
+void CombineCase::poison_output() {
+  allocate();
+  out.fill(bf16_quiet_nan);
+}
 
 CheckResult CombineCase::check_output() const {
   return compare_to_reference(out.span(), ref.span(), kBf16OutTolerance);

@@ -73,6 +73,10 @@ class TopkCase final : public OpCase, public HasExpertLoad {
   const TopkShape& shape() const { return shape_; }
   ExpertLoad expert_load() const override;  // of the ref routing (ref_ids)
   TopkParams params();  // pointers to the host buffers below (output: ids, weights)
+  // Buffers are allocated on first use (fill_inputs, params, poison_output, compute_reference),
+  // not by the constructor, so validating a big shape costs no memory.
+  void allocate();
+  double host_bytes() const override;
 
   AlignedBuffer<float> logits, bias;
   AlignedBuffer<std::int32_t> ids;
@@ -82,6 +86,7 @@ class TopkCase final : public OpCase, public HasExpertLoad {
 
  private:
   TopkShape shape_;
+  bool allocated_ = false;
 };
 
 class PermuteCase final : public OpCase, public HasExpertLoad {
@@ -109,6 +114,10 @@ class PermuteCase final : public OpCase, public HasExpertLoad {
   ExpertLoad expert_load() const override;  // of the input routing (topk_ids)
   int assignments() const { return shape_.tokens * shape_.k; }
   PermuteParams params();
+  // Buffers are allocated on first use (fill_inputs, params, poison_output, compute_reference),
+  // not by the constructor, so validating a big shape costs no memory.
+  void allocate();
+  double host_bytes() const override;
 
   AlignedBuffer<std::int32_t> topk_ids;
   AlignedBuffer<std::int32_t> sorted, offsets, inverse;
@@ -116,6 +125,7 @@ class PermuteCase final : public OpCase, public HasExpertLoad {
 
  private:
   PermuteShape shape_;
+  bool allocated_ = false;
   bool expect_stable_ = true;
 };
 
@@ -137,6 +147,10 @@ class CombineCase final : public OpCase, public HasExpertLoad {
   const CombineShape& shape() const { return shape_; }
   ExpertLoad expert_load() const override;  // of the sampled routing behind inverse
   CombineParams params();
+  // Buffers are allocated on first use (fill_inputs, params, poison_output, compute_reference),
+  // not by the constructor, so validating a big shape costs no memory.
+  void allocate();
+  double host_bytes() const override;
 
   AlignedBuffer<bf16> expert_out;
   AlignedBuffer<std::int32_t> inverse;
@@ -146,6 +160,7 @@ class CombineCase final : public OpCase, public HasExpertLoad {
 
  private:
   CombineShape shape_;
+  bool allocated_ = false;
   std::vector<std::int32_t> routing_;  // topk_ids the inputs were made from
 };
 

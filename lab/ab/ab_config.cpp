@@ -58,12 +58,15 @@ AbPlan read_ab_plan(config::StrictTable& root, std::uint64_t seed) {
       spec.anchor_where = c.location_of("anchor");
       spec.anchor = c.string("anchor");
     }
+    if (c.has("preset")) spec.preset_location = c.location_of("preset");
     if (auto dims = c.table_if_present("dims")) {
       for (const auto& [key, node] : dims->raw()) {
         spec.shape.dims[std::string(key.str())] = dims->integer(key.str());
+        spec.dim_locations[std::string(key.str())] = dims->location_of(key.str());
       }
       dims->finish();
     }
+    spec.key_prefix = c.prefix();
     spec.shape.origin = origin_text(c.location_of(c.has("dims") ? "dims" : "preset"));
     c.finish();
     plan.cases.push_back(std::move(spec));

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "base/memory_budget.hpp"
 #include "lab/ab/environment.hpp"
 #include "lab/ab/report.hpp"
 #include "lab/ab/sanity.hpp"
@@ -37,12 +38,37 @@ bool names_cuda_variant(const AbPlan& plan) {
 
 }  // namespace
 
+// A case whose buffers would not fit this machine fails before anything is allocated (cases
+// allocate on first use; host_bytes() is computed from the shape).
+void check_case_memory(const kernels::OpCase& c, const AbCaseSpec& spec) {
+  const double need = c.host_bytes();
+  const double budget = memory_budget_bytes();
+  if (need <= budget) return;
+  std::string keys;
+  for (const auto& [k, v] : spec.shape.dims) keys += (keys.empty() ? "" : ",") + k;
+  throw InputError({spec.shape.origin, 0, 0}, keys.empty() ? "shape" : keys,
+                   fmt::format("{} {} needs {} of host memory for its inputs, outputs and reference, more than the {} "
+                               "this machine allows (half its memory)",
+                               c.op(), c.shape_text(), format_bytes(need), format_bytes(budget)));
+}
+
 void validate_plan(const kernels::Registry& reg, const AbPlan& plan) {
   validate(plan.options, "ab options");
   if (plan.cases.empty()) throw InputError({}, "cases", "no cases to run");
   for (const auto& c : plan.cases) {
     resolve_variants(reg, c.op, c.variants, c.where);
-    reg.find_op(c.op)->make_case(c.shape);  // throws InputError for impossible shapes
+    // Impossible shapes throw InputError; nothing is allocated (cases allocate on first use).
+    try {
+      const auto made = reg.find_op(c.op)->make_case(c.shape);
+      check_case_memory(*made, c);
+    } catch (const InputError& e) {
+      if (c.key_prefix.empty()) throw;
+      // From an experiment file: at the dim's value (or the preset, or the case) with its full key.
+      const auto dim = c.dim_locations.find(e.key());
+      if (dim != c.dim_locations.end()) throw InputError(dim->second, c.key_prefix + ".dims." + e.key(), e.problem());
+      if (e.key() == "shape" && c.preset_location) throw InputError(*c.preset_location, c.key_prefix + ".preset", e.problem());
+      throw InputError(c.where, c.key_prefix + (e.key().empty() ? "" : "." + e.key()), e.problem());
+    }
     if (!c.anchor.empty()) load_anchor(c.anchor, c.anchor_where);
   }
 }

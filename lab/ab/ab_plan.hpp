@@ -4,6 +4,7 @@
 // ab_config.cpp), then executed the same way: every case checked and timed, a verdict table on
 // stdout, and (with an output path) one HDF5 file.
 #include <filesystem>
+#include <map>
 #include <optional>
 #include <ostream>
 #include <string>
@@ -21,6 +22,11 @@ struct AbCaseSpec {
   SourceLocation where;               // for errors about this case
   std::string anchor;                 // data/validation/kernels.toml id to compare with ("" = none)
   SourceLocation anchor_where;
+  // Experiment files: where each dim's value and the preset are written, and the case's dotted
+  // key ("ab.cases[0]"), so a shape error points at the value (CLI cases leave these empty).
+  std::map<std::string, SourceLocation> dim_locations;
+  std::optional<SourceLocation> preset_location;
+  std::string key_prefix;
 };
 
 struct AbPlan {

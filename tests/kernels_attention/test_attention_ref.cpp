@@ -168,10 +168,12 @@ BOOST_AUTO_TEST_CASE(check_detects_poison_and_errors) {
 
 BOOST_AUTO_TEST_CASE(big_cases_check_a_row_sample_and_require_finite_elsewhere) {
   auto small = ka::make_prefill_case({{4, 2, 64}, {6, 3}});
+  small->allocate();  // buffers (and the row sample) exist from first use
   for (auto c : small->checked_rows()) BOOST_TEST(c == 1);
 
   // Llama-3.1-8B heads at 4k tokens: 6.9e10 multiply-adds, far over the oracle budget.
   auto big = ka::make_prefill_case({{32, 8, 128}, {4096, 3}});
+  big->allocate();
   const auto& rows = big->checked_rows();
   BOOST_REQUIRE(rows.size() == 4099u);
   const auto n_checked = std::count(rows.begin(), rows.end(), 1);

@@ -96,6 +96,7 @@ BOOST_AUTO_TEST_CASE(cpu_variants_match_ref_sigmoid_group_limited) {
 BOOST_AUTO_TEST_CASE(group_limited_matches_brute_force) {
   for (auto [E, k, ng, tg] : {std::tuple{64, 8, 8, 4}, {60, 3, 6, 2}, {256, 8, 8, 4}, {30, 5, 5, 1}}) {
     TopkCase c(sigmoid_shape(50, E, k, ng, tg, 1.0f));
+    c.allocate();  // buffers exist from first use; here they are filled by hand
     // Continuous logits (no quantisation) so fp32 and fp64 rank the same way.
     fill_normal(c.logits.span(), 0.0f, 2.0f, 99);
     fill_uniform(c.bias.span(), -0.3f, 0.3f, 98);
