@@ -62,13 +62,20 @@ void validate_heads(const HeadShape& h, const std::string& origin) {
   }
 }
 
-void validate_lens(const std::vector<int>& lens, const char* key, int min_len, const std::string& origin) {
+void validate_lens(const std::vector<int>& lens, const char* key, int min_len, const std::string& origin,
+                   std::int64_t extra_per_sequence = 0) {
   const SourceLocation where{origin, 0, 0};
   if (lens.empty()) throw InputError(where, "batch", "must be positive, got 0");
+  std::int64_t total = 0;
   for (int x : lens) {
     if (x < min_len) {
       throw InputError(where, key, "must be >= " + std::to_string(min_len) + ", got " + std::to_string(x));
     }
+    total += x + extra_per_sequence;
+  }
+  // Offsets and page counts are int32 in the kernels' params.
+  if (total > std::numeric_limits<std::int32_t>::max()) {
+    throw InputError(where, key, "the batch's tokens add up to " + std::to_string(total) + ", more than 2^31 - 1");
   }
 }
 
@@ -439,9 +446,9 @@ std::unique_ptr<CascadeDecodeCase> make_cascade_decode_case(CascadeDecodeShape s
   if (shape.prefix_len < 0) {
     throw InputError({origin, 0, 0}, "prefix", "must be >= 0, got " + std::to_string(shape.prefix_len));
   }
-  validate_lens(shape.suffix_lens, "suffix", 0, origin);
+  validate_lens(shape.suffix_lens, "suffix", 0, origin, shape.prefix_len);
   for (int s : shape.suffix_lens) {
-    if (shape.prefix_len + s < 1) {
+    if (std::int64_t{shape.prefix_len} + s < 1) {
       throw InputError({origin, 0, 0}, "prefix", "prefix + suffix must be >= 1 for every query");
     }
   }

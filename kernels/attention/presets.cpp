@@ -55,6 +55,13 @@ class Dims {
     if (v <= 0) throw InputError({origin_, 0, 0}, key, "must be positive, got " + std::to_string(v));
     return v;
   }
+  // The batch is a vector of per-sequence lengths: bounded before it exists.
+  int batch() const {
+    const int v = positive("batch");
+    if (v > kMaxBatch) throw InputError({origin_, 0, 0}, "batch", "must be <= " + std::to_string(kMaxBatch) + ", got " + std::to_string(v));
+    return v;
+  }
+  static constexpr int kMaxBatch = 1 << 20;
   bool flag(const std::string& key) const {
     const int v = get(key);
     if (v != 0 && v != 1) throw InputError({origin_, 0, 0}, key, "must be 0 or 1, got " + std::to_string(v));
@@ -108,7 +115,7 @@ std::unique_ptr<OpCase> make_prefill_case_from_args(const ShapeArgs& args) {
   PrefillShape s;
   s.h = read_heads(d);
   s.causal = d.flag("causal");
-  const int batch = d.positive("batch");
+  const int batch = d.batch();
   const int seq = d.positive("seq");
   s.seq_lens = d.flag("vary") ? spread_lengths(batch, seq, 1) : std::vector<int>(batch, seq);
   return make_prefill_case(std::move(s), d.origin());
@@ -121,7 +128,7 @@ std::unique_ptr<OpCase> make_paged_decode_case_from_args(const ShapeArgs& args) 
   PagedDecodeShape s;
   s.h = read_heads(d);
   s.page_size = d.positive("page");
-  const int batch = d.positive("batch");
+  const int batch = d.batch();
   const int ctx = d.positive("ctx");
   s.context_lens = d.flag("vary") ? spread_lengths(batch, ctx, 1) : std::vector<int>(batch, ctx);
   return make_paged_decode_case(std::move(s), d.origin());
@@ -133,7 +140,7 @@ std::unique_ptr<OpCase> make_cascade_decode_case_from_args(const ShapeArgs& args
   const Dims d(args, base, kCascadeDecodeOp);
   CascadeDecodeShape s;
   s.h = read_heads(d);
-  const int batch = d.positive("batch");
+  const int batch = d.batch();
   s.prefix_len = d.get("prefix");
   const int suffix = d.get("suffix");
   if (suffix < 0) throw InputError({d.origin(), 0, 0}, "suffix", "must be >= 0, got " + std::to_string(suffix));

@@ -181,6 +181,11 @@ std::unique_ptr<OpCase> make_case(const ShapeArgs& args) {
   const int groups = d.at_least("groups", 1);
   const int topk = d.at_least("topk", 1);
   if (topk > groups) throw d.error("topk", "must be <= groups=" + std::to_string(groups));
+  // Group sizes are a vector of `groups` counts and rows are int32: bounded before either exists.
+  if (groups > (1 << 20)) throw d.error("groups", "must be <= 1048576, got " + std::to_string(groups));
+  if (static_cast<std::int64_t>(tokens) * topk >= (std::int64_t{1} << 30)) {
+    throw d.error("tokens", "tokens * topk must be < 2^30, got " + std::to_string(static_cast<std::int64_t>(tokens) * topk));
+  }
   const double zipf_s = d.at_least("zipf_x1000", 0) / 1000.0;
   GroupedGemmShape s;
   s.m = router::group_sizes(tokens, groups, topk, zipf_s, static_cast<std::uint64_t>(d.get("routing_seed")));

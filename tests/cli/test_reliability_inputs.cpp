@@ -187,6 +187,18 @@ BOOST_AUTO_TEST_CASE(kernel_shapes_beyond_memory_fail_fast_and_validation_alloca
   BOOST_TEST(contains(r.err, "of host memory"), r.err);
   BOOST_TEST(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count() < 10.0);
 
+  // Dims that size a vector (batch, groups) or an int32 offset are bounded before it exists.
+  const CliResult batch = s.moelab({"ab", "attention.prefill", "--variants", "ref.naive", "--dim", "batch=2000000000"});
+  BOOST_TEST(batch.status == 2, batch.err);
+  BOOST_TEST(contains(batch.err, "moelab: error: --dim: batch: must be <= 1048576, got 2000000000"), batch.err);
+  const CliResult tokens = s.moelab({"ab", "attention.decode_paged", "--variants", "ref.naive", "--dim", "batch=65536",
+                                     "--dim", "ctx=65536"});
+  BOOST_TEST(tokens.status == 2, tokens.err);
+  BOOST_TEST(contains(tokens.err, "ctx: the batch's tokens add up to 4294967296, more than 2^31 - 1"), tokens.err);
+  const CliResult groups = s.moelab({"ab", "grouped_gemm", "--variants", "ref.naive", "--dim", "groups=2000000000"});
+  BOOST_TEST(groups.status == 2, groups.err);
+  BOOST_TEST(contains(groups.err, "groups: must be <= 1048576, got 2000000000"), groups.err);
+
   // Validating the kernel experiments sizes every case without allocating it: the DeepSeek-V3
   // and Llama shapes in them hold hundreds of MB to GBs.
   for (const auto& e : fs::directory_iterator(moelab::test::source_dir() / "experiments/kernels")) {

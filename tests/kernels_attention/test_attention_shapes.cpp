@@ -73,6 +73,12 @@ BOOST_AUTO_TEST_CASE(bad_shapes_throw_input_error) {
   expect_input_error(ka::kCascadeDecodeOp, "", {{"prefix", -1}}, "prefix");
   expect_input_error(ka::kCascadeDecodeOp, "", {{"prefix", 0}, {"suffix", 0}}, "prefix");
   expect_input_error(ka::kCascadeDecodeOp, "", {{"heads", 8}, {"kv_heads", 3}}, "kv_heads");
+  // Sizes bounded before the per-sequence vectors exist, and token offsets that fit int32.
+  expect_input_error(ka::kPrefillOp, "", {{"batch", (1 << 20) + 1}}, "batch");
+  expect_input_error(ka::kPagedDecodeOp, "", {{"batch", 2000000000}}, "batch");
+  expect_input_error(ka::kPrefillOp, "", {{"batch", 1 << 16}, {"seq", 1 << 16}}, "seq");
+  expect_input_error(ka::kPagedDecodeOp, "", {{"batch", 1 << 16}, {"ctx", 1 << 16}}, "ctx");
+  expect_input_error(ka::kCascadeDecodeOp, "", {{"batch", 4}, {"prefix", 1 << 30}, {"suffix", 0}}, "suffix");
 }
 
 BOOST_AUTO_TEST_SUITE_END()

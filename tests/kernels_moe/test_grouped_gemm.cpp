@@ -1,6 +1,8 @@
 #include <boost/test/unit_test.hpp>
 
+#include <map>
 #include <numeric>
+#include <string>
 #include <vector>
 
 #include "kernels/grouped_gemm/cases.hpp"
@@ -105,6 +107,24 @@ BOOST_AUTO_TEST_CASE(bad_shapes_throw_input_error) {
   BOOST_CHECK_THROW(make_case(args), InputError);
   args.dims = {{"experts", 8}};
   BOOST_CHECK_THROW(make_case(args), InputError);
+}
+
+BOOST_AUTO_TEST_CASE(sizes_are_bounded_before_anything_is_allocated) {
+  // groups sizes a vector and tokens * topk counts int32 rows: both refused with their key.
+  auto key_of_error = [](std::map<std::string, std::int64_t> dims) -> std::string {
+    ShapeArgs args;
+    args.preset = "mixtral-8x7b.up";
+    args.dims = std::move(dims);
+    try {
+      make_case(args);
+    } catch (const InputError& e) {
+      return e.key();
+    }
+    return "(no error)";
+  };
+  BOOST_TEST(key_of_error({{"groups", (1 << 20) + 1}, {"topk", 1}}) == "groups");
+  BOOST_TEST(key_of_error({{"tokens", 1 << 27}, {"topk", 8}}) == "tokens");
+  BOOST_TEST(key_of_error({{"tokens", (1 << 27) - 1}, {"topk", 8}, {"n", 1}, {"k", 1}}) == "(no error)");
 }
 
 BOOST_AUTO_TEST_SUITE_END()
