@@ -223,7 +223,7 @@ void check_result_memory(const config::StrictTable& root, const sim::SimConfig& 
                                requests, format_bytes(need), kResultBytesPerRequest, format_bytes(budget), point));
 }
 
-constexpr std::size_t kManySweepPoints = 2000;
+constexpr std::size_t kManySweepPoints = 1000;
 // Each point is planned (and its config kept) before the first run; a million is hours of runs.
 constexpr double kMaxSweepPoints = 1e6;
 
