@@ -113,6 +113,7 @@ class ChatWorkload final : public Workload {
  private:
   // One session from its start to its last turn: lengths are drawn turn by turn.
   struct Session {
+    Session(Rng user, Rng answer, Rng think) : user_rng(user), answer_rng(answer), think_rng(think) {}
     Rng user_rng, answer_rng, think_rng;
     std::int64_t turns = 0;  // planned: drawn at the start, cut when the context cap is reached
     std::int64_t context = 0;  // system prompt + every drawn user message and answer
@@ -130,9 +131,9 @@ class ChatWorkload final : public Workload {
   void begin_session(std::int64_t s) {
     const auto session = static_cast<std::uint64_t>(s);
     Rng turn_rng(derive_seed(stream_seed(seed_, RngStream::turns), session));
-    Session state{Rng(derive_seed(stream_seed(seed_, RngStream::prompt_lengths), session)),
+    Session state(Rng(derive_seed(stream_seed(seed_, RngStream::prompt_lengths), session)),
                   Rng(derive_seed(stream_seed(seed_, RngStream::output_lengths), session)),
-                  Rng(derive_seed(stream_seed(seed_, RngStream::think_times), session))};
+                  Rng(derive_seed(stream_seed(seed_, RngStream::think_times), session)));
     state.turns = turns_->sample(turn_rng);
     state.context = chat_.system_prompt_tokens;
     planned_ += state.turns;
