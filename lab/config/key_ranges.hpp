@@ -55,6 +55,12 @@ inline constexpr NumberRange kStepSeconds{0, 3600, false};
 // deployment (and about 100 KB each).
 inline constexpr IntRange kReplicas{1, 1 << 16};
 inline constexpr IntRange kTensorParallel{1, 1024};
+// Parallel plan degrees (attention TP/DP, EP, expert TP, pipeline stages): products of a few of
+// them count GPUs, so each stays far below what would overflow int64 together.
+inline constexpr IntRange kParallelDegree{1, 1 << 16};
+inline constexpr IntRange kNodesOrNone{0, 1 << 16};         // moe.max_nodes_per_token (0 = no limit)
+inline constexpr NumberRange kZipfExponent{0, 100, false};  // moe.zipf_s (0 = uniform)
+inline constexpr IntRange kMtpDraftTokens{0, 8};
 
 // Run limits and times: durations up to ~30 years of simulated time, request counts up to 2^53
 // (the memory their result rows need is checked separately, per run).

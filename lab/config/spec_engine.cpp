@@ -31,8 +31,7 @@ sim::EngineSpec read_engine(SpecReader& r, const std::string& id) {
   e.memory_efficiency = r.get(&ST::fraction, "memory_efficiency");
   if (r.has("cost_model")) e.cost_model = r.get(&ST::choice, "cost_model", sim::cost_model_registry().names());
   if (r.has("mtp_draft_tokens")) {
-    e.mtp_draft_tokens = r.get(&ST::non_negative_integer, "mtp_draft_tokens");
-    if (e.mtp_draft_tokens > 8) r.fail("mtp_draft_tokens", fmt::format("must be at most 8, got {}", e.mtp_draft_tokens));
+    e.mtp_draft_tokens = r.get(&ST::integer_in, "mtp_draft_tokens", ranges::kMtpDraftTokens);
     if (e.mtp_draft_tokens > 0 && !r.has("mtp_acceptance_rate"))
       r.fail("mtp_draft_tokens", "needs mtp_acceptance_rate (the chance a draft token is accepted)");
   }
@@ -48,8 +47,8 @@ sim::EngineSpec read_engine(SpecReader& r, const std::string& id) {
     }
   }
   if (r.has("a2a_mode")) e.a2a_mode = r.get(&ST::choice, "a2a_mode", {"auto", "normal", "low_latency"});
-  if (r.has("dispatch_bytes_per_element")) e.dispatch_bytes_per_element = r.get(&ST::positive_number, "dispatch_bytes_per_element");
-  if (r.has("combine_bytes_per_element")) e.combine_bytes_per_element = r.get(&ST::positive_number, "combine_bytes_per_element");
+  if (r.has("dispatch_bytes_per_element")) e.dispatch_bytes_per_element = r.get(&ST::number_in, "dispatch_bytes_per_element", ranges::kBytesPerElement);
+  if (r.has("combine_bytes_per_element")) e.combine_bytes_per_element = r.get(&ST::number_in, "combine_bytes_per_element", ranges::kBytesPerElement);
   e.cache_policy = r.get(&ST::choice, "cache_policy", sim::kv_cache_registry().names());
   e.scheduler = r.get(&ST::choice, "scheduler", sim::scheduler_registry().names());
   e.source = describe_source(r);

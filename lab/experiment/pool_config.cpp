@@ -1,17 +1,18 @@
 #include "lab/experiment/pool_config.hpp"
 
+#include "lab/config/key_ranges.hpp"
 #include "lab/config/spec_loaders.hpp"
 #include "simulator/cluster/router.hpp"
 
 namespace moelab::lab {
 
 void read_parallel_plan(config::StrictTable& p, sim::ParallelPlan& plan, std::string& dp_dispatch) {
-  plan.attention_tp = p.positive_integer_or("attention_tp", 1);
-  plan.attention_dp = p.positive_integer_or("attention_dp", 1);
-  plan.expert_parallel = p.positive_integer_or("expert_parallel", 1);
-  plan.expert_tp = p.has("expert_tp") ? p.positive_integer("expert_tp") : 0;
-  plan.pipeline_stages = p.positive_integer_or("pipeline_stages", 1);
-  plan.redundant_experts = p.non_negative_integer_or("redundant_experts", 0);
+  plan.attention_tp = p.integer_in_or("attention_tp", config::ranges::kParallelDegree, 1);
+  plan.attention_dp = p.integer_in_or("attention_dp", config::ranges::kParallelDegree, 1);
+  plan.expert_parallel = p.integer_in_or("expert_parallel", config::ranges::kParallelDegree, 1);
+  plan.expert_tp = p.has("expert_tp") ? p.integer_in("expert_tp", config::ranges::kParallelDegree) : 0;
+  plan.pipeline_stages = p.integer_in_or("pipeline_stages", config::ranges::kParallelDegree, 1);
+  plan.redundant_experts = p.integer_in_or("redundant_experts", config::ranges::kExperts, 0);
   plan.tp_across_nodes = p.boolean_or("tp_across_nodes", false);
   dp_dispatch = p.choice_or("dp_dispatch", sim::router_registry().names(), dp_dispatch);
   p.finish();
@@ -26,10 +27,10 @@ sim::PoolSpec read_pool(config::StrictTable& t, sim::PoolRole role, const sim::S
   pool.parallel = c.cluster.parallel;
   pool.engine = c.engine;
   pool.dp_dispatch = c.cluster.dp_dispatch;
-  pool.instances = t.positive_integer("instances");
+  pool.instances = t.integer_in("instances", config::ranges::kReplicas);
   pool.router = t.choice_or("router", sim::router_registry().names(), pool.router);
-  pool.engine.max_num_seqs = t.positive_integer_or("max_num_seqs", pool.engine.max_num_seqs);
-  pool.engine.max_batched_tokens = t.positive_integer_or("max_batched_tokens", pool.engine.max_batched_tokens);
+  pool.engine.max_num_seqs = t.integer_in_or("max_num_seqs", config::ranges::kMaxNumSeqs, pool.engine.max_num_seqs);
+  pool.engine.max_batched_tokens = t.integer_in_or("max_batched_tokens", config::ranges::kBatchedTokens, pool.engine.max_batched_tokens);
   if (auto h = t.table_if_present("hardware")) {
     pool.hardware = config::load_hardware(*h);
     h->finish();
