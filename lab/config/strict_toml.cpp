@@ -31,13 +31,13 @@ std::string type_name(const toml::node& n) {
 
 std::string format_number(double v) { return fmt::format("{}", v); }
 
-// `v = <value>` with every bare word of a bracketed list quoted: "[vllm, 2]" -> ["vllm", 2].
+// A bracketed list with every bare word quoted: "[vllm, 2]" -> ["vllm", 2].
 std::optional<std::string> bracketed_words_as_toml(const std::string& value) {
   std::string v = value;
   while (!v.empty() && v.front() == ' ') v.erase(v.begin());
   while (!v.empty() && v.back() == ' ') v.pop_back();
   if (v.size() < 2 || v.front() != '[' || v.back() != ']') return std::nullopt;
-  std::string out = "v = [";
+  std::string out = "[";
   std::string item;
   std::istringstream in(v.substr(1, v.size() - 2));
   bool first = true;
@@ -168,7 +168,8 @@ void apply_override(toml::table& root, std::string_view assignment) {
   if (parsed.empty()) {
     if (const auto list = bracketed_words_as_toml(value)) {
       try {
-        parsed = toml::parse(*list, std::string("--set"));
+        parsed = toml::parse(dotted + " = " + *list, std::string("--set"));
+        if (!one_value(parsed)) parsed = toml::table{};
       } catch (const toml::parse_error&) {
         parsed = toml::table{};
       }
