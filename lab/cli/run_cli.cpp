@@ -58,6 +58,10 @@ int run_action(const std::function<int()>& action) {
     return 2;
   } catch (const lab::RunFailed& e) {
     std::fflush(stdout);
+    if (e.storage()) {
+      std::fprintf(stderr, "moelab: error: cannot write the results: %s\n", e.what());
+      return 3;
+    }
     std::fprintf(stderr, "moelab: error: %s\n", e.what());
     return 1;
   } catch (const h5::WriteError& e) {

@@ -57,7 +57,7 @@ void read_cluster(config::StrictTable& t, sim::SimConfig& c) {
 // [moe]: how tokens choose experts and how experts are placed.
 void read_moe(config::StrictTable& t, const std::filesystem::path& config_dir, sim::RoutingSpec& moe) {
   moe.kind = t.choice_or("routing", sim::routing_registry().names(), moe.kind);
-  if (moe.kind == "zipf") moe.zipf_s = t.non_negative_number("zipf_s");
+  if (moe.kind == "zipf") moe.zipf_s = t.number_in("zipf_s", config::ranges::kZipfExponent);
   if (moe.kind == "measured") {
     const std::string file = t.string("measured_file");
     const std::string dataset = t.string("measured_dataset");
@@ -70,7 +70,7 @@ void read_moe(config::StrictTable& t, const std::filesystem::path& config_dir, s
     moe.measured_source = path.string() + ":" + dataset;
   }
   moe.eplb = t.boolean_or("eplb", moe.eplb);
-  moe.max_nodes_per_token = t.non_negative_integer_or("max_nodes_per_token", 0);
+  moe.max_nodes_per_token = t.integer_in_or("max_nodes_per_token", config::ranges::kNodesOrNone, 0);
   t.finish();
 }
 

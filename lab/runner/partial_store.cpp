@@ -277,12 +277,8 @@ void PartialStore::save(std::size_t index, std::string_view bytes) {
     std::error_code ec;
     fs::create_directories(dir_, ec);
     if (ec) throw std::runtime_error("cannot create " + dir_.string() + ": " + ec.message());
-    try {
-      lock();
-      create_fresh();
-    } catch (const InputError& e) {
-      throw std::runtime_error(e.what());
-    }
+    lock();  // another run holding these partial results: InputError (exit 2), nothing written
+    create_fresh();
   }
   std::string header(kPointMagic);
   append_pod<std::uint64_t>(header, index);

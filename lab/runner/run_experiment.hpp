@@ -23,11 +23,17 @@ struct RunRequest {
   std::optional<std::filesystem::path> partial_dir;  // --partial-dir; default <output>.partial
 };
 
-// A run that failed for a reason other than bad input (a full disk, an unwritable file after
-// the start): exit status 1, the message names what was kept for --resume.
+// A run that failed for a reason other than bad input, after it started. `storage`: the results
+// could not be stored (a full disk, a file-size limit, an I/O error): exit status 3, as for
+// h5::WriteError; otherwise (a point's computation or a worker failed) exit status 1. The message
+// names what was kept for --resume.
 class RunFailed : public std::runtime_error {
  public:
-  using std::runtime_error::runtime_error;
+  RunFailed(const std::string& what, bool storage) : std::runtime_error(what), storage_(storage) {}
+  bool storage() const { return storage_; }
+
+ private:
+  bool storage_;
 };
 
 // Builds the context (config parsed, overrides applied, [experiment] checked). Throws InputError.

@@ -19,6 +19,18 @@
 namespace moelab::lab {
 namespace {
 
+// A point computed but not saved beside the output: the results could not be stored.
+class SaveFailed : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// What the file at the output path is now (a failed run never touches it).
+std::string output_note(const std::filesystem::path& output) {
+  std::error_code ec;
+  return std::filesystem::exists(output, ec) ? output.string() + " is unchanged" : "nothing was written to " + output.string();
+}
+
 std::string kept_note(const PartialStore& store, std::size_t total) {
   return fmt::format("{} of {} points are saved in {}: rerun with --resume to continue", store.finished_count(),
                      total, store.dir().string());
@@ -52,9 +64,9 @@ int run_simulation(const SimulationPlan& plan, const ExperimentContext& context,
     opened.emplace(context.output_path);
   } catch (const InputError&) {
     throw;  // already names the path and the problem
-  } catch (const h5::WriteError&) {
-    throw;
   } catch (const std::exception& e) {
+    // Not creatable before anything ran (a read-only directory, no permission): an unusable
+    // output path, reported as bad input.
     throw InputError({context.output_path.string(), 0, 0}, "", std::string("cannot create the result file: ") + e.what());
   }
   h5::Writer& writer = *opened;
@@ -118,7 +130,13 @@ int run_simulation(const SimulationPlan& plan, const ExperimentContext& context,
     });
     CoordinatorCallbacks callbacks;
     callbacks.on_result = [&](std::size_t i, std::string bytes) {
-      store.save(i, bytes);
+      try {
+        store.save(i, bytes);
+      } catch (const InputError&) {
+        throw;  // the partial results are another run's (locked): bad input, nothing computed is lost
+      } catch (const std::exception& e) {
+        throw SaveFailed(e.what());
+      }
       progress.point_done(i, plan.runs[i].label);
       last_point_s = progress.elapsed_s();
       write_ready(i, &bytes);
@@ -128,9 +146,14 @@ int run_simulation(const SimulationPlan& plan, const ExperimentContext& context,
     run_points(pending, pool, remote, callbacks);
   } catch (const InputError&) {
     throw;
+  } catch (const SaveFailed& e) {
+    progress.finish();
+    opened.reset();  // removes the temporary
+    throw RunFailed(fmt::format("{}; {}; {}", e.what(), output_note(context.output_path), kept_note(store, total)),
+                    true);
   } catch (const std::exception& e) {
     progress.finish();
-    throw RunFailed(fmt::format("{}; {}", e.what(), kept_note(store, total)));
+    throw RunFailed(fmt::format("{}; {}", e.what(), kept_note(store, total)), false);
   }
 
   if (write_error.empty()) {
@@ -145,8 +168,10 @@ int run_simulation(const SimulationPlan& plan, const ExperimentContext& context,
   if (!write_error.empty()) {
     progress.finish();
     opened.reset();  // removes the temporary: the previous file at the output path stays as it was
+    // The writer's own message says what the output path holds now.
     throw RunFailed(fmt::format("cannot write {}: {}; {}", context.output_path.string(), write_error,
-                                kept_note(store, total)));
+                                kept_note(store, total)),
+                    true);
   }
   store.remove();
   progress.note(fmt::format("wrote {} ({} points; {} after the last point)", context.output_path.string(), total,

@@ -24,9 +24,9 @@ std::int64_t kv_capacity_blocks(const InstanceCostModel& cost, const HardwareSpe
   constexpr double kMaxBlocks = 1099511627776.0;  // 2^40
   if (blocks > kMaxBlocks) {
     throw InputError({}, "hardware.hbm_gb",
-                     fmt::format("{:.3g} GB of HBM x {} GPUs hold {:.3g} KV blocks of {:.3g} bytes per replica, more "
+                     fmt::format("{:.3g} GB of HBM x {} GPUs hold {:.3g} KV blocks of {:.3g} bytes per rank, more "
                                  "than the 2^40 the simulator counts; check hbm_gb and the model's KV size",
-                                 hw.hbm_bytes / 1e9, tensor_parallel, blocks, kv_block_bytes));
+                                 hw.hbm_bytes / 1e9, rank_gpus, blocks, kv_block_bytes));
   }
   if (blocks >= 1) return static_cast<std::int64_t>(blocks);
   const std::string what = fmt::format(

@@ -248,7 +248,7 @@ rate_per_s = 1.0
   s.write("sweep.toml", body + values + "]\n\"workload.output_tokens\" = [" + values + ", 1001]\n");
   const CliResult huge = s.moelab({"validate", "sweep.toml"});
   BOOST_TEST(huge.status == 2);
-  BOOST_TEST(contains(huge.err, "sweep: 1.001e+06 points (the product of the value counts); at most 1000000"), huge.err);
+  BOOST_TEST(contains(huge.err, "sweep: 1.001e+06 points (the product of the value counts, zipped axes counted once); at most 1000000"), huge.err);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
