@@ -31,17 +31,62 @@ def _point(**over):
 
 def test_every_end_to_end_point_is_loaded_and_translated_or_given_a_reason():
     pts = load_points(DATA)
-    assert len(pts) == 72
+    assert len(pts) == 73
     for p in pts:
         t = translate(p, DATA)
         assert t.simulated != bool(t.reason), p["id"]
 
 
 def test_pd_disaggregated_and_production_points_say_why_they_are_not_simulated():
+    # A decode phase needs its KV length and batch; a prefill phase its prompt length.
     t = translate(_point(scenario="phase_isolated_decode"), DATA)
+    assert not t.simulated and "PD-disaggregated" in t.reason
+    t = translate(_point(scenario="phase_isolated_prefill", input_tokens=None), DATA)
     assert not t.simulated and "PD-disaggregated" in t.reason
     t = translate(_point(scenario="production_average"), DATA)
     assert not t.simulated and "production" in t.reason
+    t = translate(_point(speculative="mtp"), DATA)
+    assert not t.simulated and "MTP" in t.reason
+
+
+def _moe_point(**over):
+    return _point(**{"model": "deepseek-v3", "gpus": 32, "tensor_parallel": 1, "replicas": None, "data_parallel": 32,
+                     "expert_parallel": 32, "kv_dtype": None, "per": "node", "num_requests": None,
+                     "software": "sglang (May 2025)", **over})
+
+
+def test_phase_isolated_prefill_runs_the_prompts_with_one_output_token_per_node():
+    t = translate(_moe_point(scenario="phase_isolated_prefill", input_tokens=1024, output_tokens=0,
+                             metric="input_tok_per_s", two_batch_overlap=True, moe_dispatch="deepep_normal",
+                             kernel_library="deepseek", tokens_per_gpu_batch=16384), DATA)
+    c = t.config
+    assert t.simulated and t.engine == "sglang"
+    assert c["workload"]["prompt_tokens"] == 1024 and c["workload"]["output_tokens"] == 1
+    # 4 batches of 16,384 tokens per rank at 1,024 tokens per prompt, over 32 ranks.
+    assert c["workload"]["num_requests"] == 4 * 16 * 32 and c["workload"]["arrivals"] == {"kind": "burst"}
+    assert c["engine"]["max_batched_tokens"] == 16384 and c["engine"]["overlap"] == "two_micro_batch"
+    assert c["engine"]["a2a_mode"] == "normal" and c["engine"]["kernel_profile"] == "deepseek-hopper"
+    assert c["cluster.parallel"] == {"attention_tp": 1, "attention_dp": 32, "expert_parallel": 32, "pipeline_stages": 1}
+    assert predicted_value(t, {"input_tok_per_s": 400.0}) == pytest.approx(100.0)  # 4 nodes
+
+
+def test_phase_isolated_decode_runs_a_full_batch_at_the_stated_kv_length():
+    t = translate(_moe_point(scenario="phase_isolated_decode", gpus=48, data_parallel=48, expert_parallel=48,
+                             hardware="gb200-nvl72", input_tokens=2000, kv_context_mean=2000, batch_per_gpu=64,
+                             per="gpu", weight_dtype="fp8", expert_weight_dtype="fp4", two_batch_overlap=False,
+                             kernel_library="deepseek"), DATA)
+    c = t.config
+    assert t.simulated
+    assert c["engine"]["max_num_seqs"] == 64 and c["workload"]["num_requests"] == 64 * 48
+    w = c["workload"]
+    assert w["prompt_tokens"] == 500 and w["output_tokens"] == 3000  # KV 500 -> 3,500, mean 2,000
+    assert c["model"]["weight_bytes_per_param"] == 1.0 and c["model"]["expert_weight_bytes_per_param"] == 0.5625
+    assert c["engine"]["overlap"] == "none" and "kernel_profile" not in c["engine"]
+    assert any("no moelab profile" in a for a in t.approximations)
+    assert predicted_value(t, {"output_tok_per_s": 4800.0}) == pytest.approx(100.0)  # per GPU
+    bad = translate(_moe_point(scenario="phase_isolated_decode", kv_context_mean=2000, batch_per_gpu=8,
+                               moe_dispatch="nccl"), DATA)
+    assert not bad.simulated and "nccl" in bad.reason
 
 
 def test_a_point_without_input_length_is_not_simulated_until_one_is_recorded():
@@ -157,11 +202,11 @@ def test_suite_runs_points_through_moelab(tmp_path):
     if exe is None:
         pytest.skip("no moelab binary under build/*/lab/moelab")
     ids = ["trtllm-v0.17-llama-3.1-8b-128-128-tp1-h100-fp8", "trtllm-v0.14-online-llama-3.1-8b-467-256-tp1-h100-qps8-ttft",
-           "trtllm-v0.14-online-llama-3.1-8b-467-256-tp1-h100-qps8-itl", "sglang-largeep-2025-05-decode-2k-9x8xh100"]
+           "trtllm-v0.14-online-llama-3.1-8b-467-256-tp1-h100-qps8-itl", "deepseek-profile-2025-02-decode-4k-h800"]
     df = run_suite(exe, DATA, tmp_path / "work", only=ids)
     assert list(df["id"]) == [i for i in [p["id"] for p in load_points(DATA)] if i in ids]
     by_id = df.set_index("id")
-    assert by_id.loc[ids[3], "simulated"] == 0 and "PD" in by_id.loc[ids[3], "reason"]
+    assert by_id.loc[ids[3], "simulated"] == 0 and "MTP" in by_id.loc[ids[3], "reason"]
     for i in ids[:3]:
         assert by_id.loc[i, "simulated"] == 1 and by_id.loc[i, "predicted"] > 0, i
         assert by_id.loc[i, "ape_pct"] == pytest.approx(abs(by_id.loc[i, "predicted"] / by_id.loc[i, "measured"] - 1) * 100)
