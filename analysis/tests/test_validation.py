@@ -12,8 +12,8 @@ import pytest
 from moelab_analysis import cli
 from moelab_analysis.errors import MoelabFileError
 from moelab_analysis.validation import (error_table, load_points, parity_plot, points, predicted_value, run_suite,
-                                        to_toml, translate, write_table)
-from moelab_analysis.validation.suite import COLUMNS
+                                        sensitivity, sensitivity_table, to_toml, translate, write_table)
+from moelab_analysis.validation.suite import COLUMNS, SENSITIVITY_COLUMNS
 
 REPO = Path(__file__).resolve().parents[2]
 DATA = REPO / "data"
@@ -79,11 +79,13 @@ def test_phase_isolated_decode_runs_a_full_batch_at_the_stated_kv_length():
     assert t.simulated
     assert c["engine"]["max_num_seqs"] == 64 and c["workload"]["num_requests"] == 64 * 48
     w = c["workload"]
-    assert w["prompt_tokens"] == 500 and w["output_tokens"] == 3000  # KV 500 -> 3,500, mean 2,000
+    assert w["prompt_tokens"] == 1968 and w["output_tokens"] == 64  # KV 1,968 -> 2,032, mean 2,000
+    assert c["engine"]["max_batched_tokens"] == 64 * 1968  # every prompt of a rank in one prefill step
     assert c["model"]["weight_bytes_per_param"] == 1.0 and c["model"]["expert_weight_bytes_per_param"] == 0.5625
     assert c["engine"]["overlap"] == "none" and "kernel_profile" not in c["engine"]
     assert any("no moelab profile" in a for a in t.approximations)
-    assert predicted_value(t, {"output_tok_per_s": 4800.0}) == pytest.approx(100.0)  # per GPU
+    # 64 sequences per GPU at 0.1 s per output token: 640 tokens/s per GPU.
+    assert predicted_value(t, {"tpot_mean_s": 0.1, "output_tok_per_s": 1.0}) == pytest.approx(640.0)
     bad = translate(_moe_point(scenario="phase_isolated_decode", kv_context_mean=2000, batch_per_gpu=8,
                                moe_dispatch="nccl"), DATA)
     assert not bad.simulated and "nccl" in bad.reason
@@ -134,6 +136,13 @@ def test_replicas_split_the_load_and_scale_the_throughput_per_node_divides_by_no
 def test_inconsistent_gpu_counts_are_reasons_not_guesses():
     t = translate(_point(gpus=8, tensor_parallel=2, replicas=2), DATA)
     assert not t.simulated and "8 GPUs" in t.reason
+    t = translate(_point(gpus=8, tensor_parallel=None, replicas=None), DATA)
+    assert not t.simulated and "parallel plan" in t.reason
+
+
+def test_a_stated_token_budget_becomes_the_engine_budget_per_rank():
+    t = translate(_point(max_num_tokens=1151), DATA)
+    assert t.config["engine"]["max_batched_tokens"] == 1151
 
 
 def test_to_toml_round_trips():
@@ -182,6 +191,25 @@ def test_table_round_trips_through_hdf5_and_the_parity_plot_is_drawn(tmp_path):
     assert cli.main(["validation", "report", str(out)]) == 0
 
 
+def test_the_sensitivity_table_round_trips_and_is_reported(tmp_path, capsys):
+    sweep = pd.DataFrame([{"parameter": "step_overhead_s", "value": v, "family": "all", "simulated": 3,
+                           "median_ape_pct": 10.0 + v * 1000, "worst_ape_pct": 30.0, "median_error_pct": -5.0}
+                          for v in (0.0, 0.002)], columns=[c[0] for c in SENSITIVITY_COLUMNS])
+    out = tmp_path / "validation.h5"
+    write_table(_frame(), out, Path("/nonexistent/moelab"), DATA, "test", sweep)
+    back = sensitivity_table(out)
+    assert list(back["value"]) == [0.0, 0.002] and list(back["median_ape_pct"]) == [10.0, 12.0]
+    assert sensitivity_table(_write_plain(tmp_path)) is None
+    assert cli.main(["validation", "report", str(out)]) == 0
+    assert "step_overhead_s" in capsys.readouterr().out
+
+
+def _write_plain(tmp_path):
+    out = tmp_path / "plain.h5"
+    write_table(_frame(), out, Path("/nonexistent/moelab"), DATA, "test")
+    return out
+
+
 def test_report_rejects_a_file_of_another_kind(sim_file, capsys):
     assert cli.main(["validation", "report", str(sim_file)]) == 2
     assert "validation" in capsys.readouterr().err
@@ -212,3 +240,17 @@ def test_suite_runs_points_through_moelab(tmp_path):
         assert by_id.loc[i, "ape_pct"] == pytest.approx(abs(by_id.loc[i, "predicted"] / by_id.loc[i, "measured"] - 1) * 100)
     # TTFT and ITL of one benchmark come from one simulation (one experiment file for both).
     assert len(list((tmp_path / "work").glob("*.toml"))) == 2
+
+
+def test_the_overhead_sweep_sets_the_engine_value_on_every_point(tmp_path):
+    exe = _moelab()
+    if exe is None:
+        pytest.skip("no moelab binary under build/*/lab/moelab")
+    ids = ["trtllm-v0.14-online-llama-3.1-8b-467-256-tp1-h100-qps8-itl"]
+    df = run_suite(exe, DATA, tmp_path / "w", only=ids, engine_overrides={"step_overhead_s": 0.004})
+    assert "step_overhead_s = 0.004" in df["config_toml"].iloc[0]
+    base = run_suite(exe, DATA, tmp_path / "b", only=ids)
+    # 4 ms of CPU time on every step lengthens the inter-token latency by at least that much.
+    assert df["predicted"].iloc[0] >= base["predicted"].iloc[0] + 0.004 * 0.99
+    sweep = sensitivity(exe, DATA, tmp_path / "s", "step_overhead_s", [0.0, 0.004], only=ids)
+    assert list(sweep["value"].unique()) == [0.0, 0.004] and set(sweep["family"]) >= {"all"}

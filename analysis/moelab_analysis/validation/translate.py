@@ -36,11 +36,12 @@ PD_REASON = ("PD-disaggregated measurement (one phase measured with the other as
              "fields that run one phase alone (prefill: input_tokens; decode: kv_context_mean and batch_per_gpu)")
 MTP_REASON = ("measured with speculative decoding (MTP) at an unstated acceptance rate; moelab's MTP needs the "
               "acceptance rate")
-# Phase-isolated decode: `batch_per_gpu` sequences per GPU start at t = 0 with prompts of a quarter of the KV
-# length and outputs of 1.5 x it, so the KV length averages `kv_context_mean` over the decode and the prefill
-# steps at the start are a small share of the run (experiments/moe/sglang_h100_decode_ep72.toml: 500 + 3,000
-# for KV 2,000, prefill about 1% of the run).
-DECODE_PROMPT_FRACTION = 0.25
+# Phase-isolated decode: `batch_per_gpu` sequences per GPU start at t = 0 with prompts of the KV length less half
+# the output, all prefilled in one step (the token budget holds them), then decode together for
+# DECODE_OUTPUT_TOKENS - 1 steps, so the KV length averages `kv_context_mean` over the decode. The decode rate is
+# the running sequences over the time per output token (the first token, at the end of the prefill step, is
+# excluded), so the prefill step does not dilute it; a short decode keeps CI fast.
+DECODE_OUTPUT_TOKENS = 64
 
 # DeepEP as deployed by DeepSeek and SGLang: dispatch in FP8 with one float32 scale per 128 elements
 # (1 + 4/128 bytes per element), combine in BF16 (open-infra-index day 6: "matrix multiplications and
@@ -51,6 +52,7 @@ DEEPEP_MODES = {"deepep_normal": "normal", "deepep_low_latency": "low_latency"}
 # Kernel libraries a point may name -> moelab kernel profile (data/kernels/), for the GPUs it was measured on.
 KERNEL_PROFILES = {("deepseek", "hopper"): "deepseek-hopper"}
 HOPPER = ("h100-sxm", "h100-pcie", "h200", "h800")
+PLAN_FIELDS = ("tensor_parallel", "data_parallel", "pipeline_parallel", "replicas")
 PRODUCTION_REASON = ("a day of production traffic: PD-disaggregated, prefix-cache hits and an unstated "
                      "length distribution; moelab cannot express it")
 
@@ -65,6 +67,7 @@ class Translation:
     replicas: int = 1               # measured replicas; the simulated instance's throughput is multiplied by it
     nodes: float = 1.0              # divisor for per-node (gpus / 8) and per-GPU (gpus) figures
     summary_column: str = ""        # /summary column holding the prediction
+    decode_sequences: int = 0       # phase-isolated decode: sequences decoding together (all GPUs)
 
     @property
     def simulated(self) -> bool:
@@ -131,11 +134,16 @@ def translate(point: Dict[str, object], data_dir: Path) -> Translation:
         if kv is None or point.get("batch_per_gpu") is None:
             t.reason = PD_REASON
             return t
-        isl = max(1.0, DECODE_PROMPT_FRACTION * float(kv))
-        osl = 2.0 * (float(kv) - isl)
-        t.approximations.append(f"decode phase alone: batch_per_gpu sequences per GPU at t = 0, prompts of {int(round(isl))} "
-                                f"and {int(round(osl))} output tokens (KV length {kv} on average); the prefill steps at "
-                                "the start are counted in the throughput")
+        osl = DECODE_OUTPUT_TOKENS
+        isl = float(kv) - osl / 2
+        if isl < 1:
+            t.reason = f"KV length {kv} is shorter than half of the {osl}-token decode"
+            return t
+        t.summary_column = "tpot_mean_s"
+        t.decode_sequences = int(point["batch_per_gpu"]) * int(point["gpus"])
+        t.approximations.append(f"decode phase alone: batch_per_gpu sequences per GPU prefilled together at t = 0 "
+                                f"({int(round(isl))}-token prompts), then {osl} output tokens (KV length {kv} on "
+                                "average); throughput = sequences / time per output token")
     if isl is None:
         t.reason = ("input length not stated: data/validation records no input length for this dataset "
                     "(its README, 'Gaps': the MLPerf dataset files were not read)")
@@ -147,6 +155,9 @@ def translate(point: Dict[str, object], data_dir: Path) -> Translation:
         t.approximations.append("dataset lengths replaced by their means (fixed lengths)")
 
     # Parallelism: the structured fields only.
+    if int(point["gpus"]) > 1 and not any(k in point for k in PLAN_FIELDS):
+        t.reason = f"parallel plan of the {point['gpus']} GPUs not stated"
+        return t
     tp = _int(point, "tensor_parallel", 1)
     pp = _int(point, "pipeline_parallel", 1)
     dp = _int(point, "data_parallel", 1)
@@ -205,11 +216,15 @@ def translate(point: Dict[str, object], data_dir: Path) -> Translation:
         engine_table["max_num_seqs"] = max(1, concurrency // (replicas * dp))
     batch_per_gpu = _int(point, "batch_per_gpu")
     if scenario == "phase_isolated_decode":
-        # Sequences per DP rank = per GPU x the GPUs of one rank.
+        # Sequences per DP rank = per GPU x the GPUs of one rank; one prefill step holds all their prompts.
         engine_table["max_num_seqs"] = batch_per_gpu * tp * pp
+        engine_table["max_batched_tokens"] = int(engine_table["max_num_seqs"]) * int(round(float(isl)))
     tokens_per_gpu_batch = _int(point, "tokens_per_gpu_batch")
     if tokens_per_gpu_batch is not None:
         engine_table["max_batched_tokens"] = tokens_per_gpu_batch * tp * pp
+    max_num_tokens = _int(point, "max_num_tokens")
+    if max_num_tokens is not None:
+        engine_table["max_batched_tokens"] = max_num_tokens
     parallel = {"attention_tp": tp, "attention_dp": dp, "expert_parallel": ep, "pipeline_stages": pp}
     redundant = _int(point, "redundant_experts")
     if redundant:
@@ -266,6 +281,8 @@ def translate(point: Dict[str, object], data_dir: Path) -> Translation:
 
 def predicted_value(t: Translation, summary_row: Dict[str, float]) -> float:
     value = float(summary_row[t.summary_column])
+    if t.decode_sequences:
+        return t.decode_sequences / value / t.nodes
     if str(t.point["metric"]) in THROUGHPUT_METRICS:
         value = value * t.replicas / t.nodes
     return value
