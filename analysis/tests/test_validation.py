@@ -185,6 +185,11 @@ def test_table_round_trips_through_hdf5_and_the_parity_plot_is_drawn(tmp_path):
     assert list(back.columns) == [c[0] for c in COLUMNS]
     assert list(back["id"]) == list(df["id"]) and back["reason"].iloc[4] == "cannot"
     assert back.attrs["units"]["ape_pct"] == "%"
+    import h5py
+    from moelab_analysis.load import table_from_dataset
+    with h5py.File(out, "r") as f:
+        errors = table_from_dataset(f["errors"]).set_index("family")
+    assert errors.loc["all", "simulated"] == 4 and errors.loc["a", "median_ape_pct"] == pytest.approx(10.0)
     np.testing.assert_array_equal(back["predicted"].to_numpy(), df["predicted"].to_numpy())
     written = parity_plot(back, tmp_path / "figs", "validation")
     assert written and written[0].stat().st_size > 1000

@@ -150,6 +150,17 @@ def run_suite(moelab: Path, data_dir: Path, workdir: Path, steady_state_check: b
     return pd.DataFrame(rows, columns=[c[0] for c in COLUMNS])
 
 
+ERRORS_TABLE = "errors"
+ERRORS_COLUMNS = [
+    ("family", "", "point family, or `all`"),
+    ("points", "", "points in the family"),
+    ("simulated", "", "points moelab ran"),
+    ("median_ape_pct", "%", "median absolute percentage error of the simulated points"),
+    ("mean_ape_pct", "%", "mean absolute percentage error"),
+    ("worst_ape_pct", "%", "worst absolute percentage error"),
+    ("median_error_pct", "%", "median signed error (predicted - measured) / measured: + over-predicted"),
+    ("worst_point", "", "id of the worst point"),
+]
 SENSITIVITY_TABLE = "sensitivity"
 SENSITIVITY_COLUMNS = [
     ("parameter", "", "the [engine] key set on every simulated point"),
@@ -219,11 +230,14 @@ def _structured(df: pd.DataFrame, spec) -> np.ndarray:
 
 def write_table(df: pd.DataFrame, path: Path, moelab: Path, data_dir: Path, command_line: str,
                 sensitivity_df: Optional[pd.DataFrame] = None) -> None:
-    """Writes `df` as /points of a kind="validation" file (and `sensitivity_df` as /sensitivity when given),
-    atomically (temporary + rename)."""
+    """Writes `df` as /points of a kind="validation" file, its error table by family as /errors (and
+    `sensitivity_df` as /sensitivity when given), atomically (temporary + rename)."""
+    from .report import error_table
+
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f"{path.name}.tmp-{os.getpid()}")
     table = _structured(df, COLUMNS)
+    errors = _structured(error_table(df), ERRORS_COLUMNS)
     try:
         with h5py.File(tmp, "w") as f:
             f.attrs["schema"] = load.SCHEMA_NAME
@@ -239,6 +253,9 @@ def write_table(df: pd.DataFrame, path: Path, moelab: Path, data_dir: Path, comm
             ds = f.create_dataset(TABLE, data=table)
             ds.attrs["units"] = [u for _, u, _ in COLUMNS]
             ds.attrs["descriptions"] = [d for _, _, d in COLUMNS]
+            ed = f.create_dataset(ERRORS_TABLE, data=errors)
+            ed.attrs["units"] = [u for _, u, _ in ERRORS_COLUMNS]
+            ed.attrs["descriptions"] = [d for _, _, d in ERRORS_COLUMNS]
             if sensitivity_df is not None:
                 sd = f.create_dataset(SENSITIVITY_TABLE, data=_structured(sensitivity_df, SENSITIVITY_COLUMNS))
                 sd.attrs["units"] = [u for _, u, _ in SENSITIVITY_COLUMNS]
