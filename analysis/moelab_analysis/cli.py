@@ -76,7 +76,7 @@ def _cmd_diff(args) -> int:
 def _cmd_validation_run(args) -> int:
     from pathlib import Path
 
-    from .validation import run_suite, write_table
+    from .validation import run_suite, sensitivity, write_table
 
     moelab = Path(args.moelab)
     if not moelab.is_file():
@@ -93,9 +93,31 @@ def _cmd_validation_run(args) -> int:
 
     df = run_suite(moelab, data_dir, workdir, steady_state_check=args.steady_state_check,
                    only=args.only.split(",") if args.only else None, progress=progress)
-    write_table(df, out, moelab, data_dir, " ".join(["python -m moelab_analysis"] + sys.argv[1:]))
+    sweep = None
+    if args.overhead_sweep:
+        try:
+            values = [float(v) for v in args.overhead_sweep.split(",") if v.strip()]
+        except ValueError:
+            raise MoelabFileError(f"--overhead-sweep: expected seconds separated by commas, got {args.overhead_sweep!r}")
+        if not values or any(v < 0 for v in values):
+            raise MoelabFileError(f"--overhead-sweep: expected seconds >= 0, got {args.overhead_sweep!r}")
+        sweep = sensitivity(moelab, data_dir, workdir / "sensitivity", "step_overhead_s", values,
+                            only=args.only.split(",") if args.only else None, progress=lambda v: print(f"  step_overhead_s = {v:g} s done", file=sys.stderr))
+    write_table(df, out, moelab, data_dir, " ".join(["python -m moelab_analysis"] + sys.argv[1:]), sweep)
     print(f"wrote {out}")
-    return _print_validation(df)
+    _print_validation(df)
+    if sweep is not None:
+        _print_sensitivity(sweep)
+    return EXIT_OK
+
+
+def _print_sensitivity(sweep) -> int:
+    from .text_table import render
+
+    print("sensitivity: every simulated point with [engine] step_overhead_s set to each value (nothing fitted)")
+    units = {"median_ape_pct": "%", "worst_ape_pct": "%", "median_error_pct": "%"}
+    print(render(sweep, list(sweep.columns), units))
+    return EXIT_OK
 
 
 def _print_validation(df) -> int:
@@ -110,10 +132,13 @@ def _print_validation(df) -> int:
 def _cmd_validation_report(args) -> int:
     from pathlib import Path
 
-    from .validation import parity_plot, points
+    from .validation import parity_plot, points, sensitivity_table
 
     df = points(args.file)
     _print_validation(df)
+    sweep = sensitivity_table(args.file)
+    if sweep is not None:
+        _print_sensitivity(sweep)
     if args.outdir:
         formats = [f.strip().lower() for f in args.formats.split(",") if f.strip()]
         for path in parity_plot(df, Path(args.outdir), Path(args.file).stem, formats):
@@ -169,6 +194,9 @@ def build_parser() -> argparse.ArgumentParser:
     v.add_argument("--only", default=None, help="comma-separated point ids")
     v.add_argument("--steady-state-check", action="store_true",
                    help="re-run every simulated point with twice the requests and store the change")
+    v.add_argument("--overhead-sweep", default=None, metavar="S,S,...",
+                   help="also re-run every simulated point with [engine] step_overhead_s at each value (seconds) "
+                        "and store the error by family in /sensitivity")
     v.set_defaults(func=_cmd_validation_run)
     v = vsub.add_parser("report", help="error table by family; with -o, the parity plot")
     v.add_argument("file", help="a validation .h5 file")

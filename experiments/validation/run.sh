@@ -2,7 +2,9 @@
 # The validation suite in one command: every end-to-end point of data/validation/ through moelab,
 # one predicted-vs-measured table (OUT, HDF5), the error table by family on stdout and the parity
 # plot next to OUT. See experiments/validation/README.md.
-# Usage: experiments/validation/run.sh [--moelab PATH] [-o OUT.h5] [--steady-state-check]
+# Usage: experiments/validation/run.sh [--moelab PATH] [-o OUT.h5] [--steady-state-check] [--overhead-sweep S,S,...]
+#   --overhead-sweep: also re-run every simulated point with [engine] step_overhead_s set to each value (seconds;
+#   the per-step CPU time is an unmeasured assumption) and store the error by family in /sensitivity.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 moelab="" out="out/validation/validation.h5" extra=()
@@ -11,6 +13,7 @@ while (($#)); do
     --moelab) moelab="$2"; shift 2 ;;
     -o) out="$2"; shift 2 ;;
     --steady-state-check) extra+=(--steady-state-check); shift ;;
+    --overhead-sweep) extra+=(--overhead-sweep "$2"); shift 2 ;;
     *) echo "validation: unknown argument $1" >&2; exit 2 ;;
   esac
 done

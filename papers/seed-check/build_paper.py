@@ -295,6 +295,11 @@ def provenance(sections: List[Section], paper_dir: Path, files: "DataFiles" = No
         lines.append(f"- `{rel.as_posix()}`: config `{a.get('config_path', '?')}`, moelab {a.get('moelab_version', '?')}, "
                      f"commit `{str(a.get('git_commit', '?'))[:12]}`, schema {a.get('schema_version', '?')}")
     for stem, a in (files.used.items() if files else []):
+        if a.get("kind") == "validation":  # experiments/validation/run.sh (moelab_analysis validation run)
+            lines.append(f"- `{stem}.h5`: the validation suite (`experiments/validation/run.sh`), moelab "
+                         f"{a.get('moelab_version', '?')}, commit `{str(a.get('git_commit', '?'))[:12]}`, points of "
+                         "`data/validation/`")
+            continue
         lines.append(f"- `{stem}.h5`: written by `{a.get('produced_by', '?')}` from {a.get('inputs', '?')}")
     return "\n".join(lines)
 

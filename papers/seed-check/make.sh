@@ -4,7 +4,8 @@
 # Environment: MOELAB=path/to/moelab (default: the newest working build/*/lab/moelab),
 #              MOELAB_DATA_DIR (default: this checkout's data/),
 #              PYTHON=python with moelab_analysis (default: .venv/bin/python, else /usr/bin/python3).
-# Takes about 2-3 minutes on one core, nearly all of it the two capacity searches (economics).
+# Takes about 2-3 minutes on one core, nearly all of it the two capacity searches (economics), plus
+# up to a minute for the validation suite with its per-step CPU time sweep.
 set -euo pipefail
 
 # The experiments this paper reports, in paper order. Add experiments/seed/*.toml here as they land;
@@ -81,5 +82,10 @@ done
 "$python" "$repo/experiments/seed/sensitivity_figure.py" "$out/sensitivity_offline.h5" -o "$out/figures"
 # The seed's own cost arithmetic, recomputed from its figures (claims.toml) and data/prices/.
 "$python" "$here/seed_arithmetic.py" -o "$out/seed_arithmetic.h5"
+# The simulator's error against published measurements (experiments/validation/), with the per-step CPU
+# time sensitivity the fidelity paragraph quotes.
+if [ "$run_experiments" -eq 1 ]; then
+  (cd "$repo" && experiments/validation/run.sh --moelab "$moelab" -o "$out/validation.h5" --overhead-sweep 0,0.001,0.002,0.004)
+fi
 
 "$python" "$here/build_paper.py" --results "$out" --figures "$out/figures" -o "$out/paper.md" "${stems[@]}"

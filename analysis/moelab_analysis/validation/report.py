@@ -13,7 +13,8 @@ ALL = "all"
 
 
 def error_table(points: pd.DataFrame) -> pd.DataFrame:
-    """One row per family plus `all`: points, simulated, median / mean / worst absolute % error, worst point."""
+    """One row per family plus `all`: points, simulated, median / mean / worst absolute % error, median signed %
+    error (+ = over-predicted), worst point."""
     rows = []
     groups = [(family, g) for family, g in points.groupby("family", sort=True)] + [(ALL, points)]
     for family, g in groups:
@@ -25,10 +26,11 @@ def error_table(points: pd.DataFrame) -> pd.DataFrame:
             "median_ape_pct": float(np.median(ape)) if len(ape) else np.nan,
             "mean_ape_pct": float(np.mean(ape)) if len(ape) else np.nan,
             "worst_ape_pct": float(np.max(ape)) if len(ape) else np.nan,
+            "median_error_pct": float(np.median(sim["error_pct"].to_numpy(dtype=float))) if len(ape) else np.nan,
             "worst_point": worst,
         })
     table = pd.DataFrame(rows)
-    table.attrs["units"] = {"median_ape_pct": "%", "mean_ape_pct": "%", "worst_ape_pct": "%"}
+    table.attrs["units"] = {"median_ape_pct": "%", "mean_ape_pct": "%", "worst_ape_pct": "%", "median_error_pct": "%"}
     return table
 
 

@@ -106,7 +106,9 @@ def _simulate(t: Translation, moelab: Path, workdir: Path, data_dir: Path, cache
 
 
 def run_suite(moelab: Path, data_dir: Path, workdir: Path, steady_state_check: bool = False,
-              only: Optional[Sequence[str]] = None, progress=None) -> pd.DataFrame:
+              only: Optional[Sequence[str]] = None, progress=None,
+              engine_overrides: Optional[Dict[str, object]] = None) -> pd.DataFrame:
+    """`engine_overrides` replace [engine] values of every translated point (the sensitivity sweep's seam)."""
     workdir.mkdir(parents=True, exist_ok=True)
     rows = []
     cache: Dict[str, object] = {}
@@ -114,6 +116,8 @@ def run_suite(moelab: Path, data_dir: Path, workdir: Path, steady_state_check: b
         if only and p["id"] not in only:
             continue
         t = translate(p, data_dir)
+        if t.simulated and engine_overrides:
+            t.config["engine"].update(engine_overrides)
         predicted, steady = math.nan, math.nan
         reason = t.reason
         if t.simulated:
@@ -146,6 +150,50 @@ def run_suite(moelab: Path, data_dir: Path, workdir: Path, steady_state_check: b
     return pd.DataFrame(rows, columns=[c[0] for c in COLUMNS])
 
 
+ERRORS_TABLE = "errors"
+ERRORS_COLUMNS = [
+    ("family", "", "point family, or `all`"),
+    ("points", "", "points in the family"),
+    ("simulated", "", "points moelab ran"),
+    ("median_ape_pct", "%", "median absolute percentage error of the simulated points"),
+    ("mean_ape_pct", "%", "mean absolute percentage error"),
+    ("worst_ape_pct", "%", "worst absolute percentage error"),
+    ("median_error_pct", "%", "median signed error (predicted - measured) / measured: + over-predicted"),
+    ("worst_point", "", "id of the worst point"),
+]
+SENSITIVITY_TABLE = "sensitivity"
+SENSITIVITY_COLUMNS = [
+    ("parameter", "", "the [engine] key set on every simulated point"),
+    ("value", "", "its value (step_overhead_s: seconds of CPU time per engine step)"),
+    ("family", "", "point family, or `all`"),
+    ("simulated", "", "points simulated"),
+    ("median_ape_pct", "%", "median absolute percentage error"),
+    ("worst_ape_pct", "%", "worst absolute percentage error"),
+    ("median_error_pct", "%", "median signed error (predicted - measured) / measured"),
+]
+
+
+def sensitivity(moelab: Path, data_dir: Path, workdir: Path, parameter: str, values: Sequence[float],
+                only: Optional[Sequence[str]] = None, progress=None) -> pd.DataFrame:
+    """The error table with one [engine] parameter set to each of `values` on every simulated point. A report of
+    how much the result depends on an unmeasured value; nothing is chosen or fitted from it."""
+    from .report import ALL
+
+    rows = []
+    for value in values:
+        df = run_suite(moelab, data_dir, workdir / f"{parameter}-{value:g}", only=only,
+                       engine_overrides={parameter: value})
+        sim = df[df["simulated"] == 1]
+        for family, g in [(f, g) for f, g in sim.groupby("family", sort=True)] + [(ALL, sim)]:
+            rows.append({"parameter": parameter, "value": float(value), "family": family, "simulated": len(g),
+                         "median_ape_pct": float(np.median(g["ape_pct"])) if len(g) else math.nan,
+                         "worst_ape_pct": float(np.max(g["ape_pct"])) if len(g) else math.nan,
+                         "median_error_pct": float(np.median(g["error_pct"])) if len(g) else math.nan})
+        if progress:
+            progress(value)
+    return pd.DataFrame(rows, columns=[c[0] for c in SENSITIVITY_COLUMNS])
+
+
 def _moelab_identity(moelab: Path) -> Dict[str, str]:
     """moelab_version and git_commit of the binary that made the predictions (`moelab --version`)."""
     try:
@@ -158,12 +206,9 @@ def _moelab_identity(moelab: Path) -> Dict[str, str]:
     return {"moelab_version": match.group(1), "git_commit": match.group(2)}
 
 
-def write_table(df: pd.DataFrame, path: Path, moelab: Path, data_dir: Path, command_line: str) -> None:
-    """Writes `df` as /points of a kind="validation" file, atomically (temporary + rename)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f"{path.name}.tmp-{os.getpid()}")
+def _structured(df: pd.DataFrame, spec) -> np.ndarray:
     fields, columns = [], {}
-    for name, _, _ in COLUMNS:
+    for name, _, _ in spec:
         values = df[name].to_numpy()
         if values.dtype.kind in "OUS":
             encoded = [str(v).encode("utf-8") for v in values]
@@ -180,6 +225,19 @@ def write_table(df: pd.DataFrame, path: Path, moelab: Path, data_dir: Path, comm
     table = np.zeros(len(df), dtype=fields)
     for name, _ in fields:
         table[name] = columns[name]
+    return table
+
+
+def write_table(df: pd.DataFrame, path: Path, moelab: Path, data_dir: Path, command_line: str,
+                sensitivity_df: Optional[pd.DataFrame] = None) -> None:
+    """Writes `df` as /points of a kind="validation" file, its error table by family as /errors (and
+    `sensitivity_df` as /sensitivity when given), atomically (temporary + rename)."""
+    from .report import error_table
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f"{path.name}.tmp-{os.getpid()}")
+    table = _structured(df, COLUMNS)
+    errors = _structured(error_table(df), ERRORS_COLUMNS)
     try:
         with h5py.File(tmp, "w") as f:
             f.attrs["schema"] = load.SCHEMA_NAME
@@ -195,6 +253,13 @@ def write_table(df: pd.DataFrame, path: Path, moelab: Path, data_dir: Path, comm
             ds = f.create_dataset(TABLE, data=table)
             ds.attrs["units"] = [u for _, u, _ in COLUMNS]
             ds.attrs["descriptions"] = [d for _, _, d in COLUMNS]
+            ed = f.create_dataset(ERRORS_TABLE, data=errors)
+            ed.attrs["units"] = [u for _, u, _ in ERRORS_COLUMNS]
+            ed.attrs["descriptions"] = [d for _, _, d in ERRORS_COLUMNS]
+            if sensitivity_df is not None:
+                sd = f.create_dataset(SENSITIVITY_TABLE, data=_structured(sensitivity_df, SENSITIVITY_COLUMNS))
+                sd.attrs["units"] = [u for _, u, _ in SENSITIVITY_COLUMNS]
+                sd.attrs["descriptions"] = [d for _, _, d in SENSITIVITY_COLUMNS]
         os.replace(tmp, path)
     finally:
         if tmp.exists():
@@ -212,3 +277,11 @@ def points(path) -> pd.DataFrame:
         df = load.table_from_dataset(f[TABLE])
     df.attrs["source"] = str(path)
     return df
+
+
+def sensitivity_table(path) -> Optional[pd.DataFrame]:
+    """The /sensitivity table of a validation file, or None when the run made none."""
+    with load.open_moelab(path) as f:
+        if SENSITIVITY_TABLE not in f:
+            return None
+        return load.table_from_dataset(f[SENSITIVITY_TABLE])

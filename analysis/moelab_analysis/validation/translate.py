@@ -32,8 +32,27 @@ OFFLINE_BATCHES = 4
 # Server / online runs: arrivals per instance (a Poisson stream reaches its steady state long before).
 ONLINE_REQUESTS_MAX = 500
 
-PD_REASON = ("PD-disaggregated measurement (one phase measured with the other assumed unlimited); moelab "
-             "simulates colocated prefill + decode instances only")
+PD_REASON = ("PD-disaggregated measurement (one phase measured with the other assumed unlimited) without the "
+             "fields that run one phase alone (prefill: input_tokens; decode: kv_context_mean and batch_per_gpu)")
+MTP_REASON = ("measured with speculative decoding (MTP) at an unstated acceptance rate; moelab's MTP needs the "
+              "acceptance rate")
+# Phase-isolated decode: `batch_per_gpu` sequences per GPU start at t = 0 with prompts of the KV length less half
+# the output, all prefilled in one step (the token budget holds them), then decode together for
+# DECODE_OUTPUT_TOKENS - 1 steps, so the KV length averages `kv_context_mean` over the decode. The decode rate is
+# the running sequences over the time per output token (the first token, at the end of the prefill step, is
+# excluded), so the prefill step does not dilute it; a short decode keeps CI fast.
+DECODE_OUTPUT_TOKENS = 64
+
+# DeepEP as deployed by DeepSeek and SGLang: dispatch in FP8 with one float32 scale per 128 elements
+# (1 + 4/128 bytes per element), combine in BF16 (open-infra-index day 6: "matrix multiplications and
+# dispatch transmissions adopt the FP8 format ... combine transmissions use the BF16 format").
+DEEPEP_DISPATCH_BYTES = 1.03125
+DEEPEP_COMBINE_BYTES = 2.0
+DEEPEP_MODES = {"deepep_normal": "normal", "deepep_low_latency": "low_latency"}
+# Kernel libraries a point may name -> moelab kernel profile (data/kernels/), for the GPUs it was measured on.
+KERNEL_PROFILES = {("deepseek", "hopper"): "deepseek-hopper"}
+HOPPER = ("h100-sxm", "h100-pcie", "h200", "h800")
+PLAN_FIELDS = ("tensor_parallel", "data_parallel", "pipeline_parallel", "replicas")
 PRODUCTION_REASON = ("a day of production traffic: PD-disaggregated, prefix-cache hits and an unstated "
                      "length distribution; moelab cannot express it")
 
@@ -46,8 +65,9 @@ class Translation:
     approximations: List[str] = field(default_factory=list)
     engine: str = ""
     replicas: int = 1               # measured replicas; the simulated instance's throughput is multiplied by it
-    nodes: float = 1.0              # divisor for per-node figures
+    nodes: float = 1.0              # divisor for per-node (gpus / 8) and per-GPU (gpus) figures
     summary_column: str = ""        # /summary column holding the prediction
+    decode_sequences: int = 0       # phase-isolated decode: sequences decoding together (all GPUs)
 
     @property
     def simulated(self) -> bool:
@@ -84,8 +104,8 @@ def translate(point: Dict[str, object], data_dir: Path) -> Translation:
     t = Translation(point=dict(point))
     scenario = str(point["scenario"])
     metric = str(point["metric"])
-    if scenario.startswith("phase_isolated"):
-        t.reason = PD_REASON
+    if point.get("speculative") == "mtp" and point.get("mtp_acceptance_rate") is None:
+        t.reason = MTP_REASON
         return t
     if scenario == "production_average":
         t.reason = PRODUCTION_REASON
@@ -99,9 +119,31 @@ def translate(point: Dict[str, object], data_dir: Path) -> Translation:
             t.reason = f"no data/{kind}/{point[key]}.toml"
             return t
 
-    # Lengths: fixed ISL/OSL, or a mean output length with a mean input length.
+    # Lengths: fixed ISL/OSL, or a mean output length with a mean input length. Phase-isolated points run one
+    # phase alone: prefill = the prompts with one output token; decode = a full batch at the stated KV length.
     isl = point.get("input_tokens", point.get("input_tokens_mean"))
     osl = point.get("output_tokens", point.get("output_tokens_mean"))
+    if scenario == "phase_isolated_prefill":
+        if isl is None:
+            t.reason = PD_REASON
+            return t
+        osl = 1
+        t.approximations.append("prefill phase alone: each prompt yields one output token (decode assumed unlimited)")
+    elif scenario == "phase_isolated_decode":
+        kv = point.get("kv_context_mean")
+        if kv is None or point.get("batch_per_gpu") is None:
+            t.reason = PD_REASON
+            return t
+        osl = DECODE_OUTPUT_TOKENS
+        isl = float(kv) - osl / 2
+        if isl < 1:
+            t.reason = f"KV length {kv} is shorter than half of the {osl}-token decode"
+            return t
+        t.summary_column = "tpot_mean_s"
+        t.decode_sequences = int(point["batch_per_gpu"]) * int(point["gpus"])
+        t.approximations.append(f"decode phase alone: batch_per_gpu sequences per GPU prefilled together at t = 0 "
+                                f"({int(round(isl))}-token prompts), then {osl} output tokens (KV length {kv} on "
+                                "average); throughput = sequences / time per output token")
     if isl is None:
         t.reason = ("input length not stated: data/validation records no input length for this dataset "
                     "(its README, 'Gaps': the MLPerf dataset files were not read)")
@@ -113,6 +155,9 @@ def translate(point: Dict[str, object], data_dir: Path) -> Translation:
         t.approximations.append("dataset lengths replaced by their means (fixed lengths)")
 
     # Parallelism: the structured fields only.
+    if int(point["gpus"]) > 1 and not any(k in point for k in PLAN_FIELDS):
+        t.reason = f"parallel plan of the {point['gpus']} GPUs not stated"
+        return t
     tp = _int(point, "tensor_parallel", 1)
     pp = _int(point, "pipeline_parallel", 1)
     dp = _int(point, "data_parallel", 1)
@@ -129,7 +174,8 @@ def translate(point: Dict[str, object], data_dir: Path) -> Translation:
         t.reason = f"replicas {replicas} x TP {tp} x DP {dp} x PP {pp} != {gpus} GPUs"
         return t
     t.replicas = replicas
-    t.nodes = gpus / GPUS_PER_NODE if point.get("per") == "node" else 1.0
+    per = point.get("per")
+    t.nodes = gpus / GPUS_PER_NODE if per == "node" else float(gpus) if per == "gpu" else 1.0
 
     engine, engine_note = engine_for(point)
     t.engine = engine
@@ -143,9 +189,13 @@ def translate(point: Dict[str, object], data_dir: Path) -> Translation:
             t.reason = f"weight dtype {wd} has no byte size here"
             return t
         model["weight_bytes_per_param"] = WEIGHT_BYTES[wd]
-        if _model_sets_expert_bytes(data_dir, str(point["model"])):
-            model["expert_weight_bytes_per_param"] = WEIGHT_BYTES[wd]
-        if wd == "fp4":
+        ed = point.get("expert_weight_dtype", wd)
+        if ed not in WEIGHT_BYTES:
+            t.reason = f"expert weight dtype {ed} has no byte size here"
+            return t
+        if _model_sets_expert_bytes(data_dir, str(point["model"])) or ed != wd:
+            model["expert_weight_bytes_per_param"] = WEIGHT_BYTES[ed]
+        if "fp4" in (wd, ed):
             t.approximations.append("FP4 weights: NVFP4 bytes (4.5 bits) on every linear layer, FP8 tensor-core "
                                     "peak (data/hardware has no FP4 peak)")
     else:
@@ -164,12 +214,39 @@ def translate(point: Dict[str, object], data_dir: Path) -> Translation:
     if concurrency is not None:
         # A closed loop of `concurrency` requests over replicas x DP ranks = that many running sequences.
         engine_table["max_num_seqs"] = max(1, concurrency // (replicas * dp))
+    batch_per_gpu = _int(point, "batch_per_gpu")
+    if scenario == "phase_isolated_decode":
+        # Sequences per DP rank = per GPU x the GPUs of one rank; one prefill step holds all their prompts.
+        engine_table["max_num_seqs"] = batch_per_gpu * tp * pp
+        engine_table["max_batched_tokens"] = int(engine_table["max_num_seqs"]) * int(round(float(isl)))
+    tokens_per_gpu_batch = _int(point, "tokens_per_gpu_batch")
+    if tokens_per_gpu_batch is not None:
+        engine_table["max_batched_tokens"] = tokens_per_gpu_batch * tp * pp
+    max_num_tokens = _int(point, "max_num_tokens")
+    if max_num_tokens is not None:
+        engine_table["max_batched_tokens"] = max_num_tokens
     parallel = {"attention_tp": tp, "attention_dp": dp, "expert_parallel": ep, "pipeline_stages": pp}
+    redundant = _int(point, "redundant_experts")
+    if redundant:
+        parallel["redundant_experts"] = redundant
+    if not _stated_deployment(point, engine_table, t):
+        return t
+    if point.get("speculative") == "mtp":
+        engine_table["mtp_draft_tokens"] = _int(point, "mtp_draft_tokens", 1)
+        engine_table["mtp_acceptance_rate"] = float(point["mtp_acceptance_rate"])
 
     workload: Dict[str, object] = {"kind": "synthetic", "prompt_tokens": int(round(float(isl))),
                                    "output_tokens": int(round(float(osl)))}
     stated_requests = _int(point, "num_requests")
-    if scenario in ("offline", "fixed_length"):
+    if scenario == "phase_isolated_prefill":
+        budget = int(engine_table.get("max_batched_tokens", _engine_value(data_dir, engine, "max_batched_tokens")))
+        per_rank = OFFLINE_BATCHES * max(1, math.ceil(budget / float(isl)))
+        workload["num_requests"] = per_rank * dp
+        workload["arrivals"] = {"kind": "burst"}
+    elif scenario == "phase_isolated_decode":
+        workload["num_requests"] = int(engine_table["max_num_seqs"]) * dp
+        workload["arrivals"] = {"kind": "burst"}
+    elif scenario in ("offline", "fixed_length"):
         batch = int(engine_table.get("max_num_seqs", _engine_max_num_seqs(data_dir, engine))) * dp
         n = OFFLINE_BATCHES * batch
         if stated_requests is not None:
@@ -204,6 +281,8 @@ def translate(point: Dict[str, object], data_dir: Path) -> Translation:
 
 def predicted_value(t: Translation, summary_row: Dict[str, float]) -> float:
     value = float(summary_row[t.summary_column])
+    if t.decode_sequences:
+        return t.decode_sequences / value / t.nodes
     if str(t.point["metric"]) in THROUGHPUT_METRICS:
         value = value * t.replicas / t.nodes
     return value
@@ -214,10 +293,40 @@ def _safe_name(s: str) -> str:
 
 
 def _engine_max_num_seqs(data_dir: Path, engine: str) -> int:
+    return int(_engine_value(data_dir, engine, "max_num_seqs"))
+
+
+def _engine_value(data_dir: Path, engine: str, key: str):
     import tomllib
 
     with open(data_dir / "engines" / f"{engine}.toml", "rb") as f:
-        return int(tomllib.load(f)["max_num_seqs"])
+        return tomllib.load(f)[key]
+
+
+def _stated_deployment(point: Dict[str, object], engine_table: Dict[str, object], t: Translation) -> bool:
+    """Engine settings the source states: two-batch overlap, DeepEP's mode, the kernel library. False (with a
+    reason) when a stated setting has no moelab counterpart."""
+    tbo = point.get("two_batch_overlap")
+    if tbo is not None:
+        engine_table["overlap"] = "two_micro_batch" if tbo else "none"
+    dispatch = point.get("moe_dispatch")
+    if dispatch is not None:
+        if dispatch not in DEEPEP_MODES:
+            t.reason = f"MoE dispatch {dispatch} has no moelab counterpart"
+            return False
+        engine_table["a2a_mode"] = DEEPEP_MODES[dispatch]
+        engine_table["dispatch_bytes_per_element"] = DEEPEP_DISPATCH_BYTES
+        engine_table["combine_bytes_per_element"] = DEEPEP_COMBINE_BYTES
+    library = point.get("kernel_library")
+    if library is not None:
+        family = "hopper" if point["hardware"] in HOPPER else str(point["hardware"])
+        profile = KERNEL_PROFILES.get((library, family))
+        if profile is None:
+            t.approximations.append(f"kernel library {library} has no moelab profile for {point['hardware']}: "
+                                    "the engine's efficiencies stand in")
+        else:
+            engine_table["kernel_profile"] = profile
+    return True
 
 
 def _model_sets_expert_bytes(data_dir: Path, model: str) -> bool:
