@@ -100,8 +100,10 @@ void ClusterSimulator::take_arrivals(double now) {
       throw InputError({}, "workload", fmt::format("request {} has prompt {} / output {} tokens (both must be >= 1)",
                                                    request.id, request.prompt_tokens, request.output_tokens));
     ++taken_;
-    for (std::size_t i = 0; i < instances_.size(); ++i)
+    for (std::size_t i = 0; i < instances_.size(); ++i) {
       loads_[i] = {instances_[i]->running(), instances_[i]->waiting(), instances_[i]->kv_used_fraction()};
+      if (router_->wants_prefix_match()) loads_[i].cached_prefix_tokens = instances_[i]->cached_prefix_tokens(request);
+    }
     const std::int32_t target = router_->route(request, loads_);
     RequestRecord rec;
     rec.id = request.id;

@@ -128,8 +128,10 @@ void DisaggregatedCluster::take_arrivals(double now) {
                                                    request.id, request.prompt_tokens, request.output_tokens));
     ++taken_;
     auto& p = prefill_;
-    for (std::size_t i = 0; i < p.instances.size(); ++i)
+    for (std::size_t i = 0; i < p.instances.size(); ++i) {
       p.loads[i] = {p.instances[i]->running(), p.instances[i]->waiting(), p.instances[i]->kv_used_fraction()};
+      if (p.router->wants_prefix_match()) p.loads[i].cached_prefix_tokens = p.instances[i]->cached_prefix_tokens(request);
+    }
     const std::int32_t target = p.router->route(request, p.loads);
     RequestRecord rec;
     rec.id = request.id;

@@ -57,6 +57,12 @@ ReplicaLoad EngineInstance::load() const {
   return *load_;
 }
 
+std::int64_t EngineInstance::cached_prefix_tokens(const Request& request) const {
+  std::int64_t best = 0;
+  for (const auto& r : ranks_) best = std::max(best, r->kv_cache().peek_cached_tokens(request));
+  return best;
+}
+
 double EngineInstance::price(std::span<const StepShape> shapes) const {
   StepBreakdown b;
   cost_.price(shapes, b);
@@ -81,6 +87,10 @@ std::size_t EngineInstance::pick_rank(const Request& request) {
     if (ranks_changed_) {
       for (std::size_t r = 0; r < ranks_.size(); ++r) rank_loads_[r] = rank_load(r);
       ranks_changed_ = false;
+    }
+    if (dispatch_->wants_prefix_match()) {
+      for (std::size_t r = 0; r < ranks_.size(); ++r)
+        rank_loads_[r].cached_prefix_tokens = ranks_[r]->kv_cache().peek_cached_tokens(request);
     }
     rank = static_cast<std::size_t>(dispatch_->route(request, rank_loads_));
   }

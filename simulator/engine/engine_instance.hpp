@@ -64,6 +64,8 @@ class EngineInstance {
   // Sums over the ranks, recomputed only after the ranks changed (the router asks for every
   // instance's load at every arrival; an instance of 128 ranks would be walked each time).
   ReplicaLoad load() const;
+  // Prompt tokens of `request` the best rank's prefix cache would serve now (no state change).
+  std::int64_t cached_prefix_tokens(const Request& request) const;
   const std::vector<std::unique_ptr<DpRank>>& ranks() const { return ranks_; }
   const InstanceTotals& totals() const { return totals_; }
 
