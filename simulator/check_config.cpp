@@ -8,7 +8,9 @@
 #include "base/input_error.hpp"
 #include "simulator/cluster/router.hpp"
 #include "simulator/engine/kv_cache.hpp"
+#include "simulator/engine/kv_tier_store.hpp"
 #include "simulator/engine/scheduler.hpp"
+#include "simulator/model/param_count.hpp"
 #include "simulator/model/parallel_plan.hpp"
 #include "simulator/simulate.hpp"
 
@@ -41,6 +43,7 @@ void check_config(const SimConfig& c) {
                     c.engine.max_num_seqs, c.engine.max_batched_tokens));
   }
   if (c.engine.step_overhead_s < 0) bad("engine.step_overhead_s", "must be >= 0");
+  validate_kv_tiers(c.cluster.kv_tiers, c.engine.kv_block_tokens, kv_bytes_per_token(c.model));
 }
 
 }  // namespace moelab::sim

@@ -5,6 +5,7 @@
 
 #include "simulator/cluster/pool_spec.hpp"
 #include "simulator/engine/engine_spec.hpp"
+#include "simulator/engine/kv_tier_store.hpp"
 #include "simulator/model/hardware_spec.hpp"
 #include "simulator/model/model_spec.hpp"
 #include "simulator/model/moe_routing.hpp"
@@ -19,6 +20,7 @@ struct ClusterSpec {
   std::string router = "round_robin";  // which instance gets a request (moelab list policies)
   std::string dp_dispatch = "round_robin";  // which DP rank of the instance gets it (a router over ranks)
   DisaggregationSpec disaggregation;   // prefill and decode pools; off = every instance is mixed
+  KvTierStoreSpec kv_tiers;            // DRAM/SSD behind the prefix caches of prefilling instances; empty = off
 };
 
 struct StopCondition {

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "lab/cli/list_topics.hpp"
+#include "simulator/metrics/kv_tier_metrics.hpp"
 #include "simulator/metrics/request_metrics.hpp"
 #include "simulator/metrics/summary.hpp"
 #include "simulator/metrics/timeseries_metrics.hpp"
@@ -32,6 +33,7 @@ void markdown_table(std::string& out, const std::vector<const sim::MetricDefinit
 std::vector<ListEntry> list_metrics() {
   std::vector<ListEntry> out;
   for (const auto& m : sim::summary_metrics()) out.push_back(entry("summary", m.definition));
+  for (const auto* m : sim::kv_tier_metrics::all()) out.push_back(entry("summary", *m));
   for (const auto& m : sim::request_metrics()) out.push_back(entry("requests", m.definition));
   for (const auto& m : sim::timeseries_metrics()) out.push_back(entry("timeseries", m.definition));
   return out;
@@ -43,6 +45,8 @@ std::string metrics_markdown() {
   for (const auto& m : sim::request_metrics()) requests.push_back(&m.definition);
   std::string out = "Metric columns of `/summary`, after `run`, `label` and the swept keys:\n\n";
   markdown_table(out, summary);
+  out += "\nRuns with a tiered KV store (`[cluster.kv_tiers]`) append these summary columns:\n\n";
+  markdown_table(out, {sim::kv_tier_metrics::all().begin(), sim::kv_tier_metrics::all().end()});
   out += "\nDerived columns of `requests`, after the recorded ones (the summary's latencies aggregate these "
          "values over finished requests):\n\n";
   markdown_table(out, requests);

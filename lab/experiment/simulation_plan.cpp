@@ -10,6 +10,7 @@
 #include "lab/config/key_ranges.hpp"
 #include "lab/config/spec_loaders.hpp"
 #include "lab/config/workload_config.hpp"
+#include "lab/experiment/kv_tier_config.hpp"
 #include "lab/experiment/pool_config.hpp"
 #include "lab/h5/expert_load_reader.hpp"
 #include "simulator/cluster/disaggregated_cluster.hpp"
@@ -52,6 +53,7 @@ void read_cluster(config::StrictTable& t, sim::SimConfig& c) {
     read_parallel_plan(*p, cluster.parallel, cluster.dp_dispatch);
   }
   read_pools(t, c);
+  read_kv_tiers(t, c);
 }
 
 // [moe]: how tokens choose experts and how experts are placed.

@@ -9,6 +9,7 @@
 #include "base/input_error.hpp"
 #include "simulator/core/rng_streams.hpp"
 #include "simulator/engine/kv_capacity.hpp"
+#include "simulator/metrics/kv_tier_metrics.hpp"
 #include "simulator/metrics/summary.hpp"
 #include "simulator/simulate.hpp"
 
@@ -84,8 +85,10 @@ void ClusterSimulator::take_arrivals(double now) {
       throw InputError({}, "workload", fmt::format("request {} has prompt {} / output {} tokens (both must be >= 1)",
                                                    request.id, request.prompt_tokens, request.output_tokens));
     ++taken_;
-    for (std::size_t i = 0; i < instances_.size(); ++i)
+    for (std::size_t i = 0; i < instances_.size(); ++i) {
       loads_[i] = {instances_[i]->running(), instances_[i]->waiting(), instances_[i]->kv_used_fraction()};
+      if (router_->wants_prefix_match()) loads_[i].cached_prefix_tokens = instances_[i]->cached_prefix_tokens(request);
+    }
     const std::int32_t target = router_->route(request, loads_);
     RequestRecord rec;
     rec.id = request.id;
@@ -163,13 +166,22 @@ RunResult ClusterSimulator::run(Workload& workload, const ProgressFn& progress) 
   taken_ = finished_ = 0;
   arrivals_closed_ = false;
   instances_.clear();
+  KvTierAttachment tiers;
+  kv_tiers_.reset();
+  if (config_.cluster.kv_tiers.enabled()) {
+    kv_tiers_ = std::make_unique<KvTierStore>(config_.cluster.kv_tiers, sim::kv_bytes_per_token(config_.model));
+    tiers.store = kv_tiers_.get();
+    tiers.kv_bytes_per_token_per_gpu =
+        cost_->rank_kv_bytes_per_token() /
+        static_cast<double>(config_.cluster.parallel.attention_tp * config_.cluster.parallel.pipeline_stages);
+  }
   for (std::int64_t i = 0; i < config_.cluster.replicas; ++i)
     instances_.push_back(std::make_unique<EngineInstance>(
         static_cast<std::int32_t>(i), config_.engine, *cost_, config_.cluster.parallel.attention_dp, kv_blocks_,
         make_router(config_.cluster.dp_dispatch,
                     derive_seed(stream_seed(config_.seed, RngStream::routing), 1 + static_cast<std::uint64_t>(i))),
         config_.timeseries_interval_s, result_.requests,
-                                                  result_.timeseries, static_cast<FinishListener&>(*this)));
+                                                  result_.timeseries, static_cast<FinishListener&>(*this), tiers));
   loads_.assign(instances_.size(), {});
   const std::int64_t expected = stop.max_requests > 0 ? stop.max_requests : workload.expected_requests();
   // Rows grow as requests arrive; reserving only a bounded head start keeps a huge request count
@@ -192,6 +204,7 @@ RunResult ClusterSimulator::run(Workload& workload, const ProgressFn& progress) 
 
   RunTotals totals;
   totals.replicas = config_.cluster.replicas;
+  double tier_load_s = 0;
   for (const auto& instance : instances_) {
     const auto& t = instance->totals();
     result_.iterations += t.iterations;
@@ -202,6 +215,7 @@ RunResult ClusterSimulator::run(Workload& workload, const ProgressFn& progress) 
     totals.step_gpu_s += t.step_gpu_s;
     totals.exposed_comm_s += t.exposed_comm_s;
     totals.expert_imbalance_sum += t.expert_imbalance_sum;
+    tier_load_s += t.kv_tier_load_s;
     totals.kv_pinned_fraction_max = std::max(totals.kv_pinned_fraction_max, t.kv_pinned_fraction_max);
     for (const auto& rank : instance->ranks()) {
       totals.preemptions += rank->totals().preemptions;
@@ -215,11 +229,13 @@ RunResult ClusterSimulator::run(Workload& workload, const ProgressFn& progress) 
   result_.prefill_busy_s = totals.input_gpu_s;
   result_.decode_busy_s = totals.output_gpu_s;
   result_.summary = summarize(result_.requests, totals, config_);
+  if (kv_tiers_) kv_tier_metrics::append(*kv_tiers_, totals.kv.lookup_tokens, totals.kv.hit_tokens, tier_load_s, result_.summary);
   check_invariants(result_);
   if (progress) progress(1.0);
   RunResult out = std::move(result_);
   result_ = RunResult{};
   instances_.clear();
+  kv_tiers_.reset();
   workload_ = nullptr;
   return out;
 }
@@ -270,6 +286,9 @@ void ClusterSimulator::check_invariants(RunResult& result) const {
   if (generated != recorded_output)
     v.push_back(fmt::format("output tokens not conserved: iterations produced {}, records hold {}", generated,
                             recorded_output));
+  if (kv_tiers_) {
+    for (auto& line : kv_tiers_->invariant_violations()) v.push_back(std::move(line));
+  }
 }
 
 }  // namespace moelab::sim

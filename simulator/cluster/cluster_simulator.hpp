@@ -63,6 +63,7 @@ class ClusterSimulator final : private FinishListener {
   HandlerId step_end_handler_ = 0;
   std::multiset<double> pending_arrivals_;  // times of arrival events in the queue
   std::vector<std::unique_ptr<EngineInstance>> instances_;
+  std::unique_ptr<KvTierStore> kv_tiers_;  // [cluster.kv_tiers], shared by every instance; null = off
   std::vector<ReplicaLoad> loads_;
   RunResult result_;
   std::int64_t taken_ = 0;

@@ -9,6 +9,7 @@
 #include "base/input_error.hpp"
 #include "simulator/core/rng_streams.hpp"
 #include "simulator/engine/kv_capacity.hpp"
+#include "simulator/metrics/kv_tier_metrics.hpp"
 #include "simulator/metrics/kv_transfer_metrics.hpp"
 #include "simulator/metrics/percentile.hpp"
 #include "simulator/metrics/summary.hpp"
@@ -43,6 +44,8 @@ const SimConfig& validated(const SimConfig& c) {
   validate_pool(c.cluster.disaggregation.decode, c);
   if (c.stop.max_requests < 0) throw InputError({}, "stop.max_requests", "must be >= 0");
   if (c.stop.max_duration_s < 0) throw InputError({}, "stop.max_duration_s", "must be >= 0");
+  validate_kv_tiers(c.cluster.kv_tiers, c.cluster.disaggregation.prefill.engine.kv_block_tokens,
+                    sim::kv_bytes_per_token(c.model));
   return c;
 }
 
@@ -127,8 +130,10 @@ void DisaggregatedCluster::take_arrivals(double now) {
                                                    request.id, request.prompt_tokens, request.output_tokens));
     ++taken_;
     auto& p = prefill_;
-    for (std::size_t i = 0; i < p.instances.size(); ++i)
+    for (std::size_t i = 0; i < p.instances.size(); ++i) {
       p.loads[i] = {p.instances[i]->running(), p.instances[i]->waiting(), p.instances[i]->kv_used_fraction()};
+      if (p.router->wants_prefix_match()) p.loads[i].cached_prefix_tokens = p.instances[i]->cached_prefix_tokens(request);
+    }
     const std::int32_t target = p.router->route(request, p.loads);
     RequestRecord rec;
     rec.id = request.id;
@@ -250,12 +255,18 @@ void DisaggregatedCluster::build_pool(Pool& p, FinishListener& listener) {
   const PoolSpec& s = *p.spec;
   p.router = make_router(s.router, derive_seed(stream_seed(config_.seed, RngStream::routing), p.first_index == 0 ? 101 : 102));
   p.instances.clear();
+  // The tiered store serves the prefix caches that save prefill work: the prefill pool's.
+  KvTierAttachment tiers;
+  if (kv_tiers_ && s.role == PoolRole::prefill) {
+    tiers.store = kv_tiers_.get();
+    tiers.kv_bytes_per_token_per_gpu = p.cost->rank_kv_bytes_per_token() / static_cast<double>(rank_gpus(s.parallel));
+  }
   for (std::int64_t i = 0; i < s.instances; ++i) {
     const auto index = static_cast<std::int32_t>(p.first_index + i);
     p.instances.push_back(std::make_unique<EngineInstance>(
         index, s.engine, *p.cost, s.parallel.attention_dp, p.kv_blocks,
         make_router(s.dp_dispatch, derive_seed(stream_seed(config_.seed, RngStream::routing), 1 + static_cast<std::uint64_t>(index))),
-        config_.timeseries_interval_s, result_.requests, result_.timeseries, listener));
+        config_.timeseries_interval_s, result_.requests, result_.timeseries, listener, tiers));
   }
   p.loads.assign(p.instances.size(), {});
 }
@@ -272,6 +283,9 @@ RunResult DisaggregatedCluster::run(Workload& workload, const ProgressFn& progre
   transfer_of_.clear();
   taken_ = finished_ = transfers_done_ = 0;
   arrivals_closed_ = false;
+  kv_tiers_.reset();
+  if (config_.cluster.kv_tiers.enabled())
+    kv_tiers_ = std::make_unique<KvTierStore>(config_.cluster.kv_tiers, kv_bytes_per_token_);
   build_pool(prefill_, prefill_done_);
   build_pool(decode_, decode_done_);
   nics_ = std::make_unique<NicSchedule>(prefill_.instances.size(), decode_.instances.size());
@@ -287,6 +301,7 @@ RunResult DisaggregatedCluster::run(Workload& workload, const ProgressFn& progre
   }
 
   RunTotals totals;
+  double tier_load_s = 0;
   const auto& d = config_.cluster.disaggregation;
   totals.replicas = d.prefill.instances + d.decode.instances;
   for (const Pool* p : {&prefill_, &decode_}) {
@@ -300,6 +315,7 @@ RunResult DisaggregatedCluster::run(Workload& workload, const ProgressFn& progre
       totals.output_gpu_s += t.output_gpu_s;
       totals.kv_pinned_fraction_s += t.kv_pinned_fraction_s;
       totals.kv_pinned_fraction_max = std::max(totals.kv_pinned_fraction_max, t.kv_pinned_fraction_max);
+      tier_load_s += t.kv_tier_load_s;
       for (const auto& rank : inst->ranks()) {
         totals.preemptions += rank->totals().preemptions;
         // The prefix cache that saves prefill work is the prefill pool's (the decode pool's
@@ -330,12 +346,14 @@ RunResult DisaggregatedCluster::run(Workload& workload, const ProgressFn& progre
   result_.summary.push_back({&kv_transfer_metrics::transfer_p50_s, percentile_linear_select(seconds, 0.5)});
   result_.summary.push_back({&kv_transfer_metrics::transfer_p99_s, percentile_linear_select(seconds, 0.99)});
   result_.summary.push_back({&kv_transfer_metrics::transfer_wait_p99_s, percentile_linear_select(waits, 0.99)});
+  if (kv_tiers_) kv_tier_metrics::append(*kv_tiers_, totals.kv.lookup_tokens, totals.kv.hit_tokens, tier_load_s, result_.summary);
   check_invariants(result_);
   if (progress) progress(1.0);
   RunResult out = std::move(result_);
   result_ = RunResult{};
   prefill_.instances.clear();
   decode_.instances.clear();
+  kv_tiers_.reset();
   workload_ = nullptr;
   return out;
 }
@@ -380,6 +398,9 @@ void DisaggregatedCluster::check_invariants(RunResult& result) const {
   if (generated != recorded_output)
     v.push_back(fmt::format("output tokens not conserved: iterations produced {}, records hold {}", generated,
                             recorded_output));
+  if (kv_tiers_) {
+    for (auto& line : kv_tiers_->invariant_violations()) v.push_back(std::move(line));
+  }
   if (transfers_done_ != static_cast<std::int64_t>(result.kv_transfers.size()))
     v.push_back(fmt::format("{} KV transfers started but {} completed", result.kv_transfers.size(), transfers_done_));
   for (const auto& t : result.kv_transfers) {

@@ -98,6 +98,7 @@ class DisaggregatedCluster {
   std::vector<Request> held_;                  // by request id: the full request while it prefills
   std::vector<std::int32_t> transfer_of_;      // by request id: index into kv_transfers, -1 = none
   std::unique_ptr<NicSchedule> nics_;
+  std::unique_ptr<KvTierStore> kv_tiers_;      // behind the prefill pool's prefix caches; null = off
   std::vector<double> step_start_s_;           // by prefill instance: start of its current step
   RunResult result_;
   std::int64_t taken_ = 0, finished_ = 0, transfers_done_ = 0;

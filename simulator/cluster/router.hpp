@@ -17,6 +17,9 @@ struct ReplicaLoad {
   std::int64_t running = 0;  // sequences in the running batch
   std::int64_t waiting = 0;  // sequences queued at the replica
   double kv_used_fraction = 0;  // KV blocks pinned by running sequences / all KV blocks
+  // Prompt tokens of this request the replica's prefix cache would serve now (its best DP rank);
+  // filled only for routers whose wants_prefix_match() is true (a lookup per replica per request).
+  std::int64_t cached_prefix_tokens = 0;
   std::int64_t outstanding() const { return running + waiting; }
 };
 
@@ -26,6 +29,8 @@ class Router {
   virtual std::string_view name() const = 0;
   // Index into `loads` (one entry per replica, in replica order).
   virtual std::int32_t route(const Request& request, std::span<const ReplicaLoad> loads) = 0;
+  // True when route() reads ReplicaLoad::cached_prefix_tokens.
+  virtual bool wants_prefix_match() const { return false; }
 };
 
 // Policy registry (router_registry.cpp): name -> factory, keyed by cluster.router. `seed` feeds

@@ -6,11 +6,22 @@
 
 namespace moelab::sim {
 
+namespace {
+
+std::unique_ptr<KvCache> make_rank_cache(const EngineSpec& engine, std::int64_t kv_blocks, KvTierStore* tiers,
+                                         KvTierCosts&& tier_costs) {
+  auto hbm = make_kv_cache(engine.cache_policy, kv_blocks, engine.kv_block_tokens);
+  if (tiers == nullptr) return hbm;
+  return std::make_unique<TieredKvCache>(std::move(hbm), *tiers, std::move(tier_costs));
+}
+
+}  // namespace
+
 DpRank::DpRank(std::int32_t index, const EngineSpec& engine, std::int64_t kv_blocks, std::vector<RequestRecord>& records,
-               FinishListener& listener)
+               FinishListener& listener, KvTierStore* tiers, KvTierCosts tier_costs)
     : index_(index),
       engine_(engine),
-      kv_(make_kv_cache(engine.cache_policy, kv_blocks, engine.kv_block_tokens)),
+      kv_(make_rank_cache(engine, kv_blocks, tiers, std::move(tier_costs))),
       scheduler_(make_scheduler(engine.scheduler)),
       records_(records),
       listener_(listener),

@@ -24,6 +24,7 @@
 
 #include "simulator/engine/engine_spec.hpp"
 #include "simulator/engine/kv_cache.hpp"
+#include "simulator/engine/kv_cache_tiered.hpp"
 #include "simulator/engine/scheduler.hpp"
 #include "simulator/engine/sequence.hpp"
 #include "simulator/model/step_cost.hpp"
@@ -53,8 +54,9 @@ struct DpRankTotals {
 
 class DpRank {
  public:
+  // With `tiers`, the rank's prefix cache has the tiered store behind it (kv_cache_tiered.hpp).
   DpRank(std::int32_t index, const EngineSpec& engine, std::int64_t kv_blocks, std::vector<RequestRecord>& records,
-         FinishListener& listener);
+         FinishListener& listener, KvTierStore* tiers = nullptr, KvTierCosts tier_costs = {});
 
   // A request assigned to this rank; its record already exists (records[request.id]).
   void enqueue(Request&& request);
@@ -72,6 +74,8 @@ class DpRank {
   std::int64_t running() const { return running_count_; }
   std::int64_t waiting() const { return static_cast<std::int64_t>(waiting_.size()); }
   const KvCache& kv_cache() const { return *kv_; }
+  // Seconds of lower-tier KV loads the composed step must wait for (0 without tiers).
+  double take_tier_load_s() { return kv_->take_tier_load_s(); }
   const DpRankTotals& totals() const { return totals_; }
 
  private:

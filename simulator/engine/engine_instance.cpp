@@ -12,7 +12,7 @@ EngineInstance::EngineInstance(std::int32_t index, const EngineSpec& engine, con
                                std::int64_t dp_ranks, std::int64_t kv_blocks_per_rank,
                                std::unique_ptr<Router> dispatch, double timeseries_interval_s,
                                std::vector<RequestRecord>& records, std::vector<TimePoint>& timeseries,
-                               FinishListener& listener)
+                               FinishListener& listener, const KvTierAttachment& tiers)
     : index_(index),
       engine_(engine),
       cost_(cost),
@@ -21,8 +21,15 @@ EngineInstance::EngineInstance(std::int32_t index, const EngineSpec& engine, con
       timeseries_interval_s_(timeseries_interval_s),
       timeseries_(timeseries) {
   if (dp_ranks < 1) throw std::logic_error("engine instance: needs at least one rank");
-  for (std::int64_t r = 0; r < dp_ranks; ++r)
-    ranks_.push_back(std::make_unique<DpRank>(static_cast<std::int32_t>(r), engine, kv_blocks_per_rank, records, listener));
+  for (std::int64_t r = 0; r < dp_ranks; ++r) {
+    KvTierCosts costs;
+    if (tiers.store != nullptr) {
+      costs.kv_bytes_per_token_per_gpu = tiers.kv_bytes_per_token_per_gpu;
+      costs.prefill_s = [this](std::int64_t cached, std::int64_t prompt) { return prefill_alone_s(cached, prompt); };
+    }
+    ranks_.push_back(std::make_unique<DpRank>(static_cast<std::int32_t>(r), engine, kv_blocks_per_rank, records, listener,
+                                              tiers.store, std::move(costs)));
+  }
   rank_loads_.resize(ranks_.size());
   shapes_.resize(ranks_.size());
   split_.resize(ranks_.size());
@@ -50,10 +57,28 @@ ReplicaLoad EngineInstance::load() const {
   return *load_;
 }
 
+std::int64_t EngineInstance::cached_prefix_tokens(const Request& request) const {
+  std::int64_t best = 0;
+  for (const auto& r : ranks_) best = std::max(best, r->kv_cache().peek_cached_tokens(request));
+  return best;
+}
+
 double EngineInstance::price(std::span<const StepShape> shapes) const {
   StepBreakdown b;
   cost_.price(shapes, b);
   return b.step_s;
+}
+
+double EngineInstance::prefill_alone_s(std::int64_t cached, std::int64_t prompt) const {
+  const std::int64_t c = prompt - cached;
+  if (c <= 0) return 0;
+  std::vector<StepShape> shapes(ranks_.size());
+  StepShape& s = shapes[0];
+  s.prefill_seqs = 1;
+  s.prefill_tokens = c;
+  s.prefill_attention_pairs = static_cast<double>(c) * static_cast<double>(cached) + static_cast<double>(c) * static_cast<double>(c + 1) / 2;
+  s.prefill_context_tokens = prompt;
+  return price(shapes);
 }
 
 std::size_t EngineInstance::pick_rank(const Request& request) {
@@ -62,6 +87,10 @@ std::size_t EngineInstance::pick_rank(const Request& request) {
     if (ranks_changed_) {
       for (std::size_t r = 0; r < ranks_.size(); ++r) rank_loads_[r] = rank_load(r);
       ranks_changed_ = false;
+    }
+    if (dispatch_->wants_prefix_match()) {
+      for (std::size_t r = 0; r < ranks_.size(); ++r)
+        rank_loads_[r].cached_prefix_tokens = ranks_[r]->kv_cache().peek_cached_tokens(request);
     }
     rank = static_cast<std::size_t>(dispatch_->route(request, rank_loads_));
   }
@@ -95,7 +124,12 @@ std::optional<double> EngineInstance::start_iteration(double now) {
   if (!any) return std::nullopt;  // idle
   StepBreakdown step;
   cost_.price(shapes_, step);
-  const double dt = iteration_time_s(step.step_s, engine_);
+  // KV loads from lower tiers run before the step's forward pass (a synchronous load, as vLLM's
+  // KV connectors do); ranks load over their own host links in parallel.
+  double load_s = 0;
+  for (auto& r : ranks_) load_s = std::max(load_s, r->take_tier_load_s());
+  totals_.kv_tier_load_s += load_s;
+  const double dt = iteration_time_s(step.step_s, engine_) + load_s;
   account_iteration(now, dt, step);
   iterating_ = true;
   return now + dt;

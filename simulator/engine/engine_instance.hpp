@@ -18,6 +18,12 @@
 
 namespace moelab::sim {
 
+// A tiered KV store behind the instance's prefix caches (kv_cache_tiered.hpp), or none.
+struct KvTierAttachment {
+  KvTierStore* store = nullptr;
+  double kv_bytes_per_token_per_gpu = 0;  // what each GPU of a rank loads per token
+};
+
 // What one instance accumulates for the run summary.
 struct InstanceTotals {
   std::int64_t iterations = 0;
@@ -29,6 +35,7 @@ struct InstanceTotals {
   double step_gpu_s = 0;                    // sum of the cost model's step times (no CPU overhead)
   double exposed_comm_s = 0;                // ... and of their exposed communication
   double expert_imbalance_sum = 0;          // sum over iterations of the step's expert imbalance
+  double kv_tier_load_s = 0;                // step time spent waiting for KV loads from lower tiers
 };
 
 class EngineInstance {
@@ -37,7 +44,7 @@ class EngineInstance {
   EngineInstance(std::int32_t index, const EngineSpec& engine, const InstanceCostModel& cost,
                  std::int64_t dp_ranks, std::int64_t kv_blocks_per_rank, std::unique_ptr<Router> dispatch,
                  double timeseries_interval_s, std::vector<RequestRecord>& records, std::vector<TimePoint>& timeseries,
-                 FinishListener& listener);
+                 FinishListener& listener, const KvTierAttachment& tiers = {});
 
   // A request routed here at `now`; its record already exists (records[request.id]).
   void enqueue(Request&& request);
@@ -57,6 +64,8 @@ class EngineInstance {
   // Sums over the ranks, recomputed only after the ranks changed (the router asks for every
   // instance's load at every arrival; an instance of 128 ranks would be walked each time).
   ReplicaLoad load() const;
+  // Prompt tokens of `request` the best rank's prefix cache would serve now (no state change).
+  std::int64_t cached_prefix_tokens(const Request& request) const;
   const std::vector<std::unique_ptr<DpRank>>& ranks() const { return ranks_; }
   const InstanceTotals& totals() const { return totals_; }
 
@@ -65,6 +74,8 @@ class EngineInstance {
   ReplicaLoad rank_load(std::size_t rank) const;
   void account_iteration(double now, double dt, const StepBreakdown& step);
   double price(std::span<const StepShape> shapes) const;
+  // Compute time of one prompt prefilled alone on rank 0 from `cached` tokens on (load-or-recompute).
+  double prefill_alone_s(std::int64_t cached, std::int64_t prompt) const;
 
   std::int32_t index_;
   const EngineSpec& engine_;

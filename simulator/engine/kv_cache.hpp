@@ -67,6 +67,9 @@ class KvCache {
   // Full consistency check of the policy's internal state (reference counts, free lists, the
   // tree); throws std::logic_error on a violation. O(state): for tests, not for every step.
   virtual void check_invariants() const {}
+  // Seconds of KV loads from lower tiers (kv_cache_tiered.hpp) committed since the last call; the
+  // step that admits the loading sequences waits for them. Caches without tiers load nothing.
+  virtual double take_tier_load_s() { return 0; }
 
   std::int64_t total_blocks() const { return total_blocks_; }
   std::int64_t block_tokens() const { return block_tokens_; }

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <limits>
 
+#include "simulator/metrics/kv_tier_metrics.hpp"
 #include "simulator/metrics/kv_transfer_metrics.hpp"
 #include "simulator/metrics/percentile.hpp"
 #include "simulator/metrics/request_metrics.hpp"
@@ -163,6 +164,9 @@ const MetricDefinition* find_summary_metric(std::string_view name) {
     if (m.definition.name == name) return &m.definition;
   }
   for (const MetricDefinition* m : kv_transfer_metrics::all()) {
+    if (m->name == name) return m;
+  }
+  for (const MetricDefinition* m : kv_tier_metrics::all()) {
     if (m->name == name) return m;
   }
   return nullptr;

@@ -2,43 +2,11 @@
 #include <boost/test/unit_test.hpp>
 
 #include <algorithm>
-#include <set>
 #include <vector>
 
 #include "tests/sim_cache/cache_test_support.hpp"
 
-namespace {
-
-using moelab::sim::Request;
-
-// The trace's first-touch reuse, computed without any cache: a request can reuse the longest run
-// of leading content ids that some earlier request also began with; reuse is whole KV blocks and
-// leaves at least one prompt token to compute.
-std::int64_t first_touch_hit_tokens(const std::vector<Request>& requests, std::int64_t block_tokens) {
-  std::set<std::vector<std::uint64_t>> seen_prefixes;
-  std::int64_t hits = 0;
-  for (const auto& r : requests) {
-    std::vector<std::uint64_t> prefix;
-    std::int64_t matched_tokens = 0;
-    bool matching = true;
-    for (std::size_t j = 0; j < r.content_ids.size(); ++j) {
-      prefix.push_back(r.content_ids[j]);
-      const std::int64_t id_end = std::min<std::int64_t>(r.prompt_tokens, static_cast<std::int64_t>(j + 1) * 512);
-      if (matching && seen_prefixes.count(prefix) != 0) {
-        matched_tokens = id_end;
-      } else {
-        matching = false;
-      }
-      seen_prefixes.insert(prefix);
-    }
-    const std::int64_t whole_blocks = (matched_tokens / block_tokens) * block_tokens;
-    const std::int64_t cap = ((r.prompt_tokens - 1) / block_tokens) * block_tokens;
-    hits += std::min(whole_blocks, cap);
-  }
-  return hits;
-}
-
-}  // namespace
+using moelab::test::first_touch_hit_tokens;
 
 BOOST_AUTO_TEST_SUITE(prefix_cache_trace)
 
