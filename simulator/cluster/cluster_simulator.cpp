@@ -11,6 +11,7 @@
 #include "simulator/engine/kv_capacity.hpp"
 #include "simulator/metrics/kv_tier_metrics.hpp"
 #include "simulator/metrics/summary.hpp"
+#include "simulator/model/param_count.hpp"
 #include "simulator/simulate.hpp"
 
 namespace moelab::sim {
