@@ -43,6 +43,9 @@ inline constexpr NumberRange kWatts{0, 1e6, true};
 inline constexpr IntRange kSmCount{0, 1 << 20};
 inline constexpr IntRange kGpusOrNone{0, 1 << 20};          // gpus_per_node, nvlink_domain_gpus (0 = unknown)
 inline constexpr NumberRange kLatencyUs{0, 1e6, false};      // link and collective latencies (up to 1 s)
+// KV tiers behind HBM (per node / per GPU): up to an exabyte of storage and 100 TB/s of reads.
+inline constexpr NumberRange kStorageGb{0, 1e9, true};
+inline constexpr NumberRange kTierGbPerS{0, 1e5, true};
 inline constexpr NumberRange kCacheMb{0, 1e6, false};
 inline constexpr NumberRange kUsdPerHour{0, 1e6, false};
 

@@ -8,6 +8,7 @@
 #include <limits>
 #include <optional>
 
+#include "lab/config/key_ranges.hpp"
 #include "lab/config/sourced_table.hpp"
 #include "lab/config/spec_loaders.hpp"
 #include "simulator/model/param_count.hpp"
@@ -39,10 +40,10 @@ std::vector<NodeEntry> load_node_entries() {
     config::SourcedTable entry(nodes.table(e.id));
     config::StrictTable& t = entry.table();
     e.hardware = t.string_array("hardware");
-    e.dram = {t.positive_number("dram_gb_per_node"), t.positive_number("dram_read_gb_per_s_per_gpu"),
-              t.non_negative_number("dram_latency_us")};
-    e.ssd = {t.positive_number("ssd_gb_per_node"), t.positive_number("ssd_read_gb_per_s_per_gpu"),
-             t.non_negative_number("ssd_latency_us")};
+    e.dram = {t.number_in("dram_gb_per_node", config::ranges::kMemoryGb), t.number_in("dram_read_gb_per_s_per_gpu", config::ranges::kTierGbPerS),
+              t.number_in("dram_latency_us", config::ranges::kLatencyUs)};
+    e.ssd = {t.number_in("ssd_gb_per_node", config::ranges::kStorageGb), t.number_in("ssd_read_gb_per_s_per_gpu", config::ranges::kTierGbPerS),
+             t.number_in("ssd_latency_us", config::ranges::kLatencyUs)};
     t.string_or("date", "");
     entry.finish({"date"});
     out.push_back(std::move(e));
@@ -81,7 +82,7 @@ void read_kv_tiers(config::StrictTable& cluster, sim::SimConfig& c) {
   }
 
   sim::KvTierStoreSpec spec;
-  spec.chunk_tokens = t->positive_integer_or("chunk_tokens", spec.chunk_tokens);
+  spec.chunk_tokens = t->integer_in_or("chunk_tokens", config::ranges::kKvBlockTokens, spec.chunk_tokens);
   if (spec.chunk_tokens % block_tokens != 0)
     t->fail("chunk_tokens", fmt::format("must be a multiple of engine.kv_block_tokens ({}), got {}", block_tokens,
                                         spec.chunk_tokens));
@@ -113,11 +114,11 @@ void read_kv_tiers(config::StrictTable& cluster, sim::SimConfig& c) {
           o->choice("capacity_gb", {"unlimited"});
           tier.capacity_bytes = std::numeric_limits<double>::infinity();
         } else {
-          tier.capacity_bytes = o->positive_number("capacity_gb") * 1e9;
+          tier.capacity_bytes = o->number_in("capacity_gb", config::ranges::kStorageGb) * 1e9;
         }
       }
-      tier.read_bytes_per_s = o->positive_number_or("read_gb_per_s", tier.read_bytes_per_s / 1e9) * 1e9;
-      tier.latency_s = o->non_negative_number_or("latency_us", tier.latency_s * 1e6) * 1e-6;
+      tier.read_bytes_per_s = o->number_in_or("read_gb_per_s", config::ranges::kTierGbPerS, tier.read_bytes_per_s / 1e9) * 1e9;
+      tier.latency_s = o->number_in_or("latency_us", config::ranges::kLatencyUs, tier.latency_s * 1e6) * 1e-6;
       if (tier.capacity_bytes < chunk_bytes)
         o->fail("capacity_gb", fmt::format("holds no chunk of {} tokens ({:.3g} GB)", spec.chunk_tokens, chunk_bytes / 1e9));
       o->finish();
