@@ -19,6 +19,7 @@ import tomllib
 import numpy as np
 
 import moelab_analysis as ma
+from moelab_analysis.markdown import fixed as fmt, table
 
 HERE = pathlib.Path(__file__).resolve().parent
 ROOT = HERE.parent.parent
@@ -30,18 +31,6 @@ GPUS_PER_NODE = 8
 def public(point_id: str) -> float:
     points = tomllib.loads((ROOT / "data/validation/moe_deployments.toml").read_text())["point"]
     return next(p["value"] for p in points if p["id"] == point_id)
-
-
-def fmt(x, digits=0):
-    if x is None or (isinstance(x, float) and not np.isfinite(x)):
-        return "n/a"
-    return f"{x:,.{digits}f}"
-
-
-def table(header, rows):
-    out = ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|"]
-    out += ["| " + " | ".join(str(c) for c in r) + " |" for r in rows]
-    return "\n".join(out)
 
 
 def load(results: pathlib.Path, name: str):
