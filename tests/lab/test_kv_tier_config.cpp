@@ -7,20 +7,15 @@
 #include <unistd.h>
 
 #include "lab/experiment/simulation_plan.hpp"
+#include "plan_test_support.hpp"
 
 namespace fs = std::filesystem;
 using namespace moelab;
 
 namespace {
 
-struct Dir {
-  fs::path path;
-  Dir() : path(fs::temp_directory_path() / ("moelab_kv_tiers_" + std::to_string(::getpid()))) { fs::create_directories(path); }
-  ~Dir() { fs::remove_all(path); }
-  fs::path write(const std::string& name, const std::string& text) const {
-    std::ofstream(path / name) << text;
-    return path / name;
-  }
+struct Dir : test::ScratchConfigDir {
+  Dir() : ScratchConfigDir("kv_tiers") {}
 };
 
 const std::string kBase =
@@ -31,14 +26,7 @@ const std::string kBase =
     "arrivals = { kind = \"burst\" }\n"
     "[cluster.parallel]\nattention_tp = 8\n";
 
-std::string error_of(const fs::path& file) {
-  try {
-    lab::plan_simulation({file, {}}, "x");
-  } catch (const InputError& e) {
-    return e.what();
-  }
-  return "";
-}
+std::string error_of(const fs::path& file) { return test::plan_error_of(file); }
 
 }  // namespace
 

@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include "lab/experiment/simulation_plan.hpp"
+#include "plan_test_support.hpp"
 #include "lab/h5/table.hpp"
 #include "lab/h5/writer.hpp"
 
@@ -13,14 +14,8 @@ using namespace moelab;
 
 namespace {
 
-struct Dir {
-  fs::path path;
-  Dir() : path(fs::temp_directory_path() / ("moelab_parallel_" + std::to_string(::getpid()))) { fs::create_directories(path); }
-  ~Dir() { fs::remove_all(path); }
-  fs::path write(const std::string& name, const std::string& text) const {
-    std::ofstream(path / name) << text;
-    return path / name;
-  }
+struct Dir : test::ScratchConfigDir {
+  Dir() : ScratchConfigDir("parallel") {}
 };
 
 const std::string kMoe =
@@ -30,14 +25,7 @@ const std::string kMoe =
     "[workload]\nkind = \"synthetic\"\nnum_requests = 10\nprompt_tokens = 100\noutput_tokens = 10\n"
     "arrivals = { kind = \"burst\" }\n";
 
-std::string error_of(const fs::path& file) {
-  try {
-    lab::plan_simulation({file, {}}, "x");
-  } catch (const InputError& e) {
-    return e.what();
-  }
-  return "";
-}
+std::string error_of(const fs::path& file) { return test::plan_error_of(file); }
 
 }  // namespace
 
