@@ -11,6 +11,7 @@
 #include "lab/config/spec_loaders.hpp"
 #include "lab/config/workload_config.hpp"
 #include "lab/experiment/kv_tier_config.hpp"
+#include "lab/experiment/op_times_config.hpp"
 #include "lab/experiment/pool_config.hpp"
 #include "lab/h5/expert_load_reader.hpp"
 #include "simulator/cluster/disaggregated_cluster.hpp"
@@ -99,6 +100,8 @@ sim::SimConfig read_sim_config(config::StrictTable& root, const std::filesystem:
   if (const auto& k = c.engine.kernels; !k.empty() && std::find(k.hardware.begin(), k.hardware.end(), c.hardware.id) == k.hardware.end())
     throw InputError(locate(root, "engine.kernel_profile"), "engine.kernel_profile",
                      k.id + " was measured for " + fmt::format("{}", fmt::join(k.hardware, ", ")) + ", not for " + c.hardware.id);
+  // Before [cluster]: disaggregated pools start from this engine.
+  if (auto t = root.table_if_present("op_times")) read_op_times(*t, config_dir, c.engine);
   if (auto t = root.table_if_present("cluster")) {
     read_cluster(*t, c);
     t->finish();
@@ -256,6 +259,7 @@ std::string effective_config(toml::table root, ResolvedSpecs&& resolved, const E
   }
   make_absolute(root, "workload", "trace", config_dir);
   make_absolute(root, "moe", "measured_file", config_dir);
+  make_op_time_paths_absolute(root, config_dir);
   return config::to_toml_text(root);
 }
 

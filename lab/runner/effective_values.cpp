@@ -1,5 +1,6 @@
 #include "lab/runner/effective_values.hpp"
 
+#include <algorithm>
 #include <cstdint>
 #include <functional>
 #include <variant>
@@ -9,6 +10,8 @@ namespace moelab::lab {
 namespace {
 
 using Value = std::variant<double, std::int64_t, std::string>;
+
+constexpr const char* kOpTimes = "op_times";
 
 struct Field {
   const char* name;
@@ -72,6 +75,7 @@ void write_effective_attributes(h5::Writer& writer, const std::string& group, co
   for (const auto& f : fields()) {
     std::visit([&](const auto& v) { writer.set_attr(group, f.name, v); }, f.of(run));
   }
+  if (run.config.engine.op_times.any()) writer.set_attr(group, kOpTimes, run.config.engine.op_times.describe());
 }
 
 h5::Table effective_table(const SimulationPlan& plan) {
@@ -90,6 +94,13 @@ h5::Table effective_table(const SimulationPlan& plan) {
           t.add(f.name, f.unit, f.description, std::move(v));
         },
         first);
+  }
+  // Only files whose runs measured some op times carry the column (the others stay as they were).
+  if (std::any_of(plan.runs.begin(), plan.runs.end(), [](const PlannedRun& r) { return r.config.engine.op_times.any(); })) {
+    std::vector<std::string> sources(n);
+    for (std::size_t i = 0; i < n; ++i) sources[i] = plan.runs[i].config.engine.op_times.describe();
+    t.add(kOpTimes, "", "op classes priced from measured times: class=file:/summary op, variant, shape column (\"\" = all analytic)",
+          std::move(sources));
   }
   return t;
 }

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "simulator/model/kernel_profile.hpp"
+#include "simulator/model/op_times.hpp"
 
 namespace moelab::sim {
 
@@ -40,6 +41,7 @@ struct EngineSpec {
   }
   std::string overlap = "none";          // computation/communication overlap policy (moelab list policies)
   KernelProfile kernels;                // per-kernel-class efficiencies (engine.kernel_profile); empty = the flat ones above
+  OpTimes op_times;                     // measured op times per class ([op_times]); none = analytic
 
   // MoE dispatch/combine (expert parallelism). Modes: "normal" (throughput kernels, prefill),
   // "low_latency" (decode kernels), "auto" (low_latency for steps without prefill, as SGLang's

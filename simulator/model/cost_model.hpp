@@ -2,7 +2,8 @@
 // The time of one step of an engine instance: its data-parallel ranks' batches (one StepShape
 // each) in, the step's GPU time and its breakdown out. Chosen by name (engine.cost_model) from a
 // registry like the engine's policies: `roofline` (per-operator roofline + collectives on the
-// fabric); a measured-op-time model would be a second entry. Adding one: cost_model_registry.cpp.
+// fabric; per operator class its times may come from measurements instead, engine.op_times,
+// op_times.hpp). Adding a model: cost_model_registry.cpp.
 #include <cstdint>
 #include <memory>
 #include <span>

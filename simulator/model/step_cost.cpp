@@ -107,6 +107,7 @@ StepCostModel::StepCostModel(const ModelSpec& model, const HardwareSpec& hw, con
   c.tp = d(tp_);
   decode_queries_ = 1.0 + d(engine_.mtp_draft_tokens);
   const double layers = d(m.n_layers), dense_layers = d(pc.n_dense_layers), moe_layers = d(pc.n_moe_layers);
+  c.layers = layers;
   const double dm = d(m.d_model), h = d(m.n_heads);
   const double wb = m.weight_bytes_per_param, ewb = m.expert_bytes_per_param();
 
@@ -238,13 +239,18 @@ StepCost StepCostModel::cost(const StepShape& s, double moe_tokens) const {
 
   // One operator on one GPU: flops and bytes are the replica's; the GPU does 1/tp of the FLOPs and
   // moves `gpu_bytes`. Its time max(compute, memory) also goes to its kernel class.
-  auto op = [&](double flops, double gpu_bytes, double s_per_flop, double s_per_byte, double& class_s, double gpus = 0) {
+  // A measured time (>= 0, [op_times]) replaces the roofline's and counts as compute.
+  auto op = [&](double flops, double gpu_bytes, double s_per_flop, double s_per_byte, double& class_s, double gpus = 0,
+                double measured = -1) {
     const double split = gpus > 0 ? gpus : c.tp;
     const double t_compute = flops * (gpus > 0 ? 1.0 / gpus : inv_tp) * s_per_flop;
     const double t_memory = gpu_bytes * s_per_byte;
     out.flops += flops;
     out.hbm_bytes += gpu_bytes * split;
-    if (t_compute >= t_memory) {
+    if (measured >= 0) {
+      out.compute_s += measured;
+      class_s += measured;
+    } else if (t_compute >= t_memory) {
       out.compute_s += t_compute;
       class_s += t_compute;
     } else {
@@ -261,13 +267,14 @@ StepCost StepCostModel::cost(const StepShape& s, double moe_tokens) const {
   if (s.decode_seqs > 0) {
     const double ctx = static_cast<double>(s.decode_context_tokens);
     op(c.decode_flops_per_pair * ctx * decode_queries_, kv_gpu * (ctx + decode), c.s_per_attention_flop, c.s_per_attention_byte,
-       out.attention_s);
+       out.attention_s, 0, measured_s(OpClass::decode_attention, ctx, c.layers));
   }
   if (s.prefill_tokens > 0) {
     const double ctx = static_cast<double>(s.prefill_context_tokens);
     const double cached = std::max(0.0, ctx - prefill);
     op(c.prefill_flops_per_pair * s.prefill_attention_pairs + c.prefix_upproject_flops_per_token * cached,
-       kv_gpu * (ctx + prefill), c.s_per_prefill_attention_flop, c.s_per_attention_byte, out.attention_s);
+       kv_gpu * (ctx + prefill), c.s_per_prefill_attention_flop, c.s_per_attention_byte, out.attention_s, 0,
+       measured_s(OpClass::prefill_attention, prefill, c.layers));
   }
   if (c.dense_flops_per_token > 0 && tokens > 0) {
     op(c.dense_flops_per_token * tokens, (c.dense_weight_bytes + c.dense_act_bytes_per_token * tokens) * inv_tp,
@@ -285,7 +292,8 @@ StepCost StepCostModel::cost(const StepShape& s, double moe_tokens) const {
       op(c.expert_flops_per_token * moe_tokens,
          (touched * c.expert_weight_bytes + c.shared_weight_bytes + c.expert_act_bytes_per_token * moe_tokens) * inv_etp,
          s_per_expert_flop(moe_tokens * c.experts_per_token / c.experts), c.s_per_gemm_byte, out.expert_gemm_s,
-         c.expert_tp == c.tp ? 0.0 : c.expert_tp);
+         c.expert_tp == c.tp ? 0.0 : c.expert_tp,
+         measured_s(OpClass::expert_gemm, moe_tokens * c.experts_per_token, c.moe_layers));
     } else if (c.shared_flops_per_token > 0 && tokens > 0) {
       // EP > 1: this rank's shared experts, a dense GEMM on its own tokens.
       op(c.shared_flops_per_token * tokens, (c.shared_weight_bytes + c.shared_act_bytes_per_token * tokens) * inv_tp,
@@ -306,6 +314,12 @@ StepCost StepCostModel::cost(const StepShape& s, double moe_tokens) const {
   return out;
 }
 
+double StepCostModel::measured_s(OpClass op_class, double shape, double layers) const {
+  const MeasuredOpTable* table = engine_.op_times.measured(op_class);
+  if (table == nullptr) return -1;
+  return table->seconds_at(shape) * table->calls_per_layer * layers;
+}
+
 double StepCostModel::s_per_expert_flop(double tokens_per_expert) const {
   if (!c_.expert_efficiency_by_m) return c_.s_per_expert_flop;
   return 1.0 / (c_.expert_peak_flops * engine_.kernels.grouped_gemm_efficiency(tokens_per_expert));
@@ -324,6 +338,12 @@ StepCost StepCostModel::expert_rank_cost(double assignments_per_layer, double ex
   const double t_memory = gpu_bytes * c.s_per_gemm_byte;
   out.flops = flops;
   out.hbm_bytes = gpu_bytes * c.expert_tp;
+  if (const double measured = measured_s(OpClass::expert_gemm, assignments_per_layer, c.moe_layers); measured >= 0) {
+    out.compute_s = measured;
+    out.expert_gemm_s = measured;
+    out.time_s = measured;
+    return out;
+  }
   if (t_compute >= t_memory) {
     out.compute_s = t_compute;
   } else {

@@ -63,6 +63,9 @@ class StepCostModel {
   }
   // Seconds per routed-expert FLOP at `tokens_per_expert` rows per expert.
   double s_per_expert_flop(double tokens_per_expert) const;
+  // The step's time of `op_class` over `layers` layers from its measured table (engine.op_times,
+  // op_times.hpp) at `shape`, or -1 when the class is priced by the roofline.
+  double measured_s(OpClass op_class, double shape, double layers) const;
 
   // Bytes of weights one replica holds, and KV bytes per token (over all layers, whole replica).
   // With tensor parallelism the KV of MLA/csa (one shared latent) and of GQA heads fewer than the
@@ -110,6 +113,7 @@ class StepCostModel {
     double lm_flops_per_seq = 0, lm_weight_bytes = 0, lm_act_bytes_per_seq = 0;
     // EP > 1: routed experts per (token, expert) assignment and shared experts per token, all MoE layers.
     double moe_layers = 0;
+    double layers = 0;                             // all layers (attention runs in each)
     double expert_flops_per_assignment = 0, expert_act_bytes_per_assignment = 0;
     double shared_flops_per_token = 0, shared_act_bytes_per_token = 0;
     double expert_tp = 1;                          // GPUs one routed expert (EP 1: the stage) is split over
