@@ -27,13 +27,17 @@ const std::string kPrevious = "the previous result file\n";
 // points (or it ends), then SIGKILLs `victims`: a shell expression of pids ($pid is the command),
 // evaluated once the first point is reported (every process exists then), so the kill is prompt.
 CliResult kill_after(const Scratch& s, const std::string& command, int points, const std::string& victims) {
+  // run.err may not exist yet when the loop starts (the background job opens it): count 0 then.
   auto wait_for = [](int n) {
-    return "while kill -0 $pid 2>/dev/null && [ \"$(grep -c '^\\[' run.err 2>/dev/null)\" -lt " + std::to_string(n) +
-           " ]; do sleep 0.005; done; ";
+    return "while kill -0 $pid 2>/dev/null && { n=$(grep -c '^\\[' run.err 2>/dev/null); [ \"${n:-0}\" -lt " +
+           std::to_string(n) + " ]; }; do sleep 0.005; done; ";
   };
+  // The victims are looked up until found (an MPI rank's process appears some time after mpirun).
   const std::string script = "cd " + shell_quote(s.dir().string()) + " && (" + command +
-                             " 2>run.err >run.out & pid=$!; " + wait_for(1) + "victims=\"" + victims + "\"; " +
-                             wait_for(points) + "kill -9 $victims 2>/dev/null; wait $pid; echo status=$?; "
+                             " 2>run.err >run.out & pid=$!; " + wait_for(1) + "victims=; " +
+                             "while [ -z \"$victims\" ] && kill -0 $pid 2>/dev/null; do victims=\"" + victims +
+                             "\"; [ -n \"$victims\" ] || sleep 0.005; done; " + wait_for(points) +
+                             "kill -9 $victims 2>/dev/null; wait $pid; echo status=$?; "
                              "cat run.err >&2; rm -f run.err run.out)";
   return s.shell(script);
 }
