@@ -55,12 +55,12 @@ class DisaggregatedCluster {
   struct PrefillDone final : FinishListener {
     DisaggregatedCluster* sim = nullptr;
     void on_finished(const Request& r, double t) override { sim->on_prefill_done(r, t); }
-    void on_rejected(const Request& r, double t) override { sim->on_request_rejected(r, t); }
+    void on_rejected(const Request& r, double t) override { sim->on_request_rejected(r, t, false); }
   };
   struct DecodeDone final : FinishListener {
     DisaggregatedCluster* sim = nullptr;
     void on_finished(const Request& r, double t) override { sim->on_request_finished(r, t); }
-    void on_rejected(const Request& r, double t) override { sim->on_request_rejected(r, t); }
+    void on_rejected(const Request& r, double t) override { sim->on_request_rejected(r, t, true); }
   };
 
   const Pool& pool(PoolRole role) const { return role == PoolRole::prefill ? prefill_ : decode_; }
@@ -69,7 +69,7 @@ class DisaggregatedCluster {
   void on_transfer_done_event(double now, std::int64_t request_id);
   void on_prefill_done(const Request& request, double now);
   void on_request_finished(const Request& request, double now);
-  void on_request_rejected(const Request& request, double now);
+  void on_request_rejected(const Request& request, double now, bool after_prefill);
   void schedule_arrival(double now);
   void take_arrivals(double now);
   void wake(EngineInstance& instance, double now);
@@ -102,6 +102,7 @@ class DisaggregatedCluster {
   std::vector<double> step_start_s_;           // by prefill instance: start of its current step
   RunResult result_;
   std::int64_t taken_ = 0, finished_ = 0, transfers_done_ = 0;
+  std::int64_t rejected_after_prefill_ = 0;  // prefilled (one token produced), then rejected by decode
   bool arrivals_closed_ = false;
 };
 

@@ -167,6 +167,28 @@ BOOST_AUTO_TEST_CASE(every_request_finishes_and_tokens_are_conserved) {
   BOOST_TEST(summary(r, "finished") == 400.0);
 }
 
+// A request the decode pool can never hold (prompt + output beyond its KV) was still prefilled
+// (the prefill pool needs room for the prompt and one token): its row stays unfinished with the
+// requested lengths, and the token its prefill produced is accounted for in the invariants.
+BOOST_AUTO_TEST_CASE(decode_rejection_keeps_the_requested_lengths_and_the_invariants) {
+  SimConfig c = disaggregated(1, 1);
+  c.cluster.disaggregation.decode.engine.gpu_memory_utilization = 0.25;  // a few GB of KV
+  std::vector<Request> requests = {make_request(0, 0.0, 1000, 100), make_request(1, 0.0, 1000, 2'000'000),
+                                   make_request(2, 0.5, 1000, 100)};
+  const RunResult r = run_disaggregated(c, requests);
+  for (const auto& v : r.invariant_violations) BOOST_TEST_MESSAGE(v);
+  BOOST_TEST(r.invariant_violations.empty());
+  BOOST_REQUIRE(r.requests.size() == 3u);
+  BOOST_TEST(r.requests[1].finish_s < 0);
+  BOOST_TEST(r.requests[1].output_tokens == 2'000'000);
+  BOOST_TEST(r.requests[1].prompt_tokens == 1000);
+  BOOST_TEST(r.requests[0].finish_s > 0);
+  BOOST_TEST(r.requests[2].finish_s > 0);
+  BOOST_TEST(r.requests[0].output_tokens == 100);
+  BOOST_TEST(r.kv_transfers.size() == 3u);  // the rejected request's KV was sent, then refused
+  BOOST_TEST(summary(r, "finished") == 2.0);
+}
+
 // The decode router: a long prompt holds most of instance 1's KV, a short one runs on instance
 // 2. The third request goes where the KV is (least_kv: instance 2) or, with one sequence on
 // each, to the lowest index (least_load: instance 1). Decodes of 1,000 tokens outlast the 3 s.
