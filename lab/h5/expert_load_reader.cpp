@@ -5,25 +5,12 @@
 #include <cstdint>
 #include <stdexcept>
 
+#include "lab/h5/scoped_id.hpp"
+
 namespace moelab::h5 {
 namespace {
 
-// Closes an HDF5 id with its own function when it leaves scope.
-class Id {
- public:
-  Id(hid_t id, herr_t (*close)(hid_t)) : id_(id), close_(close) {}
-  ~Id() {
-    if (id_ >= 0) close_(id_);
-  }
-  Id(const Id&) = delete;
-  Id& operator=(const Id&) = delete;
-  hid_t get() const { return id_; }
-  bool ok() const { return id_ >= 0; }
-
- private:
-  hid_t id_;
-  herr_t (*close_)(hid_t);
-};
+using Id = ScopedId;
 
 std::vector<std::int64_t> read_column(hid_t dataset, hid_t file_type, const char* name, std::size_t rows) {
   if (H5Tget_member_index(file_type, name) < 0) throw std::runtime_error(std::string("the dataset has no column '") + name + "'");

@@ -8,24 +8,12 @@
 #include <set>
 #include <stdexcept>
 
+#include "lab/h5/scoped_id.hpp"
+
 namespace moelab::h5 {
 namespace {
 
-class Id {
- public:
-  Id(hid_t id, herr_t (*close)(hid_t)) : id_(id), close_(close) {}
-  ~Id() {
-    if (id_ >= 0) close_(id_);
-  }
-  Id(const Id&) = delete;
-  Id& operator=(const Id&) = delete;
-  hid_t get() const { return id_; }
-  bool ok() const { return id_ >= 0; }
-
- private:
-  hid_t id_;
-  herr_t (*close_)(hid_t);
-};
+using Id = ScopedId;
 
 const char* kTable = "/summary";
 
