@@ -4,7 +4,7 @@
 #                    printing the runtime's error, the driver and the toolkit versions
 #   1. configure     the "gpu" preset's settings (CUDA on, sm_90a, Release); no package installs
 #   2. build         moelab and the GPU test executables
-#   3. GPU suites    tests/kernels_gpu one op family per process (a sticky CUDA error in one
+#   3. GPU suites    tests/kernels/common/gpu one op family per process (a sticky CUDA error in one
 #                    family cannot fail another), the harness's measurement test, the older GPU
 #                    suites (attention, MoE)
 #   4. sanitizers    compute-sanitizer memcheck, racecheck, synccheck, initcheck on the tiny
@@ -41,7 +41,7 @@ fi
 
 build_dir="${BUILD_DIR:-build/gpu}"   # what preset "gpu" uses
 moelab="$build_dir/lab/moelab"
-gpu_test="$build_dir/tests/kernels_gpu/test_kernels_gpu"
+gpu_test="$build_dir/tests/kernels/common/gpu/test_kernels_common_gpu"
 families=(attention router grouped_gemm mla)
 sanitizers=(memcheck racecheck synccheck initcheck)
 mapfile -t gpu_tests < <(grep -l 'LABELS gpu' tests/*/CMakeLists.txt 2>/dev/null | xargs -r sed -n 's/.*moelab_test_dir(\([A-Za-z0-9_]*\).*/\1/p')
@@ -59,7 +59,7 @@ plan=(
 for f in "${families[@]}"; do plan+=("gpu suite kernels_gpu/$f|45|10"); done
 plan+=("gpu suite kernels_gpu/measurement|30|8" "gpu suite kernels_gpu/device_is_described + every_op_has_shapes|20|3")
 for t in "${gpu_tests[@]}"; do
-  [[ "$t" == test_kernels_gpu ]] && continue
+  [[ "$t" == test_kernels_common_gpu ]] && continue
   plan+=("gpu suite $t|45|10")
 done
 for s in "${sanitizers[@]}"; do plan+=("compute-sanitizer $s (sanitize_*)|40|15"); done
@@ -240,11 +240,11 @@ if [[ -x "$gpu_test" ]]; then
   step "gpu suite kernels_gpu/measurement" 30 "$gpu_test" --run_test=kernels_gpu/measurement --log_level=message --report_level=short
 else
   say "no $gpu_test: the build failed (see the log)"
-  rows+=("| gpu suites | NOT RUN (no test_kernels_gpu) | 0 |")
+  rows+=("| gpu suites | NOT RUN (no test_kernels_common_gpu) | 0 |")
   failed=1
 fi
 for t in "${gpu_tests[@]}"; do
-  [[ "$t" == test_kernels_gpu ]] && continue
+  [[ "$t" == test_kernels_common_gpu ]] && continue
   exe=$(find "$build_dir/tests" -maxdepth 2 -type f -name "$t" -perm -u+x 2>/dev/null | head -1)
   if [[ -n "$exe" ]]; then
     step "gpu suite $t" 45 "$exe" --log_level=message --report_level=short

@@ -4,7 +4,7 @@ A request can reuse the longest run of leading hash ids that some earlier reques
 with (the trace's ids each cover `id_tokens` tokens; the last may cover part of one); reuse is
 whole KV blocks of `block_tokens` and leaves at least one prompt token to compute. This is the hit
 rate of an unbounded prefix cache that sees the requests one after another: the bar an unlimited
-KV tier must reach (tests/sim_cache/test_kv_tiers.cpp computes the same in C++).
+KV tier must reach (tests/simulator/engine/test_kv_tiers.cpp computes the same in C++).
 
     python -m moelab_analysis.first_touch data/traces/mooncake_conversation.jsonl --block-tokens 16
 """

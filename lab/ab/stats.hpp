@@ -56,7 +56,7 @@ enum class Verdict { faster, slower, same, undecided };
 
 inline constexpr double kDefaultEquivalenceMargin = 0.02;
 // Fewer samples than this on either side give no CI: the percentile bootstrap of a median
-// undercovers at small n (tests/kernels_harness/test_stats.cpp measures it), so a verdict on
+// undercovers at small n (tests/lab/ab/test_stats.cpp measures it), so a verdict on
 // fewer than 20 samples a side would claim more confidence than it has.
 inline constexpr std::size_t kMinSamplesForVerdict = 20;
 Verdict verdict_of(const RatioCI& ci, double equivalence_margin = kDefaultEquivalenceMargin);

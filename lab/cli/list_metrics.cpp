@@ -1,5 +1,5 @@
 // `moelab list metrics`: the simulator's metric definitions (simulator/metrics/), with `--markdown`
-// the metric tables of lab/h5/SCHEMA.md (tests/lab checks that the file holds exactly this text).
+// the metric tables of lab/h5/SCHEMA.md (tests/lab/h5 checks that the file holds exactly this text).
 #include <fmt/format.h>
 
 #include "lab/cli/list_topics.hpp"

@@ -1,6 +1,6 @@
 #pragma once
 // Lane -> element maps of the warp-level tensor-core instructions the flash_mma kernel uses, as
-// plain functions so the kernel and a host test (tests/kernels_attention/test_mma_layout.cpp,
+// plain functions so the kernel and a host test (tests/kernels/attention/test_mma_layout.cpp,
 // which emulates ldmatrix and mma.sync from the PTX ISA's fragment tables) share them.
 //
 // ldmatrix.x4: lane l supplies the address of row (l % 8) of 8x8 matrix (l / 8); the four
