@@ -44,7 +44,8 @@ class NamedRegistry {
     for (std::size_t i = 0; i < entries_.size(); ++i) {
       if (!entries_[i].make) throw std::logic_error(what_ + " '" + entries_[i].name + "' has no factory");
       for (std::size_t j = 0; j < i; ++j) {
-        if (entries_[j].name == entries_[i].name) throw std::logic_error(what_ + " registered twice: " + entries_[i].name);
+        if (entries_[j].name == entries_[i].name)
+          throw std::logic_error(what_ + " registered twice: " + entries_[i].name);
       }
     }
   }
@@ -61,7 +62,8 @@ class NamedRegistry {
   // "<key>: unknown <what> '<name>' (known: a, b, c)".
   const Entry& lookup(std::string_view name, SourceLocation where = {}) const {
     if (const Entry* e = find(name)) return *e;
-    throw InputError(std::move(where), key_, "unknown " + what_ + " '" + std::string(name) + "' (known: " + known() + ")");
+    throw InputError(std::move(where), key_,
+                     "unknown " + what_ + " '" + std::string(name) + "' (known: " + known() + ")");
   }
 
   // Names in table order.

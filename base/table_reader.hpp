@@ -27,7 +27,7 @@ class TableReader {
   // Required values; a missing key or a wrong type is an InputError at the key.
   virtual std::string string(std::string_view key) = 0;
   virtual std::int64_t integer(std::string_view key) = 0;  // a double is never truncated
-  virtual double number(std::string_view key) = 0;        // integers accepted; finite
+  virtual double number(std::string_view key) = 0;         // integers accepted; finite
   virtual std::vector<double> number_array(std::string_view key) = 0;
   // One of `allowed`; the message lists them.
   virtual std::string choice(std::string_view key, const std::vector<std::string>& allowed) = 0;

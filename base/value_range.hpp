@@ -39,7 +39,8 @@ inline std::string format_limit(double v) {
 
 // "must be > 0, got -4" / "must be <= 1048576, got 2000000"; nothing when `v` is in range.
 inline std::optional<std::string> out_of_range(std::int64_t v, const IntRange& r) {
-  if (v < r.lo) return r.lo == 1 ? fmt::format("must be > 0, got {}", v) : fmt::format("must be >= {}, got {}", r.lo, v);
+  if (v < r.lo)
+    return r.lo == 1 ? fmt::format("must be > 0, got {}", v) : fmt::format("must be >= {}, got {}", r.lo, v);
   if (v > r.hi) return fmt::format("must be <= {}, got {}", r.hi, v);
   return std::nullopt;
 }

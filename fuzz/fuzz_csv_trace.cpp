@@ -4,11 +4,11 @@
 #include "simulator/workload/trace_data.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  const auto path = moelab::fuzz::write_input(moelab::fuzz::scratch_dir() / "trace.csv", moelab::fuzz::as_text(data, size));
+  const auto path =
+      moelab::fuzz::write_input(moelab::fuzz::scratch_dir() / "trace.csv", moelab::fuzz::as_text(data, size));
   try {
     const auto trace = moelab::sim::load_csv_trace(path);
     if (trace.size() == 0 || trace.prompt_tokens.size() != trace.size()) __builtin_trap();
-  } catch (const moelab::InputError&) {
-  }
+  } catch (const moelab::InputError&) {}
   return 0;
 }

@@ -44,7 +44,6 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       c->compute_reference();
       c->poison_output();
     }
-  } catch (const moelab::InputError&) {
-  }
+  } catch (const moelab::InputError&) {}
   return 0;
 }

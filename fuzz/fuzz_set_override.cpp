@@ -20,7 +20,6 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     for (const auto& axis : moelab::lab::read_sweep(source.load(), source.file())) points *= axis.values.size();
     if (points > 64) return 0;
     moelab::lab::run_experiment(request);
-  } catch (const moelab::InputError&) {
-  }
+  } catch (const moelab::InputError&) {}
   return 0;
 }

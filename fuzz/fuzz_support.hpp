@@ -22,7 +22,8 @@ inline const std::filesystem::path& scratch_dir() {
     std::filesystem::create_directories(d);
     std::atexit([] {
       std::error_code ec;
-      std::filesystem::remove_all(std::filesystem::temp_directory_path() / ("moelab_fuzz_" + std::to_string(::getpid())), ec);
+      std::filesystem::remove_all(
+          std::filesystem::temp_directory_path() / ("moelab_fuzz_" + std::to_string(::getpid())), ec);
     });
     return d;
   }();

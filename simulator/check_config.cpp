@@ -10,8 +10,8 @@
 #include "simulator/engine/kv_cache.hpp"
 #include "simulator/engine/kv_tier_store.hpp"
 #include "simulator/engine/scheduler.hpp"
-#include "simulator/model/param_count.hpp"
 #include "simulator/model/parallel_plan.hpp"
+#include "simulator/model/param_count.hpp"
 #include "simulator/simulate.hpp"
 
 namespace moelab::sim {
@@ -39,8 +39,9 @@ void check_config(const SimConfig& c) {
   if (c.engine.max_num_seqs < 1) bad("engine.max_num_seqs", "must be >= 1");
   if (c.engine.max_batched_tokens < c.engine.max_num_seqs) {
     bad("engine.max_batched_tokens",
-        fmt::format("must be >= engine.max_num_seqs ({}): every running sequence decodes one token per iteration; got {}",
-                    c.engine.max_num_seqs, c.engine.max_batched_tokens));
+        fmt::format(
+            "must be >= engine.max_num_seqs ({}): every running sequence decodes one token per iteration; got {}",
+            c.engine.max_num_seqs, c.engine.max_batched_tokens));
   }
   if (c.engine.step_overhead_s < 0) bad("engine.step_overhead_s", "must be >= 0");
   validate_kv_tiers(c.cluster.kv_tiers, c.engine.kv_block_tokens, kv_bytes_per_token(c.model));

@@ -19,9 +19,12 @@ enum class UnservableReason : std::uint8_t {
 // "" for none; otherwise the enumerator's name (the HDF5 column requests.unservable_reason).
 inline std::string_view unservable_reason_name(UnservableReason reason) {
   switch (reason) {
-    case UnservableReason::exceeds_kv_cache: return "exceeds_kv_cache";
-    case UnservableReason::exceeds_batch_budget: return "exceeds_batch_budget";
-    case UnservableReason::none: break;
+    case UnservableReason::exceeds_kv_cache:
+      return "exceeds_kv_cache";
+    case UnservableReason::exceeds_batch_budget:
+      return "exceeds_batch_budget";
+    case UnservableReason::none:
+      break;
   }
   return "";
 }
@@ -35,8 +38,8 @@ struct RequestRecord {
   std::int32_t cached_tokens = 0;  // prompt tokens served from the prefix cache (last admission)
   std::int32_t output_tokens = 0;  // requested; a finished request generated exactly these (checked)
   std::int32_t preemptions = 0;
-  std::int32_t replica = -1;       // engine instance
-  std::int32_t dp_rank = -1;       // data-parallel rank inside the instance
+  std::int32_t replica = -1;  // engine instance
+  std::int32_t dp_rank = -1;  // data-parallel rank inside the instance
   std::int64_t session_id = -1;
   std::int32_t turn = 0;
   UnservableReason unservable = UnservableReason::none;  // sits in the tail padding after `turn`
@@ -62,9 +65,9 @@ struct KvTransferRecord {
   std::int32_t prefill_instance = -1;
   std::int32_t decode_instance = -1;
   double kv_bytes = 0;
-  double ready_s = 0;   // the prefill finished
-  double start_s = 0;   // the NICs of both sides were free
-  double done_s = 0;    // the KV is on the decode instance
+  double ready_s = 0;                                        // the prefill finished
+  double start_s = 0;                                        // the NICs of both sides were free
+  double done_s = 0;                                         // the KV is on the decode instance
   double kv_transfer_s() const { return done_s - ready_s; }  // NIC queueing included
 };
 

@@ -15,12 +15,12 @@
 namespace moelab::sim {
 
 struct ClusterSpec {
-  std::int64_t replicas = 1;           // model instances
-  ParallelPlan parallel;               // how each instance spreads over its GPUs ([cluster.parallel])
-  std::string router = "round_robin";  // which instance gets a request (moelab list policies)
+  std::int64_t replicas = 1;                // model instances
+  ParallelPlan parallel;                    // how each instance spreads over its GPUs ([cluster.parallel])
+  std::string router = "round_robin";       // which instance gets a request (moelab list policies)
   std::string dp_dispatch = "round_robin";  // which DP rank of the instance gets it (a router over ranks)
-  DisaggregationSpec disaggregation;   // prefill and decode pools; off = every instance is mixed
-  KvTierStoreSpec kv_tiers;            // DRAM/SSD behind the prefix caches of prefilling instances; empty = off
+  DisaggregationSpec disaggregation;        // prefill and decode pools; off = every instance is mixed
+  KvTierStoreSpec kv_tiers;                 // DRAM/SSD behind the prefix caches of prefilling instances; empty = off
 };
 
 struct StopCondition {

@@ -6,10 +6,10 @@
 #include <numeric>
 #include <sstream>
 
+#include "base/input_error.hpp"
+#include "kernels/attention/ref/attention_ref.hpp"
 #include "kernels/common/error_metrics.hpp"
 #include "kernels/common/random_fill.hpp"
-#include "kernels/attention/ref/attention_ref.hpp"
-#include "base/input_error.hpp"
 
 namespace moelab::kernels::attention {
 namespace {
@@ -53,9 +53,9 @@ void validate_heads(const HeadShape& h, const std::string& origin) {
   if (h.heads <= 0) throw InputError(where, "heads", "must be positive, got " + std::to_string(h.heads));
   if (h.kv_heads <= 0) throw InputError(where, "kv_heads", "must be positive, got " + std::to_string(h.kv_heads));
   if (h.heads % h.kv_heads != 0) {
-    throw InputError(where, "kv_heads",
-                     "heads (" + std::to_string(h.heads) + ") must be a multiple of kv_heads (" +
-                         std::to_string(h.kv_heads) + ")");
+    throw InputError(
+        where, "kv_heads",
+        "heads (" + std::to_string(h.heads) + ") must be a multiple of kv_heads (" + std::to_string(h.kv_heads) + ")");
   }
   if (!head_dim_supported(h.head_dim)) {
     throw InputError(where, "head_dim", "must be 64 or 128, got " + std::to_string(h.head_dim));
@@ -385,9 +385,7 @@ double CascadeDecodeCase::flops() const {
 }
 
 // Compulsory traffic: the shared prefix K/V once, every suffix K/V once, Q (bf16), O (fp32).
-double CascadeDecodeCase::bytes() const {
-  return 2.0 * input_elements() + 4.0 * output_rows() * output_row_elements();
-}
+double CascadeDecodeCase::bytes() const { return 2.0 * input_elements() + 4.0 * output_rows() * output_row_elements(); }
 
 void CascadeDecodeCase::fill_inputs(std::uint64_t seed) {
   allocate();

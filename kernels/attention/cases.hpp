@@ -67,6 +67,7 @@ class AttentionCase : public OpCase {
   std::vector<double> ref;  // compute_reference() fills it (fp64 oracle) on the checked rows
   // 1 = the oracle computes this output row (all 1 unless the case is over kOracleBudgetMacs).
   const std::vector<std::uint8_t>& checked_rows() const { return checked_rows_; }
+
  protected:
   // rows of row_elems outputs; `always` rows (first/last of each sequence) are checked in any case.
   void resize_outputs(std::size_t rows, std::size_t row_elems, double macs, const std::vector<std::size_t>& always);
@@ -166,6 +167,7 @@ class CascadeDecodeCase final : public AttentionCase {
 // Shape validation (InputError naming the dim and the origin) + construction.
 std::unique_ptr<PrefillCase> make_prefill_case(PrefillShape shape, const std::string& origin = "--dim");
 std::unique_ptr<PagedDecodeCase> make_paged_decode_case(PagedDecodeShape shape, const std::string& origin = "--dim");
-std::unique_ptr<CascadeDecodeCase> make_cascade_decode_case(CascadeDecodeShape shape, const std::string& origin = "--dim");
+std::unique_ptr<CascadeDecodeCase> make_cascade_decode_case(CascadeDecodeShape shape,
+                                                            const std::string& origin = "--dim");
 
 }  // namespace moelab::kernels::attention

@@ -38,10 +38,10 @@ struct PrefillParams {
 // Key t of sequence i lives in page block_table[i * max_pages_per_seq + t / page_size],
 // slot t % page_size; k_cache/v_cache are [num_pages, page_size, kv_heads, head_dim].
 struct PagedDecodeParams {
-  const bf16_bits* q = nullptr;        // [batch, heads, head_dim]
+  const bf16_bits* q = nullptr;  // [batch, heads, head_dim]
   const bf16_bits* k_cache = nullptr;
   const bf16_bits* v_cache = nullptr;
-  float* out = nullptr;                // [batch, heads, head_dim]
+  float* out = nullptr;                        // [batch, heads, head_dim]
   const std::int32_t* block_table = nullptr;   // [batch, max_pages_per_seq]
   const std::int32_t* context_lens = nullptr;  // [batch]
   int batch = 0;

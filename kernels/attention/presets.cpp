@@ -58,7 +58,9 @@ class Dims {
   // The batch is a vector of per-sequence lengths: bounded before it exists.
   int batch() const {
     const int v = positive("batch");
-    if (v > kMaxBatch) throw InputError({origin_, 0, 0}, "batch", "must be <= " + std::to_string(kMaxBatch) + ", got " + std::to_string(v));
+    if (v > kMaxBatch)
+      throw InputError({origin_, 0, 0}, "batch",
+                       "must be <= " + std::to_string(kMaxBatch) + ", got " + std::to_string(v));
     return v;
   }
   static constexpr int kMaxBatch = 1 << 20;

@@ -6,12 +6,12 @@ namespace moelab::kernels {
 // Each variant's factory, defined at the end of the variant's file (make_<op>_<backend>_<name>,
 // op dots as underscores); each is added below, in this order.
 namespace attention {
-VariantFactory make_attention_prefill_ref_naive;                     // ref/ref_naive.cpp
-VariantFactory make_attention_decode_paged_ref_naive;                // ref/ref_naive.cpp
-VariantFactory make_attention_decode_cascade_ref_naive;              // ref/ref_naive.cpp
-VariantFactory make_attention_prefill_kokkos_tiled;                  // kokkos/tiled_prefill.cpp
-VariantFactory make_attention_decode_paged_kokkos_tiled;             // kokkos/tiled_paged_decode.cpp
-VariantFactory make_attention_decode_cascade_kokkos_tiled;           // kokkos/tiled_cascade_decode.cpp
+VariantFactory make_attention_prefill_ref_naive;            // ref/ref_naive.cpp
+VariantFactory make_attention_decode_paged_ref_naive;       // ref/ref_naive.cpp
+VariantFactory make_attention_decode_cascade_ref_naive;     // ref/ref_naive.cpp
+VariantFactory make_attention_prefill_kokkos_tiled;         // kokkos/tiled_prefill.cpp
+VariantFactory make_attention_decode_paged_kokkos_tiled;    // kokkos/tiled_paged_decode.cpp
+VariantFactory make_attention_decode_cascade_kokkos_tiled;  // kokkos/tiled_cascade_decode.cpp
 }  // namespace attention
 
 // The attention family: its ops and one line per variant.

@@ -6,9 +6,12 @@ namespace moelab::kernels {
 
 std::string_view to_string(Backend b) {
   switch (b) {
-    case Backend::ref: return "ref";
-    case Backend::kokkos: return "kokkos";
-    case Backend::cuda: return "cuda";
+    case Backend::ref:
+      return "ref";
+    case Backend::kokkos:
+      return "kokkos";
+    case Backend::cuda:
+      return "cuda";
   }
   return "?";
 }
@@ -22,9 +25,12 @@ std::optional<Backend> parse_backend(std::string_view s) {
 
 std::string_view to_string(FlushMethod m) {
   switch (m) {
-    case FlushMethod::read: return "read";
-    case FlushMethod::write: return "write";
-    case FlushMethod::none: return "none";
+    case FlushMethod::read:
+      return "read";
+    case FlushMethod::write:
+      return "write";
+    case FlushMethod::none:
+      return "none";
   }
   return "?";
 }

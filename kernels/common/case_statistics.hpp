@@ -15,9 +15,9 @@ struct ExpertLoad {
   double mean_tokens = 0;                       // assignments / experts
   std::int64_t max_tokens = 0;
   std::int64_t min_tokens = 0;
-  std::int64_t idle_experts = 0;                // experts with zero tokens
-  double load_imbalance = 0;                    // max / mean tokens per expert (1 = balanced)
-  double cv = 0;                                // stddev / mean of tokens per expert
+  std::int64_t idle_experts = 0;  // experts with zero tokens
+  double load_imbalance = 0;      // max / mean tokens per expert (1 = balanced)
+  double cv = 0;                  // stddev / mean of tokens per expert
 };
 
 // The statistics of per-expert counts (a routing's histogram, a permute's offset differences,

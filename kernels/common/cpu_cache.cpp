@@ -52,7 +52,8 @@ std::size_t last_level_cache_bytes() {
 }
 
 CpuCacheFlusher::CpuCacheFlusher(std::size_t bytes)
-    : buffer_(((bytes > 0 ? bytes : 2 * last_level_cache_bytes()) + sizeof(std::uint64_t) - 1) / sizeof(std::uint64_t)) {}
+    : buffer_(((bytes > 0 ? bytes : 2 * last_level_cache_bytes()) + sizeof(std::uint64_t) - 1) /
+              sizeof(std::uint64_t)) {}
 
 void CpuCacheFlusher::flush() {
   // Writing a value that changes every round keeps the stores from being elided; the volatile

@@ -27,8 +27,8 @@ struct CudaVariantList {
 };
 
 struct CudaBackendApi {
-  int abi_version = 0;           // kCudaBackendAbiVersion of the library's build
-  const char* build_id = "";     // version + commit of the library's build
+  int abi_version = 0;        // kCudaBackendAbiVersion of the library's build
+  const char* build_id = "";  // version + commit of the library's build
   CudaVariantList (*make_variants)() = nullptr;
   int (*device_count)() = nullptr;
   std::string (*unavailable_reason)() = nullptr;

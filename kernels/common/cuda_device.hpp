@@ -11,21 +11,21 @@ namespace moelab::kernels {
 
 struct CudaDeviceInfo {
   int index = 0;
-  std::string name;                // "NVIDIA H100 80GB HBM3"
-  std::string pci_bus_id;          // "0000:18:00.0" (cudaDeviceGetPCIBusId), to find it in NVML
+  std::string name;        // "NVIDIA H100 80GB HBM3"
+  std::string pci_bus_id;  // "0000:18:00.0" (cudaDeviceGetPCIBusId), to find it in NVML
   int compute_capability_major = 0;
   int compute_capability_minor = 0;
   int sm_count = 0;
-  double sm_clock_hz = 0;          // peak (boost) SM clock from cudaDevAttrClockRate
-  double memory_clock_hz = 0;      // cudaDevAttrMemoryClockRate
+  double sm_clock_hz = 0;      // peak (boost) SM clock from cudaDevAttrClockRate
+  double memory_clock_hz = 0;  // cudaDevAttrMemoryClockRate
   int memory_bus_width_bits = 0;
   double l2_bytes = 0;
   double global_memory_bytes = 0;
   // 2 (DDR) x memory clock x bus width / 8: the attribute-derived peak, for when data/hardware
   // does not know the device. HBM3 devices report a clock that makes this match the datasheet.
   double peak_memory_bytes_per_s = 0;
-  int driver_version = 0;          // cudaDriverGetVersion: 13000 = 13.0
-  int runtime_version = 0;         // cudaRuntimeGetVersion
+  int driver_version = 0;   // cudaDriverGetVersion: 13000 = 13.0
+  int runtime_version = 0;  // cudaRuntimeGetVersion
 };
 
 // True when the runtime finds at least one device. Any error (no driver, stub libcuda,
@@ -42,13 +42,13 @@ std::string cuda_version_text(int version);
 
 // What libmoelab_kernels_cuda.so was built with and loaded, for the A/B file's attributes.
 struct CudaBuildInfo {
-  int toolkit_version = 0;    // CUDART_VERSION the library was compiled against (13000 = 13.0)
-  int runtime_version = 0;    // cudaRuntimeGetVersion of the runtime it loaded
-  int driver_version = 0;     // cudaDriverGetVersion (0 without a driver)
-  std::string cublas_version; // cublasGetProperty: "13.0.2"
-  std::string nvcc_version;   // CMAKE_CUDA_COMPILER_VERSION
-  std::string architectures;  // CMAKE_CUDA_ARCHITECTURES ("90a")
-  std::string cuda_flags;     // the nvcc flags of the library's build (build type's and the target's)
+  int toolkit_version = 0;     // CUDART_VERSION the library was compiled against (13000 = 13.0)
+  int runtime_version = 0;     // cudaRuntimeGetVersion of the runtime it loaded
+  int driver_version = 0;      // cudaDriverGetVersion (0 without a driver)
+  std::string cublas_version;  // cublasGetProperty: "13.0.2"
+  std::string nvcc_version;    // CMAKE_CUDA_COMPILER_VERSION
+  std::string architectures;   // CMAKE_CUDA_ARCHITECTURES ("90a")
+  std::string cuda_flags;      // the nvcc flags of the library's build (build type's and the target's)
 };
 // nullopt when there is no CUDA library (CPU build, or it did not load).
 std::optional<CudaBuildInfo> cuda_build_info();

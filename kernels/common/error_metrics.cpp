@@ -52,29 +52,39 @@ CheckResult compare(std::span<const Out> out, std::span<const double> ref, doubl
 
 std::string_view to_string(DType t) {
   switch (t) {
-    case DType::f32: return "f32";
-    case DType::bf16: return "bf16";
-    case DType::f16: return "f16";
-    case DType::fp8_e4m3: return "fp8_e4m3";
+    case DType::f32:
+      return "f32";
+    case DType::bf16:
+      return "bf16";
+    case DType::f16:
+      return "f16";
+    case DType::fp8_e4m3:
+      return "fp8_e4m3";
   }
   return "?";
 }
 
 double default_tolerance(DType limiting_precision) {
   switch (limiting_precision) {
-    case DType::f32: return 1e-4;
-    case DType::bf16: return 2e-2;
-    case DType::f16: return 5e-3;
-    case DType::fp8_e4m3: return 1.25e-1;
+    case DType::f32:
+      return 1e-4;
+    case DType::bf16:
+      return 2e-2;
+    case DType::f16:
+      return 5e-3;
+    case DType::fp8_e4m3:
+      return 1.25e-1;
   }
   return 0;
 }
 
 std::size_t count_non_finite(std::span<const float> values) {
-  return static_cast<std::size_t>(std::count_if(values.begin(), values.end(), [](float v) { return !std::isfinite(v); }));
+  return static_cast<std::size_t>(
+      std::count_if(values.begin(), values.end(), [](float v) { return !std::isfinite(v); }));
 }
 std::size_t count_non_finite(std::span<const double> values) {
-  return static_cast<std::size_t>(std::count_if(values.begin(), values.end(), [](double v) { return !std::isfinite(v); }));
+  return static_cast<std::size_t>(
+      std::count_if(values.begin(), values.end(), [](double v) { return !std::isfinite(v); }));
 }
 std::size_t count_non_finite(std::span<const bf16> values) {
   return static_cast<std::size_t>(std::count_if(values.begin(), values.end(), [](bf16 v) { return !is_finite(v); }));
@@ -112,7 +122,9 @@ CheckResult compare_exact(std::span<const std::int32_t> out, std::span<const std
   r.passed = mismatches == 0;
   r.max_rel_error = mismatches == 0 ? 0.0 : 1.0;
   r.max_abs_error = r.max_rel_error;
-  if (!r.passed) r.detail = fmt::format("{} mismatched element(s), first at [{}]: out {} ref {}", mismatches, first, out[first], ref[first]);
+  if (!r.passed)
+    r.detail = fmt::format("{} mismatched element(s), first at [{}]: out {} ref {}", mismatches, first, out[first],
+                           ref[first]);
   return r;
 }
 

@@ -28,7 +28,8 @@ MOELAB_HOST_DEVICE inline float fp8_e4m3_to_float(std::uint8_t code) {
     v = static_cast<float>(mantissa) * (1.0f / 512.0f);  // subnormal: m * 2^-9
   } else {
     // (8 + m) * 2^(exponent - 10), built from the bits: exact.
-    const std::uint32_t bits = static_cast<std::uint32_t>(exponent - 7 + 127) << 23 | static_cast<std::uint32_t>(mantissa) << 20;
+    const std::uint32_t bits =
+        static_cast<std::uint32_t>(exponent - 7 + 127) << 23 | static_cast<std::uint32_t>(mantissa) << 20;
     std::memcpy(&v, &bits, sizeof(v));
   }
   return negative ? -v : v;

@@ -38,16 +38,21 @@ std::string not_built_reason(Backend b) {
 
 bool backend_built(Backend b) {
   switch (b) {
-    case Backend::ref: return true;
+    case Backend::ref:
+      return true;
 #if MOELAB_HAVE_KOKKOS
-    case Backend::kokkos: return true;
+    case Backend::kokkos:
+      return true;
 #else
-    case Backend::kokkos: return false;
+    case Backend::kokkos:
+      return false;
 #endif
 #if MOELAB_HAVE_CUDA
-    case Backend::cuda: return true;
+    case Backend::cuda:
+      return true;
 #else
-    case Backend::cuda: return false;
+    case Backend::cuda:
+      return false;
 #endif
   }
   return false;

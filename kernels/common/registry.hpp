@@ -23,7 +23,7 @@ class BackendLoadError : public std::runtime_error {
 };
 
 struct OpInfo {
-  std::string name;         // "attention.prefill"
+  std::string name;  // "attention.prefill"
   std::string description;
   std::vector<std::string> presets;  // named shapes from real models
   // Builds a case; impossible or mismatched shapes throw InputError (exit 2).

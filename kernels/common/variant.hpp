@@ -47,13 +47,13 @@ using ShapeDim = std::pair<std::string, double>;
 class OpCase {
  public:
   virtual ~OpCase() = default;
-  virtual std::string_view op() const = 0;     // "attention.prefill"
-  virtual std::string shape_text() const = 0;  // "b=1 sq=4096 skv=4096 h=32 hkv=8 d=128 causal"
-  virtual double flops() const = 0;            // fixed formula, independent of variant
-  virtual double bytes() const = 0;            // compulsory memory traffic, independent of variant
+  virtual std::string_view op() const = 0;           // "attention.prefill"
+  virtual std::string shape_text() const = 0;        // "b=1 sq=4096 skv=4096 h=32 hkv=8 d=128 causal"
+  virtual double flops() const = 0;                  // fixed formula, independent of variant
+  virtual double bytes() const = 0;                  // compulsory memory traffic, independent of variant
   virtual void fill_inputs(std::uint64_t seed) = 0;  // fresh random inputs, never all zeros
-  virtual void compute_reference() = 0;        // the ref oracle (fp64 accumulation)
-  virtual void poison_output() = 0;            // NaN-fill the output before a checked run
+  virtual void compute_reference() = 0;              // the ref oracle (fp64 accumulation)
+  virtual void poison_output() = 0;                  // NaN-fill the output before a checked run
   virtual CheckResult check_output() const = 0;
   virtual std::vector<ShapeDim> shape_dims() const { return {}; }
   virtual PeakKind peak_kind() const { return PeakKind::bf16; }
@@ -76,13 +76,13 @@ std::string_view to_string(FlushMethod m);
 // What a run observed about its last timed sample, beyond the time. NaN = not measured.
 struct SampleInfo {
   static constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
-  double host_launch_s = kNaN;     // host time spent enqueuing the timed work (GPU)
-  double sm_clock_hz = kNaN;       // SM clock measured over the sample (clock64 / globaltimer)
-  double clock_window_s = kNaN;    // the globaltimer window that clock was measured over
+  double host_launch_s = kNaN;        // host time spent enqueuing the timed work (GPU)
+  double sm_clock_hz = kNaN;          // SM clock measured over the sample (clock64 / globaltimer)
+  double clock_window_s = kNaN;       // the globaltimer window that clock was measured over
   double default_sm_clock_hz = kNaN;  // the device's default (maximum) SM clock
-  int launches = 1;                // timed launches in the sample (> 1 in batch mode)
-  bool blocked = false;            // the timed work was enqueued behind a blocking kernel
-  bool blocker_timed_out = false;  // ... which gave up waiting: launch latency is in the time
+  int launches = 1;                   // timed launches in the sample (> 1 in batch mode)
+  bool blocked = false;               // the timed work was enqueued behind a blocking kernel
+  bool blocker_timed_out = false;     // ... which gave up waiting: launch latency is in the time
 };
 
 // One kernel a GPU run launches, with the attributes the compiler and occupancy API report.
@@ -95,11 +95,11 @@ struct LaunchInfo {
   int registers_per_thread = 0;
   std::int64_t local_bytes_per_thread = 0;  // spills and stack
   int max_threads_per_block = 0;
-  int blocks_per_sm = 0;           // cudaOccupancyMaxActiveBlocksPerMultiprocessor
-  double occupancy = 0;            // active warps per SM / maximum warps per SM
-  int ptx_version = 0;             // cudaFuncAttributes::ptxVersion (90 = 9.0)
+  int blocks_per_sm = 0;  // cudaOccupancyMaxActiveBlocksPerMultiprocessor
+  double occupancy = 0;   // active warps per SM / maximum warps per SM
+  int ptx_version = 0;    // cudaFuncAttributes::ptxVersion (90 = 9.0)
   int binary_version = 0;
-  int count = 1;                   // launches of this configuration per run
+  int count = 1;  // launches of this configuration per run
 };
 
 class PreparedRun {

@@ -5,6 +5,7 @@
 #include <limits>
 #include <sstream>
 
+#include "base/input_error.hpp"
 #include "kernels/common/error_metrics.hpp"
 #include "kernels/common/input_generation.hpp"
 #include "kernels/common/random_fill.hpp"
@@ -14,7 +15,6 @@
 #include "kernels/router/cases.hpp"
 #include "kernels/router/detail/dims.hpp"
 #include "kernels/router/routing.hpp"
-#include "base/input_error.hpp"
 
 namespace moelab::kernels::grouped_gemm {
 namespace {
@@ -36,7 +36,8 @@ GroupedGemmCase::GroupedGemmCase(GroupedGemmShape s, const std::string& origin) 
   if (total > std::numeric_limits<std::int32_t>::max() / 2) throw InputError(where, "tokens", "too many rows");
   if (total == 0) throw InputError(where, "m", "every group is empty: nothing to multiply");
   m_offsets = AlignedBuffer<std::int32_t>(shape_.m.size() + 1);
-  for (std::size_t g = 0; g < shape_.m.size(); ++g) m_offsets[g + 1] = m_offsets[g] + static_cast<std::int32_t>(shape_.m[g]);
+  for (std::size_t g = 0; g < shape_.m.size(); ++g)
+    m_offsets[g + 1] = m_offsets[g] + static_cast<std::int32_t>(shape_.m[g]);
 
   check_rows_ = choose_check_rows(shape_.m, m_offsets.data(), static_cast<double>(shape_.n) * shape_.k);
 }
@@ -63,9 +64,7 @@ int GroupedGemmCase::nonempty_groups() const {
   return static_cast<int>(std::count_if(shape_.m.begin(), shape_.m.end(), [](std::int64_t m) { return m > 0; }));
 }
 
-ExpertLoad GroupedGemmCase::expert_load() const {
-  return expert_load_from_counts(shape_.m);
-}
+ExpertLoad GroupedGemmCase::expert_load() const { return expert_load_from_counts(shape_.m); }
 
 std::vector<ShapeDim> GroupedGemmCase::shape_dims() const {
   const int nonempty = nonempty_groups();
@@ -184,7 +183,8 @@ std::unique_ptr<OpCase> make_case(const ShapeArgs& args) {
   // Group sizes are a vector of `groups` counts and rows are int32: bounded before either exists.
   if (groups > (1 << 20)) throw d.error("groups", "must be <= 1048576, got " + std::to_string(groups));
   if (static_cast<std::int64_t>(tokens) * topk >= (std::int64_t{1} << 30)) {
-    throw d.error("tokens", "tokens * topk must be < 2^30, got " + std::to_string(static_cast<std::int64_t>(tokens) * topk));
+    throw d.error("tokens",
+                  "tokens * topk must be < 2^30, got " + std::to_string(static_cast<std::int64_t>(tokens) * topk));
   }
   const double zipf_s = d.at_least("zipf_x1000", 0) / 1000.0;
   GroupedGemmShape s;
@@ -192,8 +192,8 @@ std::unique_ptr<OpCase> make_case(const ShapeArgs& args) {
   s.n = d.get("n");
   s.k = d.get("k");
   std::ostringstream os;
-  os << (zipf_s == 0 ? "balanced" : "zipf=" + std::to_string(zipf_s).substr(0, 5)) << " tokens=" << tokens
-     << " top" << topk;
+  os << (zipf_s == 0 ? "balanced" : "zipf=" + std::to_string(zipf_s).substr(0, 5)) << " tokens=" << tokens << " top"
+     << topk;
   s.routing = os.str();
   return std::make_unique<GroupedGemmCase>(std::move(s), d.origin());
 }

@@ -21,7 +21,8 @@ GroupedGemmFp8Case::GroupedGemmFp8Case(GroupedGemmFp8Shape s, const std::string&
   if (shape_.m.empty()) throw InputError(where, "groups", "must be >= 1");
   if (shape_.n < 1) throw InputError(where, "n", "must be >= 1, got " + std::to_string(shape_.n));
   if (shape_.k < kFp8ScaleBlock || shape_.k % kFp8ScaleBlock != 0) {
-    throw InputError(where, "k", "must be a positive multiple of 128 (the scale block), got " + std::to_string(shape_.k));
+    throw InputError(where, "k",
+                     "must be a positive multiple of 128 (the scale block), got " + std::to_string(shape_.k));
   }
   std::int64_t total = 0;
   for (std::size_t g = 0; g < shape_.m.size(); ++g) {
@@ -31,7 +32,8 @@ GroupedGemmFp8Case::GroupedGemmFp8Case(GroupedGemmFp8Shape s, const std::string&
   if (total > std::numeric_limits<std::int32_t>::max() / 2) throw InputError(where, "tokens", "too many rows");
   if (total == 0) throw InputError(where, "m", "every group is empty: nothing to multiply");
   m_offsets = AlignedBuffer<std::int32_t>(shape_.m.size() + 1);
-  for (std::size_t g = 0; g < shape_.m.size(); ++g) m_offsets[g + 1] = m_offsets[g] + static_cast<std::int32_t>(shape_.m[g]);
+  for (std::size_t g = 0; g < shape_.m.size(); ++g)
+    m_offsets[g + 1] = m_offsets[g] + static_cast<std::int32_t>(shape_.m[g]);
   check_rows_ = choose_check_rows(shape_.m, m_offsets.data(), static_cast<double>(shape_.n) * shape_.k);
 }
 

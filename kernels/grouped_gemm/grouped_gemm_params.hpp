@@ -14,9 +14,9 @@
 namespace moelab::kernels::grouped_gemm {
 
 struct GroupedGemmParams {
-  const std::uint16_t* a = nullptr;       // bf16 bits
-  const std::uint16_t* b = nullptr;       // bf16 bits
-  std::uint16_t* c = nullptr;             // bf16 bits
+  const std::uint16_t* a = nullptr;         // bf16 bits
+  const std::uint16_t* b = nullptr;         // bf16 bits
+  std::uint16_t* c = nullptr;               // bf16 bits
   const std::int32_t* m_offsets = nullptr;  // [groups + 1], exclusive prefix sum of M_g
   int groups = 0;
   int n = 0;

@@ -7,10 +7,10 @@ namespace moelab::kernels {
 // Each variant's factory, defined at the end of the variant's file (make_<op>_<backend>_<name>);
 // each is added below, in this order.
 namespace grouped_gemm {
-VariantFactory make_grouped_gemm_ref_naive;              // ref/ref_naive_variant.cpp
-VariantFactory make_grouped_gemm_kokkos_tiled;           // kokkos/tiled.cpp
-VariantFactory make_grouped_gemm_fp8_ref_naive;          // ref/fp8_ref_variant.cpp
-VariantFactory make_grouped_gemm_fp8_kokkos_tiled;       // kokkos/fp8_tiled.cpp
+VariantFactory make_grouped_gemm_ref_naive;         // ref/ref_naive_variant.cpp
+VariantFactory make_grouped_gemm_kokkos_tiled;      // kokkos/tiled.cpp
+VariantFactory make_grouped_gemm_fp8_ref_naive;     // ref/fp8_ref_variant.cpp
+VariantFactory make_grouped_gemm_fp8_kokkos_tiled;  // kokkos/fp8_tiled.cpp
 }  // namespace grouped_gemm
 
 // The grouped_gemm family: its ops and one line per variant.

@@ -25,7 +25,8 @@ constexpr int kBatch = 64, kContext = 4096, kPage = 64;
 // lengths ctx .. 1 spread linearly over the batch (vary = 1), as attention's presets do.
 std::vector<int> spread(int batch, int max_len) {
   std::vector<int> out(static_cast<std::size_t>(batch), max_len);
-  for (int i = 1; i < batch; ++i) out[i] = max_len - static_cast<int>((static_cast<std::int64_t>(i) * (max_len - 1)) / (batch - 1));
+  for (int i = 1; i < batch; ++i)
+    out[i] = max_len - static_cast<int>((static_cast<std::int64_t>(i) * (max_len - 1)) / (batch - 1));
   return out;
 }
 
@@ -40,9 +41,8 @@ std::vector<std::string> preset_names() {
 std::unique_ptr<OpCase> make_case_from_args(const ShapeArgs& args) {
   const std::size_t index = moe_detail::preset_index(args, preset_names());
   const ModelMla& m = kModels[index];
-  const moe_detail::Dims d(args,
-                           {{"batch", kBatch}, {"ctx", kContext}, {"page", kPage}, {"heads", m.heads}, {"vary", 0}},
-                           kMlaDecodeOp);
+  const moe_detail::Dims d(
+      args, {{"batch", kBatch}, {"ctx", kContext}, {"page", kPage}, {"heads", m.heads}, {"vary", 0}}, kMlaDecodeOp);
   MlaDecodeShape s;
   s.heads = d.get("heads");
   s.kv_lora = m.kv_lora;

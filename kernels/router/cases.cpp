@@ -6,13 +6,13 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "base/input_error.hpp"
 #include "kernels/common/error_metrics.hpp"
 #include "kernels/common/random_fill.hpp"
 #include "kernels/router/detail/dims.hpp"
 #include "kernels/router/presets.hpp"
 #include "kernels/router/ref/router_ref.hpp"
 #include "kernels/router/routing.hpp"
-#include "base/input_error.hpp"
 
 namespace moelab::kernels::router {
 namespace {
@@ -54,7 +54,8 @@ const RouterModel& preset_model(const ShapeArgs& args) {
 TopkCase::TopkCase(TopkShape s, const std::string& origin) : shape_(s) {
   validate_routing(s.tokens, s.experts, s.k, origin);
   if (s.n_group < 1 || s.experts % s.n_group != 0) {
-    throw shape_error(origin, "n_group", "must divide experts=" + std::to_string(s.experts) + ", got " + std::to_string(s.n_group));
+    throw shape_error(origin, "n_group",
+                      "must divide experts=" + std::to_string(s.experts) + ", got " + std::to_string(s.n_group));
   }
   if (s.scoring == Scoring::softmax && (s.n_group != 1 || s.topk_group != 1)) {
     throw shape_error(origin, "n_group", "group-limited routing needs sigmoid scoring (sigmoid=1)");
@@ -95,8 +96,11 @@ void TopkCase::allocate() {
 }
 
 std::vector<ShapeDim> TopkCase::shape_dims() const {
-  return {{"tokens", shape_.tokens}, {"experts", shape_.experts}, {"topk", shape_.k},
-          {"n_group", shape_.n_group}, {"topk_group", shape_.topk_group}};
+  return {{"tokens", shape_.tokens},
+          {"experts", shape_.experts},
+          {"topk", shape_.k},
+          {"n_group", shape_.n_group},
+          {"topk_group", shape_.topk_group}};
 }
 
 std::string TopkCase::shape_text() const {
@@ -328,7 +332,10 @@ void CombineCase::allocate() {
 }
 
 std::vector<ShapeDim> CombineCase::shape_dims() const {
-  return {{"tokens", shape_.tokens}, {"experts", shape_.experts}, {"topk", shape_.k}, {"hidden", shape_.hidden},
+  return {{"tokens", shape_.tokens},
+          {"experts", shape_.experts},
+          {"topk", shape_.k},
+          {"hidden", shape_.hidden},
           {"zipf", shape_.zipf_s}};
 }
 
@@ -361,8 +368,13 @@ ExpertLoad CombineCase::expert_load() const {
 
 CombineParams CombineCase::params() {
   allocate();
-  return CombineParams{reinterpret_cast<const std::uint16_t*>(expert_out.data()), inverse.data(), weights.data(),
-                       reinterpret_cast<std::uint16_t*>(out.data()), shape_.tokens, shape_.k, shape_.hidden};
+  return CombineParams{reinterpret_cast<const std::uint16_t*>(expert_out.data()),
+                       inverse.data(),
+                       weights.data(),
+                       reinterpret_cast<std::uint16_t*>(out.data()),
+                       shape_.tokens,
+                       shape_.k,
+                       shape_.hidden};
 }
 
 void CombineCase::compute_reference() {
@@ -411,7 +423,8 @@ std::unique_ptr<OpCase> make_topk_case(const ShapeArgs& args) {
 
 std::unique_ptr<OpCase> make_permute_case(const ShapeArgs& args) {
   const RouterModel& m = preset_model(args);
-  const moe_detail::Dims d(args, {{"tokens", 16384}, {"experts", m.experts}, {"k", m.k}, {"zipf_x1000", 0}}, kPermuteOp);
+  const moe_detail::Dims d(args, {{"tokens", 16384}, {"experts", m.experts}, {"k", m.k}, {"zipf_x1000", 0}},
+                           kPermuteOp);
   PermuteShape s;
   s.tokens = d.get("tokens");
   s.experts = d.get("experts");
@@ -423,7 +436,8 @@ std::unique_ptr<OpCase> make_permute_case(const ShapeArgs& args) {
 std::unique_ptr<OpCase> make_combine_case(const ShapeArgs& args) {
   const RouterModel& m = preset_model(args);
   const moe_detail::Dims d(
-      args, {{"tokens", 4096}, {"experts", m.experts}, {"k", m.k}, {"hidden", m.hidden}, {"zipf_x1000", 0}}, kCombineOp);
+      args, {{"tokens", 4096}, {"experts", m.experts}, {"k", m.k}, {"hidden", m.hidden}, {"zipf_x1000", 0}},
+      kCombineOp);
   CombineShape s;
   s.tokens = d.get("tokens");
   s.experts = d.get("experts");

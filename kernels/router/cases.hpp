@@ -72,7 +72,7 @@ class TopkCase final : public OpCase, public HasExpertLoad {
 
   const TopkShape& shape() const { return shape_; }
   ExpertLoad expert_load() const override;  // of the ref routing (ref_ids)
-  TopkParams params();  // pointers to the host buffers below (output: ids, weights)
+  TopkParams params();                      // pointers to the host buffers below (output: ids, weights)
   // Buffers are allocated on first use (fill_inputs, params, poison_output, compute_reference),
   // not by the constructor, so validating a big shape costs no memory.
   void allocate();
@@ -96,7 +96,7 @@ class PermuteCase final : public OpCase, public HasExpertLoad {
   std::string shape_text() const override;
   std::vector<ShapeDim> shape_dims() const override;
   double flops() const override { return 0; }
-  double bytes() const override;  // ids in; sorted, inverse, offsets out
+  double bytes() const override;                  // ids in; sorted, inverse, offsets out
   void fill_inputs(std::uint64_t seed) override;  // a sampled routing (sample_routing)
   void compute_reference() override;
   void poison_output() override;

@@ -10,12 +10,12 @@ struct RouterModel {
   std::string name;
   int experts;
   int k;
-  bool sigmoid;          // false: softmax
-  bool renormalize;      // Mixtral renormalises over top-k; Qwen3 norm_topk_prob; DeepSeek norm_topk_prob
+  bool sigmoid;      // false: softmax
+  bool renormalize;  // Mixtral renormalises over top-k; Qwen3 norm_topk_prob; DeepSeek norm_topk_prob
   int n_group;
   int topk_group;
   double routed_scaling;
-  int hidden;            // d_model (combine rows)
+  int hidden;  // d_model (combine rows)
 };
 
 // deepseek-v3: config_671B.json (n_routed_experts 256, n_group 8, topk_group 4, sigmoid, bias,

@@ -6,12 +6,12 @@ namespace moelab::kernels {
 // Each variant's factory, defined at the end of the variant's file (make_<op>_<backend>_<name>,
 // op dots as underscores); each is added below, in this order.
 namespace router {
-VariantFactory make_router_topk_ref_naive;              // ref/topk_ref_variant.cpp
-VariantFactory make_router_permute_ref_counting;        // ref/permute_ref_variant.cpp
-VariantFactory make_router_combine_ref_naive;           // ref/combine_ref_variant.cpp
-VariantFactory make_router_topk_kokkos_fused;           // kokkos/topk_fused.cpp
-VariantFactory make_router_permute_kokkos_hist_scan;    // kokkos/permute_hist_scan.cpp
-VariantFactory make_router_combine_kokkos_gather;       // kokkos/combine_gather.cpp
+VariantFactory make_router_topk_ref_naive;            // ref/topk_ref_variant.cpp
+VariantFactory make_router_permute_ref_counting;      // ref/permute_ref_variant.cpp
+VariantFactory make_router_combine_ref_naive;         // ref/combine_ref_variant.cpp
+VariantFactory make_router_topk_kokkos_fused;         // kokkos/topk_fused.cpp
+VariantFactory make_router_permute_kokkos_hist_scan;  // kokkos/permute_hist_scan.cpp
+VariantFactory make_router_combine_kokkos_gather;     // kokkos/combine_gather.cpp
 }  // namespace router
 
 // The router family: its ops and one line per variant.

@@ -27,11 +27,12 @@ std::vector<std::int32_t> sample_routing(int tokens, int experts, int k, double 
   std::vector<std::pair<double, int>> keys(experts);
   for (int t = 0; t < tokens; ++t) {
     for (int e = 0; e < experts; ++e) {
-      const double u = rng.uniform_open();  // (0, 1): log(u) finite
+      const double u = rng.uniform_open();         // (0, 1): log(u) finite
       keys[e] = {std::log(u) * inv_weight[e], e};  // log(u^(1/w)); larger is better
     }
-    std::partial_sort(keys.begin(), keys.begin() + k, keys.end(),
-                      [](const auto& a, const auto& b) { return a.first > b.first || (a.first == b.first && a.second < b.second); });
+    std::partial_sort(keys.begin(), keys.begin() + k, keys.end(), [](const auto& a, const auto& b) {
+      return a.first > b.first || (a.first == b.first && a.second < b.second);
+    });
     for (int j = 0; j < k; ++j) ids[static_cast<std::size_t>(t) * k + j] = keys[j].second;
   }
   return ids;
@@ -55,7 +56,8 @@ ExpertLoad routing_stats(std::span<const std::int32_t> topk_ids, int experts) {
   if (experts < 1) throw std::invalid_argument("routing_stats: experts must be >= 1");
   std::vector<std::int64_t> counts(experts, 0);
   for (std::int32_t id : topk_ids) {
-    if (id < 0 || id >= experts) throw std::invalid_argument("routing_stats: expert id " + std::to_string(id) + " out of range");
+    if (id < 0 || id >= experts)
+      throw std::invalid_argument("routing_stats: expert id " + std::to_string(id) + " out of range");
     ++counts[id];
   }
   return expert_load_from_counts(std::move(counts));

@@ -43,7 +43,8 @@ AbPlan read_ab_plan(config::StrictTable& root, std::uint64_t seed) {
   }
 
   const std::string default_op = ab.string_or("op", "");
-  const std::vector<std::string> default_variants = ab.has("variants") ? ab.string_array("variants") : std::vector<std::string>{};
+  const std::vector<std::string> default_variants =
+      ab.has("variants") ? ab.string_array("variants") : std::vector<std::string>{};
   auto cases = ab.tables("cases");
   if (cases.empty()) ab.fail("cases", "add at least one [[ab.cases]] table");
   for (auto& c : cases) {

@@ -30,7 +30,8 @@ std::string toml_string_array(const std::vector<std::string>& v) {
 bool names_cuda_variant(const AbPlan& plan) {
   for (const auto& c : plan.cases) {
     for (const auto& name : c.variants) {
-      if (kernels::parse_backend(std::string_view(name).substr(0, name.find('.'))) == kernels::Backend::cuda) return true;
+      if (kernels::parse_backend(std::string_view(name).substr(0, name.find('.'))) == kernels::Backend::cuda)
+        return true;
     }
   }
   return false;
@@ -66,7 +67,8 @@ void validate_plan(const kernels::Registry& reg, const AbPlan& plan) {
       // From an experiment file: at the dim's value (or the preset, or the case) with its full key.
       const auto dim = c.dim_locations.find(e.key());
       if (dim != c.dim_locations.end()) throw InputError(dim->second, c.key_prefix + ".dims." + e.key(), e.problem());
-      if (e.key() == "shape" && c.preset_location) throw InputError(*c.preset_location, c.key_prefix + ".preset", e.problem());
+      if (e.key() == "shape" && c.preset_location)
+        throw InputError(*c.preset_location, c.key_prefix + ".preset", e.problem());
       throw InputError(c.where, c.key_prefix + (e.key().empty() ? "" : "." + e.key()), e.problem());
     }
     if (!c.anchor.empty()) load_anchor(c.anchor, c.anchor_where);
@@ -82,13 +84,17 @@ int execute_plan(const kernels::Registry& reg, const AbPlan& plan, const AbOutpu
         << env.nvml_status << ")";
   }
   out << "\ncpu: " << env.cpu_name << "\npeaks: "
-      << (env.gpu_peaks.source.empty() ? std::string("none (CPU rows report GFLOP/s only)") : env.gpu_peaks.source) << '\n';
+      << (env.gpu_peaks.source.empty() ? std::string("none (CPU rows report GFLOP/s only)") : env.gpu_peaks.source)
+      << '\n';
   const auto& o = plan.options;
-  out << fmt::format("timing: {}, warm-up {}, >= {} samples, noise target {:.2g}% (median CI half-width), cap {:.3g} s/case, "
-                     "SAME within +-{:.3g}%{}\n\n",
-                     o.batch ? "batch (hot, back-to-back launches)" : o.cold_cache ? "cold (GPU: " + std::string(kernels::to_string(o.flush)) + " flush of L2; CPU: LLC write flush)" : "hot",
-                     o.warmup_runs, o.min_samples, 100 * o.noise, o.max_time_s, 100 * o.equivalence_margin,
-                     o.strict ? ", strict (skipped/unsupported fail)" : "");
+  out << fmt::format(
+      "timing: {}, warm-up {}, >= {} samples, noise target {:.2g}% (median CI half-width), cap {:.3g} s/case, "
+      "SAME within +-{:.3g}%{}\n\n",
+      o.batch        ? "batch (hot, back-to-back launches)"
+      : o.cold_cache ? "cold (GPU: " + std::string(kernels::to_string(o.flush)) + " flush of L2; CPU: LLC write flush)"
+                     : "hot",
+      o.warmup_runs, o.min_samples, 100 * o.noise, o.max_time_s, 100 * o.equivalence_margin,
+      o.strict ? ", strict (skipped/unsupported fail)" : "");
   out.flush();
 
   // The file is rewritten (temp + rename) after every case, so a run stopped by a timeout still
@@ -150,13 +156,15 @@ int execute_plan(const kernels::Registry& reg, const AbPlan& plan, const AbOutpu
 
 std::string plan_to_toml(const AbPlan& plan, const std::string& name) {
   const auto& o = plan.options;
-  std::string t = fmt::format("[experiment]\nname = {}\nkind = \"kernel-ab\"\nseed = {}\n\n[ab]\n", toml_string(name), o.seed);
+  std::string t =
+      fmt::format("[experiment]\nname = {}\nkind = \"kernel-ab\"\nseed = {}\n\n[ab]\n", toml_string(name), o.seed);
   t += fmt::format("cold_l2 = {}\nmax_time_s = {}\nmin_samples = {}\nmax_samples = {}\nnoise = {}\nwarmup_runs = {}\n",
                    o.cold_cache ? "true" : "false", o.max_time_s, o.min_samples, o.max_samples, o.noise, o.warmup_runs);
   t += fmt::format("bootstrap_resamples = {}\n", o.bootstrap_resamples);
-  t += fmt::format("batch = {}\nflush = {}\nflush_bias = {}\nequivalence_margin = {}\nthrottle_threshold = {}\nstrict = {}\n",
-                   o.batch ? "true" : "false", toml_string(std::string(kernels::to_string(o.flush))),
-                   o.flush_bias ? "true" : "false", o.equivalence_margin, o.throttle_threshold, o.strict ? "true" : "false");
+  t += fmt::format(
+      "batch = {}\nflush = {}\nflush_bias = {}\nequivalence_margin = {}\nthrottle_threshold = {}\nstrict = {}\n",
+      o.batch ? "true" : "false", toml_string(std::string(kernels::to_string(o.flush))),
+      o.flush_bias ? "true" : "false", o.equivalence_margin, o.throttle_threshold, o.strict ? "true" : "false");
   if (!plan.hardware_id.empty()) t += fmt::format("hardware = {}\n", toml_string(plan.hardware_id));
   for (const auto& c : plan.cases) {
     t += fmt::format("\n[[ab.cases]]\nop = {}\nvariants = {}\n", toml_string(c.op), toml_string_array(c.variants));

@@ -19,8 +19,8 @@ struct AbCaseSpec {
   std::string op;
   std::vector<std::string> variants;  // full names; the first is the baseline
   kernels::ShapeArgs shape;
-  SourceLocation where;               // for errors about this case
-  std::string anchor;                 // data/validation/kernels.toml id to compare with ("" = none)
+  SourceLocation where;  // for errors about this case
+  std::string anchor;    // data/validation/kernels.toml id to compare with ("" = none)
   SourceLocation anchor_where;
   // Experiment files: where each dim's value and the preset are written, and the case's dotted
   // key ("ab.cases[0]"), so a shape error points at the value (CLI cases leave these empty).

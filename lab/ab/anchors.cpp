@@ -32,7 +32,8 @@ Anchor load_anchor(const std::string& id, const SourceLocation& where) {
     a.date = text_of(*t, "date");
     if (a.metric != "tflops" && a.metric != "memory_gb_per_s" && a.metric != "fraction_of_peak") {
       throw InputError(where, "anchor",
-                       "'" + id + "' has metric '" + a.metric + "'; an A/B anchor needs tflops, memory_gb_per_s or fraction_of_peak");
+                       "'" + id + "' has metric '" + a.metric +
+                           "'; an A/B anchor needs tflops, memory_gb_per_s or fraction_of_peak");
     }
     if (!(a.value > 0)) throw InputError(where, "anchor", "'" + id + "' has no positive value");
     const auto known = config::list_ids("hardware");

@@ -18,12 +18,12 @@ namespace moelab::ab {
 
 struct Anchor {
   std::string id;
-  std::string metric;    // "tflops" | "memory_gb_per_s" | "fraction_of_peak"
-  double value = 0;      // in the entry's unit (1e12 FLOP/s, 1e9 B/s, or a fraction)
+  std::string metric;  // "tflops" | "memory_gb_per_s" | "fraction_of_peak"
+  double value = 0;    // in the entry's unit (1e12 FLOP/s, 1e9 B/s, or a fraction)
   std::string unit;
   std::string library;
-  std::string hardware;  // data/hardware id of the GPU it was measured on
-  bool fp8 = false;      // the entry's dtype is FP8 (its FLOP peak is the FP8 one)
+  std::string hardware;      // data/hardware id of the GPU it was measured on
+  bool fp8 = false;          // the entry's dtype is FP8 (its FLOP peak is the FP8 one)
   double hardware_peak = 0;  // that GPU's peak for the metric (FLOP/s or B/s); 0 = unknown
   std::string source;
   std::string date;

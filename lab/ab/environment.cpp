@@ -43,7 +43,8 @@ std::string AbEnvironment::driver_text() const {
 std::string AbEnvironment::toolkit_text() const {
   if (!build) return "";
   return fmt::format("toolkit {} (nvcc {}), cuBLAS {}", kernels::cuda_version_text(build->toolkit_version),
-                     build->nvcc_version, build->cublas_version.empty() ? std::string("unknown") : build->cublas_version);
+                     build->nvcc_version,
+                     build->cublas_version.empty() ? std::string("unknown") : build->cublas_version);
 }
 
 std::vector<std::string> hardware_id_candidates(const std::string& name) {

@@ -13,7 +13,7 @@ namespace {
 using Ret = int;  // nvmlReturn_t; NVML_SUCCESS = 0
 using Device = void*;
 constexpr unsigned kClockSm = 1, kClockMem = 2;  // nvmlClockType_t
-constexpr unsigned kTemperatureGpu = 0;         // nvmlTemperatureSensors_t
+constexpr unsigned kTemperatureGpu = 0;          // nvmlTemperatureSensors_t
 
 template <class F>
 F symbol(void* handle, const char* name) {
@@ -114,7 +114,8 @@ TelemetryReading GpuTelemetry::read() const {
   if (api_->temperature != nullptr && api_->temperature(device_, kTemperatureGpu, &v) == 0) t.temperature_c = v;
   if (api_->power != nullptr && api_->power(device_, &v) == 0) t.power_w = v * 1e-3;
   unsigned long long reasons = 0;
-  if (api_->reasons != nullptr && api_->reasons(device_, &reasons) == 0) t.clock_event_reasons = static_cast<std::int64_t>(reasons);
+  if (api_->reasons != nullptr && api_->reasons(device_, &reasons) == 0)
+    t.clock_event_reasons = static_cast<std::int64_t>(reasons);
   return t;
 }
 
@@ -127,10 +128,15 @@ std::string clock_event_reasons_text(std::int64_t reasons) {
   if (reasons < 0) return "";
   if (reasons == 0) return "none";
   // nvml.h's nvmlClocksEventReason* bits.
-  static const std::vector<std::pair<std::int64_t, const char*>> names = {
-      {0x1, "gpu idle"},         {0x2, "applications clocks setting"}, {0x4, "sw power cap"},
-      {0x8, "hw slowdown"},      {0x10, "sync boost"},                 {0x20, "sw thermal slowdown"},
-      {0x40, "hw thermal slowdown"}, {0x80, "hw power brake slowdown"}, {0x100, "display clock setting"}};
+  static const std::vector<std::pair<std::int64_t, const char*>> names = {{0x1, "gpu idle"},
+                                                                          {0x2, "applications clocks setting"},
+                                                                          {0x4, "sw power cap"},
+                                                                          {0x8, "hw slowdown"},
+                                                                          {0x10, "sync boost"},
+                                                                          {0x20, "sw thermal slowdown"},
+                                                                          {0x40, "hw thermal slowdown"},
+                                                                          {0x80, "hw power brake slowdown"},
+                                                                          {0x100, "display clock setting"}};
   std::string out;
   std::int64_t known = 0;
   for (const auto& [bit, name] : names) {

@@ -12,10 +12,10 @@ namespace moelab::ab {
 
 struct TelemetryReading {
   static constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
-  double sm_clock_hz = kNaN;      // nvmlDeviceGetClockInfo(NVML_CLOCK_SM), current
-  double memory_clock_hz = kNaN;  // NVML_CLOCK_MEM
-  double temperature_c = kNaN;    // nvmlDeviceGetTemperature(NVML_TEMPERATURE_GPU)
-  double power_w = kNaN;          // nvmlDeviceGetPowerUsage (mW -> W)
+  double sm_clock_hz = kNaN;              // nvmlDeviceGetClockInfo(NVML_CLOCK_SM), current
+  double memory_clock_hz = kNaN;          // NVML_CLOCK_MEM
+  double temperature_c = kNaN;            // nvmlDeviceGetTemperature(NVML_TEMPERATURE_GPU)
+  double power_w = kNaN;                  // nvmlDeviceGetPowerUsage (mW -> W)
   std::int64_t clock_event_reasons = -1;  // nvmlDeviceGetCurrentClocksEventReasons bitmask; -1 unknown
 };
 

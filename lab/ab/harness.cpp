@@ -41,9 +41,9 @@ struct Runnable {
   std::size_t outcome_index;
   std::unique_ptr<kernels::PreparedRun> run;
   bool gpu = false;
-  double estimate_s = 0;   // one launch's time so far (median of the samples, or the checked run)
-  int batch = 1;           // launches per sample in batch mode
-  bool active = true;      // still taking samples
+  double estimate_s = 0;  // one launch's time so far (median of the samples, or the checked run)
+  int batch = 1;          // launches per sample in batch mode
+  bool active = true;     // still taking samples
   double throttle_delay_s = 0;
   int consecutive_throttled = 0;
 };
@@ -175,21 +175,29 @@ void validate(const AbOptions& o, const std::string& origin) {
   if (!(o.throttle_recovery_s >= 0 && o.throttle_recovery_s <= 10)) {
     throw InputError(where, "throttle_recovery_s", "must be in [0, 10]");
   }
-  if (o.batch && o.cold_cache) throw InputError(where, "batch", "batch mode times hot launches: set cold_l2 = false (--hot)");
+  if (o.batch && o.cold_cache)
+    throw InputError(where, "batch", "batch mode times hot launches: set cold_l2 = false (--hot)");
   if (!(o.batch_target_s > 0)) throw InputError(where, "batch_target_s", "must be > 0");
   if (o.max_batch < 1 || o.max_batch > 1024) throw InputError(where, "max_batch", "must be in [1, 1024]");
-  if (o.flush_bias && !o.cold_cache) throw InputError(where, "flush_bias", "measures cold-sample flushes: needs cold_l2 = true");
+  if (o.flush_bias && !o.cold_cache)
+    throw InputError(where, "flush_bias", "measures cold-sample flushes: needs cold_l2 = true");
   if (o.flush_bias_samples < 5) throw InputError(where, "flush_bias_samples", "must be >= 5");
 }
 
 std::string_view to_string(Status s) {
   switch (s) {
-    case Status::ok: return "ok";
-    case Status::wrong: return "wrong";
-    case Status::unsupported: return "unsupported";
-    case Status::skipped: return "skipped";
-    case Status::error: return "error";
-    case Status::implausible: return "implausible";
+    case Status::ok:
+      return "ok";
+    case Status::wrong:
+      return "wrong";
+    case Status::unsupported:
+      return "unsupported";
+    case Status::skipped:
+      return "skipped";
+    case Status::error:
+      return "error";
+    case Status::implausible:
+      return "implausible";
   }
   return "?";
 }
@@ -197,7 +205,8 @@ std::string_view to_string(Status s) {
 std::vector<const kernels::Variant*> resolve_variants(const kernels::Registry& reg, const std::string& op,
                                                       const std::vector<std::string>& names,
                                                       const SourceLocation& where) {
-  if (reg.find_op(op) == nullptr) throw InputError(where, "op", fmt::format("unknown op '{}' (see `moelab list variants`)", op));
+  if (reg.find_op(op) == nullptr)
+    throw InputError(where, "op", fmt::format("unknown op '{}' (see `moelab list variants`)", op));
   if (names.empty()) throw InputError(where, "variants", "name at least one variant");
   std::vector<const kernels::Variant*> out;
   for (const auto& name : names) {
@@ -220,7 +229,8 @@ std::vector<const kernels::Variant*> resolve_variants(const kernels::Registry& r
     if (v == nullptr) {
       std::string known;
       for (const auto* k : reg.variants(op)) known += (known.empty() ? "" : ", ") + k->full_name();
-      throw InputError(where, "variants", fmt::format("op '{}' has no variant '{}'; known: {}", op, name, known.empty() ? "none" : known));
+      throw InputError(where, "variants",
+                       fmt::format("op '{}' has no variant '{}'; known: {}", op, name, known.empty() ? "none" : known));
     }
     if (std::find(out.begin(), out.end(), v) != out.end()) {
       throw InputError(where, "variants", fmt::format("variant '{}' named twice", name));
@@ -251,7 +261,8 @@ CaseOutcome run_case(const kernels::OpInfo& op, const kernels::ShapeArgs& shape,
   if (any_available) {
     c->fill_inputs(case_seed);
     c->compute_reference();
-    if (const auto* stats = dynamic_cast<const kernels::HasExpertLoad*>(c.get())) result.expert_load = stats->expert_load();
+    if (const auto* stats = dynamic_cast<const kernels::HasExpertLoad*>(c.get()))
+      result.expert_load = stats->expert_load();
   }
 
   std::vector<Runnable> runnables;

@@ -31,22 +31,22 @@
 namespace moelab::ab {
 
 struct AbOptions {
-  bool cold_cache = true;         // flush L2 (GPU) / LLC (CPU) before every sample
-  bool batch = false;             // hot L2, each sample = back-to-back launches (needs cold_cache off)
+  bool cold_cache = true;  // flush L2 (GPU) / LLC (CPU) before every sample
+  bool batch = false;      // hot L2, each sample = back-to-back launches (needs cold_cache off)
   kernels::FlushMethod flush = kernels::FlushMethod::read;  // how a cold sample's L2 is emptied
-  double max_time_s = 5.0;        // cap on one case's warm-up + timing phase
-  std::int64_t min_samples = 20;  // per variant
+  double max_time_s = 5.0;                                  // cap on one case's warm-up + timing phase
+  std::int64_t min_samples = 20;                            // per variant
   std::int64_t max_samples = 100000;
-  double noise = 0.01;            // target relative half-width of each median's 95% CI
-  std::int64_t warmup_runs = 3;   // per variant, untimed, after the checked run
+  double noise = 0.01;           // target relative half-width of each median's 95% CI
+  std::int64_t warmup_runs = 3;  // per variant, untimed, after the checked run
   std::uint64_t seed = 1;
   int bootstrap_resamples = 2000;
   double equivalence_margin = kDefaultEquivalenceMargin;  // SAME within +-margin (verdict_of)
   double throttle_threshold = kDefaultThrottleThreshold;  // drop samples below this x default clock
-  double throttle_recovery_s = 0.05;  // pause after a throttled sample (NVBench's default)
-  double batch_target_s = 200e-6;     // batch mode: launches per sample until a sample lasts this long
-  int max_batch = 64;                 // ... at most this many launches per sample
-  bool flush_bias = false;        // after timing, sample each variant under every flush method
+  double throttle_recovery_s = 0.05;                      // pause after a throttled sample (NVBench's default)
+  double batch_target_s = 200e-6;        // batch mode: launches per sample until a sample lasts this long
+  int max_batch = 64;                    // ... at most this many launches per sample
+  bool flush_bias = false;               // after timing, sample each variant under every flush method
   std::int64_t flush_bias_samples = 20;  // per variant and method
   // Every variant must run: "skipped" and "unsupported" count as failures (scripts/device-check.sh).
   bool strict = false;
@@ -63,12 +63,12 @@ inline constexpr double kUnmeasured = std::numeric_limits<double>::quiet_NaN();
 
 // One timed sample with what was observed around it. NaN = not measured (CPU rows, no NVML).
 struct SampleRecord {
-  double time_s = 0;               // per launch (a batch sample's total / launches)
-  bool accepted = true;            // false: dropped (see rejected)
-  std::string rejected;            // "" | "throttled" | "blocker timed out"
+  double time_s = 0;     // per launch (a batch sample's total / launches)
+  bool accepted = true;  // false: dropped (see rejected)
+  std::string rejected;  // "" | "throttled" | "blocker timed out"
   int launches = 1;
-  double host_launch_s = kUnmeasured;  // host time to enqueue the sample's launches
-  double sm_clock_hz = kUnmeasured;    // measured over the sample (clock64 / globaltimer)
+  double host_launch_s = kUnmeasured;     // host time to enqueue the sample's launches
+  double sm_clock_hz = kUnmeasured;       // measured over the sample (clock64 / globaltimer)
   double nvml_sm_clock_hz = kUnmeasured;  // NVML's current SM clock, read after the sample
   double temperature_c = kUnmeasured;
   double power_w = kUnmeasured;
@@ -86,7 +86,7 @@ struct VariantOutcome {
   std::string variant;  // "cuda.flash_mma"
   std::string backend;  // "cuda"
   Status status = Status::skipped;
-  std::string detail;   // why it was skipped/unsupported/wrong/error/implausible
+  std::string detail;  // why it was skipped/unsupported/wrong/error/implausible
   kernels::CheckResult check;
   std::vector<double> samples_s;       // accepted samples, in the order taken
   std::vector<SampleRecord> records;   // every sample taken, accepted or not, in order
@@ -97,7 +97,7 @@ struct VariantOutcome {
   double host_launch_median_s = kUnmeasured;
   double sm_clock_median_hz = kUnmeasured;
   bool has_ratio = false;
-  RatioCI ratio;         // vs the baseline; meaningful when has_ratio
+  RatioCI ratio;  // vs the baseline; meaningful when has_ratio
   Verdict verdict = Verdict::same;
   std::vector<kernels::LaunchInfo> launches;  // GPU kernels of one run (first run)
   std::string library_calls;                  // launches it makes through libraries (cuBLAS)
@@ -106,13 +106,13 @@ struct VariantOutcome {
 
 struct CaseOutcome {
   std::string op;
-  std::string label;       // unique within a run: "00_llama3-8b"
-  std::string shape_text;  // OpCase::shape_text()
+  std::string label;                    // unique within a run: "00_llama3-8b"
+  std::string shape_text;               // OpCase::shape_text()
   std::vector<kernels::ShapeDim> dims;  // OpCase::shape_dims()
   kernels::PeakKind peak_kind = kernels::PeakKind::bf16;
   double flops = 0;
   double bytes = 0;
-  std::string baseline;    // first variant's full name
+  std::string baseline;  // first variant's full name
   std::vector<VariantOutcome> variants;
   std::int64_t rounds = 0;
   double timing_wall_s = 0;

@@ -21,7 +21,8 @@ std::string verdict_text(const CaseOutcome& c, std::size_t i) {
 
 std::string throughput_text(const VariantOutcome& v, const RowRates& r) {
   if (!std::isfinite(r.flops_per_s) || r.flops_per_s <= 0) return "-";
-  return is_gpu(v) ? fmt::format("{:.1f} TFLOP/s", r.flops_per_s / 1e12) : fmt::format("{:.2f} GFLOP/s", r.flops_per_s / 1e9);
+  return is_gpu(v) ? fmt::format("{:.1f} TFLOP/s", r.flops_per_s / 1e12)
+                   : fmt::format("{:.2f} GFLOP/s", r.flops_per_s / 1e9);
 }
 
 std::string pct_text(double x) { return std::isfinite(x) ? fmt::format("{:.1f}", x) : "-"; }
@@ -30,7 +31,8 @@ std::string pct_text(double x) { return std::isfinite(x) ? fmt::format("{:.1f}",
 
 RowRates rates_of(const CaseOutcome& c, const VariantOutcome& v, const AbEnvironment& env) {
   RowRates r{kNaN, kNaN, kNaN, kNaN};
-  if ((v.status != Status::ok && v.status != Status::implausible) || v.samples_s.empty() || !(v.summary.median > 0)) return r;
+  if ((v.status != Status::ok && v.status != Status::implausible) || v.samples_s.empty() || !(v.summary.median > 0))
+    return r;
   r.flops_per_s = c.flops / v.summary.median;
   r.bytes_per_s = c.bytes / v.summary.median;
   const double flops_peak = env.gpu_peaks.flops_for(c.peak_kind);
@@ -47,7 +49,8 @@ AnchorRatios anchor_ratios(const CaseOutcome& c, const VariantOutcome& v, const 
   if (!std::isfinite(r.flops_per_s)) return out;
   const bool bandwidth = a.metric == "memory_gb_per_s";
   const double ours = bandwidth ? r.bytes_per_s : r.flops_per_s;
-  const double our_peak = bandwidth ? env.gpu_peaks.bytes_per_s : env.gpu_peaks.flops_for(a.fp8 ? kernels::PeakKind::fp8 : kernels::PeakKind::bf16);
+  const double our_peak = bandwidth ? env.gpu_peaks.bytes_per_s
+                                    : env.gpu_peaks.flops_for(a.fp8 ? kernels::PeakKind::fp8 : kernels::PeakKind::bf16);
   if (a.metric == "fraction_of_peak") {
     if (our_peak > 0) out.ratio = out.ratio_peak_scaled = (ours / our_peak) / a.value;
     return out;
@@ -80,12 +83,14 @@ void print_case(std::ostream& os, const CaseOutcome& c, const AbEnvironment& env
       continue;
     }
     const RowRates r = rates_of(c, v, env);
-    const std::string ratio =
-        i == 0 ? std::string("1") : v.has_ratio ? fmt::format("{:.3f} [{:.3f}, {:.3f}]", v.ratio.ratio, v.ratio.lo, v.ratio.hi) : "-";
-    os << fmt::format("  {:<22} {:<11} {:>11} {:>10} {:>6} {:>5.2f}% {:>16} {:>9.1f} {:>6} {:>6}  {:<25} {}\n", v.variant,
-                      "ok", format_seconds(v.summary.median), format_seconds(v.summary.iqr), v.samples_s.size(),
-                      100.0 * v.rel_noise, throughput_text(v, r), r.bytes_per_s / 1e9, pct_text(r.pct_peak_flops),
-                      pct_text(r.pct_peak_bw), ratio, verdict_text(c, i));
+    const std::string ratio = i == 0 ? std::string("1")
+                              : v.has_ratio
+                                  ? fmt::format("{:.3f} [{:.3f}, {:.3f}]", v.ratio.ratio, v.ratio.lo, v.ratio.hi)
+                                  : "-";
+    os << fmt::format("  {:<22} {:<11} {:>11} {:>10} {:>6} {:>5.2f}% {:>16} {:>9.1f} {:>6} {:>6}  {:<25} {}\n",
+                      v.variant, "ok", format_seconds(v.summary.median), format_seconds(v.summary.iqr),
+                      v.samples_s.size(), 100.0 * v.rel_noise, throughput_text(v, r), r.bytes_per_s / 1e9,
+                      pct_text(r.pct_peak_flops), pct_text(r.pct_peak_bw), ratio, verdict_text(c, i));
   }
   // GPU rows: what was measured around the samples, the kernels' resources, the anchor.
   for (const auto& v : c.variants) {
@@ -103,14 +108,15 @@ void print_case(std::ostream& os, const CaseOutcome& c, const AbEnvironment& env
     os << '\n';
     if (c.anchor) {
       const auto a = anchor_ratios(c, v, env);
-      os << fmt::format("    {} vs anchor {} ({} {} {} on {}, {}): ratio {:.3f}, peak-scaled {:.3f}\n", v.variant, c.anchor->id,
-                        c.anchor->library, c.anchor->value, c.anchor->unit, c.anchor->hardware, c.anchor->date, a.ratio,
-                        a.ratio_peak_scaled);
+      os << fmt::format("    {} vs anchor {} ({} {} {} on {}, {}): ratio {:.3f}, peak-scaled {:.3f}\n", v.variant,
+                        c.anchor->id, c.anchor->library, c.anchor->value, c.anchor->unit, c.anchor->hardware,
+                        c.anchor->date, a.ratio, a.ratio_peak_scaled);
     }
     for (const auto& b : v.flush_bias) {
       const double read = v.flush_bias.front().median_s;
-      os << fmt::format("    {} flush {:<5}: median {} ({:+.2f}% vs read, n={})\n", v.variant, kernels::to_string(b.method),
-                        format_seconds(b.median_s), 100.0 * (b.median_s / read - 1.0), b.samples);
+      os << fmt::format("    {} flush {:<5}: median {} ({:+.2f}% vs read, n={})\n", v.variant,
+                        kernels::to_string(b.method), format_seconds(b.median_s), 100.0 * (b.median_s / read - 1.0),
+                        b.samples);
     }
   }
 }

@@ -91,8 +91,12 @@ void write_launches(h5::Writer& w, const std::string& path, const VariantOutcome
   }
   h5::Table t;
   t.add("kernel", "", std::move(kernel))
-      .add("grid_x", "", std::move(gx)).add("grid_y", "", std::move(gy)).add("grid_z", "", std::move(gz))
-      .add("block_x", "", std::move(bx)).add("block_y", "", std::move(by)).add("block_z", "", std::move(bz))
+      .add("grid_x", "", std::move(gx))
+      .add("grid_y", "", std::move(gy))
+      .add("grid_z", "", std::move(gz))
+      .add("block_x", "", std::move(bx))
+      .add("block_y", "", std::move(by))
+      .add("block_z", "", std::move(bz))
       .add("dynamic_smem_bytes", "B", std::move(dyn))
       .add("static_smem_bytes", "B", std::move(stat))
       .add("registers_per_thread", "", std::move(regs))
@@ -164,9 +168,9 @@ void write_ab_results(h5::Writer& w, const std::vector<CaseOutcome>& cases, cons
                       const AbOptions& options) {
   std::vector<std::string> op, label, shape, variant, backend, status, detail, verdict, launches, anchor, timing, flush;
   std::vector<std::int64_t> samples, idle_experts, throttled, blocker_timeouts;
-  std::vector<double> flops, bytes, median_s, iqr_s, q25_s, q75_s, rel_noise, tflops, gbps, pct_f, pct_bw, max_rel_error,
-      tolerance, ratio, ratio_lo, ratio_hi, load_imbalance, peak_flops, peak_bytes, host_launch, sm_clock, nvml_clock,
-      temperature, power, max_regs, min_occupancy, anchor_value, to_anchor, to_anchor_scaled;
+  std::vector<double> flops, bytes, median_s, iqr_s, q25_s, q75_s, rel_noise, tflops, gbps, pct_f, pct_bw,
+      max_rel_error, tolerance, ratio, ratio_lo, ratio_hi, load_imbalance, peak_flops, peak_bytes, host_launch,
+      sm_clock, nvml_clock, temperature, power, max_regs, min_occupancy, anchor_value, to_anchor, to_anchor_scaled;
   // Shape dims: one column per name any case reports, in order of first appearance.
   std::vector<std::string> dim_names;
   for (const auto& c : cases) {
@@ -214,8 +218,9 @@ void write_ab_results(h5::Writer& w, const std::vector<CaseOutcome>& cases, cons
       peak_flops.push_back(is_gpu(v) && fpeak > 0 ? fpeak : kNaN);
       peak_bytes.push_back(is_gpu(v) && env.gpu_peaks.bytes_per_s > 0 ? env.gpu_peaks.bytes_per_s : kNaN);
       timing.push_back(timing_mode(options));
-      flush.push_back(options.cold_cache ? std::string(kernels::to_string(is_gpu(v) ? options.flush : kernels::FlushMethod::write))
-                                         : std::string("none"));
+      flush.push_back(options.cold_cache
+                          ? std::string(kernels::to_string(is_gpu(v) ? options.flush : kernels::FlushMethod::write))
+                          : std::string("none"));
       throttled.push_back(v.throttled_samples);
       blocker_timeouts.push_back(v.blocked_timeouts);
       host_launch.push_back(ok ? v.host_launch_median_s : kNaN);

@@ -14,8 +14,8 @@ int apply_sanity_bound(CaseOutcome& c, const AbEnvironment& env, const AbOptions
     const double bytes_per_s = c.bytes / v.summary.median;
     std::string why;
     if (flops_peak > 0 && flops_per_s > kSanityPeakFactor * flops_peak) {
-      why = fmt::format("{:.1f} TFLOP/s is above {} x the {} peak {:.1f} TFLOP/s", flops_per_s / 1e12, kSanityPeakFactor,
-                        c.peak_kind == kernels::PeakKind::fp8 ? "fp8" : "bf16", flops_peak / 1e12);
+      why = fmt::format("{:.1f} TFLOP/s is above {} x the {} peak {:.1f} TFLOP/s", flops_per_s / 1e12,
+                        kSanityPeakFactor, c.peak_kind == kernels::PeakKind::fp8 ? "fp8" : "bf16", flops_peak / 1e12);
     } else if (options.cold_cache && bytes_peak > 0 && bytes_per_s > kSanityPeakFactor * bytes_peak) {
       why = fmt::format("{:.1f} GB/s is above {} x the memory bandwidth {:.1f} GB/s", bytes_per_s / 1e9,
                         kSanityPeakFactor, bytes_peak / 1e9);

@@ -78,9 +78,11 @@ double relative_median_ci_halfwidth(std::span<const double> values) {
 
 RatioCI bootstrap_ratio_of_medians(std::span<const double> baseline, std::span<const double> candidate,
                                    std::uint64_t seed, int resamples, double confidence) {
-  if (baseline.empty() || candidate.empty()) throw std::invalid_argument("bootstrap_ratio_of_medians: empty sample set");
+  if (baseline.empty() || candidate.empty())
+    throw std::invalid_argument("bootstrap_ratio_of_medians: empty sample set");
   if (resamples < 10) throw std::invalid_argument("bootstrap_ratio_of_medians: too few resamples");
-  if (!(confidence > 0 && confidence < 1)) throw std::invalid_argument("bootstrap_ratio_of_medians: confidence not in (0, 1)");
+  if (!(confidence > 0 && confidence < 1))
+    throw std::invalid_argument("bootstrap_ratio_of_medians: confidence not in (0, 1)");
   RatioCI ci;
   ci.confidence = confidence;
   ci.resamples = resamples;
@@ -130,10 +132,14 @@ int samples_this_round(double own_estimate_s, double slot_s, int max_reps) {
 
 std::string_view to_string(Verdict v) {
   switch (v) {
-    case Verdict::faster: return "FASTER";
-    case Verdict::slower: return "SLOWER";
-    case Verdict::same: return "SAME";
-    case Verdict::undecided: return "UNDECIDED";
+    case Verdict::faster:
+      return "FASTER";
+    case Verdict::slower:
+      return "SLOWER";
+    case Verdict::same:
+      return "SAME";
+    case Verdict::undecided:
+      return "UNDECIDED";
   }
   return "?";
 }

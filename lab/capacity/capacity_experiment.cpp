@@ -14,7 +14,9 @@
 namespace moelab::lab {
 namespace {
 
-std::string format_number(double v, const char* spec = "{:.4g}") { return std::isnan(v) ? "-" : fmt::format(fmt::runtime(spec), v); }
+std::string format_number(double v, const char* spec = "{:.4g}") {
+  return std::isnan(v) ? "-" : fmt::format(fmt::runtime(spec), v);
+}
 
 void print_validation(const CapacityPlan& plan, const ExperimentContext& ctx) {
   std::printf("ok: %s: capacity experiment (search by %s, SLO p%g: TTFT <= %g s, TPOT <= %g s), %zu point%s\n",
@@ -28,15 +30,17 @@ void print_validation(const CapacityPlan& plan, const ExperimentContext& ctx) {
 }
 
 std::string summary_text(const CapacityPlan& plan, const std::vector<PointRun>& runs) {
-  std::string out = fmt::format("{:>4}  {:<40} {:>10} {:>12} {:>11} {:>11}  {}\n", "run", "label", "status",
-                                plan.search.kind == SearchKind::rate ? "capacity/s" : "replicas",
-                                fmt::format("TTFT p{:g} s", plan.search.slo.percentile),
-                                fmt::format("TPOT p{:g} ms", plan.search.slo.percentile), "$/M tokens (per cost scenario)");
+  std::string out =
+      fmt::format("{:>4}  {:<40} {:>10} {:>12} {:>11} {:>11}  {}\n", "run", "label", "status",
+                  plan.search.kind == SearchKind::rate ? "capacity/s" : "replicas",
+                  fmt::format("TTFT p{:g} s", plan.search.slo.percentile),
+                  fmt::format("TPOT p{:g} ms", plan.search.slo.percentile), "$/M tokens (per cost scenario)");
   for (const auto& r : runs) {
     const ProbeRecord* at = r.outcome->at >= 0 ? &r.outcome->probes[static_cast<std::size_t>(r.outcome->at)] : nullptr;
     std::string costs;
     for (const auto& s : r.economics.scenarios) {
-      costs += fmt::format("{}{}={}", costs.empty() ? "" : "  ", s.name, format_number(s.at_capacity.tokens.usd_per_m_tokens));
+      costs += fmt::format("{}{}={}", costs.empty() ? "" : "  ", s.name,
+                           format_number(s.at_capacity.tokens.usd_per_m_tokens));
     }
     out += fmt::format("{:>4}  {:<40} {:>10} {:>12} {:>11} {:>11}  {}\n", r.point->index,
                        r.point->label.empty() ? "-" : r.point->label.substr(0, 40),
@@ -71,13 +75,14 @@ int run_capacity_experiment(const ExperimentContext& ctx) {
   for (const auto& point : plan.points) {
     auto it = searches.find(point.search_key);
     if (it == searches.end()) {
-      if (ctx.progress != ProgressStyle::quiet) std::fprintf(stderr, "point %zu/%zu %s: searching\n", point.index + 1, plan.points.size(), point.label.c_str());
+      if (ctx.progress != ProgressStyle::quiet)
+        std::fprintf(stderr, "point %zu/%zu %s: searching\n", point.index + 1, plan.points.size(), point.label.c_str());
       it = searches.emplace(point.search_key, search_capacity(ctx.source, plan, point)).first;
       for (const auto& probe : it->second.probes) {
         for (const auto& v : probe.invariant_violations) {
           ++violations;
-          std::fprintf(stderr, "moelab: warning: point %04zu, probe at %g: invariant violated: %s\n", point.index, probe.value,
-                       v.c_str());
+          std::fprintf(stderr, "moelab: warning: point %04zu, probe at %g: invariant violated: %s\n", point.index,
+                       probe.value, v.c_str());
         }
       }
     }
@@ -110,8 +115,8 @@ int run_capacity_experiment(const ExperimentContext& ctx) {
   std::printf("wrote %s\n", ctx.output_path.string().c_str());
   std::fflush(stdout);
   if (violations > 0) {
-    std::fprintf(stderr, "moelab: error: %zu simulator invariant violation(s) (a bug); results kept in %s\n", violations,
-                 ctx.output_path.string().c_str());
+    std::fprintf(stderr, "moelab: error: %zu simulator invariant violation(s) (a bug); results kept in %s\n",
+                 violations, ctx.output_path.string().c_str());
     return 1;
   }
   return 0;

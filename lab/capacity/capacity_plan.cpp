@@ -125,7 +125,8 @@ DemandSpec read_demand(config::StrictTable& root, const std::filesystem::path& d
   for (const auto& s : shapes) {
     if (s.shape.name == shape) d.shape = s.shape;
   }
-  if (t->has("peak_factor") && t->has("peak_factor_trace")) t->fail("peak_factor_trace", "give peak_factor or peak_factor_trace, not both");
+  if (t->has("peak_factor") && t->has("peak_factor_trace"))
+    t->fail("peak_factor_trace", "give peak_factor or peak_factor_trace, not both");
   if (t->has("peak_factor")) {
     d.shape.peak_factor = t->positive_number("peak_factor");
     if (d.shape.peak_factor < 1) t->fail("peak_factor", fmt::format("must be >= 1, got {}", d.shape.peak_factor));
@@ -134,7 +135,8 @@ DemandSpec read_demand(config::StrictTable& root, const std::filesystem::path& d
     std::filesystem::path trace = t->string("peak_factor_trace");
     if (trace.is_relative()) trace = dir / trace;
     std::error_code ec;
-    if (!std::filesystem::is_regular_file(trace, ec)) t->fail("peak_factor_trace", fmt::format("no such file: {}", trace.string()));
+    if (!std::filesystem::is_regular_file(trace, ec))
+      t->fail("peak_factor_trace", fmt::format("no such file: {}", trace.string()));
     const double bin_s = t->positive_number_or("peak_factor_bin_s", 60);
     try {
       d.shape.peak_factor = sim::peak_factor_from_arrivals(trace_arrivals(trace), bin_s);
@@ -150,7 +152,8 @@ DemandSpec read_demand(config::StrictTable& root, const std::filesystem::path& d
   return d;
 }
 
-CompareSpec read_compare(config::StrictTable& root, const DemandSpec& demand, const std::vector<sim::ApiPrice>& prices) {
+CompareSpec read_compare(config::StrictTable& root, const DemandSpec& demand,
+                         const std::vector<sim::ApiPrice>& prices) {
   CompareSpec c;
   auto t = root.table_if_present("compare");
   if (!t) return c;
@@ -252,12 +255,14 @@ CapacityPlan plan_capacity(const ExperimentSource& source, const std::string& de
     p.demand = read_demand(strict, source.config_dir(), shapes);
     p.compare = read_compare(strict, p.demand, prices);
     const std::int64_t requests = planned_requests(p.base);
-    const double windowed = static_cast<double>(requests) *
-                            (1 - plan.search.window.warmup_fraction - plan.search.window.drain_fraction);
+    const double windowed =
+        static_cast<double>(requests) * (1 - plan.search.window.warmup_fraction - plan.search.window.drain_fraction);
     if (requests > 0 && windowed < static_cast<double>(plan.search.min_window_requests)) {
-      throw InputError(strict.location_of("workload"), "workload.num_requests",
-                       fmt::format("{} requests leave about {:.0f} in the steady-state window; capacity.min_window_requests "
-                                   "is {}", requests, windowed, plan.search.min_window_requests));
+      throw InputError(
+          strict.location_of("workload"), "workload.num_requests",
+          fmt::format("{} requests leave about {:.0f} in the steady-state window; capacity.min_window_requests "
+                      "is {}",
+                      requests, windowed, plan.search.min_window_requests));
     }
     // Points that differ only in costs, demand or compare share one search.
     toml::table key_root = root;

@@ -49,7 +49,7 @@ struct DemandSpec {
 };
 
 struct CompareSpec {
-  std::vector<sim::ApiPrice> apis;  // in the order listed
+  std::vector<sim::ApiPrice> apis;        // in the order listed
   std::vector<sim::ApiPrice> all_prices;  // every api.toml entry (batch tiers are entries of their own)
   double batch_fraction = 0;
   double cached_input_fraction = -1;  // < 0: as measured in the capacity window
@@ -61,13 +61,14 @@ struct CapacityPoint {
   SweepPoint sweep_point;
   std::vector<SweptValue> swept;
   std::uint64_t seed = 0;
-  double configured_rate_per_s = 0;  // workload.arrivals.rate_per_s as configured (0 = none); the rate of a replicas search
-  sim::SimConfig base;              // the config at the search's start value
-  std::string config_toml;          // this point's effective config (sweep applied)
+  double configured_rate_per_s =
+      0;                    // workload.arrivals.rate_per_s as configured (0 = none); the rate of a replicas search
+  sim::SimConfig base;      // the config at the search's start value
+  std::string config_toml;  // this point's effective config (sweep applied)
   std::vector<CostScenario> costs;  // at least one
   DemandSpec demand;
   CompareSpec compare;
-  std::string search_key;           // identical keys run one search (only costs/demand/compare differ)
+  std::string search_key;  // identical keys run one search (only costs/demand/compare differ)
 };
 
 struct CapacityPlan {

@@ -29,11 +29,12 @@ ProbeRecord run_probe(const ExperimentSource& source, const CapacityPlan& plan, 
   const sim::SteadyWindow window = sim::steady_window(result.requests, plan.search.window);
   p.window = sim::measure_window(result.requests, window, plan.search.slo.percentile);
   if (p.window.requests < plan.search.min_window_requests) {
-    throw InputError({source.file(), 0, 0}, "capacity.min_window_requests",
-                     fmt::format("at {} = {} the steady-state window holds {} requests, fewer than {}; run more requests "
-                                 "(workload.num_requests, stop.max_requests or stop.max_duration_s)",
-                                 plan.search.kind == SearchKind::rate ? "rate" : "replicas", value, p.window.requests,
-                                 plan.search.min_window_requests));
+    throw InputError(
+        {source.file(), 0, 0}, "capacity.min_window_requests",
+        fmt::format("at {} = {} the steady-state window holds {} requests, fewer than {}; run more requests "
+                    "(workload.num_requests, stop.max_requests or stop.max_duration_s)",
+                    plan.search.kind == SearchKind::rate ? "rate" : "replicas", value, p.window.requests,
+                    plan.search.min_window_requests));
   }
   p.meets_slo = meets_slo(p.window, plan.search.slo);
   for (const auto& m : result.summary) {

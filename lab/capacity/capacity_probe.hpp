@@ -11,19 +11,19 @@
 namespace moelab::lab {
 
 struct ProbeRecord {
-  double value = 0;            // what was searched: requests/s or replicas
-  double requests_per_s = 0;   // the arrival rate (configured)
+  double value = 0;           // what was searched: requests/s or replicas
+  double requests_per_s = 0;  // the arrival rate (configured)
   std::int64_t replicas = 1;
   bool meets_slo = false;
   sim::WindowMetrics window;
-  double busy_fraction = 0;    // replicas' iteration time / (replicas x simulated time)
-  double prefill_share = 0;    // of busy time
+  double busy_fraction = 0;  // replicas' iteration time / (replicas x simulated time)
+  double prefill_share = 0;  // of busy time
   double cached_share_of_prefill = 0;
-  double kv_utilization_max = 0;  // the run's /summary metric: does KV memory bind?
-  std::int64_t preemptions = 0;   // the run's /summary metric
-  double gpus = 0;                     // replicas x gpus_per_replica
-  std::int64_t gpus_per_replica = 1;   // the parallel plan's GPUs (TP x DP x pipeline stages)
-  std::int64_t tensor_parallel = 1;    // attention tensor parallelism
+  double kv_utilization_max = 0;      // the run's /summary metric: does KV memory bind?
+  std::int64_t preemptions = 0;       // the run's /summary metric
+  double gpus = 0;                    // replicas x gpus_per_replica
+  std::int64_t gpus_per_replica = 1;  // the parallel plan's GPUs (TP x DP x pipeline stages)
+  std::int64_t tensor_parallel = 1;   // attention tensor parallelism
   std::vector<std::string> invariant_violations;
 };
 

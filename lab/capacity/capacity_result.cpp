@@ -11,7 +11,8 @@ constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 std::vector<double> log_grid(double lo, double hi, int per_decade) {
   const int n = std::max(2, static_cast<int>(std::round(std::log10(hi / lo) * per_decade)) + 1);
   std::vector<double> out(static_cast<std::size_t>(n));
-  for (int i = 0; i < n; ++i) out[static_cast<std::size_t>(i)] = lo * std::pow(hi / lo, static_cast<double>(i) / (n - 1));
+  for (int i = 0; i < n; ++i)
+    out[static_cast<std::size_t>(i)] = lo * std::pow(hi / lo, static_cast<double>(i) / (n - 1));
   return out;
 }
 
@@ -45,12 +46,14 @@ SearchOutcome search_capacity(const ExperimentSource& source, const CapacityPlan
   return o;
 }
 
-PointEconomics evaluate_economics(const CapacityPlan& /*plan*/, const CapacityPoint& point, const SearchOutcome& outcome) {
+PointEconomics evaluate_economics(const CapacityPlan& /*plan*/, const CapacityPoint& point,
+                                  const SearchOutcome& outcome) {
   PointEconomics e;
   const ProbeRecord* at = outcome.at >= 0 ? &outcome.probes[static_cast<std::size_t>(outcome.at)] : nullptr;
   if (at != nullptr && at->window.tokens() > 0) {
     const auto& w = at->window;
-    e.mix = {w.uncached_prompt_tokens() / w.tokens(), w.cached_prompt_tokens / w.tokens(), w.output_tokens / w.tokens()};
+    e.mix = {w.uncached_prompt_tokens() / w.tokens(), w.cached_prompt_tokens / w.tokens(),
+             w.output_tokens / w.tokens()};
     e.deployment.capacity_tokens_per_s = w.tokens_per_s() / static_cast<double>(at->replicas);
     e.deployment.gpus_per_replica = static_cast<double>(at->gpus_per_replica);
     e.deployment.busy_fraction_at_capacity = at->busy_fraction;
@@ -63,12 +66,13 @@ PointEconomics evaluate_economics(const CapacityPlan& /*plan*/, const CapacityPo
     e.api_mix.uncached_input = input - e.api_mix.cached_input;
   }
   for (const auto& api : point.compare.apis) {
-    e.api.push_back(at ? sim::api_usd_per_m_tokens(api, point.compare.all_prices, e.api_mix, point.compare.batch_fraction)
-                       : sim::ApiBlend{kNaN, kNaN, kNaN});
+    e.api.push_back(
+        at ? sim::api_usd_per_m_tokens(api, point.compare.all_prices, e.api_mix, point.compare.batch_fraction)
+           : sim::ApiBlend{kNaN, kNaN, kNaN});
   }
   if (point.demand.present) {
-    e.tokens_per_day = log_grid(point.demand.tokens_per_day_min, point.demand.tokens_per_day_max,
-                                point.demand.points_per_decade);
+    e.tokens_per_day =
+        log_grid(point.demand.tokens_per_day_min, point.demand.tokens_per_day_max, point.demand.points_per_decade);
   }
   for (const auto& scenario : point.costs) {
     ScenarioResult r;
@@ -78,10 +82,12 @@ PointEconomics evaluate_economics(const CapacityPlan& /*plan*/, const CapacityPo
     for (const auto& p : outcome.probes) r.probes.push_back(price_probe(p, *scenario.model));
     r.at_capacity = at ? r.probes[static_cast<std::size_t>(outcome.at)] : unpriced();
     if (at != nullptr && point.demand.present) {
-      for (const double d : e.tokens_per_day) r.fleet.push_back(sim::plan_fleet(d, point.demand.shape, e.deployment, *scenario.model));
+      for (const double d : e.tokens_per_day)
+        r.fleet.push_back(sim::plan_fleet(d, point.demand.shape, e.deployment, *scenario.model));
       for (const auto& api : e.api) {
         r.break_even.push_back(sim::break_even(point.demand.tokens_per_day_min, point.demand.tokens_per_day_max,
-                                               point.demand.shape, e.deployment, *scenario.model, api.usd_per_m_tokens));
+                                               point.demand.shape, e.deployment, *scenario.model,
+                                               api.usd_per_m_tokens));
       }
     }
     e.scenarios.push_back(std::move(r));

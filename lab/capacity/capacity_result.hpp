@@ -23,16 +23,16 @@ SearchOutcome search_capacity(const ExperimentSource& source, const CapacityPlan
 
 struct ScenarioResult {
   std::string name, kind, description;
-  PricedProbe at_capacity;                       // NaN costs when nothing met the SLO
-  std::vector<PricedProbe> probes;               // every probe, priced
-  std::vector<sim::FleetDay> fleet;              // per daily volume (empty without [demand] or capacity)
-  std::vector<sim::BreakEven> break_even;        // per compared API
+  PricedProbe at_capacity;                 // NaN costs when nothing met the SLO
+  std::vector<PricedProbe> probes;         // every probe, priced
+  std::vector<sim::FleetDay> fleet;        // per daily volume (empty without [demand] or capacity)
+  std::vector<sim::BreakEven> break_even;  // per compared API
 };
 
 struct PointEconomics {
-  sim::TokenMix mix;            // of the capacity window's tokens
-  sim::TokenMix api_mix;        // the mix the APIs are priced at (compare.cached_input_fraction applied)
-  sim::Deployment deployment;   // per replica, at capacity
+  sim::TokenMix mix;                   // of the capacity window's tokens
+  sim::TokenMix api_mix;               // the mix the APIs are priced at (compare.cached_input_fraction applied)
+  sim::Deployment deployment;          // per replica, at capacity
   std::vector<double> tokens_per_day;  // the demand grid
   std::vector<sim::ApiBlend> api;      // per compared API
   std::vector<ScenarioResult> scenarios;

@@ -28,7 +28,8 @@ void add_point_columns(h5::Table& t, const CapacityPlan& plan, const std::vector
   for (std::size_t a = 0; a < plan.axes.size(); ++a) {
     const auto& axis = plan.axes[a];
     const std::string name = swept_column_name(axis.key);
-    const std::string unit = config_key_unit(name.substr(name.rfind("__") == std::string::npos ? 0 : name.rfind("__") + 2));
+    const std::string unit =
+        config_key_unit(name.substr(name.rfind("__") == std::string::npos ? 0 : name.rfind("__") + 2));
     const auto& first = rows.empty() ? SweptValue{} : rows.front()->swept[a];
     if (std::holds_alternative<std::string>(first) || std::holds_alternative<bool>(first)) {
       std::vector<std::string> v;
@@ -52,7 +53,8 @@ std::string broken_bounds(const ProbeRecord& p, const CapacitySlo& slo) {
   if (p.window.finished != p.window.requests) return "unfinished";
   std::string out;
   if (slo.ttft_s > 0 && !(p.window.ttft_s <= slo.ttft_s)) out = "ttft";
-  if (slo.tpot_s > 0 && p.window.tpot_samples > 0 && !(p.window.tpot_s <= slo.tpot_s)) out += out.empty() ? "tpot" : "+tpot";
+  if (slo.tpot_s > 0 && p.window.tpot_samples > 0 && !(p.window.tpot_s <= slo.tpot_s))
+    out += out.empty() ? "tpot" : "+tpot";
   return out;
 }
 
@@ -70,8 +72,9 @@ h5::Table capacity_table(const CapacityPlan& plan, const std::vector<PointRun>& 
   std::vector<std::string> model, hardware, engine, status, fails_on;
   std::vector<I64> tp, probes, window_requests;
   std::vector<double> kv_at, kv_failing;
-  std::vector<double> capacity, rate, window_rate, replicas, fails, window_start, window_end, ttft, tpot, ttft50, ttft90, ttft99,
-      tpot50, tpot90, tpot99, in_tps, out_tps, cached_frac, tok_per_req, busy, prefill_share, cached_share;
+  std::vector<double> capacity, rate, window_rate, replicas, fails, window_start, window_end, ttft, tpot, ttft50,
+      ttft90, ttft99, tpot50, tpot90, tpot99, in_tps, out_tps, cached_frac, tok_per_req, busy, prefill_share,
+      cached_share;
   for (const auto& r : runs) {
     const auto& c = r.point->base;
     model.push_back(c.model.id);
@@ -124,21 +127,25 @@ h5::Table capacity_table(const CapacityPlan& plan, const std::vector<PointRun>& 
            std::vector<std::string>(runs.size(), search_name(plan)))
       .add("status", "", "found | none_meet (nothing in the range meets the SLO) | all_meet (the range's top meets)",
            std::move(status))
-      .add("capacity", unit, "rate: highest probed arrival rate meeting the SLO; replicas: fewest replicas meeting it (0: none)",
+      .add("capacity", unit,
+           "rate: highest probed arrival rate meeting the SLO; replicas: fewest replicas meeting it (0: none)",
            std::move(capacity))
-      .add("first_failing", unit, "rate: lowest probed rate failing the SLO (<= capacity x (1 + tolerance)); replicas: most replicas failing",
+      .add("first_failing", unit,
+           "rate: lowest probed rate failing the SLO (<= capacity x (1 + tolerance)); replicas: most replicas failing",
            std::move(fails))
       .add("probes", "", "simulations the search ran", std::move(probes))
       .add("first_failing_broke", "", "the bounds the first failing probe broke: ttft, tpot, ttft+tpot, unfinished",
            std::move(fails_on))
-      .add("kv_utilization_max", "", "KV blocks pinned / total, maximum over the capacity probe's run", std::move(kv_at))
+      .add("kv_utilization_max", "", "KV blocks pinned / total, maximum over the capacity probe's run",
+           std::move(kv_at))
       .add("first_failing_kv_utilization_max", "", "the same over the first failing probe's run (1 = KV memory full)",
            std::move(kv_failing))
       .add("requests_per_s", "1/s", "the configured arrival rate at capacity (chat: sessions/s)", std::move(rate))
       .add("window_requests_per_s", "1/s", "requests that arrived in the window / window length (chat: turns)",
            std::move(window_rate))
       .add("replicas", "", "replicas at capacity", std::move(replicas))
-      .add("window_start_s", "s", "steady-state window at capacity: first arrival time measured", std::move(window_start))
+      .add("window_start_s", "s", "steady-state window at capacity: first arrival time measured",
+           std::move(window_start))
       .add("window_end_s", "s", "steady-state window at capacity: last arrival time measured", std::move(window_end))
       .add("window_requests", "", "requests that arrived in the window", std::move(window_requests))
       .add("ttft_slo_percentile_s", "s", "TTFT at the SLO's percentile over the window", std::move(ttft))
@@ -151,11 +158,13 @@ h5::Table capacity_table(const CapacityPlan& plan, const std::vector<PointRun>& 
       .add("tpot_p99_s", "s", "TPOT 99th percentile over the window", std::move(tpot99))
       .add("input_tok_per_s", "tokens/s", "prompt tokens of the window's requests / window length", std::move(in_tps))
       .add("output_tok_per_s", "tokens/s", "output tokens of the window's requests / window length", std::move(out_tps))
-      .add("cached_input_fraction", "", "prompt tokens served from the prefix cache / prompt tokens, window", std::move(cached_frac))
+      .add("cached_input_fraction", "", "prompt tokens served from the prefix cache / prompt tokens, window",
+           std::move(cached_frac))
       .add("tokens_per_request", "tokens", "prompt + output tokens per request, window", std::move(tok_per_req))
       .add("busy_fraction", "", "replicas' iteration time / (replicas x simulated time), whole run", std::move(busy))
       .add("prefill_share", "", "share of busy time attributed to prefill", std::move(prefill_share))
-      .add("cached_share_of_prefill", "", "share of prefill FLOPs caused by cached prompt tokens", std::move(cached_share));
+      .add("cached_share_of_prefill", "", "share of prefill FLOPs caused by cached prompt tokens",
+           std::move(cached_share));
   return t;
 }
 
@@ -191,10 +200,12 @@ h5::Table probes_table(const CapacityPlan& plan, const std::vector<PointRun>& ru
   h5::Table t;
   add_point_columns(t, plan, rows);
   t.add("probe", "", "order in which the search ran it", std::move(probe))
-      .add("value", plan.search.kind == SearchKind::rate ? "1/s" : "", "the searched value (rate or replicas)", std::move(value))
+      .add("value", plan.search.kind == SearchKind::rate ? "1/s" : "", "the searched value (rate or replicas)",
+           std::move(value))
       .add("requests_per_s", "1/s", "arrival rate", std::move(rate))
       .add("replicas", "", "replicas", std::move(replicas))
-      .add("meets_slo", "", "1 when the window's percentiles meet the SLO and every windowed request finished", std::move(meets))
+      .add("meets_slo", "", "1 when the window's percentiles meet the SLO and every windowed request finished",
+           std::move(meets))
       .add("window_requests", "", "requests that arrived in the steady-state window", std::move(window_requests))
       .add("window_finished", "", "of those, finished", std::move(finished))
       .add("window_start_s", "s", "steady-state window: first arrival time measured", std::move(start))
@@ -204,7 +215,8 @@ h5::Table probes_table(const CapacityPlan& plan, const std::vector<PointRun>& ru
       .add("ttft_p99_s", "s", "TTFT 99th percentile", std::move(ttft99))
       .add("tpot_p99_s", "s", "TPOT 99th percentile", std::move(tpot99))
       .add("busy_fraction", "", "replicas' iteration time / (replicas x simulated time)", std::move(busy))
-      .add("kv_utilization_max", "", "KV blocks pinned / total: maximum over the run (1 = KV memory full)", std::move(kv_max))
+      .add("kv_utilization_max", "", "KV blocks pinned / total: maximum over the run (1 = KV memory full)",
+           std::move(kv_max))
       .add("preemptions", "", "sequences preempted for KV memory over the run", std::move(preemptions))
       .add("input_tok_per_s", "tokens/s", "prompt tokens of windowed requests / window length", std::move(in_tps))
       .add("output_tok_per_s", "tokens/s", "output tokens of windowed requests / window length", std::move(out_tps));
@@ -245,9 +257,10 @@ h5::Table costs_table(const CapacityPlan& plan, const std::vector<PointRun>& run
       .add("at_capacity", "", "1 on the probe at the SLO capacity", std::move(at_capacity))
       .add("usd_per_gpu_hour", "USD/h", "one GPU-hour at the probe's busy fraction", std::move(gpu_hour))
       .add("usd_per_hour", "USD/h", "the cluster's cost per hour", std::move(per_hour))
-      .add("usd_per_m_input_uncached", "USD/Mtok", "prefill cost of uncached prompt tokens / million of them", std::move(uncached))
-      .add("usd_per_m_input_cached", "USD/Mtok", "prefill cost caused by cached prompt tokens / million of them (NaN: none)",
-           std::move(cached))
+      .add("usd_per_m_input_uncached", "USD/Mtok", "prefill cost of uncached prompt tokens / million of them",
+           std::move(uncached))
+      .add("usd_per_m_input_cached", "USD/Mtok",
+           "prefill cost caused by cached prompt tokens / million of them (NaN: none)", std::move(cached))
       .add("usd_per_m_output", "USD/Mtok", "decode cost / million output tokens", std::move(output))
       .add("usd_per_m_tokens", "USD/Mtok", "cost / million prompt + output tokens (blended)", std::move(all));
   return t;
@@ -278,7 +291,8 @@ h5::Table cost_components_table(const std::vector<PointRun>& runs) {
       .add("billing", "", "active: paid per GPU-hour in use; provisioned: paid for every provisioned GPU all day",
            std::move(billing))
       .add("usd_per_gpu_hour", "USD/h", "this component of one GPU-hour at capacity", std::move(gpu_hour))
-      .add("usd_per_m_tokens", "USD/Mtok", "this component's share of the blended $/M tokens at capacity", std::move(per_m));
+      .add("usd_per_m_tokens", "USD/Mtok", "this component's share of the blended $/M tokens at capacity",
+           std::move(per_m));
   return t;
 }
 
@@ -308,7 +322,8 @@ h5::Table fleet_table(const std::vector<PointRun>& runs) {
       .add("peak_replicas", "", "replicas in the busiest hour", std::move(peak))
       .add("active_gpu_hours", "h", "GPU-hours of replicas in use, per day", std::move(active))
       .add("provisioned_gpu_hours", "h", "peak replicas x GPUs x 24 h", std::move(provisioned))
-      .add("mean_utilisation", "", "requests served / SLO capacity of the replicas in use, over the day", std::move(util))
+      .add("mean_utilisation", "", "requests served / SLO capacity of the replicas in use, over the day",
+           std::move(util))
       .add("usd_per_day", "USD", "the fleet's cost per day", std::move(usd))
       .add("usd_per_m_tokens", "USD/Mtok", "usd_per_day / million tokens per day (effective $/M)", std::move(per_m));
   return t;
@@ -354,7 +369,8 @@ h5::Table api_table(const std::vector<PointRun>& runs) {
       .add("output_fraction", "", "share of tokens priced as output", std::move(mix_out))
       .add("standard_usd_per_m_tokens", "USD/Mtok", "the mix at standard prices", std::move(standard))
       .add("batch_usd_per_m_tokens", "USD/Mtok", "the mix at batch prices (NaN: no batch price)", std::move(batch))
-      .add("usd_per_m_tokens", "USD/Mtok", "the mix with compare.batch_fraction of it at batch prices", std::move(blended))
+      .add("usd_per_m_tokens", "USD/Mtok", "the mix with compare.batch_fraction of it at batch prices",
+           std::move(blended))
       .add("price_date", "", "", std::move(date))
       .add("price_source", "", "", std::move(source));
   return t;
@@ -372,7 +388,8 @@ h5::Table break_even_table(const std::vector<PointRun>& runs) {
         api.push_back(r.point->compare.apis[i].id);
         status.push_back(sim::break_even_status_name(s.break_even[i].status));
         tokens.push_back(s.break_even[i].tokens_per_day);
-        api_usd_month.push_back(s.break_even[i].tokens_per_day / 1e6 * r.economics.api[i].usd_per_m_tokens * 365.0 / 12.0);
+        api_usd_month.push_back(s.break_even[i].tokens_per_day / 1e6 * r.economics.api[i].usd_per_m_tokens * 365.0 /
+                                12.0);
       }
     }
   }
@@ -380,7 +397,8 @@ h5::Table break_even_table(const std::vector<PointRun>& runs) {
   t.add("run", "", "sweep point", std::move(run))
       .add("cost", "", "cost scenario", std::move(name))
       .add("api", "", "data/prices/api.toml id", std::move(api))
-      .add("status", "", "crosses | self_host_always_cheaper | api_always_cheaper (within the demand range)", std::move(status))
+      .add("status", "", "crosses | self_host_always_cheaper | api_always_cheaper (within the demand range)",
+           std::move(status))
       .add("tokens_per_day", "tokens", "volume from which self-hosting stays cheaper to the range's top (NaN: never)",
            std::move(tokens))
       .add("api_usd_per_month", "USD", "the API's bill at that volume (30.4 days)", std::move(api_usd_month));

@@ -14,14 +14,14 @@ struct PointRun {
   PointEconomics economics;
 };
 
-h5::Table capacity_table(const CapacityPlan& plan, const std::vector<PointRun>& runs);        // /capacity
-h5::Table probes_table(const CapacityPlan& plan, const std::vector<PointRun>& runs);          // /probes
-h5::Table costs_table(const CapacityPlan& plan, const std::vector<PointRun>& runs);           // /costs
-h5::Table cost_components_table(const std::vector<PointRun>& runs);                          // /cost_components
-h5::Table fleet_table(const std::vector<PointRun>& runs);                                    // /fleet
-h5::Table api_table(const std::vector<PointRun>& runs);                                      // /api
-h5::Table break_even_table(const std::vector<PointRun>& runs);                               // /break_even
-h5::Table demand_shape_table(const std::vector<PointRun>& runs);                             // /demand_shape
+h5::Table capacity_table(const CapacityPlan& plan, const std::vector<PointRun>& runs);  // /capacity
+h5::Table probes_table(const CapacityPlan& plan, const std::vector<PointRun>& runs);    // /probes
+h5::Table costs_table(const CapacityPlan& plan, const std::vector<PointRun>& runs);     // /costs
+h5::Table cost_components_table(const std::vector<PointRun>& runs);                     // /cost_components
+h5::Table fleet_table(const std::vector<PointRun>& runs);                               // /fleet
+h5::Table api_table(const std::vector<PointRun>& runs);                                 // /api
+h5::Table break_even_table(const std::vector<PointRun>& runs);                          // /break_even
+h5::Table demand_shape_table(const std::vector<PointRun>& runs);                        // /demand_shape
 // Rows of data/quality/scores.toml for the points' models and the compared APIs (data, not simulation).
 h5::Table quality_table(const std::vector<PointRun>& runs, const std::vector<config::QualityScore>& scores);
 

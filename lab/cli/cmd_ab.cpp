@@ -3,16 +3,17 @@
 //   [--warmup N] [--seed S] [--hardware ID] [--strict] [-o OUT.h5]`
 // The first variant is the baseline. Several --shape values give several cases (--dim applies to
 // each); a --dim with several values (`--dim batch=1,2,4,8`) sweeps that dimension: one case per
-// value, the product over every such --dim (the last given varying fastest). The harness is lab/ab/harness.hpp; the same run can be written as an experiment file
-// (lab/ab/ab_config.hpp) — the HDF5 file stores that equivalent file as its config.
+// value, the product over every such --dim (the last given varying fastest). The harness is lab/ab/harness.hpp; the
+// same run can be written as an experiment file (lab/ab/ab_config.hpp) — the HDF5 file stores that equivalent file as
+// its config.
 #include <fmt/format.h>
 
 #include <algorithm>
 #include <iostream>
 #include <memory>
 
-#include "lab/ab/ab_plan.hpp"
 #include "base/input_error.hpp"
+#include "lab/ab/ab_plan.hpp"
 #include "lab/cli/command.hpp"
 
 namespace moelab::cli {
@@ -51,7 +52,8 @@ std::vector<std::map<std::string, std::int64_t>> parse_dims(const std::vector<st
       } catch (...) {
         used = 0;
       }
-      if (used == 0 || used != value.size()) throw InputError({"--dim", 0, 0}, key, "'" + value + "' is not an integer");
+      if (used == 0 || used != value.size())
+        throw InputError({"--dim", 0, 0}, key, "'" + value + "' is not an integer");
       if (std::find(values.begin(), values.end(), v) != values.end()) {
         throw InputError({"--dim", 0, 0}, key, "value " + value + " given twice");
       }
@@ -81,7 +83,8 @@ std::vector<std::map<std::string, std::int64_t>> parse_dims(const std::vector<st
 
 int run_ab(const AbArgs& a, const std::string& command_line) {
   if (a.cold && a.hot) throw InputError({"--hot", 0, 0}, "", "--cold-l2 and --hot exclude each other");
-  if (a.cold && a.batch) throw InputError({"--batch", 0, 0}, "", "--cold-l2 and --batch exclude each other (batch is hot)");
+  if (a.cold && a.batch)
+    throw InputError({"--batch", 0, 0}, "", "--cold-l2 and --batch exclude each other (batch is hot)");
   if (a.flush != "read" && a.flush != "write") throw InputError({"--flush", 0, 0}, a.flush, "must be read or write");
   ab::AbPlan plan;
   plan.options = a.options;
@@ -118,14 +121,17 @@ void add_ab_command(CLI::App& app, CliState& state) {
       ->required()
       ->delimiter(',');
   sub->add_option("--shape", a->shapes, "Named shape preset (repeatable: one case each)")->delimiter(',');
-  sub->add_option("--dim", a->dims,
-                  "Shape dimension key=value, overriding the preset (repeatable); key=v1,v2,... sweeps it: one case per value");
+  sub->add_option(
+      "--dim", a->dims,
+      "Shape dimension key=value, overriding the preset (repeatable); key=v1,v2,... sweeps it: one case per value");
   sub->add_flag("--cold-l2", a->cold, "Flush L2 (GPU) / LLC (CPU) before every sample (default)");
   sub->add_flag("--hot", a->hot, "Do not flush caches between samples");
   sub->add_flag("--batch", a->batch, "Hot, with back-to-back launches per sample (per-launch time)");
-  sub->add_option("--flush", a->flush, "Cold flush: read (leaves L2 clean) or write (leaves it dirty)")->capture_default_str();
+  sub->add_option("--flush", a->flush, "Cold flush: read (leaves L2 clean) or write (leaves it dirty)")
+      ->capture_default_str();
   sub->add_flag("--flush-bias", a->options.flush_bias, "Also time each variant after read / write / no flush");
-  sub->add_option("--margin", a->options.equivalence_margin, "Equivalence margin: SAME when the ratio's CI is within 1 +- this")
+  sub->add_option("--margin", a->options.equivalence_margin,
+                  "Equivalence margin: SAME when the ratio's CI is within 1 +- this")
       ->capture_default_str();
   sub->add_flag("--strict", a->options.strict, "Skipped or unsupported variants fail the run (exit 1)");
   sub->add_option("--max-time-s", a->options.max_time_s, "Time cap per case, seconds")->capture_default_str();

@@ -20,7 +20,8 @@ void add_list_command(CLI::App& app, CliState& state) {
   }
   CLI::App* sub = app.add_subcommand("list", "List models, hardware, engines, policies, workloads, metrics, ...");
   sub->add_option("topic", *topic, help)->required()->check(CLI::IsMember(names));
-  sub->add_flag("--markdown", *markdown, "Print a Markdown table (for the docs: lab/h5/SCHEMA.md holds `list metrics`)");
+  sub->add_flag("--markdown", *markdown,
+                "Print a Markdown table (for the docs: lab/h5/SCHEMA.md holds `list metrics`)");
   sub->callback([&state, topic, markdown] {
     state.action = [topic, markdown] {
       for (const auto& t : list_topics()) {

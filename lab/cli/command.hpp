@@ -10,7 +10,7 @@
 namespace moelab::cli {
 
 struct CliState {
-  std::string command_line;    // argv joined with shell quoting (HDF5 provenance)
+  std::string command_line;     // argv joined with shell quoting (HDF5 provenance)
   std::function<int()> action;  // set by the chosen subcommand; returns the exit status
 };
 

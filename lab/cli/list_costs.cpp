@@ -10,7 +10,8 @@ namespace moelab::cli {
 
 std::vector<ListEntry> list_costs() {
   std::vector<ListEntry> out;
-  for (const auto& e : sim::gpu_cost_model_registry().entries()) out.push_back({e.name, "cost model: " + e.description});
+  for (const auto& e : sim::gpu_cost_model_registry().entries())
+    out.push_back({e.name, "cost model: " + e.description});
   const sim::CostData data = config::load_cost_data();
   for (const auto& r : data.rental) {
     std::string tiers;

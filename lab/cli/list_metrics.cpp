@@ -16,15 +16,14 @@ std::string_view stored_type(const sim::MetricDefinition& d) {
 }
 
 ListEntry entry(std::string_view dataset, const sim::MetricDefinition& d) {
-  return {std::string(d.name), fmt::format("{:<9} {:<8} {:<9} {}", dataset, stored_type(d),
-                                           d.unit.empty() ? "-" : d.unit, d.description)};
+  return {std::string(d.name),
+          fmt::format("{:<9} {:<8} {:<9} {}", dataset, stored_type(d), d.unit.empty() ? "-" : d.unit, d.description)};
 }
 
 void markdown_table(std::string& out, const std::vector<const sim::MetricDefinition*>& defs) {
   out += "| column | type | unit | meaning |\n|---|---|---|---|\n";
   for (const auto* d : defs) {
-    out += fmt::format("| `{}` | {} | {} | {} |\n", d->name, stored_type(*d), d->unit,
-                       markdown_escape(d->description));
+    out += fmt::format("| `{}` | {} | {} | {} |\n", d->name, stored_type(*d), d->unit, markdown_escape(d->description));
   }
 }
 
@@ -47,13 +46,15 @@ std::string metrics_markdown() {
   markdown_table(out, summary);
   out += "\nRuns with a tiered KV store (`[cluster.kv_tiers]`) append these summary columns:\n\n";
   markdown_table(out, {sim::kv_tier_metrics::all().begin(), sim::kv_tier_metrics::all().end()});
-  out += "\nDerived columns of `requests`, after the recorded ones (the summary's latencies aggregate these "
-         "values over finished requests):\n\n";
+  out +=
+      "\nDerived columns of `requests`, after the recorded ones (the summary's latencies aggregate these "
+      "values over finished requests):\n\n";
   markdown_table(out, requests);
   std::vector<const sim::MetricDefinition*> steps;
   for (const auto& m : sim::timeseries_metrics()) steps.push_back(&m.definition);
-  out += "\nStep cost columns of `timeseries`, after the recorded ones (the sampled iteration as the cost model "
-         "priced it):\n\n";
+  out +=
+      "\nStep cost columns of `timeseries`, after the recorded ones (the sampled iteration as the cost model "
+      "priced it):\n\n";
   markdown_table(out, steps);
   return out;
 }

@@ -4,15 +4,16 @@
 #include "simulator/engine/kv_cache.hpp"
 #include "simulator/engine/scheduler.hpp"
 #include "simulator/model/cost_model.hpp"
-#include "simulator/model/overlap.hpp"
 #include "simulator/model/moe_routing.hpp"
+#include "simulator/model/overlap.hpp"
 
 namespace moelab::cli {
 namespace {
 
 template <class Registry>
 void add_entries(std::vector<ListEntry>& out, const Registry& registry, const std::string& kind) {
-  for (const auto& e : registry.entries()) out.push_back({e.name, kind + " (" + registry.key() + "): " + e.description});
+  for (const auto& e : registry.entries())
+    out.push_back({e.name, kind + " (" + registry.key() + "): " + e.description});
 }
 
 }  // namespace

@@ -29,7 +29,8 @@ std::string entries_markdown(const std::vector<ListEntry>& entries) {
   std::string out = "| name | description |\n|---|---|\n";
   for (const auto& e : entries) {
     const auto start = e.name.find_first_not_of(' ');  // list_variants indents variants under their op
-    out += "| `" + e.name.substr(start == std::string::npos ? 0 : start) + "` | " + markdown_escape(e.description) + " |\n";
+    out += "| `" + e.name.substr(start == std::string::npos ? 0 : start) + "` | " + markdown_escape(e.description) +
+           " |\n";
   }
   return out;
 }

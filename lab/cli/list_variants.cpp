@@ -17,9 +17,9 @@ std::vector<ListEntry> list_variants() {
     for (const auto& p : op->presets) presets += (presets.empty() ? "" : ", ") + p;
     out.push_back({op->name, fmt::format("{} [presets: {}]", op->description, presets.empty() ? "none" : presets)});
     for (const auto* v : reg.variants(op->name)) {
-      out.push_back({"  " + v->full_name(),
-                     fmt::format("{:<6} {:<13} {}", kernels::to_string(v->backend()),
-                                 v->available() ? "available" : "unavailable", v->description())});
+      out.push_back(
+          {"  " + v->full_name(), fmt::format("{:<6} {:<13} {}", kernels::to_string(v->backend()),
+                                              v->available() ? "available" : "unavailable", v->description())});
     }
   }
   if (const auto why = reg.load_error(kernels::Backend::cuda); !why.empty()) {

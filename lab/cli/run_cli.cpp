@@ -1,8 +1,8 @@
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
-#include <algorithm>
 #include <cstring>
 #include <exception>
 #include <iostream>
@@ -19,15 +19,16 @@ namespace moelab::cli {
 namespace {
 
 std::string version_text() {
-  return fmt::format("moelab {} (git {})\nCUDA kernels: {}\nKokkos kernels: {}\nMPI sweeps: {}\n", build_info::version,
-                     build_info::git_commit,
-                     build_info::have_cuda ? "built (libmoelab_kernels_cuda.so, opened when a cuda variant is used)"
-                                           : "not built",
-                     build_info::have_kokkos ? "built" : "not built", build_info::have_mpi ? "built" : "not built");
+  return fmt::format(
+      "moelab {} (git {})\nCUDA kernels: {}\nKokkos kernels: {}\nMPI sweeps: {}\n", build_info::version,
+      build_info::git_commit,
+      build_info::have_cuda ? "built (libmoelab_kernels_cuda.so, opened when a cuda variant is used)" : "not built",
+      build_info::have_kokkos ? "built" : "not built", build_info::have_mpi ? "built" : "not built");
 }
 
 bool is_plain_shell_char(char c) {
-  return std::isalnum(static_cast<unsigned char>(c)) || std::string_view("_-./=:,+@%^").find(c) != std::string_view::npos;
+  return std::isalnum(static_cast<unsigned char>(c)) ||
+         std::string_view("_-./=:,+@%^").find(c) != std::string_view::npos;
 }
 
 // Everything printed must have reached standard output: a full disk or a closed pipe behind it

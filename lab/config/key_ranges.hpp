@@ -15,7 +15,7 @@ namespace moelab::config::ranges {
 // Model architecture. Largest public values (2026): d_model 18,432 (GPT-3-class dense 16k-20k),
 // 126 layers, 128 heads, 256k vocab, 384 experts; each limit is far above and keeps
 // width^2 x layers x experts < 2^60.
-inline constexpr IntRange kModelWidth{1, 1 << 20};       // d_model, FFN dims, head dims, LoRA ranks
+inline constexpr IntRange kModelWidth{1, 1 << 20};        // d_model, FFN dims, head dims, LoRA ranks
 inline constexpr IntRange kModelWidthOrNone{0, 1 << 20};  // same, 0 = absent (q_lora_rank)
 inline constexpr IntRange kLayers{1, 10'000};
 inline constexpr IntRange kLayersOrNone{0, 10'000};
@@ -41,8 +41,8 @@ inline constexpr NumberRange kBandwidthTbPerS{0, 1e4, true};  // hbm_tb_per_s
 inline constexpr NumberRange kLinkGbPerS{0, 1e7, false};      // nvlink, interconnect (0 = none)
 inline constexpr NumberRange kWatts{0, 1e6, true};
 inline constexpr IntRange kSmCount{0, 1 << 20};
-inline constexpr IntRange kGpusOrNone{0, 1 << 20};          // gpus_per_node, nvlink_domain_gpus (0 = unknown)
-inline constexpr NumberRange kLatencyUs{0, 1e6, false};      // link and collective latencies (up to 1 s)
+inline constexpr IntRange kGpusOrNone{0, 1 << 20};       // gpus_per_node, nvlink_domain_gpus (0 = unknown)
+inline constexpr NumberRange kLatencyUs{0, 1e6, false};  // link and collective latencies (up to 1 s)
 // KV tiers behind HBM (per node / per GPU): up to an exabyte of storage and 100 TB/s of reads.
 inline constexpr NumberRange kStorageGb{0, 1e9, true};
 inline constexpr NumberRange kTierGbPerS{0, 1e5, true};

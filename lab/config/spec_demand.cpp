@@ -24,12 +24,14 @@ std::vector<DiurnalShapeData> load_diurnal_shapes() {
     StrictTable& t = entry.table();
     d.timezone = t.string("timezone");
     const auto fractions = t.number_array("hourly_fraction");
-    if (fractions.size() != 24) t.fail("hourly_fraction", fmt::format("needs 24 values (one per hour), got {}", fractions.size()));
+    if (fractions.size() != 24)
+      t.fail("hourly_fraction", fmt::format("needs 24 values (one per hour), got {}", fractions.size()));
     if (std::any_of(fractions.begin(), fractions.end(), [](double f) { return !(f > 0); })) {
       t.fail("hourly_fraction", "every value must be > 0");
     }
     const double sum = std::accumulate(fractions.begin(), fractions.end(), 0.0);
-    if (std::abs(sum - 1.0) > 1e-3) t.fail("hourly_fraction", fmt::format("must sum to 1 (within 1e-3), sums to {}", sum));
+    if (std::abs(sum - 1.0) > 1e-3)
+      t.fail("hourly_fraction", fmt::format("must sum to 1 (within 1e-3), sums to {}", sum));
     for (std::size_t h = 0; h < 24; ++h) d.shape.hourly_fraction[h] = fractions[h] / sum;
     const double peak = 24.0 * *std::max_element(fractions.begin(), fractions.end());
     const double trough = 24.0 * *std::min_element(fractions.begin(), fractions.end());
@@ -39,7 +41,8 @@ std::vector<DiurnalShapeData> load_diurnal_shapes() {
       t.fail("peak_to_mean", fmt::format("{} disagrees with 24 x max(hourly_fraction) = {:.3f}", d.peak_to_mean, peak));
     }
     if (std::abs(d.trough_to_mean - trough) > 0.01) {
-      t.fail("trough_to_mean", fmt::format("{} disagrees with 24 x min(hourly_fraction) = {:.3f}", d.trough_to_mean, trough));
+      t.fail("trough_to_mean",
+             fmt::format("{} disagrees with 24 x min(hourly_fraction) = {:.3f}", d.trough_to_mean, trough));
     }
     if (t.has("mean_requests_per_minute_by_hour")) {
       if (t.number_array("mean_requests_per_minute_by_hour").size() != 24) {

@@ -8,7 +8,7 @@
 namespace moelab::config {
 
 struct DiurnalShapeData {
-  sim::DemandShape shape;   // name = the table's id; fractions normalised to sum 1
+  sim::DemandShape shape;  // name = the table's id; fractions normalised to sum 1
   std::string timezone;
   double peak_to_mean = 0;  // as published (checked against the fractions)
   double trough_to_mean = 0;

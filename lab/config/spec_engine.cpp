@@ -47,8 +47,10 @@ sim::EngineSpec read_engine(SpecReader& r, const std::string& id) {
     }
   }
   if (r.has("a2a_mode")) e.a2a_mode = r.get(&ST::choice, "a2a_mode", {"auto", "normal", "low_latency"});
-  if (r.has("dispatch_bytes_per_element")) e.dispatch_bytes_per_element = r.get(&ST::number_in, "dispatch_bytes_per_element", ranges::kBytesPerElement);
-  if (r.has("combine_bytes_per_element")) e.combine_bytes_per_element = r.get(&ST::number_in, "combine_bytes_per_element", ranges::kBytesPerElement);
+  if (r.has("dispatch_bytes_per_element"))
+    e.dispatch_bytes_per_element = r.get(&ST::number_in, "dispatch_bytes_per_element", ranges::kBytesPerElement);
+  if (r.has("combine_bytes_per_element"))
+    e.combine_bytes_per_element = r.get(&ST::number_in, "combine_bytes_per_element", ranges::kBytesPerElement);
   e.cache_policy = r.get(&ST::choice, "cache_policy", sim::kv_cache_registry().names());
   e.scheduler = r.get(&ST::choice, "scheduler", sim::scheduler_registry().names());
   e.source = describe_source(r);

@@ -39,7 +39,8 @@ sim::HardwareSpec read_hardware(SpecReader& r, const std::string& id) {
   h.nvlink_domain_gpus = r.get(&ST::integer_in_or, "nvlink_domain_gpus", ranges::kGpusOrNone, 0);
   h.nvlink_eff_bytes_per_s = 1e9 * r.get(&ST::number_in_or, "nvlink_eff_gb_per_s", ranges::kLinkGbPerS, 0.0);
   h.nvlink_latency_s = 1e-6 * r.get(&ST::number_in_or, "nvlink_latency_us", ranges::kLatencyUs, 0.0);
-  h.interconnect_eff_bytes_per_s = 1e9 * r.get(&ST::number_in_or, "interconnect_eff_gb_per_s", ranges::kLinkGbPerS, 0.0);
+  h.interconnect_eff_bytes_per_s =
+      1e9 * r.get(&ST::number_in_or, "interconnect_eff_gb_per_s", ranges::kLinkGbPerS, 0.0);
   h.interconnect_latency_s = 1e-6 * r.get(&ST::number_in_or, "interconnect_latency_us", ranges::kLatencyUs, 0.0);
   h.interconnect_collective_latency_s =
       1e-6 * r.get(&ST::number_in_or, "interconnect_collective_latency_us", ranges::kLatencyUs, 0.0);

@@ -54,7 +54,7 @@ sim::KernelProfile read_kernel_profile(SpecReader& r, const std::string& id) {
         x *= 1e9;
       }
       (std::string(key).find("dispatch") != std::string::npos ? k.a2a_low_latency_dispatch_bytes_per_s
-                                                                : k.a2a_low_latency_combine_bytes_per_s) = std::move(v);
+                                                              : k.a2a_low_latency_combine_bytes_per_s) = std::move(v);
     }
   }
   k.source = describe_source(r);

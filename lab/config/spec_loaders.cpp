@@ -19,8 +19,8 @@ std::filesystem::path file_for(std::string_view kind, std::string_view singular,
                                const StrictTable* section) {
   const auto ids = list_ids(kind);
   if (std::find(ids.begin(), ids.end(), id) != ids.end()) return kind_dir(kind) / (id + ".toml");
-  const std::string problem = fmt::format("unknown {} '{}'; available in {}: {}", singular, id,
-                                          kind_dir(kind).string(), ids.empty() ? "(none)" : fmt::format("{}", fmt::join(ids, ", ")));
+  const std::string problem = fmt::format("unknown {} '{}'; available in {}: {}", singular, id, kind_dir(kind).string(),
+                                          ids.empty() ? "(none)" : fmt::format("{}", fmt::join(ids, ", ")));
   if (section != nullptr) section->fail("id", problem);
   throw InputError({}, std::string(singular) + ".id", problem);
 }

@@ -20,9 +20,11 @@ std::filesystem::path data_dir();
 // `resolved = true` and every field read, with its value as written (sources: the data file or
 // the experiment's overrides). A section with `resolved = true` is read that way: every field
 // from the section, no data file opened.
-sim::ModelSpec load_model(StrictTable& section, toml::table* resolved = nullptr);       // [model] id = "llama-3.1-8b", ...overrides
-sim::HardwareSpec load_hardware(StrictTable& section, toml::table* resolved = nullptr); // [hardware] id = "h100-sxm", ...
-sim::EngineSpec load_engine(StrictTable& section, toml::table* resolved = nullptr);     // [engine] id = "vllm", ...
+sim::ModelSpec load_model(StrictTable& section,
+                          toml::table* resolved = nullptr);  // [model] id = "llama-3.1-8b", ...overrides
+sim::HardwareSpec load_hardware(StrictTable& section,
+                                toml::table* resolved = nullptr);                    // [hardware] id = "h100-sxm", ...
+sim::EngineSpec load_engine(StrictTable& section, toml::table* resolved = nullptr);  // [engine] id = "vllm", ...
 sim::ModelSpec load_model_by_id(std::string_view id);
 sim::HardwareSpec load_hardware_by_id(std::string_view id);
 sim::EngineSpec load_engine_by_id(std::string_view id);

@@ -50,7 +50,8 @@ void read_ffn(SpecReader& r, sim::ModelSpec& m) {
     m.moe.n_dense_layers = r.get(&ST::integer_in_or, "n_dense_layers", ranges::kLayersOrNone, 0);
     m.moe.n_expert_groups = r.get(&ST::integer_in_or, "n_expert_groups", ranges::kExpertsPositive, 1);
     m.moe.topk_groups = r.get(&ST::integer_in_or, "topk_groups", ranges::kExpertsPositive, 1);
-    m.expert_weight_bytes_per_param = r.get(&ST::number_in_or, "expert_weight_bytes_per_param", ranges::kBytesPerElement, 0.0);
+    m.expert_weight_bytes_per_param =
+        r.get(&ST::number_in_or, "expert_weight_bytes_per_param", ranges::kBytesPerElement, 0.0);
     if (m.moe.experts_per_token > m.moe.n_routed_experts) {
       r.fail("experts_per_token", fmt::format("must be <= n_routed_experts ({})", m.moe.n_routed_experts));
     }
@@ -88,8 +89,7 @@ sim::ModelSpec read_model(SpecReader& r, const std::string& id) {
   m.published_total_params = 1e9 * r.get(&ST::number_in, "published_total_params_billion", ranges::kBillionParams);
   if (m.is_moe()) {
     m.published_active_params = 1e9 * r.get(&ST::number_in, "published_active_params_billion", ranges::kBillionParams);
-    m.published_active_includes_input_embedding =
-        r.get(&ST::boolean, "published_active_includes_input_embedding");
+    m.published_active_includes_input_embedding = r.get(&ST::boolean, "published_active_includes_input_embedding");
   } else {
     m.published_active_params = m.published_total_params;  // dense: every parameter is active
     m.published_active_includes_input_embedding = true;

@@ -11,7 +11,9 @@
 namespace moelab::config {
 namespace {
 
-bool contains(const std::vector<std::string>& v, const std::string& x) { return std::find(v.begin(), v.end(), x) != v.end(); }
+bool contains(const std::vector<std::string>& v, const std::string& x) {
+  return std::find(v.begin(), v.end(), x) != v.end();
+}
 
 }  // namespace
 
@@ -67,19 +69,22 @@ std::vector<ApiPrice> load_api_prices() {
     p.batch_output_usd_per_mtok = t.non_negative_number_or("batch_output_usd_per_mtok", 0.0);
     p.batch_discount_fraction = t.has("batch_discount_fraction") ? t.fraction("batch_discount_fraction") : 0.0;
     // Read and range-checked, not priced (moelab's requests stay below these thresholds).
-    for (const char* key : {"priority_input_usd_per_mtok", "priority_output_usd_per_mtok", "cache_write_5m_usd_per_mtok",
-                            "cache_write_1h_usd_per_mtok", "long_context_input_usd_per_mtok",
-                            "long_context_output_usd_per_mtok", "long_context_cache_hit_input_usd_per_mtok"}) {
+    for (const char* key :
+         {"priority_input_usd_per_mtok", "priority_output_usd_per_mtok", "cache_write_5m_usd_per_mtok",
+          "cache_write_1h_usd_per_mtok", "long_context_input_usd_per_mtok", "long_context_output_usd_per_mtok",
+          "long_context_cache_hit_input_usd_per_mtok"}) {
       t.non_negative_number_or(key, 0.0);
     }
-    for (const char* key : {"long_context_threshold_tokens", "tier_min_input_tokens", "tier_max_input_tokens",
-                            "max_input_tokens"}) {
+    for (const char* key :
+         {"long_context_threshold_tokens", "tier_min_input_tokens", "tier_max_input_tokens", "max_input_tokens"}) {
       t.non_negative_integer_or(key, 0);
     }
     p.tier = t.has("tier") ? t.choice("tier", {"batch", "flex", "priority", "long_context"}) : "";
     p.tier_of = t.string_or("tier_of", "");
-    if (p.tier.empty() != p.tier_of.empty()) t.fail(p.tier.empty() ? "tier_of" : "tier", "tier and tier_of go together");
-    if (!p.tier_of.empty() && !contains(ids, p.tier_of)) t.fail("tier_of", fmt::format("no entry has id '{}'", p.tier_of));
+    if (p.tier.empty() != p.tier_of.empty())
+      t.fail(p.tier.empty() ? "tier_of" : "tier", "tier and tier_of go together");
+    if (!p.tier_of.empty() && !contains(ids, p.tier_of))
+      t.fail("tier_of", fmt::format("no entry has id '{}'", p.tier_of));
     p.model_id = t.string_or("model_id", "");
     if (!p.model_id.empty() && !contains(models, p.model_id)) {
       t.fail("model_id", fmt::format("'{}' is not a data/models id", p.model_id));
@@ -112,7 +117,8 @@ std::vector<sim::GpuRentalRange> load_gpu_rental_ranges() {
     r.hardware_id = std::string(key.str());
     SourcedTable entry(gpus.table(r.hardware_id));
     StrictTable& t = entry.table();
-    if (!contains(hardware, r.hardware_id)) gpus.fail(r.hardware_id, fmt::format("'{}' is not a data/hardware id", r.hardware_id));
+    if (!contains(hardware, r.hardware_id))
+      gpus.fail(r.hardware_id, fmt::format("'{}' is not a data/hardware id", r.hardware_id));
     for (const auto& tier : sim::kRentalTiers) {
       const std::string field = tier + "_usd_per_gpu_hour";
       if (t.has(field)) r.usd_per_gpu_hour[tier] = t.positive_number(field);

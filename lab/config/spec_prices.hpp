@@ -12,8 +12,8 @@ namespace moelab::config {
 
 struct GpuRentalPrice {
   std::string hardware_id;
-  double default_usd_per_gpu_hour = 0;  // what HardwareSpec::usd_per_gpu_hour defaults to
-  double on_demand_low_usd_per_gpu_hour = 0;   // 0 = not given
+  double default_usd_per_gpu_hour = 0;        // what HardwareSpec::usd_per_gpu_hour defaults to
+  double on_demand_low_usd_per_gpu_hour = 0;  // 0 = not given
   double on_demand_high_usd_per_gpu_hour = 0;
   double spot_usd_per_gpu_hour = 0;
   std::string date;

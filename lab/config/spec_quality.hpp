@@ -10,7 +10,7 @@ struct QualityScore {
   std::string model_id;   // a data/models id or "api:<name>"
   std::string benchmark;  // "GPQA-Diamond", "MMLU-Pro", ...
   double score_percent = 0;
-  std::string variant;    // mode, shots, harness
+  std::string variant;  // mode, shots, harness
   bool self_reported = true;
   std::string date;
   std::string source;

@@ -16,16 +16,26 @@ namespace {
 
 std::string type_name(const toml::node& n) {
   switch (n.type()) {
-    case toml::node_type::string: return "a string";
-    case toml::node_type::integer: return "an integer";
-    case toml::node_type::floating_point: return "a number";
-    case toml::node_type::boolean: return "a boolean";
-    case toml::node_type::table: return "a table";
-    case toml::node_type::array: return "an array";
-    case toml::node_type::date: return "a date";
-    case toml::node_type::time: return "a time";
-    case toml::node_type::date_time: return "a date-time";
-    default: return "nothing";
+    case toml::node_type::string:
+      return "a string";
+    case toml::node_type::integer:
+      return "an integer";
+    case toml::node_type::floating_point:
+      return "a number";
+    case toml::node_type::boolean:
+      return "a boolean";
+    case toml::node_type::table:
+      return "a table";
+    case toml::node_type::array:
+      return "an array";
+    case toml::node_type::date:
+      return "a date";
+    case toml::node_type::time:
+      return "a time";
+    case toml::node_type::date_time:
+      return "a date-time";
+    default:
+      return "nothing";
   }
 }
 
@@ -53,7 +63,8 @@ std::optional<std::string> bracketed_words_as_toml(const std::string& value) {
     }
     if (!is_toml_value) {
       for (char c : item) {
-        if (!(std::isalnum(static_cast<unsigned char>(c)) || std::string_view("_-./:+@").find(c) != std::string_view::npos)) {
+        if (!(std::isalnum(static_cast<unsigned char>(c)) ||
+              std::string_view("_-./:+@").find(c) != std::string_view::npos)) {
           return std::nullopt;
         }
       }
@@ -282,8 +293,9 @@ namespace {
 std::optional<std::string> as_number(const toml::node& n, double& out) {
   if (auto i = n.value_exact<std::int64_t>()) {
     if (*i > kMaxExactDoubleInt || *i < -kMaxExactDoubleInt) {
-      return fmt::format("the integer {} is beyond +/-2^53 and would not be held exactly; write it as a float (e.g. {:g})",
-                         *i, static_cast<double>(*i));
+      return fmt::format(
+          "the integer {} is beyond +/-2^53 and would not be held exactly; write it as a float (e.g. {:g})", *i,
+          static_cast<double>(*i));
     }
     out = static_cast<double>(*i);
     return std::nullopt;
@@ -394,7 +406,8 @@ std::vector<double> StrictTable::number_array(std::string_view key) {
   each_element(*this, key, require(key), [&](std::size_t i, const toml::node& e) {
     if (!e.is_number()) fail(key, fmt::format("element {} must be a number, got {}", i, type_name(e)));
     double v = 0;
-    if (auto problem = as_number(e, v)) throw InputError(config::location_of(e, file_), full_key(key), fmt::format("element {}: {}", i, *problem));
+    if (auto problem = as_number(e, v))
+      throw InputError(config::location_of(e, file_), full_key(key), fmt::format("element {}: {}", i, *problem));
     out.push_back(v);
   });
   return out;
@@ -498,9 +511,10 @@ InputError combine_input_errors(std::vector<InputError> errors) {
   std::stable_sort(errors.begin(), errors.end(),
                    [&](const InputError& a, const InputError& b) { return order(a) < order(b); });
   // A table finished twice (by a layered reader and by its owner) reports its keys once.
-  errors.erase(std::unique(errors.begin(), errors.end(),
-                           [](const InputError& a, const InputError& b) { return std::string_view(a.what()) == b.what(); }),
-               errors.end());
+  errors.erase(
+      std::unique(errors.begin(), errors.end(),
+                  [](const InputError& a, const InputError& b) { return std::string_view(a.what()) == b.what(); }),
+      errors.end());
   std::string problem = errors.front().problem();
   for (std::size_t i = 1; i < errors.size(); ++i) problem += std::string("\n") + errors[i].what();
   return InputError(errors.front().where(), errors.front().key(), problem);

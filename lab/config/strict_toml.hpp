@@ -72,7 +72,7 @@ class StrictTable {
   double positive_number_or(std::string_view key, double fallback);
   double non_negative_number(std::string_view key);
   double non_negative_number_or(std::string_view key, double fallback);
-  double fraction(std::string_view key);                    // in (0, 1]
+  double fraction(std::string_view key);                      // in (0, 1]
   double fraction_or(std::string_view key, double fallback);  // in (0, 1]
   // One of a fixed set of words; the message lists the allowed ones.
   std::string choice(std::string_view key, const std::vector<std::string>& allowed);
@@ -116,8 +116,8 @@ class StrictTable {
   std::string prefix_;
   mutable std::set<std::string, std::less<>> read_;
   mutable std::set<std::string, std::less<>> asked_;  // every key the reader looked for: suggestions
-  std::shared_ptr<std::vector<InputError>> unknown_;   // collected unknown keys (shared with sub-tables)
-  bool reports_unknown_ = false;                        // collect_unknown_keys() was called here
+  std::shared_ptr<std::vector<InputError>> unknown_;  // collected unknown keys (shared with sub-tables)
+  bool reports_unknown_ = false;                      // collect_unknown_keys() was called here
 };
 
 // Several input errors as one, in file order: the first's location and key, every error's

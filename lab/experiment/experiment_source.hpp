@@ -25,11 +25,11 @@ struct ExperimentSource {
 inline const std::vector<std::string> kExperimentKinds = {"simulation", "kernel-ab", "capacity"};
 
 struct ExperimentHeader {
-  std::string name;         // names the default output file: out/<name>.h5
+  std::string name;  // names the default output file: out/<name>.h5
   std::string description;
   std::string kind = "simulation";
   std::uint64_t seed = 0;
-  bool seed_per_run = false;  // true: each sweep point gets its own seed derived from `seed`
+  bool seed_per_run = false;    // true: each sweep point gets its own seed derived from `seed`
   std::uint64_t run_index = 0;  // index of the first run for seed_per_run (a run's effective config names its own)
 };
 

@@ -40,9 +40,11 @@ std::vector<NodeEntry> load_node_entries() {
     config::SourcedTable entry(nodes.table(e.id));
     config::StrictTable& t = entry.table();
     e.hardware = t.string_array("hardware");
-    e.dram = {t.number_in("dram_gb_per_node", config::ranges::kMemoryGb), t.number_in("dram_read_gb_per_s_per_gpu", config::ranges::kTierGbPerS),
+    e.dram = {t.number_in("dram_gb_per_node", config::ranges::kMemoryGb),
+              t.number_in("dram_read_gb_per_s_per_gpu", config::ranges::kTierGbPerS),
               t.number_in("dram_latency_us", config::ranges::kLatencyUs)};
-    e.ssd = {t.number_in("ssd_gb_per_node", config::ranges::kStorageGb), t.number_in("ssd_read_gb_per_s_per_gpu", config::ranges::kTierGbPerS),
+    e.ssd = {t.number_in("ssd_gb_per_node", config::ranges::kStorageGb),
+             t.number_in("ssd_read_gb_per_s_per_gpu", config::ranges::kTierGbPerS),
              t.number_in("ssd_latency_us", config::ranges::kLatencyUs)};
     t.string_or("date", "");
     entry.finish({"date"});
@@ -61,9 +63,10 @@ void read_kv_tiers(config::StrictTable& cluster, sim::SimConfig& c) {
   const auto& d = c.cluster.disaggregation;
   const sim::HardwareSpec& hw = d.enabled ? d.prefill.hardware : c.hardware;
   const std::int64_t block_tokens = d.enabled ? d.prefill.engine.kv_block_tokens : c.engine.kv_block_tokens;
-  const std::int64_t gpus = d.enabled ? d.prefill.instances * d.prefill.parallel.gpus()
-                                      : c.cluster.replicas * c.cluster.parallel.gpus();
-  const double nodes = std::ceil(static_cast<double>(gpus) / static_cast<double>(std::max<std::int64_t>(1, hw.gpus_per_node)));
+  const std::int64_t gpus =
+      d.enabled ? d.prefill.instances * d.prefill.parallel.gpus() : c.cluster.replicas * c.cluster.parallel.gpus();
+  const double nodes =
+      std::ceil(static_cast<double>(gpus) / static_cast<double>(std::max<std::int64_t>(1, hw.gpus_per_node)));
 
   const auto names = t->string_array("tiers");
   if (names.empty() || names.size() > 2 || names[0] != "dram" || (names.size() == 2 && names[1] != "ssd"))
@@ -75,7 +78,8 @@ void read_kv_tiers(config::StrictTable& cluster, sim::SimConfig& c) {
   const NodeEntry* entry = nullptr;
   if (t->has("defaults")) {
     const std::string id = t->choice("defaults", ids);
-    for (const auto& e : entries) if (e.id == id) entry = &e;
+    for (const auto& e : entries)
+      if (e.id == id) entry = &e;
   } else {
     for (const auto& e : entries)
       if (std::find(e.hardware.begin(), e.hardware.end(), hw.id) != e.hardware.end()) entry = &e;
@@ -84,8 +88,8 @@ void read_kv_tiers(config::StrictTable& cluster, sim::SimConfig& c) {
   sim::KvTierStoreSpec spec;
   spec.chunk_tokens = t->integer_in_or("chunk_tokens", config::ranges::kKvBlockTokens, spec.chunk_tokens);
   if (spec.chunk_tokens % block_tokens != 0)
-    t->fail("chunk_tokens", fmt::format("must be a multiple of engine.kv_block_tokens ({}), got {}", block_tokens,
-                                        spec.chunk_tokens));
+    t->fail("chunk_tokens",
+            fmt::format("must be a multiple of engine.kv_block_tokens ({}), got {}", block_tokens, spec.chunk_tokens));
   const double chunk_bytes = sim::kv_bytes_per_token(c.model) * static_cast<double>(spec.chunk_tokens);
   for (const auto& name : names) {
     const NodeTierDefaults* defaults = entry ? (name == "dram" ? &entry->dram : &entry->ssd) : nullptr;
@@ -95,7 +99,8 @@ void read_kv_tiers(config::StrictTable& cluster, sim::SimConfig& c) {
       const std::string where = fmt::format("{}.{}", name, key);
       t->fail(o ? name : "tiers",
               fmt::format("{} has no default: no entry of data/kv_tiers/nodes.toml lists hardware {} (set "
-                          "cluster.kv_tiers.defaults or give {})", where, hw.id, where));
+                          "cluster.kv_tiers.defaults or give {})",
+                          where, hw.id, where));
     };
     sim::KvTierSpec tier;
     tier.name = name;
@@ -117,10 +122,12 @@ void read_kv_tiers(config::StrictTable& cluster, sim::SimConfig& c) {
           tier.capacity_bytes = o->number_in("capacity_gb", config::ranges::kStorageGb) * 1e9;
         }
       }
-      tier.read_bytes_per_s = o->number_in_or("read_gb_per_s", config::ranges::kTierGbPerS, tier.read_bytes_per_s / 1e9) * 1e9;
+      tier.read_bytes_per_s =
+          o->number_in_or("read_gb_per_s", config::ranges::kTierGbPerS, tier.read_bytes_per_s / 1e9) * 1e9;
       tier.latency_s = o->number_in_or("latency_us", config::ranges::kLatencyUs, tier.latency_s * 1e6) * 1e-6;
       if (tier.capacity_bytes < chunk_bytes)
-        o->fail("capacity_gb", fmt::format("holds no chunk of {} tokens ({:.3g} GB)", spec.chunk_tokens, chunk_bytes / 1e9));
+        o->fail("capacity_gb",
+                fmt::format("holds no chunk of {} tokens ({:.3g} GB)", spec.chunk_tokens, chunk_bytes / 1e9));
       o->finish();
     }
     spec.tiers.push_back(tier);

@@ -57,8 +57,8 @@ void read_op_times(config::StrictTable& section, const std::filesystem::path& co
     } catch (const std::invalid_argument& e) {
       t.fail("variant", e.what());
     }
-    table.source = std::filesystem::absolute(path).lexically_normal().string() + ":/summary op=" + op + " variant=" + variant +
-                   " shape=" + cls.shape_column;
+    table.source = std::filesystem::absolute(path).lexically_normal().string() + ":/summary op=" + op +
+                   " variant=" + variant + " shape=" + cls.shape_column;
     engine.op_times.tables[static_cast<std::size_t>(cls.op_class)] = std::move(table);
     t.finish();
   }
@@ -74,7 +74,8 @@ void make_op_time_paths_absolute(toml::table& root, const std::filesystem::path&
     const auto* file = table->get_as<std::string>("file");
     if (file == nullptr) continue;
     const std::filesystem::path given = file->get();
-    if (!given.is_absolute()) table->insert_or_assign("file", std::filesystem::absolute(config_dir / given).lexically_normal().string());
+    if (!given.is_absolute())
+      table->insert_or_assign("file", std::filesystem::absolute(config_dir / given).lexically_normal().string());
   }
 }
 

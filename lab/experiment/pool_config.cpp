@@ -30,7 +30,8 @@ sim::PoolSpec read_pool(config::StrictTable& t, sim::PoolRole role, const sim::S
   pool.instances = t.integer_in("instances", config::ranges::kReplicas);
   pool.router = t.choice_or("router", sim::router_registry().names(), pool.router);
   pool.engine.max_num_seqs = t.integer_in_or("max_num_seqs", config::ranges::kMaxNumSeqs, pool.engine.max_num_seqs);
-  pool.engine.max_batched_tokens = t.integer_in_or("max_batched_tokens", config::ranges::kBatchedTokens, pool.engine.max_batched_tokens);
+  pool.engine.max_batched_tokens =
+      t.integer_in_or("max_batched_tokens", config::ranges::kBatchedTokens, pool.engine.max_batched_tokens);
   if (auto h = t.table_if_present("hardware")) {
     pool.hardware = config::load_hardware(*h);
     h->finish();
@@ -49,11 +50,13 @@ sim::PoolSpec read_pool(config::StrictTable& t, sim::PoolRole role, const sim::S
 void read_pools(config::StrictTable& cluster, sim::SimConfig& c) {
   const bool prefill = cluster.has("prefill"), decode = cluster.has("decode");
   if (!prefill && !decode) {
-    if (cluster.has("kv_transfer")) cluster.fail("kv_transfer", "applies to a disaggregated cluster only ([cluster.prefill] and [cluster.decode])");
+    if (cluster.has("kv_transfer"))
+      cluster.fail("kv_transfer", "applies to a disaggregated cluster only ([cluster.prefill] and [cluster.decode])");
     return;
   }
   if (!prefill || !decode)
-    cluster.fail(prefill ? "prefill" : "decode", "a disaggregated cluster needs both [cluster.prefill] and [cluster.decode]");
+    cluster.fail(prefill ? "prefill" : "decode",
+                 "a disaggregated cluster needs both [cluster.prefill] and [cluster.decode]");
   if (cluster.has("replicas"))
     cluster.fail("replicas", "with [cluster.prefill] and [cluster.decode], give each pool's instances instead");
   auto& d = c.cluster.disaggregation;

@@ -47,10 +47,13 @@ void read_cluster(config::StrictTable& t, sim::SimConfig& c) {
   sim::ClusterSpec& cluster = c.cluster;
   cluster.replicas = t.integer_in_or("replicas", config::ranges::kReplicas, cluster.replicas);
   cluster.router = t.choice_or("router", sim::router_registry().names(), cluster.router);
-  if (t.has("tensor_parallel")) cluster.parallel = sim::ParallelPlan::tensor_parallel(t.integer_in("tensor_parallel", config::ranges::kTensorParallel));
+  if (t.has("tensor_parallel"))
+    cluster.parallel =
+        sim::ParallelPlan::tensor_parallel(t.integer_in("tensor_parallel", config::ranges::kTensorParallel));
   if (auto p = t.table_if_present("parallel")) {
     if (t.has("tensor_parallel"))
-      t.fail("tensor_parallel", "give either cluster.tensor_parallel (shorthand for attention_tp) or [cluster.parallel], not both");
+      t.fail("tensor_parallel",
+             "give either cluster.tensor_parallel (shorthand for attention_tp) or [cluster.parallel], not both");
     read_parallel_plan(*p, cluster.parallel, cluster.dp_dispatch);
   }
   read_pools(t, c);
@@ -64,7 +67,8 @@ void read_moe(config::StrictTable& t, const std::filesystem::path& config_dir, s
   if (moe.kind == "measured") {
     const std::string file = t.string("measured_file");
     const std::string dataset = t.string("measured_dataset");
-    const std::filesystem::path path = std::filesystem::path(file).is_absolute() ? std::filesystem::path(file) : config_dir / file;
+    const std::filesystem::path path =
+        std::filesystem::path(file).is_absolute() ? std::filesystem::path(file) : config_dir / file;
     try {
       moe.measured_tokens_per_expert = h5::read_tokens_per_expert(path, dataset);
     } catch (const std::runtime_error& e) {
@@ -97,9 +101,11 @@ sim::SimConfig read_sim_config(config::StrictTable& root, const std::filesystem:
     c.engine = config::load_engine(t, resolved ? &resolved->engine : nullptr);
     t.finish();
   }
-  if (const auto& k = c.engine.kernels; !k.empty() && std::find(k.hardware.begin(), k.hardware.end(), c.hardware.id) == k.hardware.end())
-    throw InputError(locate(root, "engine.kernel_profile"), "engine.kernel_profile",
-                     k.id + " was measured for " + fmt::format("{}", fmt::join(k.hardware, ", ")) + ", not for " + c.hardware.id);
+  if (const auto& k = c.engine.kernels;
+      !k.empty() && std::find(k.hardware.begin(), k.hardware.end(), c.hardware.id) == k.hardware.end())
+    throw InputError(
+        locate(root, "engine.kernel_profile"), "engine.kernel_profile",
+        k.id + " was measured for " + fmt::format("{}", fmt::join(k.hardware, ", ")) + ", not for " + c.hardware.id);
   // Before [cluster]: disaggregated pools start from this engine.
   if (auto t = root.table_if_present("op_times")) read_op_times(*t, config_dir, c.engine);
   if (auto t = root.table_if_present("cluster")) {
@@ -125,7 +131,8 @@ sim::SimConfig read_sim_config(config::StrictTable& root, const std::filesystem:
   // Traces end, and so do workloads told how many requests (or chat sessions) to make.
   if (c.stop.max_requests == 0 && c.stop.max_duration_s == 0 && !c.workload.ends_by_itself()) {
     const SourceLocation where = root.has("stop") ? root.location_of("stop") : root.location_of("workload");
-    throw InputError(where, "stop", "this workload never ends: set stop.max_requests, stop.max_duration_s or workload.num_requests");
+    throw InputError(where, "stop",
+                     "this workload never ends: set stop.max_requests, stop.max_duration_s or workload.num_requests");
   }
   if (auto t = root.table_if_present("slo")) {
     c.slo.ttft_s = t->number_in_or("ttft_s", config::ranges::kSeconds, 0);
@@ -142,7 +149,8 @@ sim::SimConfig read_sim_config(config::StrictTable& root, const std::filesystem:
   }
   if (c.cluster.disaggregation.enabled) price_pools(c, cost_overridden);
   if (auto t = root.table_if_present("output")) {
-    c.timeseries_interval_s = t->number_in_or("timeseries_interval_s", config::ranges::kSeconds, c.timeseries_interval_s);
+    c.timeseries_interval_s =
+        t->number_in_or("timeseries_interval_s", config::ranges::kSeconds, c.timeseries_interval_s);
     t->finish();
   }
   root.mark_read("experiment");  // read by read_header()
@@ -152,7 +160,8 @@ sim::SimConfig read_sim_config(config::StrictTable& root, const std::filesystem:
 
 KvCapacity kv_capacity(const sim::SimConfig& c) {
   const auto cost = sim::make_cost_model(
-      c.engine.cost_model, sim::CostModelContext{c.model, c.hardware, c.engine, c.cluster.parallel, c.moe, c.seed, true});
+      c.engine.cost_model,
+      sim::CostModelContext{c.model, c.hardware, c.engine, c.cluster.parallel, c.moe, c.seed, true});
   KvCapacity kv;
   kv.blocks_per_dp_rank = sim::kv_capacity_blocks(*cost, c.hardware, c.engine,
                                                   c.cluster.parallel.attention_tp * c.cluster.parallel.pipeline_stages);
@@ -235,13 +244,15 @@ constexpr double kMaxSweepPoints = 1e6;
 namespace {
 
 // A path as the run used it: relative ones resolved against the experiment's folder.
-void make_absolute(toml::table& root, std::string_view section, std::string_view key, const std::filesystem::path& dir) {
+void make_absolute(toml::table& root, std::string_view section, std::string_view key,
+                   const std::filesystem::path& dir) {
   auto* table = root.get_as<toml::table>(section);
   if (table == nullptr) return;
   const auto* value = table->get_as<std::string>(key);
   if (value == nullptr) return;
   const std::filesystem::path given = value->get();
-  if (!given.is_absolute()) table->insert_or_assign(key, std::filesystem::absolute(dir / given).lexically_normal().string());
+  if (!given.is_absolute())
+    table->insert_or_assign(key, std::filesystem::absolute(dir / given).lexically_normal().string());
 }
 
 // The point's config with every value resolved (PlannedRun::effective_config_toml).
@@ -277,8 +288,9 @@ SimulationPlan plan_outline(const ExperimentSource& source, const std::string& d
   plan.axes = read_sweep(root, file, axis_keys_as_written(config::parse_file(source.config_path), file));
   if (const double product = sweep_size_unbounded(plan.axes); product > kMaxSweepPoints) {
     throw InputError(plan.axes.front().where, "sweep",
-                     fmt::format("{:.4g} points (the product of the value counts, zipped axes counted once); at most {:.0f}: split the sweep", product,
-                                 kMaxSweepPoints));
+                     fmt::format("{:.4g} points (the product of the value counts, zipped axes counted once); at most "
+                                 "{:.0f}: split the sweep",
+                                 product, kMaxSweepPoints));
   }
   plan.point_count = sweep_size(plan.axes);
   plan.config_toml = config::to_toml_text(root);
@@ -320,7 +332,8 @@ SimulationPlan plan_simulation(const ExperimentSource& source, const std::string
   // Every point is parsed and checked before anything runs (about a millisecond each): say so
   // when that takes noticeable time, rather than seeming to hang.
   if (plan.point_count >= kManySweepPoints) {
-    std::fprintf(stderr, "moelab: note: %s: checking all %zu sweep points before the first run (about a millisecond each)\n",
+    std::fprintf(stderr,
+                 "moelab: note: %s: checking all %zu sweep points before the first run (about a millisecond each)\n",
                  source.file().c_str(), plan.point_count);
   }
   plan.runs.reserve(plan.point_count);

@@ -13,16 +13,16 @@ namespace moelab::lab {
 // Memory a run's instance has for KV cache (simulator/engine/kv_capacity.hpp), as the engine sizes it.
 struct KvCapacity {
   std::int64_t blocks_per_dp_rank = 0;
-  double rank_weight_bytes = 0;         // weights one DP rank's GPUs hold together
-  double rank_kv_bytes_per_token = 0;   // KV bytes one cached token costs that rank
+  double rank_weight_bytes = 0;        // weights one DP rank's GPUs hold together
+  double rank_kv_bytes_per_token = 0;  // KV bytes one cached token costs that rank
 };
 
 struct PlannedRun {
   std::size_t index = 0;
-  std::string label;                 // "key=value,..." ("" without a sweep)
-  std::vector<SweptValue> swept;     // one per SimulationPlan::axes
+  std::string label;              // "key=value,..." ("" without a sweep)
+  std::vector<SweptValue> swept;  // one per SimulationPlan::axes
   sim::SimConfig config;
-  std::string config_toml;           // this point's effective config (sweep applied)
+  std::string config_toml;  // this point's effective config (sweep applied)
   // The same point with every value resolved: [model], [hardware] and [engine] carry all their
   // fields (`resolved = true`, no data/ lookup), the run's seed rule, absolute file paths.
   // Running it alone reproduces this run's datasets.
@@ -35,7 +35,7 @@ struct SimulationPlan {
   std::string default_name;  // the experiment's name when [experiment] gives none
   std::string config_toml;   // the effective config as written (overrides applied, [sweep] kept)
   std::vector<SweepAxis> axes;
-  std::size_t point_count = 1;  // sweep points (runs)
+  std::size_t point_count = 1;   // sweep points (runs)
   std::vector<PlannedRun> runs;  // every point (plan_simulation), or none (plan_outline)
 };
 

@@ -282,8 +282,8 @@ void apply_sweep_point(toml::table& root, const std::vector<SweepAxis>& axes, co
       }
       if (!next->is_table()) {
         throw InputError(axis.where, "sweep." + axis.key,
-                         fmt::format("'{}' is not a table in this config", join_dots({axis.target.begin(),
-                                                                                      axis.target.begin() + i + 1})));
+                         fmt::format("'{}' is not a table in this config",
+                                     join_dots({axis.target.begin(), axis.target.begin() + i + 1})));
       }
       cur = next->as_table();
     }

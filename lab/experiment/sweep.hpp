@@ -28,7 +28,7 @@ struct SweepAxis {
   std::vector<std::string> sweep_path;  // where the array sits inside [sweep] (toml keys; "#3" = array index)
   std::vector<SweptValue> values;       // all of one type (integers and numbers mix as numbers)
   SourceLocation where;
-  std::size_t dimension = 0;            // dimension of the product; zipped axes share one
+  std::size_t dimension = 0;  // dimension of the product; zipped axes share one
 };
 
 struct SweepPoint {

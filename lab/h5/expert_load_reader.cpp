@@ -13,7 +13,8 @@ namespace {
 using Id = ScopedId;
 
 std::vector<std::int64_t> read_column(hid_t dataset, hid_t file_type, const char* name, std::size_t rows) {
-  if (H5Tget_member_index(file_type, name) < 0) throw std::runtime_error(std::string("the dataset has no column '") + name + "'");
+  if (H5Tget_member_index(file_type, name) < 0)
+    throw std::runtime_error(std::string("the dataset has no column '") + name + "'");
   Id mem(H5Tcreate(H5T_COMPOUND, sizeof(std::int64_t)), H5Tclose);
   H5Tinsert(mem.get(), name, 0, H5T_NATIVE_INT64);
   std::vector<std::int64_t> out(rows);

@@ -29,7 +29,8 @@ std::vector<double> read_numbers(hid_t dataset, hid_t file_type, const std::stri
   H5Tinsert(mem.get(), name.c_str(), 0, H5T_NATIVE_DOUBLE);
   std::vector<double> out(rows);
   if (H5Dread(dataset, mem.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, out.data()) < 0)
-    throw OpTimeReadError(OpTimeReadError::Part::file, "cannot read column '" + name + "' of " + kTable + " as numbers");
+    throw OpTimeReadError(OpTimeReadError::Part::file,
+                          "cannot read column '" + name + "' of " + kTable + " as numbers");
   return out;
 }
 
@@ -38,7 +39,8 @@ std::vector<std::string> read_strings(hid_t dataset, hid_t file_type, const std:
   const int i = member_index(file_type, name);
   Id member(H5Tget_member_type(file_type, static_cast<unsigned>(i)), H5Tclose);
   if (H5Tget_class(member.get()) != H5T_STRING || H5Tis_variable_str(member.get()) > 0)
-    throw OpTimeReadError(OpTimeReadError::Part::file, "column '" + name + "' of " + kTable + " is not a fixed-length string");
+    throw OpTimeReadError(OpTimeReadError::Part::file,
+                          "column '" + name + "' of " + kTable + " is not a fixed-length string");
   const std::size_t width = H5Tget_size(member.get());
   Id mem(H5Tcreate(H5T_COMPOUND, width), H5Tclose);
   H5Tinsert(mem.get(), name.c_str(), 0, member.get());
@@ -75,15 +77,20 @@ OpTimeRows read_op_times(const std::filesystem::path& file, const std::string& o
   } restore{old_func, old_data};
 
   std::error_code ec;
-  if (!std::filesystem::is_regular_file(file, ec)) throw OpTimeReadError(OpTimeReadError::Part::file, "no such file: " + file.string());
+  if (!std::filesystem::is_regular_file(file, ec))
+    throw OpTimeReadError(OpTimeReadError::Part::file, "no such file: " + file.string());
   Id f(H5Fopen(file.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose);
   if (!f.ok()) throw OpTimeReadError(OpTimeReadError::Part::file, "not an HDF5 file: " + file.string());
   if (H5Oexists_by_name(f.get(), kTable, H5P_DEFAULT) <= 0)
-    throw OpTimeReadError(OpTimeReadError::Part::file, std::string("no ") + kTable + " table in " + file.string() + " (not a kernel A/B file)");
+    throw OpTimeReadError(OpTimeReadError::Part::file,
+                          std::string("no ") + kTable + " table in " + file.string() + " (not a kernel A/B file)");
   Id d(H5Dopen2(f.get(), kTable, H5P_DEFAULT), H5Dclose);
-  if (!d.ok()) throw OpTimeReadError(OpTimeReadError::Part::file, std::string(kTable) + " in " + file.string() + " is not a dataset");
+  if (!d.ok())
+    throw OpTimeReadError(OpTimeReadError::Part::file,
+                          std::string(kTable) + " in " + file.string() + " is not a dataset");
   Id type(H5Dget_type(d.get()), H5Tclose);
-  if (H5Tget_class(type.get()) != H5T_COMPOUND) throw OpTimeReadError(OpTimeReadError::Part::file, std::string(kTable) + " is not a table");
+  if (H5Tget_class(type.get()) != H5T_COMPOUND)
+    throw OpTimeReadError(OpTimeReadError::Part::file, std::string(kTable) + " is not a table");
   Id space(H5Dget_space(d.get()), H5Sclose);
   const auto rows = static_cast<std::size_t>(H5Sget_simple_extent_npoints(space.get()));
 
@@ -111,20 +118,29 @@ OpTimeRows read_op_times(const std::filesystem::path& file, const std::string& o
     any_row = true;
     if (status[r] == "ok") picked.push_back(r);
   }
-  if (!all_ops.count(op)) throw OpTimeReadError(OpTimeReadError::Part::op, "no rows of op '" + op + "' in " + file.string() + " (ops: " + joined(all_ops) + ")");
+  if (!all_ops.count(op))
+    throw OpTimeReadError(OpTimeReadError::Part::op,
+                          "no rows of op '" + op + "' in " + file.string() + " (ops: " + joined(all_ops) + ")");
   if (!any_row)
-    throw OpTimeReadError(OpTimeReadError::Part::variant, "no rows of variant '" + variant + "' for op '" + op + "' in " + file.string() + " (variants: " +
-                             joined(op_variants) + ")");
-  if (picked.empty()) throw OpTimeReadError(OpTimeReadError::Part::variant, "no row of op '" + op + "', variant '" + variant + "' has status ok in " + file.string());
+    throw OpTimeReadError(OpTimeReadError::Part::variant, "no rows of variant '" + variant + "' for op '" + op +
+                                                              "' in " + file.string() +
+                                                              " (variants: " + joined(op_variants) + ")");
+  if (picked.empty())
+    throw OpTimeReadError(OpTimeReadError::Part::variant,
+                          "no row of op '" + op + "', variant '" + variant + "' has status ok in " + file.string());
   std::sort(picked.begin(), picked.end(), [&](std::size_t a, std::size_t b) { return shape[a] < shape[b]; });
   OpTimeRows out;
   for (const std::size_t r : picked) {
     if (!(std::isfinite(shape[r]) && shape[r] > 0))
-      throw OpTimeReadError(OpTimeReadError::Part::variant, shape_column + " of row " + std::to_string(r) + " is not a positive number (is it this op's shape column?)");
-    if (!(std::isfinite(median[r]) && median[r] > 0)) throw OpTimeReadError(OpTimeReadError::Part::variant, "median_s of row " + std::to_string(r) + " is not > 0");
+      throw OpTimeReadError(
+          OpTimeReadError::Part::variant,
+          shape_column + " of row " + std::to_string(r) + " is not a positive number (is it this op's shape column?)");
+    if (!(std::isfinite(median[r]) && median[r] > 0))
+      throw OpTimeReadError(OpTimeReadError::Part::variant, "median_s of row " + std::to_string(r) + " is not > 0");
     if (!out.shape.empty() && out.shape.back() == shape[r])
-      throw OpTimeReadError(OpTimeReadError::Part::variant, "two rows of op '" + op + "', variant '" + variant + "' share " + shape_column + " = " +
-                               std::to_string(shape[r]) + ": keep one case per shape");
+      throw OpTimeReadError(OpTimeReadError::Part::variant, "two rows of op '" + op + "', variant '" + variant +
+                                                                "' share " + shape_column + " = " +
+                                                                std::to_string(shape[r]) + ": keep one case per shape");
     out.shape.push_back(shape[r]);
     out.seconds.push_back(median[r]);
   }

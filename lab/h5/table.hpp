@@ -8,8 +8,8 @@
 
 namespace moelab::h5 {
 
-using ColumnData = std::variant<std::vector<double>, std::vector<std::int64_t>, std::vector<std::int32_t>,
-                                std::vector<std::string>>;
+using ColumnData =
+    std::variant<std::vector<double>, std::vector<std::int64_t>, std::vector<std::int32_t>, std::vector<std::string>>;
 
 struct Column {
   std::string name;  // carries its unit where it has one: "ttft_s", "kv_bytes_per_token"

@@ -217,8 +217,8 @@ void write_string_array_attr(hid_t obj, const std::string& name, const std::vect
 }
 
 template <class T>
-void write_numeric_attr(hid_t obj, const std::string& name, hid_t file_type, hid_t mem_type, const T* data,
-                        hsize_t n, bool scalar) {
+void write_numeric_attr(hid_t obj, const std::string& name, hid_t file_type, hid_t mem_type, const T* data, hsize_t n,
+                        bool scalar) {
   Handle space(check(scalar ? H5Screate(H5S_SCALAR) : H5Screate_simple(1, &n, nullptr), "H5Screate"));
   Handle attr(check(H5Acreate2(obj, name.c_str(), file_type, space.get(), H5P_DEFAULT, H5P_DEFAULT),
                     "create attribute " + name));
@@ -298,16 +298,18 @@ void check_output_path(const std::filesystem::path& final_path) {
     if (S_ISLNK(st.st_mode)) {
       std::error_code ec;
       const auto target = std::filesystem::read_symlink(final_path, ec);
-      throw InputError(where, "", "the output path is a symbolic link (to " + (ec ? std::string("?") : target.string()) +
-                                      "); name the file itself, or remove the link");
+      throw InputError(where, "",
+                       "the output path is a symbolic link (to " + (ec ? std::string("?") : target.string()) +
+                           "); name the file itself, or remove the link");
     }
     if (const char* kind = special_kind(st)) {
-      throw InputError(where, "", std::string("the output path is ") + kind + "; name a regular file (e.g. out/result.h5)");
+      throw InputError(where, "",
+                       std::string("the output path is ") + kind + "; name a regular file (e.g. out/result.h5)");
     }
     const auto input = input_file_same_as(final_path);
     if (!input.empty()) {
-      throw InputError(where, "", "the output path is " + input.string() +
-                                      ", an input of this run; choose another output path");
+      throw InputError(where, "",
+                       "the output path is " + input.string() + ", an input of this run; choose another output path");
     }
   }
   // Every existing ancestor must be a directory (one that is a file would fail only at creation).
@@ -349,7 +351,8 @@ Writer::Writer(std::filesystem::path final_path) : final_path_(std::move(final_p
     interrupt_slot_ = -1;
     const std::string why = e != 0 ? std::strerror(e) : "HDF5 could not create it";
     if (is_storage_errno(e)) throw WriteError("cannot create " + temp_path_.string() + ": " + why);
-    throw InputError({final_path_.string(), 0, 0}, "", "cannot create the result file " + temp_path_.string() + ": " + why);
+    throw InputError({final_path_.string(), 0, 0}, "",
+                     "cannot create the result file " + temp_path_.string() + ": " + why);
   }
 }
 
@@ -375,8 +378,8 @@ std::int64_t Writer::ensure_group(std::string_view path) {
     if (exists > 0) {
       current = check(H5Gopen2(parent.get(), part.c_str(), H5P_DEFAULT), "open group " + part);
     } else {
-      current = check(H5Gcreate2(parent.get(), part.c_str(), H5P_DEFAULT, gcpl.get(), H5P_DEFAULT),
-                      "create group " + part);
+      current =
+          check(H5Gcreate2(parent.get(), part.c_str(), H5P_DEFAULT, gcpl.get(), H5P_DEFAULT), "create group " + part);
     }
   }
   return current;
@@ -416,7 +419,7 @@ void Writer::write_table(std::string_view dataset_path, const Table& table) {
     if (file_ < 0) throw std::logic_error("h5::Writer used after commit()");
     const auto& cols = table.columns();
     if (cols.empty()) throw std::logic_error("h5::Table without columns: " + std::string(dataset_path));
-  
+
     std::vector<Field> fields;
     std::size_t row_bytes = 0;
     for (const auto& c : cols) {
@@ -433,7 +436,7 @@ void Writer::write_table(std::string_view dataset_path, const Table& table) {
       check_status(H5Tinsert(mem_type.get(), cols[i].name.c_str(), fields[i].offset, fields[i].mem_type.get()),
                    "field " + cols[i].name);
     }
-  
+
     const std::size_t rows = table.rows();
     std::vector<unsigned char> buffer(rows * row_bytes, 0);  // zero: string padding is deterministic
     for (std::size_t i = 0; i < cols.size(); ++i) {
@@ -453,7 +456,7 @@ void Writer::write_table(std::string_view dataset_path, const Table& table) {
           },
           cols[i].data);
     }
-  
+
     const auto [parent_path, leaf] = split_leaf(dataset_path);
     Handle parent(static_cast<hid_t>(ensure_group(parent_path)));
     const hsize_t dims = rows;
@@ -465,9 +468,9 @@ void Writer::write_table(std::string_view dataset_path, const Table& table) {
       check_status(H5Pset_shuffle(dcpl.get()), "H5Pset_shuffle");
       check_status(H5Pset_deflate(dcpl.get(), kDeflateLevel), "H5Pset_deflate");
     }
-    Handle ds(check(H5Dcreate2(parent.get(), leaf.c_str(), file_type.get(), space.get(), H5P_DEFAULT, dcpl.get(),
-                               H5P_DEFAULT),
-                    "create dataset " + std::string(dataset_path)));
+    Handle ds(check(
+        H5Dcreate2(parent.get(), leaf.c_str(), file_type.get(), space.get(), H5P_DEFAULT, dcpl.get(), H5P_DEFAULT),
+        "create dataset " + std::string(dataset_path)));
     if (rows > 0) {
       check_status(H5Dwrite(ds.get(), mem_type.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, buffer.data()),
                    "write dataset " + std::string(dataset_path));
@@ -500,9 +503,9 @@ void Writer::write_array(std::string_view dataset_path, const std::vector<double
       check_status(H5Pset_shuffle(dcpl.get()), "H5Pset_shuffle");
       check_status(H5Pset_deflate(dcpl.get(), kDeflateLevel), "H5Pset_deflate");
     }
-    Handle ds(check(H5Dcreate2(parent.get(), leaf.c_str(), H5T_IEEE_F64LE, space.get(), H5P_DEFAULT, dcpl.get(),
-                               H5P_DEFAULT),
-                    "create dataset " + std::string(dataset_path)));
+    Handle ds(
+        check(H5Dcreate2(parent.get(), leaf.c_str(), H5T_IEEE_F64LE, space.get(), H5P_DEFAULT, dcpl.get(), H5P_DEFAULT),
+              "create dataset " + std::string(dataset_path)));
     if (n > 0) {
       check_status(H5Dwrite(ds.get(), H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, values.data()),
                    "write dataset " + std::string(dataset_path));
@@ -515,7 +518,8 @@ void Writer::write_array(std::string_view dataset_path, const std::vector<double
 
 std::string Writer::outcome() const {
   std::error_code ec;
-  return std::filesystem::exists(final_path_, ec) ? "; " + final_path_.string() + " is unchanged" : "; nothing was written";
+  return std::filesystem::exists(final_path_, ec) ? "; " + final_path_.string() + " is unchanged"
+                                                  : "; nothing was written";
 }
 
 void Writer::commit() {
@@ -549,7 +553,8 @@ void Writer::commit() {
   if (ec) {
     std::error_code ignored;
     std::filesystem::remove(temp_path_, ignored);
-    throw WriteError("cannot rename " + temp_path_.string() + " to " + final_path_.string() + ": " + ec.message() + outcome());
+    throw WriteError("cannot rename " + temp_path_.string() + " to " + final_path_.string() + ": " + ec.message() +
+                     outcome());
   }
   committed_ = true;
   unregister_interrupt_cleanup(interrupt_slot_);

@@ -32,8 +32,8 @@ using AttrValue = std::variant<std::string, double, std::int64_t, std::vector<do
 
 // Root attributes every file carries.
 struct Provenance {
-  std::string kind;          // "simulation" | "kernel-ab"
-  std::string config_toml;   // the effective config, overrides applied
+  std::string kind;         // "simulation" | "kernel-ab"
+  std::string config_toml;  // the effective config, overrides applied
   std::string config_path;
   std::string command_line;
 };

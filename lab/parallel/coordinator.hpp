@@ -13,8 +13,8 @@ namespace moelab::lab {
 
 struct CoordinatorCallbacks {
   std::function<void(std::size_t index, std::string bytes)> on_result;  // a finished point
-  std::function<void()> on_tick;                                       // a few times a second or more
-  std::function<std::string(std::size_t index)> key_of;               // sent with remote assignments
+  std::function<void()> on_tick;                                        // a few times a second or more
+  std::function<std::string(std::size_t index)> key_of;                 // sent with remote assignments
 };
 
 // Computes `pending` (handed out in this order) until every point is done. The first failure (a

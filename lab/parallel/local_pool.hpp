@@ -35,7 +35,7 @@ class LocalPool {
   LocalPool& operator=(const LocalPool&) = delete;
 
   unsigned threads() const { return static_cast<unsigned>(workers_.size()); }
-  unsigned idle() const;   // threads without a point (submitted points count as taken)
+  unsigned idle() const;  // threads without a point (submitted points count as taken)
   bool busy() const { return idle() < threads(); }
   void submit(std::size_t index);
   // A finished point, waiting up to `timeout` for one.

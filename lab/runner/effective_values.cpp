@@ -23,7 +23,8 @@ struct Field {
 // Each value once: name, unit, meaning and where it comes from.
 const std::vector<Field>& fields() {
   static const std::vector<Field> f = {
-      {"kv_block_tokens", "tokens", "paged KV block size", [](const PlannedRun& r) -> Value { return r.config.engine.kv_block_tokens; }},
+      {"kv_block_tokens", "tokens", "paged KV block size",
+       [](const PlannedRun& r) -> Value { return r.config.engine.kv_block_tokens; }},
       {"kv_capacity_blocks_per_dp_rank", "blocks", "KV blocks one data-parallel rank holds",
        [](const PlannedRun& r) -> Value { return r.kv.blocks_per_dp_rank; }},
       {"kv_capacity_blocks", "blocks", "KV blocks of one instance (all its DP ranks)",
@@ -32,17 +33,21 @@ const std::vector<Field>& fields() {
        [](const PlannedRun& r) -> Value {
          return r.kv.blocks_per_dp_rank * r.config.cluster.parallel.attention_dp * r.config.engine.kv_block_tokens;
        }},
-      {"rank_weight_bytes", "B", "weights one DP rank's GPUs hold together", [](const PlannedRun& r) -> Value { return r.kv.rank_weight_bytes; }},
+      {"rank_weight_bytes", "B", "weights one DP rank's GPUs hold together",
+       [](const PlannedRun& r) -> Value { return r.kv.rank_weight_bytes; }},
       {"rank_kv_bytes_per_token", "B", "KV bytes one cached token costs a DP rank",
        [](const PlannedRun& r) -> Value { return r.kv.rank_kv_bytes_per_token; }},
       {"gpus_per_instance", "", "GPUs of one instance (TP x DP x pipeline stages)",
        [](const PlannedRun& r) -> Value { return r.config.cluster.parallel.gpus(); }},
       {"replicas", "", "instances", [](const PlannedRun& r) -> Value { return r.config.cluster.replicas; }},
-      {"max_num_seqs", "", "running sequences per DP rank", [](const PlannedRun& r) -> Value { return r.config.engine.max_num_seqs; }},
+      {"max_num_seqs", "", "running sequences per DP rank",
+       [](const PlannedRun& r) -> Value { return r.config.engine.max_num_seqs; }},
       {"max_batched_tokens", "tokens", "tokens per iteration per DP rank",
        [](const PlannedRun& r) -> Value { return r.config.engine.max_batched_tokens; }},
-      {"gpu_memory_utilization", "", "share of HBM for weights + KV", [](const PlannedRun& r) -> Value { return r.config.engine.gpu_memory_utilization; }},
-      {"step_overhead_s", "s", "CPU time per iteration", [](const PlannedRun& r) -> Value { return r.config.engine.step_overhead_s; }},
+      {"gpu_memory_utilization", "", "share of HBM for weights + KV",
+       [](const PlannedRun& r) -> Value { return r.config.engine.gpu_memory_utilization; }},
+      {"step_overhead_s", "s", "CPU time per iteration",
+       [](const PlannedRun& r) -> Value { return r.config.engine.step_overhead_s; }},
       {"overhead_overlapped", "", "1: CPU time hides behind the previous step's GPU work",
        [](const PlannedRun& r) -> Value { return std::int64_t{r.config.engine.overhead_overlapped ? 1 : 0}; }},
       {"matmul_efficiency", "", "achieved fraction of peak FLOP/s for GEMMs",
@@ -51,19 +56,23 @@ const std::vector<Field>& fields() {
        [](const PlannedRun& r) -> Value { return r.config.engine.attention_efficiency; }},
       {"memory_efficiency", "", "achieved fraction of peak HBM bandwidth",
        [](const PlannedRun& r) -> Value { return r.config.engine.memory_efficiency; }},
-      {"cost_model", "", "instance cost model", [](const PlannedRun& r) -> Value { return r.config.engine.cost_model; }},
+      {"cost_model", "", "instance cost model",
+       [](const PlannedRun& r) -> Value { return r.config.engine.cost_model; }},
       {"weight_bytes_per_param", "B", "bytes per weight parameter (non-expert)",
        [](const PlannedRun& r) -> Value { return r.config.model.weight_bytes_per_param; }},
       {"expert_weight_bytes_per_param", "B", "bytes per routed/shared expert parameter",
        [](const PlannedRun& r) -> Value { return r.config.model.expert_bytes_per_param(); }},
-      {"kv_bytes_per_element", "B", "bytes per cached KV element", [](const PlannedRun& r) -> Value { return r.config.model.kv_bytes_per_element; }},
+      {"kv_bytes_per_element", "B", "bytes per cached KV element",
+       [](const PlannedRun& r) -> Value { return r.config.model.kv_bytes_per_element; }},
       {"peak_bf16_flops_per_s", "FLOP/s", "dense BF16 tensor-core peak per GPU",
        [](const PlannedRun& r) -> Value { return r.config.hardware.peak_bf16_flops; }},
       {"peak_fp8_flops_per_s", "FLOP/s", "dense FP8 tensor-core peak per GPU (0 = none)",
        [](const PlannedRun& r) -> Value { return r.config.hardware.peak_fp8_flops; }},
       {"hbm_bytes", "B", "HBM per GPU", [](const PlannedRun& r) -> Value { return r.config.hardware.hbm_bytes; }},
-      {"hbm_bytes_per_s", "B/s", "peak HBM bandwidth per GPU", [](const PlannedRun& r) -> Value { return r.config.hardware.hbm_bytes_per_s; }},
-      {"usd_per_gpu_hour", "USD/h", "GPU price used for cost metrics", [](const PlannedRun& r) -> Value { return r.config.usd_per_gpu_hour; }},
+      {"hbm_bytes_per_s", "B/s", "peak HBM bandwidth per GPU",
+       [](const PlannedRun& r) -> Value { return r.config.hardware.hbm_bytes_per_s; }},
+      {"usd_per_gpu_hour", "USD/h", "GPU price used for cost metrics",
+       [](const PlannedRun& r) -> Value { return r.config.usd_per_gpu_hour; }},
   };
   return f;
 }
@@ -96,10 +105,12 @@ h5::Table effective_table(const SimulationPlan& plan) {
         first);
   }
   // Only files whose runs measured some op times carry the column (the others stay as they were).
-  if (std::any_of(plan.runs.begin(), plan.runs.end(), [](const PlannedRun& r) { return r.config.engine.op_times.any(); })) {
+  if (std::any_of(plan.runs.begin(), plan.runs.end(),
+                  [](const PlannedRun& r) { return r.config.engine.op_times.any(); })) {
     std::vector<std::string> sources(n);
     for (std::size_t i = 0; i < n; ++i) sources[i] = plan.runs[i].config.engine.op_times.describe();
-    t.add(kOpTimes, "", "op classes priced from measured times: class=file:/summary op, variant, shape column (\"\" = all analytic)",
+    t.add(kOpTimes, "",
+          "op classes priced from measured times: class=file:/summary op, variant, shape column (\"\" = all analytic)",
           std::move(sources));
   }
   return t;

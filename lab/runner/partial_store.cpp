@@ -104,7 +104,8 @@ std::string first_difference(const std::string& before, const std::string& now) 
     if (!ha && !hb) return "";
     if (!ha) la = "(end)";
     if (!hb) lb = "(end)";
-    if (!ha || !hb || la != lb) return fmt::format("line {} of the effective config was '{}', is now '{}'", line, la, lb);
+    if (!ha || !hb || la != lb)
+      return fmt::format("line {} of the effective config was '{}', is now '{}'", line, la, lb);
   }
 }
 
@@ -119,7 +120,10 @@ std::string point_key(const PlannedRun& run) {
 
 PartialStore::PartialStore(fs::path dir, std::vector<std::string> point_keys, std::string config_toml, bool resume,
                            const std::string& config_file)
-    : dir_(std::move(dir)), keys_(std::move(point_keys)), config_toml_(std::move(config_toml)), finished_(keys_.size(), false) {
+    : dir_(std::move(dir)),
+      keys_(std::move(point_keys)),
+      config_toml_(std::move(config_toml)),
+      finished_(keys_.size(), false) {
   std::error_code ec;
   if (!fs::exists(dir_, ec)) return;  // created with the first finished point
   if (!fs::is_directory(dir_, ec)) {
@@ -143,7 +147,8 @@ void PartialStore::lock() {
   const fs::path lock = dir_ / "lock";
   lock_fd_ = ::open(lock.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
   if (lock_fd_ < 0) {
-    throw InputError({dir_.string(), 0, 0}, "", std::string("cannot write the partial results here: ") + std::strerror(errno));
+    throw InputError({dir_.string(), 0, 0}, "",
+                     std::string("cannot write the partial results here: ") + std::strerror(errno));
   }
   if (::flock(lock_fd_, LOCK_EX | LOCK_NB) != 0) {
     ::close(lock_fd_);
@@ -217,8 +222,7 @@ void PartialStore::adopt_existing(bool resume, const std::string& config_file) {
     std::istringstream in(manifest);
     std::string line;
     std::size_t points = 0;
-    for (int i = 0; i < 2 && std::getline(in, line); ++i) {
-    }
+    for (int i = 0; i < 2 && std::getline(in, line); ++i) {}
     if (std::getline(in, line) && line.rfind("points ", 0) == 0) points = std::stoul(line.substr(7));
     for (std::size_t i = 0; i < points && std::getline(in, line); ++i) {
       const auto space = line.find(' ');

@@ -124,11 +124,20 @@ h5::Table read_table(ByteReader& r) {
   for (std::uint64_t i = 0; i < columns; ++i) {
     std::string name = r.str(), unit = r.str(), description = r.str();
     switch (r.pod<ColumnTag>()) {
-      case ColumnTag::f64: t.add(name, unit, description, r.pods<double>()); break;
-      case ColumnTag::i64: t.add(name, unit, description, r.pods<std::int64_t>()); break;
-      case ColumnTag::i32: t.add(name, unit, description, r.pods<std::int32_t>()); break;
-      case ColumnTag::text: t.add(name, unit, description, r.strs()); break;
-      default: throw std::runtime_error("corrupt point result: unknown column type");
+      case ColumnTag::f64:
+        t.add(name, unit, description, r.pods<double>());
+        break;
+      case ColumnTag::i64:
+        t.add(name, unit, description, r.pods<std::int64_t>());
+        break;
+      case ColumnTag::i32:
+        t.add(name, unit, description, r.pods<std::int32_t>());
+        break;
+      case ColumnTag::text:
+        t.add(name, unit, description, r.strs());
+        break;
+      default:
+        throw std::runtime_error("corrupt point result: unknown column type");
     }
   }
   return t;
@@ -160,11 +169,16 @@ void write_attr(ByteWriter& w, const h5::AttrValue& value) {
 
 h5::AttrValue read_attr(ByteReader& r) {
   switch (r.pod<AttrTag>()) {
-    case AttrTag::text: return r.str();
-    case AttrTag::f64: return r.pod<double>();
-    case AttrTag::i64: return r.pod<std::int64_t>();
-    case AttrTag::f64s: return r.pods<double>();
-    case AttrTag::texts: return r.strs();
+    case AttrTag::text:
+      return r.str();
+    case AttrTag::f64:
+      return r.pod<double>();
+    case AttrTag::i64:
+      return r.pod<std::int64_t>();
+    case AttrTag::f64s:
+      return r.pods<double>();
+    case AttrTag::texts:
+      return r.strs();
   }
   throw std::runtime_error("corrupt point result: unknown attribute type");
 }

@@ -61,7 +61,9 @@ h5::Table requests_table(const std::vector<sim::RequestRecord>& requests) {
       .add("finish_s", "s", "time the last output token was produced; -1 if unfinished", std::move(finish))
       .add("prompt_tokens", "tokens", "prompt length", std::move(prompt))
       .add("cached_tokens", "tokens", "prompt tokens served from the prefix cache (last admission)", std::move(cached))
-      .add("output_tokens", "tokens", "output tokens requested (a finished request generated all of them, an unfinished one none)", std::move(output))
+      .add("output_tokens", "tokens",
+           "output tokens requested (a finished request generated all of them, an unfinished one none)",
+           std::move(output))
       .add("preemptions", "", "times the request was preempted (KV dropped, recomputed)", std::move(preempt))
       .add("replica", "", "replica (engine instance) that served it; -1 if none", std::move(replica))
       .add("dp_rank", "", "data-parallel rank of that instance that served it; -1 if none", std::move(dp_rank))
@@ -123,8 +125,8 @@ h5::Table timeseries_table(const std::vector<sim::TimePoint>& timeseries) {
     pinned[i] = p.kv_blocks_pinned;
     cached[i] = p.kv_blocks_cached;
     total[i] = p.kv_blocks_total;
-    util[i] = p.kv_blocks_total > 0 ? static_cast<double>(p.kv_blocks_pinned) / static_cast<double>(p.kv_blocks_total)
-                                    : 0.0;
+    util[i] =
+        p.kv_blocks_total > 0 ? static_cast<double>(p.kv_blocks_pinned) / static_cast<double>(p.kv_blocks_total) : 0.0;
     batch[i] = p.batch_tokens;
   }
   h5::Table t;

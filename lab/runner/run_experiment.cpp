@@ -5,7 +5,7 @@
 #include <cctype>
 #include <cstdio>
 
-#include "lab/ab/ab_experiment.hpp"  // kind = "kernel-ab": moelab::ab::run_kernel_ab_experiment
+#include "lab/ab/ab_experiment.hpp"              // kind = "kernel-ab": moelab::ab::run_kernel_ab_experiment
 #include "lab/capacity/capacity_experiment.hpp"  // kind = "capacity": run_capacity_experiment
 #include "lab/experiment/simulation_plan.hpp"
 #include "lab/h5/writer.hpp"
@@ -79,7 +79,8 @@ ExperimentContext make_context(const RunRequest& request) {
   ctx.progress = request.progress;
   ctx.jobs = request.jobs;
   ctx.resume = request.resume;
-  ctx.partial_dir = request.partial_dir ? *request.partial_dir : std::filesystem::path(ctx.output_path.string() + ".partial");
+  ctx.partial_dir =
+      request.partial_dir ? *request.partial_dir : std::filesystem::path(ctx.output_path.string() + ".partial");
   return ctx;
 }
 

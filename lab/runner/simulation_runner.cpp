@@ -28,12 +28,13 @@ class SaveFailed : public std::runtime_error {
 // What the file at the output path is now (a failed run never touches it).
 std::string output_note(const std::filesystem::path& output) {
   std::error_code ec;
-  return std::filesystem::exists(output, ec) ? output.string() + " is unchanged" : "nothing was written to " + output.string();
+  return std::filesystem::exists(output, ec) ? output.string() + " is unchanged"
+                                             : "nothing was written to " + output.string();
 }
 
 std::string kept_note(const PartialStore& store, std::size_t total) {
-  return fmt::format("{} of {} points are saved in {}: rerun with --resume to continue", store.finished_count(),
-                     total, store.dir().string());
+  return fmt::format("{} of {} points are saved in {}: rerun with --resume to continue", store.finished_count(), total,
+                     store.dir().string());
 }
 
 void warn_about(const PointResult& p, std::size_t& violated_runs) {
@@ -67,7 +68,8 @@ int run_simulation(const SimulationPlan& plan, const ExperimentContext& context,
   } catch (const std::exception& e) {
     // Not creatable before anything ran (a read-only directory, no permission): an unusable
     // output path, reported as bad input.
-    throw InputError({context.output_path.string(), 0, 0}, "", std::string("cannot create the result file: ") + e.what());
+    throw InputError({context.output_path.string(), 0, 0}, "",
+                     std::string("cannot create the result file: ") + e.what());
   }
   h5::Writer& writer = *opened;
 
@@ -169,9 +171,9 @@ int run_simulation(const SimulationPlan& plan, const ExperimentContext& context,
     progress.finish();
     opened.reset();  // removes the temporary: the previous file at the output path stays as it was
     // The writer's own message says what the output path holds now.
-    throw RunFailed(fmt::format("cannot write {}: {}; {}", context.output_path.string(), write_error,
-                                kept_note(store, total)),
-                    true);
+    throw RunFailed(
+        fmt::format("cannot write {}: {}; {}", context.output_path.string(), write_error, kept_note(store, total)),
+        true);
   }
   store.remove();
   progress.note(fmt::format("wrote {} ({} points; {} after the last point)", context.output_path.string(), total,

@@ -17,16 +17,11 @@ struct PrintedColumn {
 
 const std::vector<PrintedColumn>& printed_columns() {
   static const std::vector<PrintedColumn> cols = {
-      {"requests", "requests", 1, 0},
-      {"in tok/s", "input_tok_per_s", 1, 0},
-      {"out tok/s", "output_tok_per_s", 1, 0},
-      {"TTFT p50 s", "ttft_p50_s", 1, 3},
-      {"TTFT p99 s", "ttft_p99_s", 1, 3},
-      {"TPOT p50 ms", "tpot_p50_s", 1e3, 1},
-      {"TPOT p99 ms", "tpot_p99_s", 1e3, 1},
-      {"goodput req/s", "goodput_requests_per_s", 1, 2},
-      {"$/M in", "usd_per_m_input_tok", 1, 4},
-      {"$/M out", "usd_per_m_output_tok", 1, 3},
+      {"requests", "requests", 1, 0},          {"in tok/s", "input_tok_per_s", 1, 0},
+      {"out tok/s", "output_tok_per_s", 1, 0}, {"TTFT p50 s", "ttft_p50_s", 1, 3},
+      {"TTFT p99 s", "ttft_p99_s", 1, 3},      {"TPOT p50 ms", "tpot_p50_s", 1e3, 1},
+      {"TPOT p99 ms", "tpot_p99_s", 1e3, 1},   {"goodput req/s", "goodput_requests_per_s", 1, 2},
+      {"$/M in", "usd_per_m_input_tok", 1, 4}, {"$/M out", "usd_per_m_output_tok", 1, 3},
   };
   return cols;
 }

@@ -83,8 +83,9 @@ void ClusterSimulator::take_arrivals(double now) {
       throw std::logic_error(fmt::format("workload produced request id {} where {} was due (ids must be dense)",
                                          request.id, result_.requests.size()));
     if (request.output_tokens < 1 || request.prompt_tokens < 1)
-      throw InputError({}, "workload", fmt::format("request {} has prompt {} / output {} tokens (both must be >= 1)",
-                                                   request.id, request.prompt_tokens, request.output_tokens));
+      throw InputError({}, "workload",
+                       fmt::format("request {} has prompt {} / output {} tokens (both must be >= 1)", request.id,
+                                   request.prompt_tokens, request.output_tokens));
     ++taken_;
     for (std::size_t i = 0; i < instances_.size(); ++i) {
       loads_[i] = {instances_[i]->running(), instances_[i]->waiting(), instances_[i]->kv_used_fraction()};
@@ -181,8 +182,8 @@ RunResult ClusterSimulator::run(Workload& workload, const ProgressFn& progress) 
         static_cast<std::int32_t>(i), config_.engine, *cost_, config_.cluster.parallel.attention_dp, kv_blocks_,
         make_router(config_.cluster.dp_dispatch,
                     derive_seed(stream_seed(config_.seed, RngStream::routing), 1 + static_cast<std::uint64_t>(i))),
-        config_.timeseries_interval_s, result_.requests,
-                                                  result_.timeseries, static_cast<FinishListener&>(*this), tiers));
+        config_.timeseries_interval_s, result_.requests, result_.timeseries, static_cast<FinishListener&>(*this),
+        tiers));
   loads_.assign(instances_.size(), {});
   const std::int64_t expected = stop.max_requests > 0 ? stop.max_requests : workload.expected_requests();
   // Rows grow as requests arrive; reserving only a bounded head start keeps a huge request count
@@ -197,8 +198,10 @@ RunResult ClusterSimulator::run(Workload& workload, const ProgressFn& progress) 
     const Event e = queue_.dispatch_next();
     if (throttle.due(result_.events)) {
       double fraction = 0;
-      if (expected > 0) fraction = static_cast<double>(finished_) / static_cast<double>(expected);
-      else if (stop.max_duration_s > 0) fraction = e.time_s / stop.max_duration_s;
+      if (expected > 0)
+        fraction = static_cast<double>(finished_) / static_cast<double>(expected);
+      else if (stop.max_duration_s > 0)
+        fraction = e.time_s / stop.max_duration_s;
       progress(std::min(fraction, 1.0));
     }
   }
@@ -230,7 +233,8 @@ RunResult ClusterSimulator::run(Workload& workload, const ProgressFn& progress) 
   result_.prefill_busy_s = totals.input_gpu_s;
   result_.decode_busy_s = totals.output_gpu_s;
   result_.summary = summarize(result_.requests, totals, config_);
-  if (kv_tiers_) kv_tier_metrics::append(*kv_tiers_, totals.kv.lookup_tokens, totals.kv.hit_tokens, tier_load_s, result_.summary);
+  if (kv_tiers_)
+    kv_tier_metrics::append(*kv_tiers_, totals.kv.lookup_tokens, totals.kv.hit_tokens, tier_load_s, result_.summary);
   check_invariants(result_);
   if (progress) progress(1.0);
   RunResult out = std::move(result_);
@@ -269,15 +273,16 @@ void ClusterSimulator::check_invariants(RunResult& result) const {
       if (r->kv_cache().pinned_blocks() != 0)
         v.push_back(fmt::format("{}: {} KV blocks still pinned after the run", who, r->kv_cache().pinned_blocks()));
       if (r->running() != 0 || r->waiting() != 0)
-        v.push_back(fmt::format("{}: {} running and {} waiting sequences never completed", who, r->running(),
-                                r->waiting()));
+        v.push_back(
+            fmt::format("{}: {} running and {} waiting sequences never completed", who, r->running(), r->waiting()));
       if (t.prefill_mismatches != 0 || t.prefill_targets != t.prefill_cached_plus_computed)
-        v.push_back(fmt::format("{}: prefill tokens not conserved: {} admissions where cached + computed != "
-                                "prompt (totals {} vs {})", who, t.prefill_mismatches,
-                                t.prefill_cached_plus_computed, t.prefill_targets));
+        v.push_back(
+            fmt::format("{}: prefill tokens not conserved: {} admissions where cached + computed != "
+                        "prompt (totals {} vs {})",
+                        who, t.prefill_mismatches, t.prefill_cached_plus_computed, t.prefill_targets));
       if (t.output_mismatches != 0)
-        v.push_back(fmt::format("{}: {} finished requests generated a different number of tokens than requested",
-                                who, t.output_mismatches));
+        v.push_back(fmt::format("{}: {} finished requests generated a different number of tokens than requested", who,
+                                t.output_mismatches));
     }
   }
   if (unfinished != rejected)

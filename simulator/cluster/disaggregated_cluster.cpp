@@ -58,8 +58,8 @@ DisaggregatedCluster::DisaggregatedCluster(const SimConfig& config) : config_(va
   for (Pool* p : {&prefill_, &decode_}) {
     p->spec = p == &prefill_ ? &d.prefill : &d.decode;
     const PoolSpec& s = *p->spec;
-    p->cost = make_cost_model(config_.engine.cost_model,
-                              CostModelContext{config_.model, s.hardware, s.engine, s.parallel, config_.moe, config_.seed});
+    p->cost = make_cost_model(config_.engine.cost_model, CostModelContext{config_.model, s.hardware, s.engine,
+                                                                          s.parallel, config_.moe, config_.seed});
     try {
       p->kv_blocks = kv_capacity_blocks(*p->cost, s.hardware, s.engine, rank_gpus(s.parallel));
     } catch (const InputError& e) {
@@ -71,7 +71,8 @@ DisaggregatedCluster::DisaggregatedCluster(const SimConfig& config) : config_(va
   }
   prefill_.first_index = 0;
   decode_.first_index = static_cast<std::int32_t>(d.prefill.instances);
-  path_ = kv_transfer_path(prefill_.fabric, rank_gpus(d.prefill.parallel), decode_.fabric, rank_gpus(d.decode.parallel));
+  path_ =
+      kv_transfer_path(prefill_.fabric, rank_gpus(d.prefill.parallel), decode_.fabric, rank_gpus(d.decode.parallel));
   if (path_.nic.bytes_per_s <= 0)
     throw InputError({}, "hardware.interconnect_eff_gb_per_s",
                      "disaggregation sends KV over the NICs: both pools' hardware needs a measured NIC bandwidth");
@@ -126,13 +127,15 @@ void DisaggregatedCluster::take_arrivals(double now) {
       throw std::logic_error(fmt::format("workload produced request id {} where {} was due (ids must be dense)",
                                          request.id, result_.requests.size()));
     if (request.output_tokens < 1 || request.prompt_tokens < 1)
-      throw InputError({}, "workload", fmt::format("request {} has prompt {} / output {} tokens (both must be >= 1)",
-                                                   request.id, request.prompt_tokens, request.output_tokens));
+      throw InputError({}, "workload",
+                       fmt::format("request {} has prompt {} / output {} tokens (both must be >= 1)", request.id,
+                                   request.prompt_tokens, request.output_tokens));
     ++taken_;
     auto& p = prefill_;
     for (std::size_t i = 0; i < p.instances.size(); ++i) {
       p.loads[i] = {p.instances[i]->running(), p.instances[i]->waiting(), p.instances[i]->kv_used_fraction()};
-      if (p.router->wants_prefix_match()) p.loads[i].cached_prefix_tokens = p.instances[i]->cached_prefix_tokens(request);
+      if (p.router->wants_prefix_match())
+        p.loads[i].cached_prefix_tokens = p.instances[i]->cached_prefix_tokens(request);
     }
     const std::int32_t target = p.router->route(request, p.loads);
     RequestRecord rec;
@@ -181,7 +184,7 @@ void DisaggregatedCluster::on_prefill_done(const Request& prefill_part, double n
   auto& rec = result_.requests[id];
   rec.finish_s = -1;  // the prefill rank recorded its end; the request finishes on the decode side
   rec.output_tokens = request.output_tokens;  // ... and its one token: requested again until then
-  rec.first_token_s = -1;  // delivered with the KV
+  rec.first_token_s = -1;                     // delivered with the KV
   auto& d = decode_;
   for (std::size_t i = 0; i < d.instances.size(); ++i)
     d.loads[i] = {d.instances[i]->running(), d.instances[i]->waiting(), d.instances[i]->kv_used_fraction()};
@@ -256,7 +259,8 @@ void DisaggregatedCluster::run_instance(EngineInstance& inst, double now) {
 
 void DisaggregatedCluster::build_pool(Pool& p, FinishListener& listener) {
   const PoolSpec& s = *p.spec;
-  p.router = make_router(s.router, derive_seed(stream_seed(config_.seed, RngStream::routing), p.first_index == 0 ? 101 : 102));
+  p.router =
+      make_router(s.router, derive_seed(stream_seed(config_.seed, RngStream::routing), p.first_index == 0 ? 101 : 102));
   p.instances.clear();
   // The tiered store serves the prefix caches that save prefill work: the prefill pool's.
   KvTierAttachment tiers;
@@ -268,7 +272,8 @@ void DisaggregatedCluster::build_pool(Pool& p, FinishListener& listener) {
     const auto index = static_cast<std::int32_t>(p.first_index + i);
     p.instances.push_back(std::make_unique<EngineInstance>(
         index, s.engine, *p.cost, s.parallel.attention_dp, p.kv_blocks,
-        make_router(s.dp_dispatch, derive_seed(stream_seed(config_.seed, RngStream::routing), 1 + static_cast<std::uint64_t>(index))),
+        make_router(s.dp_dispatch,
+                    derive_seed(stream_seed(config_.seed, RngStream::routing), 1 + static_cast<std::uint64_t>(index))),
         config_.timeseries_interval_s, result_.requests, result_.timeseries, listener, tiers));
   }
   p.loads.assign(p.instances.size(), {});
@@ -349,7 +354,8 @@ RunResult DisaggregatedCluster::run(Workload& workload, const ProgressFn& progre
   result_.summary.push_back({&kv_transfer_metrics::transfer_p50_s, percentile_linear_select(seconds, 0.5)});
   result_.summary.push_back({&kv_transfer_metrics::transfer_p99_s, percentile_linear_select(seconds, 0.99)});
   result_.summary.push_back({&kv_transfer_metrics::transfer_wait_p99_s, percentile_linear_select(waits, 0.99)});
-  if (kv_tiers_) kv_tier_metrics::append(*kv_tiers_, totals.kv.lookup_tokens, totals.kv.hit_tokens, tier_load_s, result_.summary);
+  if (kv_tiers_)
+    kv_tier_metrics::append(*kv_tiers_, totals.kv.lookup_tokens, totals.kv.hit_tokens, tier_load_s, result_.summary);
   check_invariants(result_);
   if (progress) progress(1.0);
   RunResult out = std::move(result_);
@@ -386,7 +392,8 @@ void DisaggregatedCluster::check_invariants(RunResult& result) const {
         rejected += t.rejected;
         generated += t.generated_tokens;
         if (rank->kv_cache().pinned_blocks() != 0)
-          v.push_back(fmt::format("{}: {} KV blocks still pinned after the run", who, rank->kv_cache().pinned_blocks()));
+          v.push_back(
+              fmt::format("{}: {} KV blocks still pinned after the run", who, rank->kv_cache().pinned_blocks()));
         if (rank->running() != 0 || rank->waiting() != 0)
           v.push_back(fmt::format("{}: {} running and {} waiting sequences never completed", who, rank->running(),
                                   rank->waiting()));
@@ -403,9 +410,10 @@ void DisaggregatedCluster::check_invariants(RunResult& result) const {
     v.push_back(fmt::format("{} requests unfinished but only {} rejected as unservable", unfinished, rejected));
   // A request decode rejected had its first token produced by its prefill: in no finished row.
   if (generated - rejected_after_prefill_ != recorded_output)
-    v.push_back(fmt::format("output tokens not conserved: iterations produced {} ({} by prefills of requests decode "
-                            "then rejected), finished records hold {}",
-                            generated, rejected_after_prefill_, recorded_output));
+    v.push_back(
+        fmt::format("output tokens not conserved: iterations produced {} ({} by prefills of requests decode "
+                    "then rejected), finished records hold {}",
+                    generated, rejected_after_prefill_, recorded_output));
   if (kv_tiers_) {
     for (auto& line : kv_tiers_->invariant_violations()) v.push_back(std::move(line));
   }

@@ -95,11 +95,11 @@ class DisaggregatedCluster {
   DecodeDone decode_done_;
   HandlerId arrival_handler_ = 0, step_end_handler_ = 0, transfer_handler_ = 0;
   std::multiset<double> pending_arrivals_;
-  std::vector<Request> held_;                  // by request id: the full request while it prefills
-  std::vector<std::int32_t> transfer_of_;      // by request id: index into kv_transfers, -1 = none
+  std::vector<Request> held_;              // by request id: the full request while it prefills
+  std::vector<std::int32_t> transfer_of_;  // by request id: index into kv_transfers, -1 = none
   std::unique_ptr<NicSchedule> nics_;
-  std::unique_ptr<KvTierStore> kv_tiers_;      // behind the prefill pool's prefix caches; null = off
-  std::vector<double> step_start_s_;           // by prefill instance: start of its current step
+  std::unique_ptr<KvTierStore> kv_tiers_;  // behind the prefill pool's prefix caches; null = off
+  std::vector<double> step_start_s_;       // by prefill instance: start of its current step
   RunResult result_;
   std::int64_t taken_ = 0, finished_ = 0, transfers_done_ = 0;
   std::int64_t rejected_after_prefill_ = 0;  // prefilled (one token produced), then rejected by decode

@@ -20,8 +20,8 @@
 namespace moelab::sim {
 
 struct KvTransferPath {
-  LinkSpec nic;           // per GPU: the slower of the two sides
-  std::int64_t nics = 1;  // parallel NIC pairs: min(source rank GPUs, destination rank GPUs)
+  LinkSpec nic;                           // per GPU: the slower of the two sides
+  std::int64_t nics = 1;                  // parallel NIC pairs: min(source rank GPUs, destination rank GPUs)
   double seconds(double kv_bytes) const;  // latency + wire time
   double wire_s(double kv_bytes) const;   // bytes / (NICs x bandwidth)
 };
@@ -45,7 +45,8 @@ KvTransferPath kv_transfer_path(const Fabric& source, std::int64_t source_rank_g
 // When each instance's NICs are next free.
 class NicSchedule {
  public:
-  NicSchedule(std::size_t sources, std::size_t destinations) : source_free_s_(sources, 0), destination_free_s_(destinations, 0) {}
+  NicSchedule(std::size_t sources, std::size_t destinations)
+      : source_free_s_(sources, 0), destination_free_s_(destinations, 0) {}
   // Books a transfer of `duration_s` that may start at `ready_s`; returns its start.
   double book(std::size_t source, std::size_t destination, double ready_s, double duration_s);
   // When both sides are free at or after `ready_s`; `occupy` then holds them until `until_s`.

@@ -19,9 +19,9 @@ enum class PoolRole : std::uint8_t { prefill, decode };
 struct PoolSpec {
   PoolRole role = PoolRole::prefill;
   std::int64_t instances = 1;
-  HardwareSpec hardware;         // [hardware] unless the pool names its own
-  ParallelPlan parallel;         // [cluster.parallel] unless the pool has its own
-  EngineSpec engine;             // [engine] with the pool's overrides
+  HardwareSpec hardware;                    // [hardware] unless the pool names its own
+  ParallelPlan parallel;                    // [cluster.parallel] unless the pool has its own
+  EngineSpec engine;                        // [engine] with the pool's overrides
   std::string router = "round_robin";       // which instance of the pool gets a request
   std::string dp_dispatch = "round_robin";  // which DP rank of that instance
   double usd_per_gpu_hour = 0;

@@ -14,8 +14,8 @@
 namespace moelab::sim {
 
 struct ReplicaLoad {
-  std::int64_t running = 0;  // sequences in the running batch
-  std::int64_t waiting = 0;  // sequences queued at the replica
+  std::int64_t running = 0;     // sequences in the running batch
+  std::int64_t waiting = 0;     // sequences queued at the replica
   double kv_used_fraction = 0;  // KV blocks pinned by running sequences / all KV blocks
   // Prompt tokens of this request the replica's prefix cache would serve now (its best DP rank);
   // filled only for routers whose wants_prefix_match() is true (a lookup per replica per request).

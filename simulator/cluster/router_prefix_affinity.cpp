@@ -34,11 +34,12 @@ class RouterPrefixAffinity final : public Router {
         best = i;
     }
     const std::int64_t min_load = loads[least].outstanding();
-    const bool imbalanced = max_load - min_load > kBalanceAbs && static_cast<double>(max_load) > kBalanceRel * static_cast<double>(min_load);
+    const bool imbalanced = max_load - min_load > kBalanceAbs &&
+                            static_cast<double>(max_load) > kBalanceRel * static_cast<double>(min_load);
     if (imbalanced) return static_cast<std::int32_t>(least);
-    const double match = request.prompt_tokens > 0
-                             ? static_cast<double>(loads[best].cached_prefix_tokens) / static_cast<double>(request.prompt_tokens)
-                             : 0.0;
+    const double match = request.prompt_tokens > 0 ? static_cast<double>(loads[best].cached_prefix_tokens) /
+                                                         static_cast<double>(request.prompt_tokens)
+                                                   : 0.0;
     return static_cast<std::int32_t>(match >= kCacheThreshold ? best : least);
   }
 };

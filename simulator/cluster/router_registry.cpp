@@ -5,9 +5,9 @@
 
 namespace moelab::sim {
 
-RouterFactory make_router_round_robin;  // router_round_robin.cpp
-RouterFactory make_router_least_load;   // router_least_load.cpp
-RouterFactory make_router_least_kv;     // router_least_kv.cpp
+RouterFactory make_router_round_robin;      // router_round_robin.cpp
+RouterFactory make_router_least_load;       // router_least_load.cpp
+RouterFactory make_router_least_kv;         // router_least_kv.cpp
 RouterFactory make_router_prefix_affinity;  // router_prefix_affinity.cpp
 
 const NamedRegistry<RouterFactory>& router_registry() {
@@ -19,7 +19,9 @@ const NamedRegistry<RouterFactory>& router_registry() {
            make_router_least_load},
           {"least_kv", "least used KV cache (pinned / total blocks), then fewest outstanding, lowest index",
            make_router_least_kv},
-          {"prefix_affinity", "longest cached prompt prefix (>= 30% of the prompt) while loads are balanced, else least load (SGLang router)",
+          {"prefix_affinity",
+           "longest cached prompt prefix (>= 30% of the prompt) while loads are balanced, else least load (SGLang "
+           "router)",
            make_router_prefix_affinity},
       });
   return registry;

@@ -11,7 +11,8 @@ bool later(const Event& a, const Event& b) { return event_before(b, a); }
 }  // namespace
 
 HandlerId EventQueue::add_handler(EventHandler& handler) {
-  if (handlers_.size() >= std::numeric_limits<HandlerId>::max()) throw std::logic_error("event queue: too many handlers");
+  if (handlers_.size() >= std::numeric_limits<HandlerId>::max())
+    throw std::logic_error("event queue: too many handlers");
   handlers_.push_back(&handler);
   return static_cast<HandlerId>(handlers_.size() - 1);
 }

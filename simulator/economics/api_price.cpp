@@ -32,9 +32,9 @@ ApiBlend api_usd_per_m_tokens(const ApiPrice& price, const std::vector<ApiPrice>
   if (mix.output > 0 && !(price.output_usd_per_mtok > 0)) {
     throw std::invalid_argument("API price '" + price.id + "' lists no output price");
   }
-  const Prices standard{price.cache_hit_input_usd_per_mtok > 0 ? price.cache_hit_input_usd_per_mtok
-                                                              : price.input_usd_per_mtok,
-                        price.input_usd_per_mtok, price.output_usd_per_mtok};
+  const Prices standard{
+      price.cache_hit_input_usd_per_mtok > 0 ? price.cache_hit_input_usd_per_mtok : price.input_usd_per_mtok,
+      price.input_usd_per_mtok, price.output_usd_per_mtok};
   ApiBlend b;
   b.standard_usd_per_m_tokens = blend(standard, mix);
   b.batch_usd_per_m_tokens = std::numeric_limits<double>::quiet_NaN();
@@ -57,9 +57,9 @@ ApiBlend api_usd_per_m_tokens(const ApiPrice& price, const std::vector<ApiPrice>
   } else if (batch_fraction > 0) {
     throw std::invalid_argument("API price '" + price.id + "' lists no batch price");
   }
-  b.usd_per_m_tokens = batch_fraction > 0
-                           ? (1 - batch_fraction) * b.standard_usd_per_m_tokens + batch_fraction * b.batch_usd_per_m_tokens
-                           : b.standard_usd_per_m_tokens;
+  b.usd_per_m_tokens = batch_fraction > 0 ? (1 - batch_fraction) * b.standard_usd_per_m_tokens +
+                                                batch_fraction * b.batch_usd_per_m_tokens
+                                          : b.standard_usd_per_m_tokens;
   return b;
 }
 

@@ -9,20 +9,20 @@
 namespace moelab::sim {
 
 struct ApiPrice {
-  std::string id;        // unique in api.toml
+  std::string id;  // unique in api.toml
   std::string provider;
   std::string model;
   double cache_hit_input_usd_per_mtok = 0;  // 0 = not given
   double input_usd_per_mtok = 0;
-  double output_usd_per_mtok = 0;           // 0 = not given
-  double batch_input_usd_per_mtok = 0;      // 0 = not given
-  double batch_output_usd_per_mtok = 0;     // 0 = not given
-  double batch_discount_fraction = 0;       // fraction off list; 0 = not given
-  std::string tier;      // "" or batch | flex | priority | long_context
-  std::string tier_of;   // the id this entry is a tier of
-  std::string model_id;  // data/models id (open weights), "" if none
-  std::string quality_id;  // id in data/quality/scores.toml when not model_id
-  std::string kind;      // "list" | "third_party_host"
+  double output_usd_per_mtok = 0;        // 0 = not given
+  double batch_input_usd_per_mtok = 0;   // 0 = not given
+  double batch_output_usd_per_mtok = 0;  // 0 = not given
+  double batch_discount_fraction = 0;    // fraction off list; 0 = not given
+  std::string tier;                      // "" or batch | flex | priority | long_context
+  std::string tier_of;                   // the id this entry is a tier of
+  std::string model_id;                  // data/models id (open weights), "" if none
+  std::string quality_id;                // id in data/quality/scores.toml when not model_id
+  std::string kind;                      // "list" | "third_party_host"
   std::string date;
   std::string source;
 

@@ -7,9 +7,12 @@ namespace moelab::sim {
 
 const char* search_status_name(SearchStatus s) {
   switch (s) {
-    case SearchStatus::found: return "found";
-    case SearchStatus::none_meet: return "none_meet";
-    case SearchStatus::all_meet: return "all_meet";
+    case SearchStatus::found:
+      return "found";
+    case SearchStatus::none_meet:
+      return "none_meet";
+    case SearchStatus::all_meet:
+      return "all_meet";
   }
   return "?";
 }
@@ -61,19 +64,28 @@ SearchResult lowest_meeting_integer(std::int64_t start, std::int64_t min, std::i
     while (lo == 0) {
       if (hi <= min) return {SearchStatus::found, static_cast<double>(hi), static_cast<double>(min - 1), r.probes};
       const std::int64_t v = std::max(hi / 2, min);
-      if (meets(v)) hi = v; else lo = v;
+      if (meets(v))
+        hi = v;
+      else
+        lo = v;
     }
   } else {
     lo = start;
     while (hi == 0) {
       if (lo >= max) return {SearchStatus::none_meet, 0, static_cast<double>(lo), r.probes};
       const std::int64_t v = std::min(2 * lo, max);
-      if (meets(v)) hi = v; else lo = v;
+      if (meets(v))
+        hi = v;
+      else
+        lo = v;
     }
   }
   while (hi - lo > 1) {
     const std::int64_t mid = lo + (hi - lo) / 2;
-    if (meets(mid)) hi = mid; else lo = mid;
+    if (meets(mid))
+      hi = mid;
+    else
+      lo = mid;
   }
   return {SearchStatus::found, static_cast<double>(hi), static_cast<double>(lo), r.probes};
 }

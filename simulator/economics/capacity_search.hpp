@@ -23,8 +23,8 @@ const char* search_status_name(SearchStatus s);  // "found" | "none_meet" | "all
 
 struct SearchRange {
   double start = 1;
-  double min = 0;  // > 0
-  double max = 0;  // >= start >= min
+  double min = 0;                    // > 0
+  double max = 0;                    // >= start >= min
   double relative_tolerance = 0.01;  // rate searches
 };
 

@@ -18,7 +18,7 @@ struct GpuRentalRange {  // [gpu.<hardware id>]
   std::string date;
 };
 
-struct OwnedServer {  // [server.<id>]
+struct OwnedServer {        // [server.<id>]
   std::string id;           // "hgx-h200-8gpu"
   std::string hardware_id;  // the GPU it carries (data/hardware id)
   std::int64_t gpus = 0;

@@ -2,9 +2,7 @@
 
 namespace moelab::sim {
 
-std::string_view billing_name(Billing b) {
-  return b == Billing::per_active_gpu_hour ? "active" : "provisioned";
-}
+std::string_view billing_name(Billing b) { return b == Billing::per_active_gpu_hour ? "active" : "provisioned"; }
 
 double GpuHourCost::total_usd_per_gpu_hour() const {
   double sum = 0;

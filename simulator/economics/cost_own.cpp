@@ -33,10 +33,10 @@ class OwnCostModel final : public CostModel {
   explicit OwnCostModel(OwnParameters p) : p_(std::move(p)) {}
   std::string_view kind() const override { return "own"; }
   std::string describe() const override {
-    return fmt::format("own {} ({} x {}): capex {:.0f} USD, {:g} years, PUE {:g}, {:g} USD/kWh, hosting {:g} USD/kW-month",
-                       p_.server.id, p_.server.gpus, p_.server.hardware_id, p_.server.server_capex_usd,
-                       p_.facility.depreciation_years, p_.facility.pue, p_.facility.usd_per_kwh,
-                       p_.facility.hosting_usd_per_kw_month);
+    return fmt::format(
+        "own {} ({} x {}): capex {:.0f} USD, {:g} years, PUE {:g}, {:g} USD/kWh, hosting {:g} USD/kW-month",
+        p_.server.id, p_.server.gpus, p_.server.hardware_id, p_.server.server_capex_usd, p_.facility.depreciation_years,
+        p_.facility.pue, p_.facility.usd_per_kwh, p_.facility.hosting_usd_per_kw_month);
   }
   GpuHourCost per_gpu_hour(double busy_fraction) const override {
     const auto& s = p_.server;
@@ -64,7 +64,8 @@ class OwnCostModel final : public CostModel {
 double number_or(TableReader& t, std::string_view key, double fallback, bool zero_allowed) {
   if (!t.has(key)) return fallback;
   const double v = t.number(key);
-  if (zero_allowed ? !(v >= 0) : !(v > 0)) t.fail(key, fmt::format("must be {} 0, got {}", zero_allowed ? ">=" : ">", v));
+  if (zero_allowed ? !(v >= 0) : !(v > 0))
+    t.fail(key, fmt::format("must be {} 0, got {}", zero_allowed ? ">=" : ">", v));
   return v;
 }
 
@@ -87,8 +88,9 @@ CostModelPtr read_own_cost_model(TableReader& table, const CostContext& context)
       if (s.hardware_id == gpu) matches.push_back(&s);
     }
     if (matches.size() != 1) {
-      table.fail("server", fmt::format("data/prices/tco.toml has {} server types carrying '{}'; name one with server = \"...\"",
-                                       matches.size(), gpu));
+      table.fail("server",
+                 fmt::format("data/prices/tco.toml has {} server types carrying '{}'; name one with server = \"...\"",
+                             matches.size(), gpu));
     }
     p.server = *matches.front();
   }
@@ -111,7 +113,8 @@ CostModelPtr read_own_cost_model(TableReader& table, const CostContext& context)
   }
   if (!(p.tdp_w > 0)) table.fail_at_path("server", fmt::format("hardware '{}' has no tdp_w", gpu));
   if (s.max_power_kw * 1000.0 < static_cast<double>(s.gpus) * p.tdp_w) {
-    table.fail_at_path("max_power_kw", fmt::format("{} kW is less than {} GPUs x {} W", s.max_power_kw, s.gpus, p.tdp_w));
+    table.fail_at_path("max_power_kw",
+                       fmt::format("{} kW is less than {} GPUs x {} W", s.max_power_kw, s.gpus, p.tdp_w));
   }
   return std::make_shared<OwnCostModel>(std::move(p));
 }

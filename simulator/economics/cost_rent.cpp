@@ -52,7 +52,8 @@ CostModelPtr read_rent_cost_model(TableReader& table, const CostContext& context
       price = context.hardware.usd_per_gpu_hour;
       if (!(price > 0)) {
         table.fail("tier", fmt::format("hardware '{}' has no default price (data/prices/gpu_rental.toml); "
-                                       "choose a tier or set usd_per_gpu_hour", gpu));
+                                       "choose a tier or set usd_per_gpu_hour",
+                                       gpu));
       }
     } else {
       const GpuRentalRange* range = context.data.rental_for(gpu);
@@ -67,9 +68,8 @@ CostModelPtr read_rent_cost_model(TableReader& table, const CostContext& context
   const Billing fallback = tier == "reserved" ? Billing::per_provisioned_gpu_hour : Billing::per_active_gpu_hour;
   const std::string billing =
       table.choice_or("billing", {"active", "provisioned"}, std::string(billing_name(fallback)));
-  return std::make_shared<RentCostModel>(what, price,
-                                         billing == "active" ? Billing::per_active_gpu_hour
-                                                             : Billing::per_provisioned_gpu_hour);
+  return std::make_shared<RentCostModel>(
+      what, price, billing == "active" ? Billing::per_active_gpu_hour : Billing::per_provisioned_gpu_hour);
 }
 
 }  // namespace moelab::sim

@@ -7,7 +7,8 @@
 namespace moelab::sim {
 
 double peak_factor_from_arrivals(const std::vector<double>& arrival_s, double bin_s) {
-  if (arrival_s.empty() || !(bin_s > 0)) throw std::invalid_argument("peak_factor_from_arrivals: no arrivals or bin <= 0");
+  if (arrival_s.empty() || !(bin_s > 0))
+    throw std::invalid_argument("peak_factor_from_arrivals: no arrivals or bin <= 0");
   const auto [lo, hi] = std::minmax_element(arrival_s.begin(), arrival_s.end());
   const double first = *lo;
   const auto whole_bins = static_cast<std::size_t>(std::floor((*hi - first) / bin_s));

@@ -16,9 +16,12 @@ DemandShape DemandShape::flat() {
 
 const char* break_even_status_name(BreakEven::Status s) {
   switch (s) {
-    case BreakEven::Status::crosses: return "crosses";
-    case BreakEven::Status::self_host_always_cheaper: return "self_host_always_cheaper";
-    case BreakEven::Status::api_always_cheaper: return "api_always_cheaper";
+    case BreakEven::Status::crosses:
+      return "crosses";
+    case BreakEven::Status::self_host_always_cheaper:
+      return "self_host_always_cheaper";
+    case BreakEven::Status::api_always_cheaper:
+      return "api_always_cheaper";
   }
   return "?";
 }
@@ -34,7 +37,8 @@ FleetDay plan_fleet(double tokens_per_day, const DemandShape& shape, const Deplo
     // (1e-12: a rate that is an exact multiple of the capacity needs no extra replica for rounding.)
     const double needed = std::ceil(fh.tokens_per_s * shape.peak_factor / d.capacity_tokens_per_s - 1e-12);
     fh.replicas = std::max<std::int64_t>(d.min_replicas, static_cast<std::int64_t>(needed));
-    fh.load_fraction = fh.replicas > 0 ? fh.tokens_per_s / (static_cast<double>(fh.replicas) * d.capacity_tokens_per_s) : 0;
+    fh.load_fraction =
+        fh.replicas > 0 ? fh.tokens_per_s / (static_cast<double>(fh.replicas) * d.capacity_tokens_per_s) : 0;
     day.peak_replicas = std::max(day.peak_replicas, fh.replicas);
     served += fh.tokens_per_s;
     capacity += static_cast<double>(fh.replicas) * d.capacity_tokens_per_s;
@@ -70,7 +74,8 @@ BreakEven break_even(double min_d, double max_d, const DemandShape& shape, const
   };
   const int n = std::max(2, static_cast<int>(std::ceil(std::log10(max_d / min_d) * grid_per_decade)) + 1);
   std::vector<double> grid(static_cast<std::size_t>(n));
-  for (int i = 0; i < n; ++i) grid[static_cast<std::size_t>(i)] = min_d * std::pow(max_d / min_d, static_cast<double>(i) / (n - 1));
+  for (int i = 0; i < n; ++i)
+    grid[static_cast<std::size_t>(i)] = min_d * std::pow(max_d / min_d, static_cast<double>(i) / (n - 1));
   int last_positive = -1;
   for (int i = 0; i < n; ++i) {
     if (gap(grid[static_cast<std::size_t>(i)]) > 0) last_positive = i;

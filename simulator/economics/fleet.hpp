@@ -19,9 +19,9 @@
 namespace moelab::sim {
 
 struct DemandShape {
-  std::string name;                       // a diurnal.toml id, or "flat"
+  std::string name;                          // a diurnal.toml id, or "flat"
   std::array<double, 24> hourly_fraction{};  // share of the day's tokens per hour; sums to 1
-  double peak_factor = 1;                 // within-hour peak rate / hourly mean rate (>= 1)
+  double peak_factor = 1;                    // within-hour peak rate / hourly mean rate (>= 1)
 
   static DemandShape flat();
 };

@@ -41,8 +41,8 @@ struct WindowMetrics {
 
   double uncached_prompt_tokens() const { return prompt_tokens - cached_prompt_tokens; }
   double tokens() const { return prompt_tokens + output_tokens; }
-  double requests_per_s() const;       // arrivals per second of window
-  double tokens_per_s() const;          // prompt + output tokens per second of window
+  double requests_per_s() const;  // arrivals per second of window
+  double tokens_per_s() const;    // prompt + output tokens per second of window
 };
 
 // `percentile` in (0, 100].

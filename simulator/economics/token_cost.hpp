@@ -13,17 +13,17 @@
 namespace moelab::sim {
 
 struct TokenCostInputs {
-  double gpus = 1;                 // replicas x GPUs per replica
-  double prefill_share = 0;        // of busy GPU time (RunResult prefill / (prefill + decode))
+  double gpus = 1;           // replicas x GPUs per replica
+  double prefill_share = 0;  // of busy GPU time (RunResult prefill / (prefill + decode))
   double cached_share_of_prefill = 0;
 };
 
 struct TokenCost {
-  double usd_per_hour = 0;                 // whole cluster
-  double usd_per_m_input_uncached = 0;     // NaN when the window has no such token
+  double usd_per_hour = 0;              // whole cluster
+  double usd_per_m_input_uncached = 0;  // NaN when the window has no such token
   double usd_per_m_input_cached = 0;
   double usd_per_m_output = 0;
-  double usd_per_m_tokens = 0;             // all prompt + output tokens: what a blended price is
+  double usd_per_m_tokens = 0;  // all prompt + output tokens: what a blended price is
   std::vector<std::pair<std::string, double>> usd_per_m_tokens_by_component;  // same order as the model's
 };
 

@@ -75,7 +75,9 @@ class BlockKeyIndex {
     std::int32_t block = -1;  // -1 = empty
   };
 
-  std::size_t home(std::uint64_t key) const { return static_cast<std::size_t>((key * 0x9e3779b97f4a7c15ULL) >> shift_); }
+  std::size_t home(std::uint64_t key) const {
+    return static_cast<std::size_t>((key * 0x9e3779b97f4a7c15ULL) >> shift_);
+  }
 
   void place(std::uint64_t key, std::int32_t block) {
     std::size_t i = home(key);

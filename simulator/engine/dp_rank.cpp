@@ -17,8 +17,9 @@ std::unique_ptr<KvCache> make_rank_cache(const EngineSpec& engine, std::int64_t 
 
 }  // namespace
 
-DpRank::DpRank(std::int32_t index, const EngineSpec& engine, std::int64_t kv_blocks, std::vector<RequestRecord>& records,
-               FinishListener& listener, KvTierStore* tiers, KvTierCosts tier_costs)
+DpRank::DpRank(std::int32_t index, const EngineSpec& engine, std::int64_t kv_blocks,
+               std::vector<RequestRecord>& records, FinishListener& listener, KvTierStore* tiers,
+               KvTierCosts tier_costs)
     : index_(index),
       engine_(engine),
       kv_(make_rank_cache(engine, kv_blocks, tiers, std::move(tier_costs))),

@@ -44,12 +44,12 @@ class FinishListener {
 // What one rank accumulates for the invariant checks and the run summary.
 struct DpRankTotals {
   std::int64_t preemptions = 0;
-  std::int64_t rejected = 0;                // could never run (too long for KV, or for the budget without chunking)
-  std::int64_t generated_tokens = 0;        // output tokens produced by iterations
-  std::int64_t prefill_targets = 0;         // sum over completed admissions of tokens needed
+  std::int64_t rejected = 0;          // could never run (too long for KV, or for the budget without chunking)
+  std::int64_t generated_tokens = 0;  // output tokens produced by iterations
+  std::int64_t prefill_targets = 0;   // sum over completed admissions of tokens needed
   std::int64_t prefill_cached_plus_computed = 0;  // ... and of cached + computed chunk tokens
-  std::int64_t prefill_mismatches = 0;      // admissions where the two differed
-  std::int64_t output_mismatches = 0;       // finishes with generated != requested
+  std::int64_t prefill_mismatches = 0;            // admissions where the two differed
+  std::int64_t output_mismatches = 0;             // finishes with generated != requested
 };
 
 class DpRank {
@@ -115,7 +115,7 @@ class DpRank {
   std::vector<RequestRecord>& records_;
   FinishListener& listener_;
 
-  std::deque<Sequence> pool_;        // stable addresses
+  std::deque<Sequence> pool_;  // stable addresses
   std::vector<Sequence*> free_;
   std::deque<Sequence*> waiting_;
   Sequence* running_head_ = nullptr;
@@ -123,9 +123,9 @@ class DpRank {
   std::int64_t running_count_ = 0;
   std::vector<Sequence*> prefilling_;  // admission order; compacted after each iteration
 
-  std::int64_t decode_counter_ = 0;  // tokens each decoding sequence has gained (one per decode step without MTP)
-  std::int64_t decoding_ = 0;        // sequences in decode phase
-  std::int64_t decode_base_sum_ = 0; // sum of decode_base over them
+  std::int64_t decode_counter_ = 0;   // tokens each decoding sequence has gained (one per decode step without MTP)
+  std::int64_t decoding_ = 0;         // sequences in decode phase
+  std::int64_t decode_base_sum_ = 0;  // sum of decode_base over them
   CounterHeap finish_heap_;
   // Block crossings: a decoding sequence needs its next block at most block_tokens tokens ahead
   // of a step's last counter value, so pending crossings fit a timing wheel of
@@ -141,8 +141,8 @@ class DpRank {
   // accepted tokens carried deterministically (floor of the running sum: 1.5 gives 1, 2, 1, 2, ...).
   std::int64_t next_advance() const;
   double mtp_tokens_per_step_ = 1;
-  double mtp_progress_ = 0;         // expected tokens per sequence over the rank's decode steps
-  std::int64_t step_advance_ = 1;   // the composed step's advance
+  double mtp_progress_ = 0;        // expected tokens per sequence over the rank's decode steps
+  std::int64_t step_advance_ = 1;  // the composed step's advance
   std::uint64_t next_serial_ = 0;
 
   double iteration_start_s_ = 0;  // of the iteration being composed (rejections happen then)

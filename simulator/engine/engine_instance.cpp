@@ -9,10 +9,10 @@
 namespace moelab::sim {
 
 EngineInstance::EngineInstance(std::int32_t index, const EngineSpec& engine, const InstanceCostModel& cost,
-                               std::int64_t dp_ranks, std::int64_t kv_blocks_per_rank,
-                               std::unique_ptr<Router> dispatch, double timeseries_interval_s,
-                               std::vector<RequestRecord>& records, std::vector<TimePoint>& timeseries,
-                               FinishListener& listener, const KvTierAttachment& tiers)
+                               std::int64_t dp_ranks, std::int64_t kv_blocks_per_rank, std::unique_ptr<Router> dispatch,
+                               double timeseries_interval_s, std::vector<RequestRecord>& records,
+                               std::vector<TimePoint>& timeseries, FinishListener& listener,
+                               const KvTierAttachment& tiers)
     : index_(index),
       engine_(engine),
       cost_(cost),
@@ -27,8 +27,8 @@ EngineInstance::EngineInstance(std::int32_t index, const EngineSpec& engine, con
       costs.kv_bytes_per_token_per_gpu = tiers.kv_bytes_per_token_per_gpu;
       costs.prefill_s = [this](std::int64_t cached, std::int64_t prompt) { return prefill_alone_s(cached, prompt); };
     }
-    ranks_.push_back(std::make_unique<DpRank>(static_cast<std::int32_t>(r), engine, kv_blocks_per_rank, records, listener,
-                                              tiers.store, std::move(costs)));
+    ranks_.push_back(std::make_unique<DpRank>(static_cast<std::int32_t>(r), engine, kv_blocks_per_rank, records,
+                                              listener, tiers.store, std::move(costs)));
   }
   rank_loads_.resize(ranks_.size());
   shapes_.resize(ranks_.size());
@@ -76,7 +76,8 @@ double EngineInstance::prefill_alone_s(std::int64_t cached, std::int64_t prompt)
   StepShape& s = shapes[0];
   s.prefill_seqs = 1;
   s.prefill_tokens = c;
-  s.prefill_attention_pairs = static_cast<double>(c) * static_cast<double>(cached) + static_cast<double>(c) * static_cast<double>(c + 1) / 2;
+  s.prefill_attention_pairs =
+      static_cast<double>(c) * static_cast<double>(cached) + static_cast<double>(c) * static_cast<double>(c + 1) / 2;
   s.prefill_context_tokens = prompt;
   return price(shapes);
 }
@@ -186,8 +187,9 @@ void EngineInstance::account_iteration(double now, double dt, const StepBreakdow
       waiting += ranks_[r]->waiting();
       tokens += shapes_[r].tokens();
     }
-    TimePoint& p = timeseries_.emplace_back(TimePoint{now, index_, static_cast<std::int32_t>(running),
-                                                      static_cast<std::int32_t>(waiting), pinned, cached, total, tokens});
+    TimePoint& p =
+        timeseries_.emplace_back(TimePoint{now, index_, static_cast<std::int32_t>(running),
+                                           static_cast<std::int32_t>(waiting), pinned, cached, total, tokens});
     p.step_s = step.step_s;
     p.attention_s = step.attention_s;
     p.dense_gemm_s = step.dense_gemm_s;
@@ -197,7 +199,8 @@ void EngineInstance::account_iteration(double now, double dt, const StepBreakdow
     p.allreduce_s = step.allreduce_s;
     p.exposed_comm_s = step.exposed_comm_s;
     p.expert_imbalance = step.expert_imbalance;
-    if (timeseries_interval_s_ > 0) next_sample_s_ = (std::floor(now / timeseries_interval_s_) + 1) * timeseries_interval_s_;
+    if (timeseries_interval_s_ > 0)
+      next_sample_s_ = (std::floor(now / timeseries_interval_s_) + 1) * timeseries_interval_s_;
   }
 }
 

@@ -27,24 +27,24 @@ struct KvTierAttachment {
 // What one instance accumulates for the run summary.
 struct InstanceTotals {
   std::int64_t iterations = 0;
-  double busy_s = 0;                        // sum of iteration times
-  double input_gpu_s = 0;                   // iteration time attributed to prefill work
-  double output_gpu_s = 0;                  // ... and to decode work
-  double kv_pinned_fraction_s = 0;          // integral of pinned/total over busy time
+  double busy_s = 0;                // sum of iteration times
+  double input_gpu_s = 0;           // iteration time attributed to prefill work
+  double output_gpu_s = 0;          // ... and to decode work
+  double kv_pinned_fraction_s = 0;  // integral of pinned/total over busy time
   double kv_pinned_fraction_max = 0;
-  double step_gpu_s = 0;                    // sum of the cost model's step times (no CPU overhead)
-  double exposed_comm_s = 0;                // ... and of their exposed communication
-  double expert_imbalance_sum = 0;          // sum over iterations of the step's expert imbalance
-  double kv_tier_load_s = 0;                // step time spent waiting for KV loads from lower tiers
+  double step_gpu_s = 0;            // sum of the cost model's step times (no CPU overhead)
+  double exposed_comm_s = 0;        // ... and of their exposed communication
+  double expert_imbalance_sum = 0;  // sum over iterations of the step's expert imbalance
+  double kv_tier_load_s = 0;        // step time spent waiting for KV loads from lower tiers
 };
 
 class EngineInstance {
  public:
   // `dp_ranks` ranks of `kv_blocks_per_rank` KV blocks each; `dispatch` picks a rank per request.
-  EngineInstance(std::int32_t index, const EngineSpec& engine, const InstanceCostModel& cost,
-                 std::int64_t dp_ranks, std::int64_t kv_blocks_per_rank, std::unique_ptr<Router> dispatch,
-                 double timeseries_interval_s, std::vector<RequestRecord>& records, std::vector<TimePoint>& timeseries,
-                 FinishListener& listener, const KvTierAttachment& tiers = {});
+  EngineInstance(std::int32_t index, const EngineSpec& engine, const InstanceCostModel& cost, std::int64_t dp_ranks,
+                 std::int64_t kv_blocks_per_rank, std::unique_ptr<Router> dispatch, double timeseries_interval_s,
+                 std::vector<RequestRecord>& records, std::vector<TimePoint>& timeseries, FinishListener& listener,
+                 const KvTierAttachment& tiers = {});
 
   // A request routed here at `now`; its record already exists (records[request.id]).
   void enqueue(Request&& request);
@@ -82,8 +82,8 @@ class EngineInstance {
   const InstanceCostModel& cost_;
   std::vector<std::unique_ptr<DpRank>> ranks_;
   std::unique_ptr<Router> dispatch_;
-  std::vector<ReplicaLoad> rank_loads_;  // per rank, for dp dispatch; valid while ranks_changed_ is false
-  bool ranks_changed_ = true;             // a step composed or applied since the loads were read
+  std::vector<ReplicaLoad> rank_loads_;      // per rank, for dp dispatch; valid while ranks_changed_ is false
+  bool ranks_changed_ = true;                // a step composed or applied since the loads were read
   mutable std::optional<ReplicaLoad> load_;  // sum over ranks; reset when a rank changes
   std::vector<RequestRecord>& records_;
   std::vector<StepShape> shapes_, split_;  // this step's per-rank batches; scratch for cost attribution

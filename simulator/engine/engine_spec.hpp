@@ -10,15 +10,15 @@
 namespace moelab::sim {
 
 struct EngineSpec {
-  std::string id;            // "baseline", "vllm", "sglang"
+  std::string id;  // "baseline", "vllm", "sglang"
   std::string display_name;
   std::string source;
 
-  std::int64_t max_num_seqs = 256;           // running sequences per replica
-  std::int64_t max_batched_tokens = 8192;    // tokens per iteration (prefill chunks + decodes)
+  std::int64_t max_num_seqs = 256;         // running sequences per replica
+  std::int64_t max_batched_tokens = 8192;  // tokens per iteration (prefill chunks + decodes)
   bool chunked_prefill = true;
-  std::int64_t kv_block_tokens = 16;         // paged KV block size
-  double gpu_memory_utilization = 0.9;       // share of HBM for weights + KV; the rest is reserve
+  std::int64_t kv_block_tokens = 16;    // paged KV block size
+  double gpu_memory_utilization = 0.9;  // share of HBM for weights + KV; the rest is reserve
 
   double step_overhead_s = 0;        // CPU time per iteration (scheduling, sampling, launch)
   bool overhead_overlapped = false;  // true: CPU work hides behind the previous step's GPU work
@@ -39,9 +39,9 @@ struct EngineSpec {
     for (std::int64_t i = 0; i < mtp_draft_tokens; ++i) tokens += (p *= mtp_acceptance_rate);
     return tokens;
   }
-  std::string overlap = "none";          // computation/communication overlap policy (moelab list policies)
-  KernelProfile kernels;                // per-kernel-class efficiencies (engine.kernel_profile); empty = the flat ones above
-  OpTimes op_times;                     // measured op times per class ([op_times]); none = analytic
+  std::string overlap = "none";  // computation/communication overlap policy (moelab list policies)
+  KernelProfile kernels;         // per-kernel-class efficiencies (engine.kernel_profile); empty = the flat ones above
+  OpTimes op_times;              // measured op times per class ([op_times]); none = analytic
 
   // MoE dispatch/combine (expert parallelism). Modes: "normal" (throughput kernels, prefill),
   // "low_latency" (decode kernels), "auto" (low_latency for steps without prefill, as SGLang's

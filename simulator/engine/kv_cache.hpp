@@ -26,8 +26,8 @@
 namespace moelab::sim {
 
 struct KvCacheStats {
-  std::int64_t lookup_tokens = 0;   // prompt tokens presented to start()
-  std::int64_t hit_tokens = 0;      // of those, served from cache
+  std::int64_t lookup_tokens = 0;  // prompt tokens presented to start()
+  std::int64_t hit_tokens = 0;     // of those, served from cache
   std::int64_t evicted_blocks = 0;
   std::int64_t inserted_blocks = 0;
 };
@@ -60,8 +60,8 @@ class KvCache {
   virtual void finish(std::int64_t request_id) = 0;
   virtual void preempt(std::int64_t request_id) = 0;
 
-  virtual std::int64_t pinned_blocks() const = 0;   // owned by running sequences
-  virtual std::int64_t cached_blocks() const = 0;   // unpinned but kept for reuse (evictable)
+  virtual std::int64_t pinned_blocks() const = 0;  // owned by running sequences
+  virtual std::int64_t cached_blocks() const = 0;  // unpinned but kept for reuse (evictable)
   std::int64_t free_blocks() const { return total_blocks_ - pinned_blocks() - cached_blocks(); }
   virtual KvCacheStats stats() const = 0;
   // Full consistency check of the policy's internal state (reference counts, free lists, the

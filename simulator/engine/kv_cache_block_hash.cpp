@@ -232,15 +232,21 @@ class BlockHashCache final : public KvCache {
   }
   void lru_remove(std::int32_t b) {
     Block& blk = blocks_[static_cast<std::size_t>(b)];
-    if (blk.prev >= 0) blocks_[static_cast<std::size_t>(blk.prev)].next = blk.next; else lru_head_ = blk.next;
-    if (blk.next >= 0) blocks_[static_cast<std::size_t>(blk.next)].prev = blk.prev; else lru_tail_ = blk.prev;
+    if (blk.prev >= 0)
+      blocks_[static_cast<std::size_t>(blk.prev)].next = blk.next;
+    else
+      lru_head_ = blk.next;
+    if (blk.next >= 0)
+      blocks_[static_cast<std::size_t>(blk.next)].prev = blk.prev;
+    else
+      lru_tail_ = blk.prev;
     blk.prev = blk.next = -1;
     --lru_size_;
   }
 
-  std::vector<Block> blocks_;          // grown on demand up to total_blocks()
-  std::vector<std::int32_t> blank_;    // free blocks without a key
-  BlockKeyIndex by_key_;               // key -> block, for cached (keyed) blocks
+  std::vector<Block> blocks_;        // grown on demand up to total_blocks()
+  std::vector<std::int32_t> blank_;  // free blocks without a key
+  BlockKeyIndex by_key_;             // key -> block, for cached (keyed) blocks
   std::unordered_map<std::int64_t, Seq> seqs_;
   std::int32_t lru_head_ = -1;
   std::int32_t lru_tail_ = -1;
@@ -248,7 +254,7 @@ class BlockHashCache final : public KvCache {
   std::int64_t pinned_ = 0;
   KvCacheStats stats_;
   mutable std::vector<std::uint64_t> scratch_keys_;
-  std::int64_t undone_id_ = -1;              // last preempted sequence, and its prompt's keys
+  std::int64_t undone_id_ = -1;  // last preempted sequence, and its prompt's keys
   std::vector<std::uint64_t> undone_keys_;
 };
 

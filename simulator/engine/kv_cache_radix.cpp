@@ -146,11 +146,11 @@ class RadixCache final : public KvCache {
 
   struct Node {
     std::int32_t parent = -1;
-    std::vector<std::uint64_t> ids;      // edge label: content ids
-    std::vector<std::int32_t> id_tokens; // tokens each id names
-    std::int64_t tokens = 0;             // sum of id_tokens
-    std::int32_t lock_ref = 0;           // running sequences whose path passes here
-    std::uint64_t last_access = 0;       // logical clock: deterministic LRU
+    std::vector<std::uint64_t> ids;                            // edge label: content ids
+    std::vector<std::int32_t> id_tokens;                       // tokens each id names
+    std::int64_t tokens = 0;                                   // sum of id_tokens
+    std::int32_t lock_ref = 0;                                 // running sequences whose path passes here
+    std::uint64_t last_access = 0;                             // logical clock: deterministic LRU
     std::unordered_map<std::uint64_t, std::int32_t> children;  // by first id; lookups only
     bool alive = true;
   };
@@ -168,7 +168,9 @@ class RadixCache final : public KvCache {
     const std::int64_t aligned = (matched / block_tokens()) * block_tokens();
     return std::max<std::int64_t>(0, std::min(aligned, cap));
   }
-  static std::int64_t private_of(const Seq& s, std::int64_t held) { return std::max<std::int64_t>(0, held - s.path_tokens); }
+  static std::int64_t private_of(const Seq& s, std::int64_t held) {
+    return std::max<std::int64_t>(0, held - s.path_tokens);
+  }
   std::int64_t free_tokens() const { return capacity_tokens_ - private_tokens_ - locked_tokens_ - unlocked_tokens_; }
 
   Seq& get(std::int64_t id) {
@@ -179,7 +181,8 @@ class RadixCache final : public KvCache {
 
   // Tokens of content id j of r (the last described id may be partial).
   static std::int32_t id_tokens_of(const Request& r, std::size_t j) {
-    const std::int64_t end = std::min<std::int64_t>(described_tokens(r), static_cast<std::int64_t>(j + 1) * r.content_block_tokens);
+    const std::int64_t end =
+        std::min<std::int64_t>(described_tokens(r), static_cast<std::int64_t>(j + 1) * r.content_block_tokens);
     return static_cast<std::int32_t>(end - static_cast<std::int64_t>(j) * r.content_block_tokens);
   }
 
@@ -262,7 +265,8 @@ class RadixCache final : public KvCache {
           nl.id_tokens.push_back(id_tokens_of(r, j));
           nl.tokens += nl.id_tokens.back();
         }
-        if (nodes_[node].children.empty() && node != kRoot && nodes_[node].lock_ref == 0) evictable_.erase({nodes_[node].last_access, node});
+        if (nodes_[node].children.empty() && node != kRoot && nodes_[node].lock_ref == 0)
+          evictable_.erase({nodes_[node].last_access, node});
         nodes_[node].children.emplace(nl.ids.front(), leaf);
         unlocked_tokens_ += nl.tokens;  // locked below, with the rest of the path
         stats_.inserted_blocks += blocks_for(nl.tokens);

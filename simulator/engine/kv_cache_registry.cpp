@@ -14,7 +14,8 @@ const NamedRegistry<KvCacheFactory>& kv_cache_registry() {
       "engine.cache_policy", "KV-cache policy",
       {
           {"none", "plain paged allocator, no prefix caching", make_kv_cache_none},
-          {"block_hash", "vLLM automatic prefix caching: hash chain over full blocks, freed blocks revived from an LRU list",
+          {"block_hash",
+           "vLLM automatic prefix caching: hash chain over full blocks, freed blocks revived from an LRU list",
            make_kv_cache_block_hash},
           {"radix", "SGLang RadixAttention: radix tree of token runs, LRU eviction of unreferenced leaves",
            make_kv_cache_radix},

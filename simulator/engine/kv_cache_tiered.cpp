@@ -41,7 +41,8 @@ TieredKvCache::LoadPlan TieredKvCache::plan(const Request& r, std::int64_t hbm_t
   for (std::size_t t = 0; t < store_.tier_count(); ++t) {
     if (by_tier[t] == 0) continue;
     const KvTierSpec& spec = store_.spec().tiers[t];
-    load_s += spec.latency_s + static_cast<double>(by_tier[t]) * costs_.kv_bytes_per_token_per_gpu / spec.read_bytes_per_s;
+    load_s +=
+        spec.latency_s + static_cast<double>(by_tier[t]) * costs_.kv_bytes_per_token_per_gpu / spec.read_bytes_per_s;
   }
   const double saved_s = costs_.prefill_s(hbm_tokens, r.prompt_tokens) - costs_.prefill_s(end, r.prompt_tokens);
   if (!(load_s < saved_s)) return p;  // recomputing is no slower

@@ -29,9 +29,9 @@ std::int64_t kv_capacity_blocks(const InstanceCostModel& cost, const HardwareSpe
                                  hw.hbm_bytes / 1e9, rank_gpus, blocks, kv_block_bytes));
   }
   if (blocks >= 1) return static_cast<std::int64_t>(blocks);
-  const std::string what = fmt::format(
-      "weights {:.1f} GB do not leave room for one KV block in {:.1f} GB HBM x {} GPUs x utilization {}",
-      weights / 1e9, hw.hbm_bytes / 1e9, rank_gpus, engine.gpu_memory_utilization);
+  const std::string what =
+      fmt::format("weights {:.1f} GB do not leave room for one KV block in {:.1f} GB HBM x {} GPUs x utilization {}",
+                  weights / 1e9, hw.hbm_bytes / 1e9, rank_gpus, engine.gpu_memory_utilization);
   throw InputError({}, weights >= hbm ? "model" : "engine.gpu_memory_utilization", what);
 }
 

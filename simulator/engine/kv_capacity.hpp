@@ -2,8 +2,8 @@
 #include <cstdint>
 
 #include "simulator/engine/engine_spec.hpp"
-#include "simulator/model/hardware_spec.hpp"
 #include "simulator/model/cost_model.hpp"
+#include "simulator/model/hardware_spec.hpp"
 
 namespace moelab::sim {
 

@@ -22,10 +22,10 @@
 namespace moelab::sim {
 
 struct KvTierSpec {
-  std::string name;                                              // "dram", "ssd"
+  std::string name;                                                 // "dram", "ssd"
   double capacity_bytes = std::numeric_limits<double>::infinity();  // of the whole store; inf = unlimited
-  double read_bytes_per_s = 0;   // per GPU, tier -> HBM
-  double latency_s = 0;          // per load from this tier (once per request and tier)
+  double read_bytes_per_s = 0;                                      // per GPU, tier -> HBM
+  double latency_s = 0;  // per load from this tier (once per request and tier)
 };
 
 struct KvTierStoreSpec {
@@ -36,11 +36,11 @@ struct KvTierStoreSpec {
 
 // Per tier, over the run.
 struct KvTierStats {
-  std::int64_t hit_tokens = 0;    // prompt tokens loaded from this tier instead of computed
-  double read_bytes = 0;          // out of this tier: loads to HBM and demotions to the next tier
-  double written_bytes = 0;       // into this tier: write-through, demotions, promotions
-  std::int64_t chunks_in = 0;     // chunks that entered the tier
-  std::int64_t chunks_out = 0;    // ... and left it (moved, demoted or dropped)
+  std::int64_t hit_tokens = 0;      // prompt tokens loaded from this tier instead of computed
+  double read_bytes = 0;            // out of this tier: loads to HBM and demotions to the next tier
+  double written_bytes = 0;         // into this tier: write-through, demotions, promotions
+  std::int64_t chunks_in = 0;       // chunks that entered the tier
+  std::int64_t chunks_out = 0;      // ... and left it (moved, demoted or dropped)
   std::int64_t dropped_chunks = 0;  // left the store entirely (last tier full)
 };
 
@@ -77,7 +77,7 @@ class KvTierStore {
     std::int8_t tier = -1;  // -1 = free slot
   };
   struct Tier {
-    std::int64_t capacity = 0;  // chunks
+    std::int64_t capacity = 0;          // chunks
     std::int32_t head = -1, tail = -1;  // head = least recently used
     std::int64_t size = 0;
     KvTierStats stats;

@@ -30,7 +30,7 @@ struct Sequence {
   std::int64_t decode_base = 0;
   std::int64_t decode_entry_counter = 0;  // counter value when decode began
   std::int32_t generated_at_entry = 0;
-  std::int64_t reserved_tokens = 0;       // capacity of the blocks reserved so far
+  std::int64_t reserved_tokens = 0;  // capacity of the blocks reserved so far
 
   // Running list (admission order) links; null when not running.
   Sequence* prev = nullptr;

@@ -19,8 +19,8 @@
 #include <string_view>
 
 #include "base/named_registry.hpp"
-#include "simulator/model/parallel_plan.hpp"
 #include "simulator/fabric/fabric.hpp"
+#include "simulator/model/parallel_plan.hpp"
 
 namespace moelab::sim {
 

@@ -13,8 +13,9 @@ const MetricDefinition hit_rate_dram{"kv_hit_rate_dram", "", M::real,
                                      "prompt tokens loaded from the CPU DRAM tier / prompt tokens looked up"};
 const MetricDefinition hit_rate_ssd{"kv_hit_rate_ssd", "", M::real,
                                     "prompt tokens loaded from the SSD tier / prompt tokens looked up"};
-const MetricDefinition dram_written{"kv_dram_written_bytes", "bytes", M::real,
-                                    "KV bytes written into the DRAM tier: write-through from HBM and promotions from SSD"};
+const MetricDefinition dram_written{
+    "kv_dram_written_bytes", "bytes", M::real,
+    "KV bytes written into the DRAM tier: write-through from HBM and promotions from SSD"};
 const MetricDefinition dram_read{"kv_dram_read_bytes", "bytes", M::real,
                                  "KV bytes read out of the DRAM tier: loads into HBM and demotions to SSD"};
 const MetricDefinition ssd_written{"kv_ssd_written_bytes", "bytes", M::real,

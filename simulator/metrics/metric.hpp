@@ -13,8 +13,8 @@ enum class MetricType {
 };
 
 struct MetricDefinition {
-  std::string_view name;         // carries its unit as a suffix where it has one: "ttft_p99_s"
-  std::string_view unit;         // "s", "tokens/s", "USD/Mtok", ...; "" when dimensionless
+  std::string_view name;  // carries its unit as a suffix where it has one: "ttft_p99_s"
+  std::string_view unit;  // "s", "tokens/s", "USD/Mtok", ...; "" when dimensionless
   MetricType type = MetricType::real;
   std::string_view description;  // one line: what it measures and how it is computed
 };

@@ -8,10 +8,12 @@ namespace {
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
 constexpr RequestMetric kRequestMetrics[] = {
-    {{"ttft_s", "s", MetricType::real, "time to first token: first_token_s - arrival_s; NaN when no token was produced"},
+    {{"ttft_s", "s", MetricType::real,
+      "time to first token: first_token_s - arrival_s; NaN when no token was produced"},
      ttft_s},
     {{"tpot_s", "s", MetricType::real,
-      "time per output token: (finish_s - first_token_s) / (output_tokens - 1); NaN unless finished with > 1 output token"},
+      "time per output token: (finish_s - first_token_s) / (output_tokens - 1); NaN unless finished with > 1 output "
+      "token"},
      tpot_s},
     {{"e2e_s", "s", MetricType::real, "end-to-end latency: finish_s - arrival_s; NaN when unfinished"}, e2e_s},
 };

@@ -38,13 +38,13 @@ class Sample {
 struct RunAggregates {
   const RunTotals& totals;
   const SimConfig& config;
-  std::int64_t requests = 0;     // taken from the workload
+  std::int64_t requests = 0;  // taken from the workload
   std::int64_t finished = 0;
   std::int64_t meeting_slo = 0;  // finished and within every SLO bound that is set
   double input_tokens = 0;       // of finished requests
   double output_tokens = 0;      // of finished requests
   double duration_s = 0;
-  Sample ttft, tpot, e2e;        // of finished requests (tpot: with > 1 output token)
+  Sample ttft, tpot, e2e;  // of finished requests (tpot: with > 1 output token)
   Sample ttft_first_turn, ttft_later_turns;
 
   double gpu_hours() const {
@@ -90,11 +90,9 @@ constexpr SummaryMetric kSummaryMetrics[] = {
      [](RunAggregates& a) { return a.tpot.mean(); }},
     {{"tpot_p50_s", "s", M::real, "time per output token of finished requests with > 1 output token: median"},
      [](RunAggregates& a) { return a.tpot.percentile(0.50); }},
-    {{"tpot_p90_s", "s", M::real,
-      "time per output token of finished requests with > 1 output token: 90th percentile"},
+    {{"tpot_p90_s", "s", M::real, "time per output token of finished requests with > 1 output token: 90th percentile"},
      [](RunAggregates& a) { return a.tpot.percentile(0.90); }},
-    {{"tpot_p99_s", "s", M::real,
-      "time per output token of finished requests with > 1 output token: 99th percentile"},
+    {{"tpot_p99_s", "s", M::real, "time per output token of finished requests with > 1 output token: 99th percentile"},
      [](RunAggregates& a) { return a.tpot.percentile(0.99); }},
     {{"e2e_mean_s", "s", M::real, "end-to-end latency of finished requests: mean"},
      [](RunAggregates& a) { return a.e2e.mean(); }},
@@ -126,7 +124,8 @@ constexpr SummaryMetric kSummaryMetrics[] = {
      [](RunAggregates& a) { return static_cast<double>(a.totals.kv.hit_tokens); }},
     {{"evicted_blocks", "blocks", M::count, "cached KV blocks evicted to make room, all replicas"},
      [](RunAggregates& a) { return static_cast<double>(a.totals.kv.evicted_blocks); }},
-    {{"gpu_hours", "h", M::real, "replicas x GPUs per replica (TP x DP x pipeline stages) x duration_s / 3600 (idle time included)"},
+    {{"gpu_hours", "h", M::real,
+      "replicas x GPUs per replica (TP x DP x pipeline stages) x duration_s / 3600 (idle time included)"},
      [](RunAggregates& a) { return a.gpu_hours(); }},
     {{"usd_per_m_input_tok", "USD/Mtok", M::real,
       "gpu_hours x usd_per_gpu_hour x prefill's share of iteration time / million prompt tokens of finished requests"},

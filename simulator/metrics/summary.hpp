@@ -17,17 +17,17 @@ namespace moelab::sim {
 struct RunTotals {
   std::int64_t replicas = 1;
   std::int64_t preemptions = 0;
-  double input_gpu_s = 0;            // iteration time attributed to prefill (see Replica)
-  double output_gpu_s = 0;           // ... to decode
-  double kv_pinned_fraction_s = 0;   // sum over replicas of the integral of pinned/total blocks
-  double kv_pinned_fraction_max = 0; // max over replicas and iterations
-  std::int64_t iterations = 0;       // engine steps, all instances
-  double step_gpu_s = 0;             // sum of the cost model's step times, all instances
-  double exposed_comm_s = 0;         // sum of their exposed communication
-  double expert_imbalance_sum = 0;   // sum over steps of the step's expert imbalance
-  KvCacheStats kv;                   // summed over replicas
-  std::int64_t gpus = 0;             // every GPU of the cluster; 0 = replicas x the plan's GPUs
-  double usd_per_hour = 0;           // the cluster's price; 0 = gpus x usd_per_gpu_hour (pools may differ)
+  double input_gpu_s = 0;             // iteration time attributed to prefill (see Replica)
+  double output_gpu_s = 0;            // ... to decode
+  double kv_pinned_fraction_s = 0;    // sum over replicas of the integral of pinned/total blocks
+  double kv_pinned_fraction_max = 0;  // max over replicas and iterations
+  std::int64_t iterations = 0;        // engine steps, all instances
+  double step_gpu_s = 0;              // sum of the cost model's step times, all instances
+  double exposed_comm_s = 0;          // sum of their exposed communication
+  double expert_imbalance_sum = 0;    // sum over steps of the step's expert imbalance
+  KvCacheStats kv;                    // summed over replicas
+  std::int64_t gpus = 0;              // every GPU of the cluster; 0 = replicas x the plan's GPUs
+  double usd_per_hour = 0;            // the cluster's price; 0 = gpus x usd_per_gpu_hour (pools may differ)
 };
 
 // What summarize() gathers from the records before computing the metrics (summary.cpp).

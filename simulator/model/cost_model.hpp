@@ -22,16 +22,16 @@ namespace moelab::sim {
 // One step's time and where it went. Component times are those of the step's critical path
 // before overlap: the slowest DP rank's attention-side work, the busiest EP rank's experts.
 struct StepBreakdown {
-  double step_s = 0;           // GPU time of the step
-  double attention_s = 0;      // core attention (scores and values over the KV cache)
-  double dense_gemm_s = 0;     // projections, dense FFN layers, router, shared experts, LM head
-  double expert_gemm_s = 0;    // routed-expert GEMMs
-  double dispatch_s = 0;       // MoE all-to-all, tokens to their experts
-  double combine_s = 0;        // MoE all-to-all, expert outputs back
-  double allreduce_s = 0;      // tensor-parallel all-reduce / all-gather / reduce-scatter, stage hand-offs
-  double compute_s = 0;        // the computation the schedule ran (no communication)
-  double exposed_comm_s = 0;   // step_s - compute_s: communication nothing hid
-  double expert_imbalance = 1; // busiest EP rank's routed load / the mean (1 without expert parallelism)
+  double step_s = 0;            // GPU time of the step
+  double attention_s = 0;       // core attention (scores and values over the KV cache)
+  double dense_gemm_s = 0;      // projections, dense FFN layers, router, shared experts, LM head
+  double expert_gemm_s = 0;     // routed-expert GEMMs
+  double dispatch_s = 0;        // MoE all-to-all, tokens to their experts
+  double combine_s = 0;         // MoE all-to-all, expert outputs back
+  double allreduce_s = 0;       // tensor-parallel all-reduce / all-gather / reduce-scatter, stage hand-offs
+  double compute_s = 0;         // the computation the schedule ran (no communication)
+  double exposed_comm_s = 0;    // step_s - compute_s: communication nothing hid
+  double expert_imbalance = 1;  // busiest EP rank's routed load / the mean (1 without expert parallelism)
 };
 
 // What a cost model is built from. References outlive the model.
@@ -41,7 +41,7 @@ struct CostModelContext {
   const EngineSpec& engine;
   const ParallelPlan& plan;
   const RoutingSpec& routing;
-  std::uint64_t seed = 0;  // the run's seed (stochastic parts draw their own streams from it)
+  std::uint64_t seed = 0;    // the run's seed (stochastic parts draw their own streams from it)
   bool memory_only = false;  // only rank_weight_bytes / rank_kv_bytes_per_token will be asked (plan checks)
 };
 

@@ -80,8 +80,9 @@ class RooflineCostModel final : public InstanceCostModel {
         ll_combine_nic_bytes_per_s_ = kp.low_latency_bytes_per_s(ep_, true) * line;
       }
       if (ep_span_.crosses_domains() && !(c.hardware.interconnect_eff_bytes_per_s > 0))
-        throw InputError({}, "hardware", "expert parallelism across NVLink domains needs interconnect_eff_gb_per_s for " +
-                                             c.hardware.id);
+        throw InputError(
+            {}, "hardware",
+            "expert parallelism across NVLink domains needs interconnect_eff_gb_per_s for " + c.hardware.id);
     }
     if (m.is_moe() && plan_.expert_parallel == 1 && plan_.attention_dp > 1) stage_span_ = stage_span(plan_, c.hardware);
     if (plan_.pipeline_stages > 1) {

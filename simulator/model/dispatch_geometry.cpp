@@ -26,11 +26,14 @@ double binomial(std::int64_t n, std::int64_t r) {
   return out;
 }
 
-double overlap(double a0, double a1, double b0, double b1) { return std::max(0.0, std::min(a1, b1) - std::max(a0, b0)); }
+double overlap(double a0, double a1, double b0, double b1) {
+  return std::max(0.0, std::min(a1, b1) - std::max(a0, b0));
+}
 
 // Groups of `group_size` experts, `chosen` of `groups` picked uniformly; P(a holder of the expert
 // interval [lo, hi) is hit by a token's k experts).
-double hit_probability(double lo, double hi, std::int64_t groups, std::int64_t chosen, double group_size, std::int64_t k) {
+double hit_probability(double lo, double hi, std::int64_t groups, std::int64_t chosen, double group_size,
+                       std::int64_t k) {
   std::vector<double> parts;  // overlap with each group the interval touches
   const auto g0 = static_cast<std::int64_t>(std::floor(lo / group_size));
   for (std::int64_t g = g0; g < groups && static_cast<double>(g) * group_size < hi; ++g) {

@@ -16,7 +16,8 @@ constexpr int kPointsPerOctave = 2;
 
 }  // namespace
 
-ExpertPlacement place_experts(const std::vector<double>& shares, std::int64_t ranks, std::int64_t redundant, bool eplb) {
+ExpertPlacement place_experts(const std::vector<double>& shares, std::int64_t ranks, std::int64_t redundant,
+                              bool eplb) {
   const auto experts = static_cast<std::int64_t>(shares.size());
   const std::int64_t physical = experts + redundant;
   if (ranks < 1 || physical % ranks != 0) throw std::logic_error("place_experts: experts do not split over ranks");
@@ -44,12 +45,14 @@ ExpertPlacement place_experts(const std::vector<double>& shares, std::int64_t ra
   }
   p.rank_share.assign(static_cast<std::size_t>(ranks), 0.0);
   if (!eplb) {
-    for (std::int64_t s = 0; s < physical; ++s) p.slot_rank[static_cast<std::size_t>(s)] = static_cast<std::int32_t>(s / p.slots_per_rank);
+    for (std::int64_t s = 0; s < physical; ++s)
+      p.slot_rank[static_cast<std::size_t>(s)] = static_cast<std::int32_t>(s / p.slots_per_rank);
   } else {
     // Balanced packing: heaviest slot first (stable on ties), to the lightest rank with room.
     std::vector<std::size_t> order(slot_load.size());
     std::iota(order.begin(), order.end(), std::size_t{0});
-    std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return slot_load[a] > slot_load[b]; });
+    std::stable_sort(order.begin(), order.end(),
+                     [&](std::size_t a, std::size_t b) { return slot_load[a] > slot_load[b]; });
     std::vector<std::int64_t> count(static_cast<std::size_t>(ranks), 0);
     std::vector<double> load(static_cast<std::size_t>(ranks), 0.0);
     for (std::size_t s : order) {
@@ -63,7 +66,8 @@ ExpertPlacement place_experts(const std::vector<double>& shares, std::int64_t ra
       load[best] += slot_load[s];
     }
   }
-  for (std::size_t s = 0; s < slot_load.size(); ++s) p.rank_share[static_cast<std::size_t>(p.slot_rank[s])] += slot_load[s];
+  for (std::size_t s = 0; s < slot_load.size(); ++s)
+    p.rank_share[static_cast<std::size_t>(p.slot_rank[s])] += slot_load[s];
   return p;
 }
 
@@ -73,10 +77,11 @@ ExpertLoadModel::ExpertLoadModel(const std::vector<double>& shares, std::int64_t
   const auto n = shares_.size();
   const auto nonzero = std::count_if(shares_.begin(), shares_.end(), [](double s) { return s > 0; });
   if (nonzero < k_)
-    throw InputError({}, "moe.routing", "only " + std::to_string(nonzero) + " experts receive tokens, fewer than the " +
-                                            std::to_string(k_) + " each token picks");
-  static_imbalance_ = *std::max_element(placement_.rank_share.begin(), placement_.rank_share.end()) *
-                      static_cast<double>(ranks);
+    throw InputError({}, "moe.routing",
+                     "only " + std::to_string(nonzero) + " experts receive tokens, fewer than the " +
+                         std::to_string(k_) + " each token picks");
+  static_imbalance_ =
+      *std::max_element(placement_.rank_share.begin(), placement_.rank_share.end()) * static_cast<double>(ranks);
 
   // Vose's alias method over the logical experts.
   alias_prob_.assign(n, 0.0);
@@ -143,7 +148,8 @@ double ExpertLoadModel::sample_mean_max_load(std::int64_t tokens, std::int64_t s
         chosen[static_cast<std::size_t>(j)] = e;
         const auto b = replica_begin_[static_cast<std::size_t>(e)];
         const auto c = replica_begin_[static_cast<std::size_t>(e) + 1] - b;
-        const std::int32_t r = replica_rank_[static_cast<std::size_t>(b + (c > 1 ? static_cast<std::int32_t>(rng.below(static_cast<std::uint64_t>(c))) : 0))];
+        const std::int32_t r = replica_rank_[static_cast<std::size_t>(
+            b + (c > 1 ? static_cast<std::int32_t>(rng.below(static_cast<std::uint64_t>(c))) : 0))];
         ++load[static_cast<std::size_t>(r)];
       }
     }

@@ -15,11 +15,11 @@ namespace moelab::sim {
 
 struct ExpertPlacement {
   std::int64_t ranks = 1;
-  std::int64_t slots_per_rank = 0;               // physical experts per rank
-  std::vector<std::int32_t> replicas;            // per logical expert
-  std::vector<std::int32_t> slot_logical;        // physical slot -> logical expert
-  std::vector<std::int32_t> slot_rank;           // physical slot -> rank
-  std::vector<double> rank_share;                // expected share of all assignments per rank
+  std::int64_t slots_per_rank = 0;         // physical experts per rank
+  std::vector<std::int32_t> replicas;      // per logical expert
+  std::vector<std::int32_t> slot_logical;  // physical slot -> logical expert
+  std::vector<std::int32_t> slot_rank;     // physical slot -> rank
+  std::vector<double> rank_share;          // expected share of all assignments per rank
 };
 
 // DeepSeek EPLB's global policy (deepseek-ai/EPLB eplb.py, 2025-03): each redundant slot goes to

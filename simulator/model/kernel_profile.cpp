@@ -25,8 +25,8 @@ double KernelProfile::grouped_gemm_efficiency(double tokens_per_expert) const {
 }
 
 double KernelProfile::low_latency_bytes_per_s(double ep, bool combine) const {
-  return interpolate_log2(a2a_low_latency_ep, combine ? a2a_low_latency_combine_bytes_per_s : a2a_low_latency_dispatch_bytes_per_s,
-                          ep);
+  return interpolate_log2(a2a_low_latency_ep,
+                          combine ? a2a_low_latency_combine_bytes_per_s : a2a_low_latency_dispatch_bytes_per_s, ep);
 }
 
 }  // namespace moelab::sim

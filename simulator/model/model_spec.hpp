@@ -30,7 +30,7 @@ struct OutputLoraDims {
 };
 
 struct MoeDims {
-  std::int64_t n_routed_experts = 0;   // 0 = dense model
+  std::int64_t n_routed_experts = 0;  // 0 = dense model
   std::int64_t n_shared_experts = 0;
   std::int64_t experts_per_token = 0;  // top-k
   std::int64_t expert_ffn_dim = 0;     // intermediate width of one expert (SwiGLU)
@@ -40,9 +40,9 @@ struct MoeDims {
 };
 
 struct ModelSpec {
-  std::string id;            // file stem in data/models, e.g. "llama-3.1-8b"
-  std::string display_name;  // "Llama-3.1-8B"
-  std::string source;        // where the architecture numbers come from
+  std::string id;             // file stem in data/models, e.g. "llama-3.1-8b"
+  std::string display_name;   // "Llama-3.1-8B"
+  std::string source;         // where the architecture numbers come from
   bool hypothetical = false;  // a configuration nobody has published (said so in its file)
 
   std::int64_t d_model = 0;
@@ -54,8 +54,8 @@ struct ModelSpec {
   std::int64_t n_heads = 0;
   std::int64_t n_kv_heads = 0;  // GQA; equals n_heads for MHA
   std::int64_t head_dim = 0;    // GQA head dim
-  MlaDims mla;               // mla; csa uses mla.q_lora_rank only
-  OutputLoraDims o_lora;     // csa only
+  MlaDims mla;                  // mla; csa uses mla.q_lora_rank only
+  OutputLoraDims o_lora;        // csa only
 
   std::int64_t dense_ffn_dim = 0;  // SwiGLU intermediate width of dense layers
   MoeDims moe;
@@ -67,9 +67,9 @@ struct ModelSpec {
   bool published_active_includes_input_embedding = true;
   bool architecture_approximate = false;  // the file cannot express the published architecture exactly
 
-  double weight_bytes_per_param = 2.0;  // BF16 = 2, FP8 = 1, INT4 ~ 0.5 + scales
+  double weight_bytes_per_param = 2.0;       // BF16 = 2, FP8 = 1, INT4 ~ 0.5 + scales
   double expert_weight_bytes_per_param = 0;  // routed/shared experts; 0 = weight_bytes_per_param
-  double kv_bytes_per_element = 2.0;    // BF16 KV = 2, FP8 KV = 1
+  double kv_bytes_per_element = 2.0;         // BF16 KV = 2, FP8 KV = 1
   // Share of the full per-layer KV kept per context token, averaged over layers (1 = every layer
   // keeps all of it). Below 1 for sliding-window or compressed layers; bounded window terms are
   // ignored. Scales KV bytes and attention work over context alike.

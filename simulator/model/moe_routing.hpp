@@ -20,7 +20,7 @@ struct RoutingSpec {
   double zipf_s = 1.0;                             // zipf: popularity exponent
   std::vector<double> measured_tokens_per_expert;  // measured: counts per expert, in expert order
   std::string measured_source;                     // measured: file and dataset they came from
-  bool eplb = false;                   // place experts (and redundant copies) by expected load
+  bool eplb = false;                               // place experts (and redundant copies) by expected load
   std::int64_t max_nodes_per_token = 0;  // node-limited routing (DeepSeek-V3: 4); 0 = the model's groups decide
 };
 

@@ -7,9 +7,12 @@ namespace moelab::sim {
 
 std::string_view to_string(OpClass c) {
   switch (c) {
-    case OpClass::expert_gemm: return "expert_gemm";
-    case OpClass::prefill_attention: return "prefill_attention";
-    case OpClass::decode_attention: return "decode_attention";
+    case OpClass::expert_gemm:
+      return "expert_gemm";
+    case OpClass::prefill_attention:
+      return "prefill_attention";
+    case OpClass::decode_attention:
+      return "decode_attention";
   }
   return "?";
 }
@@ -28,9 +31,11 @@ void MeasuredOpTable::validate() const {
   if (shape.empty()) throw std::invalid_argument("no measured rows");
   if (shape.size() != seconds.size()) throw std::invalid_argument("shape and seconds differ in length");
   for (std::size_t i = 0; i < shape.size(); ++i) {
-    if (!(std::isfinite(shape[i]) && shape[i] > 0)) throw std::invalid_argument("shape " + std::to_string(shape[i]) + " is not > 0");
+    if (!(std::isfinite(shape[i]) && shape[i] > 0))
+      throw std::invalid_argument("shape " + std::to_string(shape[i]) + " is not > 0");
     if (!(std::isfinite(seconds[i]) && seconds[i] > 0))
-      throw std::invalid_argument("time " + std::to_string(seconds[i]) + " s at shape " + std::to_string(shape[i]) + " is not > 0");
+      throw std::invalid_argument("time " + std::to_string(seconds[i]) + " s at shape " + std::to_string(shape[i]) +
+                                  " is not > 0");
     if (i > 0 && !(shape[i] > shape[i - 1])) throw std::invalid_argument("shapes are not ascending and distinct");
   }
   if (!(calls_per_layer > 0)) throw std::invalid_argument("calls_per_layer must be > 0");

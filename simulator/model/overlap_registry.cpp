@@ -27,8 +27,7 @@ std::int64_t first_half(std::int64_t n) { return n - n / 2; }
 void split_in_two(const StepShape& whole, StepShape& a, StepShape& b) {
   a = StepShape{};
   a.decode_seqs = first_half(whole.decode_seqs);
-  if (whole.decode_seqs > 0)
-    a.decode_context_tokens = whole.decode_context_tokens * a.decode_seqs / whole.decode_seqs;
+  if (whole.decode_seqs > 0) a.decode_context_tokens = whole.decode_context_tokens * a.decode_seqs / whole.decode_seqs;
   a.prefill_seqs = first_half(whole.prefill_seqs);
   a.prefill_tokens = first_half(whole.prefill_tokens);
   if (whole.prefill_tokens > 0) {

@@ -12,7 +12,8 @@ GroupSpan span_of(std::int64_t members, std::int64_t gpus_per_member, std::int64
   s.members = members;
   const std::int64_t gpus = members * gpus_per_member;
   const std::int64_t domain = std::max<std::int64_t>(domain_gpus, 1);
-  s.members_per_domain = std::max<std::int64_t>(1, std::min(members, domain / std::max<std::int64_t>(gpus_per_member, 1)));
+  s.members_per_domain =
+      std::max<std::int64_t>(1, std::min(members, domain / std::max<std::int64_t>(gpus_per_member, 1)));
   s.domains = std::max<std::int64_t>(1, (gpus + domain - 1) / domain);
   return s;
 }
@@ -43,19 +44,23 @@ std::vector<PlanProblem> validate_plan(const ParallelPlan& p, const ModelSpec& m
   if (!out.empty()) return out;
 
   if (m.n_heads % p.attention_tp != 0)
-    fail("attention_tp", fmt::format("{} attention heads of {} do not split over {} GPUs", m.n_heads, m.id, p.attention_tp));
+    fail("attention_tp",
+         fmt::format("{} attention heads of {} do not split over {} GPUs", m.n_heads, m.id, p.attention_tp));
   if (m.attention == AttentionKind::gqa && m.n_kv_heads % p.attention_tp != 0 && p.attention_tp % m.n_kv_heads != 0)
-    fail("attention_tp", fmt::format("{} KV heads of {} neither split over nor replicate evenly on {} GPUs", m.n_kv_heads,
-                                     m.id, p.attention_tp));
+    fail("attention_tp", fmt::format("{} KV heads of {} neither split over nor replicate evenly on {} GPUs",
+                                     m.n_kv_heads, m.id, p.attention_tp));
   if (p.pipeline_stages > m.n_layers)
     fail("pipeline_stages", fmt::format("{} stages for {} layers", p.pipeline_stages, m.n_layers));
 
   const std::int64_t stage_gpus = p.gpus_per_stage();
   if (!m.is_moe()) {
     if (p.attention_dp != 1)
-      fail("attention_dp", fmt::format("{} is a dense model: nothing synchronises data-parallel ranks; use cluster.replicas", m.id));
-    if (p.expert_parallel != 1) fail("expert_parallel", fmt::format("{} is a dense model: expert_parallel must be 1", m.id));
-    if (p.redundant_experts != 0) fail("redundant_experts", fmt::format("{} is a dense model: no experts to replicate", m.id));
+      fail("attention_dp",
+           fmt::format("{} is a dense model: nothing synchronises data-parallel ranks; use cluster.replicas", m.id));
+    if (p.expert_parallel != 1)
+      fail("expert_parallel", fmt::format("{} is a dense model: expert_parallel must be 1", m.id));
+    if (p.redundant_experts != 0)
+      fail("redundant_experts", fmt::format("{} is a dense model: no experts to replicate", m.id));
   } else {
     const std::int64_t physical = m.moe.n_routed_experts + p.redundant_experts;
     if (physical % p.expert_parallel != 0) {
@@ -68,8 +73,10 @@ std::vector<PlanProblem> validate_plan(const ParallelPlan& p, const ModelSpec& m
   }
   if (p.resolved_expert_tp() * p.expert_parallel != stage_gpus) {
     const std::string field = p.expert_tp > 0 ? "expert_tp" : "expert_parallel";
-    fail(field, fmt::format("expert_parallel x expert_tp must equal attention_tp x attention_dp = {} GPUs per stage, got "
-                            "{} x {}", stage_gpus, p.expert_parallel, p.expert_tp > 0 ? p.expert_tp : stage_gpus / p.expert_parallel));
+    fail(field,
+         fmt::format("expert_parallel x expert_tp must equal attention_tp x attention_dp = {} GPUs per stage, got "
+                     "{} x {}",
+                     stage_gpus, p.expert_parallel, p.expert_tp > 0 ? p.expert_tp : stage_gpus / p.expert_parallel));
   }
   if (!out.empty()) return out;
 
@@ -86,8 +93,10 @@ std::vector<PlanProblem> validate_plan(const ParallelPlan& p, const ModelSpec& m
   auto check_domain = [&](const std::string& field, std::int64_t width, const char* what) {
     const bool aligned = width <= domain ? domain % width == 0 : width % domain == 0;
     if (width > domain && !p.tp_across_nodes) {
-      fail(field, fmt::format("{} {} is wider than the {}-GPU NVLink domain of {}; set cluster.parallel.tp_across_nodes = "
-                              "true to run it over the scale-out network", what, width, domain, hw.id));
+      fail(field,
+           fmt::format("{} {} is wider than the {}-GPU NVLink domain of {}; set cluster.parallel.tp_across_nodes = "
+                       "true to run it over the scale-out network",
+                       what, width, domain, hw.id));
     } else if (!aligned) {
       fail(field, fmt::format("{} {} groups would straddle {}-GPU NVLink domains of {}", what, width, domain, hw.id));
     }

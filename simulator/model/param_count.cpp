@@ -88,9 +88,12 @@ double weight_bytes(const ModelSpec& m) {
 
 double kv_elements_per_token_per_layer(const ModelSpec& m) {
   switch (m.attention) {
-    case AttentionKind::gqa: return 2.0 * d(m.n_kv_heads) * d(m.head_dim);
-    case AttentionKind::mla: return d(m.mla.kv_lora_rank + m.mla.qk_rope_head_dim);
-    case AttentionKind::csa: return d(m.n_kv_heads) * d(m.head_dim);
+    case AttentionKind::gqa:
+      return 2.0 * d(m.n_kv_heads) * d(m.head_dim);
+    case AttentionKind::mla:
+      return d(m.mla.kv_lora_rank + m.mla.qk_rope_head_dim);
+    case AttentionKind::csa:
+      return d(m.n_kv_heads) * d(m.head_dim);
   }
   return 0.0;
 }

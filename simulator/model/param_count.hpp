@@ -11,8 +11,8 @@
 namespace moelab::sim {
 
 struct ParamCounts {
-  double input_embedding = 0;   // vocab x d_model
-  double lm_head = 0;           // vocab x d_model; 0 when tied to the input embedding
+  double input_embedding = 0;  // vocab x d_model
+  double lm_head = 0;          // vocab x d_model; 0 when tied to the input embedding
   double final_norm = 0;
   double attention_per_layer = 0;  // projections + attention norms
   double ffn_norm_per_layer = 0;
@@ -27,12 +27,8 @@ struct ParamCounts {
   std::int64_t experts_per_token = 0;
 
   double attention_total() const { return attention_per_layer * static_cast<double>(n_layers); }
-  double routed_experts_total() const {
-    return expert * static_cast<double>(n_routed_experts * n_moe_layers);
-  }
-  double shared_experts_total() const {
-    return expert * static_cast<double>(n_shared_experts * n_moe_layers);
-  }
+  double routed_experts_total() const { return expert * static_cast<double>(n_routed_experts * n_moe_layers); }
+  double shared_experts_total() const { return expert * static_cast<double>(n_shared_experts * n_moe_layers); }
   double dense_ffn_total() const { return dense_ffn_per_layer * static_cast<double>(n_dense_layers); }
   double router_total() const { return router_per_layer * static_cast<double>(n_moe_layers); }
   double norms_total() const { return ffn_norm_per_layer * static_cast<double>(n_layers) + final_norm; }

@@ -54,9 +54,9 @@ MatmulShape attention_projections(const ModelSpec& m) {
   const double dm = d(m.d_model), h = d(m.n_heads);
   switch (m.attention) {
     case AttentionKind::gqa:
-      s.add(dm, h * d(m.head_dim));                     // q
+      s.add(dm, h * d(m.head_dim));                      // q
       s.add(dm, 2.0 * d(m.n_kv_heads) * d(m.head_dim));  // k, v (one fused matrix)
-      s.add(h * d(m.head_dim), dm);                     // o
+      s.add(h * d(m.head_dim), dm);                      // o
       break;
     case AttentionKind::mla: {
       const auto& a = m.mla;
@@ -149,8 +149,7 @@ StepCostModel::StepCostModel(const ModelSpec& model, const HardwareSpec& hw, con
       const auto& a = m.mla;
       c.decode_flops_per_pair = 2.0 * h * d(2 * a.kv_lora_rank + a.qk_rope_head_dim) * layers * frac;
       c.prefill_flops_per_pair = 2.0 * h * d(a.qk_nope_head_dim + a.qk_rope_head_dim + a.v_head_dim) * layers * frac;
-      c.prefix_upproject_flops_per_token =
-          2.0 * d(a.kv_lora_rank) * h * d(a.qk_nope_head_dim + a.v_head_dim) * layers;
+      c.prefix_upproject_flops_per_token = 2.0 * d(a.kv_lora_rank) * h * d(a.qk_nope_head_dim + a.v_head_dim) * layers;
       break;
     }
   }
@@ -190,7 +189,8 @@ StepCostModel::StepCostModel(const ModelSpec& model, const HardwareSpec& hw, con
   fabric_ = Fabric::from_hardware(hw_);
   tp_span_ = attention_tp_span(plan_, hw_);
   if (tp_span_.crosses_domains() && !(hw_.interconnect_eff_bytes_per_s > 0))
-    throw InputError({}, "hardware", "tensor parallelism across NVLink domains needs interconnect_eff_gb_per_s for " + hw_.id);
+    throw InputError({}, "hardware",
+                     "tensor parallelism across NVLink domains needs interconnect_eff_gb_per_s for " + hw_.id);
   all_reduce_ = collective_registry().lookup("all_reduce").make;
   // After attention in every layer and after every dense FFN; after a MoE layer when its experts
   // are TP-sharded over this rank alone (EP 1, DP 1) or its shared experts are (EP > 1). With EP 1
@@ -266,8 +266,8 @@ StepCost StepCostModel::cost(const StepShape& s, double moe_tokens) const {
   }
   if (s.decode_seqs > 0) {
     const double ctx = static_cast<double>(s.decode_context_tokens);
-    op(c.decode_flops_per_pair * ctx * decode_queries_, kv_gpu * (ctx + decode), c.s_per_attention_flop, c.s_per_attention_byte,
-       out.attention_s, 0, measured_s(OpClass::decode_attention, ctx, c.layers));
+    op(c.decode_flops_per_pair * ctx * decode_queries_, kv_gpu * (ctx + decode), c.s_per_attention_flop,
+       c.s_per_attention_byte, out.attention_s, 0, measured_s(OpClass::decode_attention, ctx, c.layers));
   }
   if (s.prefill_tokens > 0) {
     const double ctx = static_cast<double>(s.prefill_context_tokens);
@@ -290,7 +290,8 @@ StepCost StepCostModel::cost(const StepShape& s, double moe_tokens) const {
       const double inv_etp = 1.0 / c.expert_tp;
       const double touched = expected_distinct_experts(c.experts, c.experts_per_token, moe_tokens);
       op(c.expert_flops_per_token * moe_tokens,
-         (touched * c.expert_weight_bytes + c.shared_weight_bytes + c.expert_act_bytes_per_token * moe_tokens) * inv_etp,
+         (touched * c.expert_weight_bytes + c.shared_weight_bytes + c.expert_act_bytes_per_token * moe_tokens) *
+             inv_etp,
          s_per_expert_flop(moe_tokens * c.experts_per_token / c.experts), c.s_per_gemm_byte, out.expert_gemm_s,
          c.expert_tp == c.tp ? 0.0 : c.expert_tp,
          measured_s(OpClass::expert_gemm, moe_tokens * c.experts_per_token, c.moe_layers));

@@ -20,27 +20,27 @@ namespace moelab::sim {
 // Aggregates of one iteration's batch: enough for the roofline, cheap to update incrementally
 // (the engine never walks every sequence to price a decode step).
 struct StepShape {
-  std::int64_t decode_seqs = 0;            // sequences producing one token this step
-  std::int64_t decode_context_tokens = 0;  // sum of KV lengths those decodes attend to
-  std::int64_t prefill_seqs = 0;           // sequences with a prompt chunk this step
-  std::int64_t prefill_tokens = 0;         // new prompt tokens this step (sum of chunks)
-  double prefill_attention_pairs = 0;      // sum over chunks of (query, key) pairs, causal
-  std::int64_t prefill_context_tokens = 0; // sum over chunks of KV tokens read (cached + chunk)
+  std::int64_t decode_seqs = 0;             // sequences producing one token this step
+  std::int64_t decode_context_tokens = 0;   // sum of KV lengths those decodes attend to
+  std::int64_t prefill_seqs = 0;            // sequences with a prompt chunk this step
+  std::int64_t prefill_tokens = 0;          // new prompt tokens this step (sum of chunks)
+  double prefill_attention_pairs = 0;       // sum over chunks of (query, key) pairs, causal
+  std::int64_t prefill_context_tokens = 0;  // sum over chunks of KV tokens read (cached + chunk)
 
   std::int64_t tokens() const { return decode_seqs + prefill_tokens; }
 };
 
 struct StepCost {
   double time_s = 0;
-  double flops = 0;           // per replica (all TP ranks together)
-  double hbm_bytes = 0;       // per replica
-  double compute_s = 0;       // part of time_s bounded by compute
-  double memory_s = 0;        // part bounded by memory
-  double communication_s = 0; // TP all-reduce
+  double flops = 0;            // per replica (all TP ranks together)
+  double hbm_bytes = 0;        // per replica
+  double compute_s = 0;        // part of time_s bounded by compute
+  double memory_s = 0;         // part bounded by memory
+  double communication_s = 0;  // TP all-reduce
   // The operators' times (each max(compute, memory)) by kernel class.
-  double attention_s = 0;     // core attention
-  double dense_gemm_s = 0;    // projections, dense FFN, router, shared experts (EP > 1), LM head
-  double expert_gemm_s = 0;   // routed (and, with EP 1, fused shared) experts
+  double attention_s = 0;    // core attention
+  double dense_gemm_s = 0;   // projections, dense FFN, router, shared experts (EP > 1), LM head
+  double expert_gemm_s = 0;  // routed (and, with EP 1, fused shared) experts
 };
 
 // One DP rank's step on one of its GPUs under a ParallelPlan (attention TP over plan.attention_tp
@@ -49,8 +49,7 @@ struct StepCost {
 // expert_rank_cost() prices the busiest one, while this rank keeps its shared experts.
 class StepCostModel {
  public:
-  StepCostModel(const ModelSpec& model, const HardwareSpec& hw, const EngineSpec& engine,
-                std::int64_t tensor_parallel);
+  StepCostModel(const ModelSpec& model, const HardwareSpec& hw, const EngineSpec& engine, std::int64_t tensor_parallel);
   StepCostModel(const ModelSpec& model, const HardwareSpec& hw, const EngineSpec& engine, const ParallelPlan& plan);
   // `moe_tokens`: tokens the TP-sharded experts see (EP 1: the instance's total); < 0 = the shape's.
   StepCost cost(const StepShape& shape, double moe_tokens = -1) const;
@@ -93,32 +92,32 @@ class StepCostModel {
     double s_per_matmul_flop = 0, s_per_expert_flop = 0, s_per_attention_flop = 0, s_per_byte = 0;
     // Kernel classes (engine.kernel_profile); without a profile these equal the ones above.
     double s_per_prefill_attention_flop = 0, s_per_gemm_byte = 0, s_per_attention_byte = 0;
-    double expert_peak_flops = 0;   // for grouped-GEMM efficiency by tokens per expert (profile, FP8 experts)
-    double s_per_shared_flop = 0;   // shared experts on a DP rank (EP > 1): a dense GEMM at expert precision
+    double expert_peak_flops = 0;  // for grouped-GEMM efficiency by tokens per expert (profile, FP8 experts)
+    double s_per_shared_flop = 0;  // shared experts on a DP rank (EP > 1): a dense GEMM at expert precision
     bool expert_efficiency_by_m = false;
     double act_bytes = 2;  // activations in BF16
 
     double proj_flops_per_token = 0, proj_weight_bytes = 0, proj_act_bytes_per_token = 0;
     double decode_flops_per_pair = 0, prefill_flops_per_pair = 0;
     double prefix_upproject_flops_per_token = 0;  // MLA prefill: cached latents -> per-head K/V
-    double kv_bytes_per_token = 0;                 // whole replica, no TP copies
-    double kv_gpu_share = 1;                       // share of the KV one GPU holds
+    double kv_bytes_per_token = 0;                // whole replica, no TP copies
+    double kv_gpu_share = 1;                      // share of the KV one GPU holds
     double dense_flops_per_token = 0, dense_weight_bytes = 0, dense_act_bytes_per_token = 0;
     double router_flops_per_token = 0, router_weight_bytes = 0, router_act_bytes_per_token = 0;
-    double experts = 0, experts_per_token = 0;     // E, k
-    double expert_flops_per_token = 0;             // routed k + shared, all MoE layers
-    double expert_weight_bytes = 0;                // one expert in every MoE layer
-    double shared_weight_bytes = 0;                // all shared experts, all MoE layers
+    double experts = 0, experts_per_token = 0;  // E, k
+    double expert_flops_per_token = 0;          // routed k + shared, all MoE layers
+    double expert_weight_bytes = 0;             // one expert in every MoE layer
+    double shared_weight_bytes = 0;             // all shared experts, all MoE layers
     double expert_act_bytes_per_token = 0;
     double lm_flops_per_seq = 0, lm_weight_bytes = 0, lm_act_bytes_per_seq = 0;
     // EP > 1: routed experts per (token, expert) assignment and shared experts per token, all MoE layers.
     double moe_layers = 0;
-    double layers = 0;                             // all layers (attention runs in each)
+    double layers = 0;  // all layers (attention runs in each)
     double expert_flops_per_assignment = 0, expert_act_bytes_per_assignment = 0;
     double shared_flops_per_token = 0, shared_act_bytes_per_token = 0;
-    double expert_tp = 1;                          // GPUs one routed expert (EP 1: the stage) is split over
-    double allreduces_per_step = 0;                // two per layer (after attention, after the FFN)
-    double allreduce_bytes_per_token = 0;          // d_model activations in BF16
+    double expert_tp = 1;                  // GPUs one routed expert (EP 1: the stage) is split over
+    double allreduces_per_step = 0;        // two per layer (after attention, after the FFN)
+    double allreduce_bytes_per_token = 0;  // d_model activations in BF16
   };
 
   ModelSpec model_;
@@ -126,7 +125,7 @@ class StepCostModel {
   EngineSpec engine_;
   std::int64_t tp_;
   ParallelPlan plan_;
-  double decode_queries_ = 1;  // query tokens per decoding sequence: 1 + engine.mtp_draft_tokens
+  double decode_queries_ = 1;           // query tokens per decoding sequence: 1 + engine.mtp_draft_tokens
   bool experts_with_attention_ = true;  // EP 1: routed experts priced in cost()
   Constants c_;
   double weight_bytes_ = 0;

@@ -6,8 +6,8 @@
 #include <span>
 #include <string_view>
 
-#include "base/table_reader.hpp"
 #include "base/named_registry.hpp"
+#include "base/table_reader.hpp"
 #include "simulator/workload/spec_problem.hpp"
 
 namespace moelab::sim {

@@ -33,7 +33,8 @@ class GammaArrivals final : public ArrivalProcess {
   std::string_view kind() const override { return "gamma"; }
   MaybeProblem check() const override {
     if (auto p = check_rate_per_s(rate_per_s_)) return p;
-    if (!(cv_ > 0) || !std::isfinite(cv_) || cv_ > 100) return problem("cv", fmt::format("must be in (0, 100], got {}", cv_));
+    if (!(cv_ > 0) || !std::isfinite(cv_) || cv_ > 100)
+      return problem("cv", fmt::format("must be in (0, 100], got {}", cv_));
     return std::nullopt;
   }
   std::unique_ptr<ArrivalClock> start(std::uint64_t seed) const override {

@@ -115,7 +115,7 @@ class ChatWorkload final : public Workload {
   struct Session {
     Session(Rng user, Rng answer, Rng think) : user_rng(user), answer_rng(answer), think_rng(think) {}
     Rng user_rng, answer_rng, think_rng;
-    std::int64_t turns = 0;  // planned: drawn at the start, cut when the context cap is reached
+    std::int64_t turns = 0;    // planned: drawn at the start, cut when the context cap is reached
     std::int64_t context = 0;  // system prompt + every drawn user message and answer
     std::vector<std::int32_t> user_tokens, answer_tokens;  // per drawn turn
     std::vector<double> think_s;                           // after turn n, before turn n+1
@@ -186,7 +186,8 @@ class ChatWorkload final : public Workload {
       const auto i = static_cast<std::size_t>(n);
       const auto un = static_cast<std::uint64_t>(n);
       segments.push_back({hash_combine(hash_combine(hash_combine(content_seed_, kUserTag), s), un), a.user_tokens[i]});
-      segments.push_back({hash_combine(hash_combine(hash_combine(content_seed_, kAnswerTag), s), un), a.answer_tokens[i]});
+      segments.push_back(
+          {hash_combine(hash_combine(hash_combine(content_seed_, kAnswerTag), s), un), a.answer_tokens[i]});
       prompt += a.user_tokens[i] + (n < turn ? a.answer_tokens[i] : 0);
     }
     Request r;
@@ -225,15 +226,19 @@ class ChatParams final : public WorkloadParams {
   MaybeProblem check() const override {
     if (auto p = check_generated_traffic(traffic_, kKeys)) return p;
     if (traffic_.arrivals->all_at_time_zero() && chat_.sessions == 0) {
-      return problem("chat.sessions", fmt::format("{} arrivals start every session at t = 0: give a number of sessions > 0",
-                                                  traffic_.arrivals->kind()));
+      return problem("chat.sessions",
+                     fmt::format("{} arrivals start every session at t = 0: give a number of sessions > 0",
+                                 traffic_.arrivals->kind()));
     }
     const auto& c = chat_;
     if (auto p = under("chat.turns", c.turns->check())) return p;
-    if (auto p = out_of_range(c.think_time_mean_s, NumberRange{0, kMaxThinkTimeMeanS})) return problem("chat.think_time_mean_s", *p);
-    if (auto p = out_of_range(c.system_prompt_tokens, IntRange{0, kMaxInt32})) return problem("chat.system_prompt_tokens", *p);
+    if (auto p = out_of_range(c.think_time_mean_s, NumberRange{0, kMaxThinkTimeMeanS}))
+      return problem("chat.think_time_mean_s", *p);
+    if (auto p = out_of_range(c.system_prompt_tokens, IntRange{0, kMaxInt32}))
+      return problem("chat.system_prompt_tokens", *p);
     if (auto p = out_of_range(c.sessions, IntRange{0})) return problem("chat.sessions", *p);
-    if (auto p = out_of_range(c.max_context_tokens, IntRange{0, kMaxInt32})) return problem("chat.max_context_tokens", *p);
+    if (auto p = out_of_range(c.max_context_tokens, IntRange{0, kMaxInt32}))
+      return problem("chat.max_context_tokens", *p);
     return std::nullopt;
   }
 
@@ -241,7 +246,8 @@ class ChatParams final : public WorkloadParams {
   bool ends_by_itself() const override { return chat_.sessions > 0; }
   std::optional<RequestCount> request_count() const override {
     if (chat_.sessions <= 0) return std::nullopt;
-    return RequestCount{static_cast<double>(chat_.sessions) * std::max(1.0, chat_.turns->nominal_mean()), "chat.sessions"};
+    return RequestCount{static_cast<double>(chat_.sessions) * std::max(1.0, chat_.turns->nominal_mean()),
+                        "chat.sessions"};
   }
 
   std::unique_ptr<Workload> make(std::uint64_t seed) const override {

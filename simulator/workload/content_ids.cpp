@@ -13,8 +13,8 @@ std::vector<std::uint64_t> block_content_ids(std::span<const ContentSegment> seg
   ids.reserve(static_cast<std::size_t>((total_tokens + block_tokens - 1) / block_tokens));
 
   std::uint64_t parent = 0x436F6E74656E7400ULL;  // root of every chain
-  std::size_t seg = 0;         // segment holding the next token
-  std::int64_t seg_offset = 0; // offset of the next token inside it
+  std::size_t seg = 0;                           // segment holding the next token
+  std::int64_t seg_offset = 0;                   // offset of the next token inside it
   for (std::int64_t block_start = 0; block_start < total_tokens; block_start += block_tokens) {
     const std::int64_t block_end = std::min(block_start + block_tokens, total_tokens);
     std::uint64_t h = hash_combine(parent, static_cast<std::uint64_t>(block_end - block_start));

@@ -70,7 +70,8 @@ TraceData load_csv_trace(const std::filesystem::path& path) {
     std::size_t found = header.size();
     for (std::size_t c = 0; c < header.size(); ++c) {
       if (header[c] == required[r]) {
-        if (found != header.size()) throw InputError({file, line_no, 0}, required[r], "column appears twice in the header");
+        if (found != header.size())
+          throw InputError({file, line_no, 0}, required[r], "column appears twice in the header");
         found = c;
       }
     }
@@ -89,7 +90,8 @@ TraceData load_csv_trace(const std::filesystem::path& path) {
     if (blank(text)) continue;
     const auto fields = split(text);
     if (fields.size() != header.size()) {
-      throw InputError({file, line_no, 0}, "", fmt::format("expected {} fields as in the header, got {}", header.size(), fields.size()));
+      throw InputError({file, line_no, 0}, "",
+                       fmt::format("expected {} fields as in the header, got {}", header.size(), fields.size()));
     }
     double v[3];
     for (std::size_t r = 0; r < required.size(); ++r) {
@@ -102,15 +104,18 @@ TraceData load_csv_trace(const std::filesystem::path& path) {
       }
       if (r == 0) {
         if (v[r] < 0 || v[r] > kMaxArrivalS) {
-          throw InputError({file, line_no, f.column}, required[r], fmt::format("must be in [0, {:g}] (s), got {}", kMaxArrivalS, v[r]));
+          throw InputError({file, line_no, f.column}, required[r],
+                           fmt::format("must be in [0, {:g}] (s), got {}", kMaxArrivalS, v[r]));
         }
       } else if (v[r] != std::floor(v[r]) || v[r] < 1 || v[r] > kMaxCount) {
-        throw InputError({file, line_no, f.column}, required[r], fmt::format("must be an integer >= 1, got {}", f.text));
+        throw InputError({file, line_no, f.column}, required[r],
+                         fmt::format("must be an integer >= 1, got {}", f.text));
       }
     }
     if (!t.arrival_s.empty() && v[0] < last_s) {
-      throw InputError({file, line_no, fields[col[0]].column}, "arrived_at",
-                       fmt::format("{} s is before the previous row's {} s; rows must be in arrival order", v[0], last_s));
+      throw InputError(
+          {file, line_no, fields[col[0]].column}, "arrived_at",
+          fmt::format("{} s is before the previous row's {} s; rows must be in arrival order", v[0], last_s));
     }
     last_s = v[0];
     t.arrival_s.push_back(v[0]);

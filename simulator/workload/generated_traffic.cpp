@@ -17,7 +17,8 @@ GeneratedTraffic read_generated_traffic(TableReader& workload, TrafficKeys keys)
   t.arrivals = read_arrival_process(workload);
   t.prompt_tokens = read_length_distribution(workload, "prompt_tokens");
   t.output_tokens = read_length_distribution(workload, "output_tokens");
-  if (keys.content_block_tokens) t.content_block_tokens = workload.integer_or("content_block_tokens", kDefaultBlockTokens);
+  if (keys.content_block_tokens)
+    t.content_block_tokens = workload.integer_or("content_block_tokens", kDefaultBlockTokens);
   return t;
 }
 
@@ -32,7 +33,8 @@ MaybeProblem check_generated_traffic(const GeneratedTraffic& t, TrafficKeys keys
   if (auto p = under("prompt_tokens", t.prompt_tokens->check())) return p;
   if (auto p = under("output_tokens", t.output_tokens->check())) return p;
   if (keys.content_block_tokens) {
-    if (auto p = out_of_range(t.content_block_tokens, IntRange{1, kMaxContentBlockTokens})) return problem("content_block_tokens", *p);
+    if (auto p = out_of_range(t.content_block_tokens, IntRange{1, kMaxContentBlockTokens}))
+      return problem("content_block_tokens", *p);
   }
   if (keys.num_requests && t.arrivals->all_at_time_zero() && t.num_requests == 0) {
     return problem("num_requests", fmt::format("{} arrivals put every request at t = 0: give a number of requests > 0",

@@ -10,7 +10,8 @@ namespace moelab::sim {
 
 LengthDistributionPtr read_length_distribution(TableReader& parent, std::string_view key) {
   if (parent.holds_number(key)) return fixed_length(parent.number(key));
-  if (parent.has(key) && !parent.holds_table(key)) parent.fail(key, "expected a number (fixed) or a table {kind = ...}");
+  if (parent.has(key) && !parent.holds_table(key))
+    parent.fail(key, "expected a number (fixed) or a table {kind = ...}");
   const auto table = parent.table(key);
   const auto& kinds = length_distribution_registry();
   const std::string kind = table->choice("kind", kinds.names());
@@ -27,7 +28,8 @@ CountClamp CountClamp::read_optional(TableReader& table) {
 }
 
 MaybeProblem CountClamp::check() const {
-  if (!std::isfinite(min) || min < 1) return problem("min", fmt::format("must be >= 1 (every count is at least 1), got {}", min));
+  if (!std::isfinite(min) || min < 1)
+    return problem("min", fmt::format("must be >= 1 (every count is at least 1), got {}", min));
   if (!std::isfinite(max) || max < 0 || max > kMaxCount || (max > 0 && max < min)) {
     return problem("max", fmt::format("must be 0 (no clamp) or in [min = {}, {}], got {}", min, kMaxCount, max));
   }

@@ -8,9 +8,9 @@
 #include <span>
 #include <string_view>
 
+#include "base/named_registry.hpp"
 #include "base/rng.hpp"
 #include "base/table_reader.hpp"
-#include "base/named_registry.hpp"
 #include "simulator/workload/spec_problem.hpp"
 
 namespace moelab::sim {

@@ -12,12 +12,16 @@ namespace {
 class LognormalLength final : public LengthDistribution {
  public:
   LognormalLength(double mean, double sigma, CountClamp clamp)
-      : mean_(mean), sigma_(sigma), clamp_(clamp), mu_(std::log(mean) - 0.5 * sigma * sigma) {}  // E[exp(N(mu, s^2))] = exp(mu + s^2 / 2)
+      : mean_(mean),
+        sigma_(sigma),
+        clamp_(clamp),
+        mu_(std::log(mean) - 0.5 * sigma * sigma) {}  // E[exp(N(mu, s^2))] = exp(mu + s^2 / 2)
   std::string_view kind() const override { return "lognormal"; }
   MaybeProblem check() const override {
     if (auto p = clamp_.check()) return p;
     if (!(mean_ > 0) || !std::isfinite(mean_)) return problem("mean", fmt::format("must be > 0, got {}", mean_));
-    if (!(sigma_ >= 0) || !std::isfinite(sigma_) || sigma_ > 10) return problem("sigma", fmt::format("must be in [0, 10], got {}", sigma_));
+    if (!(sigma_ >= 0) || !std::isfinite(sigma_) || sigma_ > 10)
+      return problem("sigma", fmt::format("must be in [0, 10], got {}", sigma_));
     return std::nullopt;
   }
   std::int32_t sample(Rng& rng) const override { return clamp_.round(std::exp(mu_ + sigma_ * rng.normal())); }

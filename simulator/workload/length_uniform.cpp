@@ -18,7 +18,8 @@ class UniformLength final : public LengthDistribution {
   std::int32_t sample(Rng& rng) const override {
     const auto lo = static_cast<std::int64_t>(std::ceil(bounds_.lo()));
     const auto hi = static_cast<std::int64_t>(std::floor(bounds_.hi()));
-    return static_cast<std::int32_t>(lo + static_cast<std::int64_t>(rng.below(static_cast<std::uint64_t>(hi - lo + 1))));
+    return static_cast<std::int32_t>(lo +
+                                     static_cast<std::int64_t>(rng.below(static_cast<std::uint64_t>(hi - lo + 1))));
   }
   double nominal_mean() const override { return 0.5 * (std::ceil(bounds_.lo()) + std::floor(bounds_.hi())); }
 

@@ -4,8 +4,8 @@
 #include <cmath>
 #include <fstream>
 #include <limits>
-#include <string_view>
 #include <nlohmann/json.hpp>
+#include <string_view>
 
 #include "base/input_error.hpp"
 #include "base/input_files.hpp"
@@ -130,7 +130,8 @@ std::int64_t integer_field(const nlohmann::json& row, const char* key, std::int6
     v = it->get<std::int64_t>();
   } else if (it->is_number_float()) {
     const double d = it->get<double>();
-    if (!std::isfinite(d) || d != std::floor(d) || std::fabs(d) > 9e15) at.fail(key, fmt::format("must be an integer, got {}", d));
+    if (!std::isfinite(d) || d != std::floor(d) || std::fabs(d) > 9e15)
+      at.fail(key, fmt::format("must be an integer, got {}", d));
     v = static_cast<std::int64_t>(d);
   } else {
     at.fail(key, fmt::format("must be an integer, got {}", it->type_name()));
@@ -189,7 +190,8 @@ TraceData load_mooncake_trace(const std::filesystem::path& path) {
       at.fail("timestamp", fmt::format("must be in [0, {:g}] (ms), got {}", kMaxTimestampMs, ms));
     }
     if (!t.arrival_s.empty() && ms < last_ms) {
-      at.fail("timestamp", fmt::format("{} ms is before the previous row's {} ms; rows must be in arrival order", ms, last_ms));
+      at.fail("timestamp",
+              fmt::format("{} ms is before the previous row's {} ms; rows must be in arrival order", ms, last_ms));
     }
     last_ms = ms;
 
@@ -206,7 +208,8 @@ TraceData load_mooncake_trace(const std::filesystem::path& path) {
     }
     for (std::size_t i = 0; i < ids->size(); ++i) {
       const auto& id = (*ids)[i];
-      if (!id.is_number_integer() || (id.is_number_integer() && !id.is_number_unsigned() && id.get<std::int64_t>() < 0)) {
+      if (!id.is_number_integer() ||
+          (id.is_number_integer() && !id.is_number_unsigned() && id.get<std::int64_t>() < 0)) {
         at.fail("hash_ids", fmt::format("element {} must be a non-negative integer, got {}", i, id.dump()),
                 static_cast<long>(i));
       }

@@ -78,7 +78,8 @@ class RagWorkload final : public OpenLoopWorkload {
       prompt += len;
     }
     const std::int64_t question = question_->sample(prompt_rng_);
-    segments.push_back({hash_combine(hash_combine(content_seed_, kQuestionTag), static_cast<std::uint64_t>(r.id)), question});
+    segments.push_back(
+        {hash_combine(hash_combine(content_seed_, kQuestionTag), static_cast<std::uint64_t>(r.id)), question});
     prompt += question;
     r.prompt_tokens = checked_prompt_tokens(prompt, "rag prompt");
     r.output_tokens = output_->sample(output_rng_);
@@ -122,16 +123,18 @@ class RagParams final : public WorkloadParams {
     if (auto p = check_generated_traffic(traffic_, kKeys)) return p;
     const auto& r = rag_;
     if (r.system_prompt_tokens < 0 || r.system_prompt_tokens > kMaxCount) {
-      return problem("rag.system_prompt_tokens", fmt::format("must be in [0, {}], got {}", kMaxCount, r.system_prompt_tokens));
+      return problem("rag.system_prompt_tokens",
+                     fmt::format("must be in [0, {}], got {}", kMaxCount, r.system_prompt_tokens));
     }
     // The Zipf table holds one double per document.
     if (r.corpus_documents < 1 || r.corpus_documents > 10'000'000) {
       return problem("rag.corpus_documents", fmt::format("must be in [1, 1e7], got {}", r.corpus_documents));
     }
-    if (!(r.zipf_s >= 0) || !std::isfinite(r.zipf_s)) return problem("rag.zipf_s", fmt::format("must be >= 0, got {}", r.zipf_s));
+    if (!(r.zipf_s >= 0) || !std::isfinite(r.zipf_s))
+      return problem("rag.zipf_s", fmt::format("must be >= 0, got {}", r.zipf_s));
     if (r.documents_per_request < 1 || r.documents_per_request > r.corpus_documents) {
-      return problem("rag.documents_per_request",
-                     fmt::format("must be in [1, corpus_documents = {}], got {}", r.corpus_documents, r.documents_per_request));
+      return problem("rag.documents_per_request", fmt::format("must be in [1, corpus_documents = {}], got {}",
+                                                              r.corpus_documents, r.documents_per_request));
     }
     return under("rag.document_tokens", r.document_tokens->check());
   }

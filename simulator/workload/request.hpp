@@ -11,14 +11,14 @@ namespace moelab::sim {
 // equal ids mean equal tokens. Ids may run past the prompt into the output (multi-turn chat
 // knows what the answer will be reused as); a cache may insert only blocks that ids describe.
 struct Request {
-  std::int64_t id = 0;              // dense, 0-based, in arrival order
+  std::int64_t id = 0;  // dense, 0-based, in arrival order
   double arrival_s = 0;
   std::int32_t prompt_tokens = 0;
-  std::int32_t output_tokens = 0;   // tokens to generate (>= 1)
+  std::int32_t output_tokens = 0;         // tokens to generate (>= 1)
   std::int32_t content_block_tokens = 0;  // 0 = no content ids (no prefix sharing possible)
   std::vector<std::uint64_t> content_ids;
-  std::int64_t session_id = -1;     // multi-turn session, -1 = none
-  std::int32_t turn = 0;            // 0-based turn within the session
+  std::int64_t session_id = -1;  // multi-turn session, -1 = none
+  std::int32_t turn = 0;         // 0-based turn within the session
   // Tokens the content ids describe, when the workload states it (> 0); 0 = infer it by the rule
   // in described_tokens(). Generated workloads set it (chat: prompt + output, so the rule's
   // ambiguity when prompt and output end in the same block does not arise); traces leave it 0.

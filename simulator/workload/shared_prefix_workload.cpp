@@ -69,9 +69,11 @@ class SharedPrefixParams final : public WorkloadParams {
   MaybeProblem check() const override {
     if (auto p = check_generated_traffic(traffic_, kKeys)) return p;
     if (p_.prefix_tokens < 0 || p_.prefix_tokens > kMaxCount) {
-      return problem("shared_prefix.prefix_tokens", fmt::format("must be in [0, {}], got {}", kMaxCount, p_.prefix_tokens));
+      return problem("shared_prefix.prefix_tokens",
+                     fmt::format("must be in [0, {}], got {}", kMaxCount, p_.prefix_tokens));
     }
-    if (p_.num_prefixes < 1) return problem("shared_prefix.num_prefixes", fmt::format("must be >= 1, got {}", p_.num_prefixes));
+    if (p_.num_prefixes < 1)
+      return problem("shared_prefix.num_prefixes", fmt::format("must be >= 1, got {}", p_.num_prefixes));
     return std::nullopt;
   }
 

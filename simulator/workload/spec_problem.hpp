@@ -22,7 +22,9 @@ using MaybeProblem = std::optional<SpecProblem>;
 // Counts (tokens, documents) end up in int32 fields.
 inline constexpr double kMaxCount = static_cast<double>(std::numeric_limits<std::int32_t>::max());
 
-inline MaybeProblem problem(std::string_view key, std::string text) { return SpecProblem{std::string(key), std::move(text)}; }
+inline MaybeProblem problem(std::string_view key, std::string text) {
+  return SpecProblem{std::string(key), std::move(text)};
+}
 
 // The same problem seen one table up: under("prompt_tokens", "sigma: ...") is "prompt_tokens.sigma: ...".
 inline MaybeProblem under(std::string_view prefix, MaybeProblem p) {

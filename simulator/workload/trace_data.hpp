@@ -10,9 +10,9 @@
 namespace moelab::sim {
 
 struct TraceData {
-  std::string path;                  // as given (named in errors)
+  std::string path;                       // as given (named in errors)
   std::int32_t content_block_tokens = 0;  // 0 = no content ids (CSV)
-  std::vector<double> arrival_s;     // unscaled, non-decreasing
+  std::vector<double> arrival_s;          // unscaled, non-decreasing
   std::vector<std::int32_t> prompt_tokens;
   std::vector<std::int32_t> output_tokens;
   std::vector<std::uint64_t> id_begin;  // ids of row i: content_ids[id_begin[i], id_begin[i + 1]); empty when no ids

@@ -64,8 +64,8 @@ class TraceReplayParams final : public WorkloadParams {
     // Trace times (ms, finite) times the scale must stay finite and meaningful.
     if (auto p = out_of_range(time_scale_, NumberRange{0, 1e6, true})) return problem("trace_time_scale", *p);
     if (content_block_tokens_ != format_.id_block_tokens) {
-      return problem("content_block_tokens", fmt::format("the {} trace's hash ids name {}-token blocks; got {}", format_.name,
-                                                         format_.id_block_tokens, content_block_tokens_));
+      return problem("content_block_tokens", fmt::format("the {} trace's hash ids name {}-token blocks; got {}",
+                                                         format_.name, format_.id_block_tokens, content_block_tokens_));
     }
     return std::nullopt;
   }

@@ -5,8 +5,8 @@
 #include <string_view>
 #include <vector>
 
-#include "base/table_reader.hpp"
 #include "base/named_registry.hpp"
+#include "base/table_reader.hpp"
 #include "simulator/workload/workload_spec.hpp"
 
 namespace moelab::sim {

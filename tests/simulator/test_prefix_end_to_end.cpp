@@ -94,9 +94,9 @@ BOOST_AUTO_TEST_CASE(saved_prefill_tokens_equal_the_hits_the_engine_recorded) {
         BOOST_TEST_REQUIRE(metric(r, "preemptions") == 0.0);
         const auto s = sums(r);
         BOOST_TEST(metric(r, "prefill_tokens_saved") == static_cast<double>(s.cached_tokens));
-        BOOST_TEST(metric(r, "prefix_hit_rate") ==
-                       static_cast<double>(s.cached_tokens) / static_cast<double>(s.prompt_tokens),
-                   boost::test_tools::tolerance(1e-12));
+        BOOST_TEST(
+            metric(r, "prefix_hit_rate") == static_cast<double>(s.cached_tokens) / static_cast<double>(s.prompt_tokens),
+            boost::test_tools::tolerance(1e-12));
       }
     }
   }

@@ -63,8 +63,8 @@ BOOST_AUTO_TEST_CASE(longest_prefix_keeps_a_resident_prefix_in_use_when_two_do_n
         const auto lpm = run_checked(config_from(two_prefix_burst(engine(policy, "longest_prefix", 8000)), seed));
         BOOST_TEST(metric(fcfs, "evicted_blocks") > 0.0);  // the capacity really is tight
         BOOST_TEST_MESSAGE("two prefixes, " << policy << ", seed " << seed << ": hit rate fcfs "
-                                               << metric(fcfs, "prefix_hit_rate") << ", longest_prefix "
-                                               << metric(lpm, "prefix_hit_rate"));
+                                            << metric(fcfs, "prefix_hit_rate") << ", longest_prefix "
+                                            << metric(lpm, "prefix_hit_rate"));
         BOOST_TEST(metric(lpm, "prefix_hit_rate") > metric(fcfs, "prefix_hit_rate"));
       }
     }

@@ -11,10 +11,10 @@
 // tensor cores.
 #include <algorithm>
 
-#include "kernels/common/cuda/launch.cuh"
 #include "kernels/attention/cuda/cascade_suffix.cuh"
 #include "kernels/attention/cuda/decode_split.cuh"
 #include "kernels/attention/cuda/device_cases.cuh"
+#include "kernels/common/cuda/launch.cuh"
 #include "kernels/common/variant.hpp"
 
 namespace moelab::kernels::attention {
@@ -23,7 +23,7 @@ namespace {
 
 constexpr int kRowsPerBlock = 32;  // query rows (query, head) of one kv head per block
 constexpr int kRowsPerWarp = kRowsPerBlock / kDecodeWarps;
-constexpr int kKeysPerTile = 32;   // one key per lane for the scores
+constexpr int kKeysPerTile = 32;  // one key per lane for the scores
 
 template <int D>
 __global__ void __launch_bounds__(kDecodeThreads)
@@ -79,7 +79,8 @@ __global__ void __launch_bounds__(kDecodeThreads)
 #pragma unroll 8
       for (int w = 0; w < kWords; ++w) {
         const std::uint32_t kw = sK[lane][w];
-        s += sQ[r_local][2 * w] * __uint_as_float(kw << 16) + sQ[r_local][2 * w + 1] * __uint_as_float(kw & 0xffff0000u);
+        s +=
+            sQ[r_local][2 * w] * __uint_as_float(kw << 16) + sQ[r_local][2 * w + 1] * __uint_as_float(kw & 0xffff0000u);
       }
       s = key_valid ? s : -INFINITY;
       float tile_max = s;
@@ -126,7 +127,7 @@ __global__ void __launch_bounds__(kDecodeThreads)
 
 struct CascadePlan {
   int chunk_keys = 0;
-  int chunks = 0;     // prefix chunks
+  int chunks = 0;  // prefix chunks
   int row_tiles = 0;
   int n_slots() const { return chunks + 1; }
 };
@@ -152,7 +153,8 @@ void launch(const CascadeDecodeParams& p, const CascadePlan& plan, float* partia
             cudaStream_t s) {
   if (plan.chunks > 0) {
     const dim3 grid(plan.chunks, p.kv_heads, plan.row_tiles);
-    ::moelab::kernels::cuda::launch(cascade_prefix_kernel<D>, grid, kDecodeThreads, 0, s, p, plan.chunk_keys, plan.n_slots(), partial_o, partial_lse);
+    ::moelab::kernels::cuda::launch(cascade_prefix_kernel<D>, grid, kDecodeThreads, 0, s, p, plan.chunk_keys,
+                                    plan.n_slots(), partial_o, partial_lse);
   }
   launch_suffix_and_combine<D>(p, plan.n_slots(), partial_o, partial_lse, s);
 }
@@ -183,8 +185,10 @@ std::unique_ptr<Variant> make_attention_decode_cascade_cuda_cascade_decode() {
         ws->partial_o = DeviceBuffer<float>(rows * p.head_dim);
         ws->partial_lse = DeviceBuffer<float>(rows);
         return [p, plan, ws](cudaStream_t s) {
-          if (p.head_dim == 64) launch<64>(p, plan, ws->partial_o.data(), ws->partial_lse.data(), s);
-          else launch<128>(p, plan, ws->partial_o.data(), ws->partial_lse.data(), s);
+          if (p.head_dim == 64)
+            launch<64>(p, plan, ws->partial_o.data(), ws->partial_lse.data(), s);
+          else
+            launch<128>(p, plan, ws->partial_o.data(), ws->partial_lse.data(), s);
         };
       });
 }

@@ -32,13 +32,14 @@ constexpr int kTileKeys = 64;
 
 template <int D>
 struct PrefixConfig {
-  static constexpr int kStride = D + 8;  // padded shared row (bf16)
+  static constexpr int kStride = D + 8;                                             // padded shared row (bf16)
   static constexpr int kSmemBytes = (kRowsPerBlock + 4 * kTileKeys) * kStride * 2;  // Q + 2 stages of K and V
 };
 
 template <int D>
 __global__ void __launch_bounds__(kThreads)
-    cascade_prefix_mma_kernel(CascadeDecodeParams p, int chunk_keys, int n_slots, float* partial_o, float* partial_lse) {
+    cascade_prefix_mma_kernel(CascadeDecodeParams p, int chunk_keys, int n_slots, float* partial_o,
+                              float* partial_lse) {
   constexpr int S = PrefixConfig<D>::kStride;
   constexpr int kSteps = D / 16, kDimTiles = D / 8, kKeyTiles = kTileKeys / 8, kChunksPerRow = D / 8;
   constexpr float kLog2e = 1.4426950408889634f;
@@ -152,7 +153,8 @@ __global__ void __launch_bounds__(kThreads)
 #pragma unroll
       for (int dn = 0; dn < kDimTiles; dn += 2) {
         std::uint32_t vb[4];
-        ldmatrix_x4_trans(vb, v_s + (j * 16 + mma_layout::v_tile_row(lane)) * S + dn * 8 + mma_layout::v_tile_col(lane));
+        ldmatrix_x4_trans(vb,
+                          v_s + (j * 16 + mma_layout::v_tile_row(lane)) * S + dn * 8 + mma_layout::v_tile_col(lane));
         mma_bf16_16816(o[dn], pa, vb[0], vb[1]);
         mma_bf16_16816(o[dn + 1], pa, vb[2], vb[3]);
       }
@@ -244,8 +246,10 @@ std::unique_ptr<Variant> make_attention_decode_cascade_cuda_cascade_mma() {
                                           PrefixConfig<128>::kSmemBytes));
         }
         return [p, plan, ws](cudaStream_t s) {
-          if (p.head_dim == 64) launch<64>(p, plan, ws->partial_o.data(), ws->partial_lse.data(), s);
-          else launch<128>(p, plan, ws->partial_o.data(), ws->partial_lse.data(), s);
+          if (p.head_dim == 64)
+            launch<64>(p, plan, ws->partial_o.data(), ws->partial_lse.data(), s);
+          else
+            launch<128>(p, plan, ws->partial_o.data(), ws->partial_lse.data(), s);
         };
       });
 }

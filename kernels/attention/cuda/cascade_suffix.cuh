@@ -24,7 +24,7 @@ __global__ void __launch_bounds__(kDecodeThreads)
   const SplitDest dst{partial_o + (row0 * n_slots + slot) * D, std::size_t(n_slots) * D,
                       partial_lse + row0 * n_slots + slot, std::size_t(n_slots)};
   decode_split<D, G>(p.q + row0 * D, group, p.k_suffix, p.v_suffix, p.cu_suffix[b], p.cu_suffix[b + 1], p.sm_scale,
-                  kv_offset, dst);
+                     kv_offset, dst);
 }
 
 // The suffix pass, then the log-sum-exp merge of every slot into p.out.
@@ -33,11 +33,14 @@ void launch_suffix_and_combine(const CascadeDecodeParams& p, int n_slots, float*
                                cudaStream_t s) {
   const dim3 suffix_grid(1, p.kv_heads, p.batch);
   if (p.heads / p.kv_heads <= 4) {
-    ::moelab::kernels::cuda::launch(cascade_suffix_kernel<D, 4>, suffix_grid, kDecodeThreads, 0, s, p, n_slots, partial_o, partial_lse);
+    ::moelab::kernels::cuda::launch(cascade_suffix_kernel<D, 4>, suffix_grid, kDecodeThreads, 0, s, p, n_slots,
+                                    partial_o, partial_lse);
   } else {
-    ::moelab::kernels::cuda::launch(cascade_suffix_kernel<D, 8>, suffix_grid, kDecodeThreads, 0, s, p, n_slots, partial_o, partial_lse);
+    ::moelab::kernels::cuda::launch(cascade_suffix_kernel<D, 8>, suffix_grid, kDecodeThreads, 0, s, p, n_slots,
+                                    partial_o, partial_lse);
   }
-  ::moelab::kernels::cuda::launch(combine_partials_kernel<D>, p.batch * p.heads, D, 0, s, partial_o, partial_lse, n_slots, p.out);
+  ::moelab::kernels::cuda::launch(combine_partials_kernel<D>, p.batch * p.heads, D, 0, s, partial_o, partial_lse,
+                                  n_slots, p.out);
 }
 
 }  // namespace moelab::kernels::attention::cuda_impl

@@ -3,8 +3,8 @@
 // and every query head of the GQA group, so each K/V row is read from HBM once for the group.
 // Lanes: D/8 lanes cover one key row with 16-byte loads; a warp walks 32/(D/8) keys per step,
 // 4 warps interleave, and each thread loads kUnroll keys' K and V before using any (more bytes
-// in flight per thread, which is what a bandwidth-bound kernel needs). Scores are reduced across the row's lanes by xor shuffles; each lane keeps
-// an online softmax (base 2) for its 8 dims; lanes, then warps, are merged by log-sum-exp.
+// in flight per thread, which is what a bandwidth-bound kernel needs). Scores are reduced across the row's lanes by xor
+// shuffles; each lane keeps an online softmax (base 2) for its 8 dims; lanes, then warps, are merged by log-sum-exp.
 // The block writes a normalized partial row + log2-sum-exp per head, or the final row.
 #include <cuda_runtime.h>
 

@@ -6,7 +6,9 @@
 
 namespace moelab::kernels::attention::cuda_impl {
 
-__device__ __forceinline__ float bf16_to_float(std::uint16_t bits) { return __uint_as_float(std::uint32_t(bits) << 16); }
+__device__ __forceinline__ float bf16_to_float(std::uint16_t bits) {
+  return __uint_as_float(std::uint32_t(bits) << 16);
+}
 
 // 8 consecutive bf16 (one 16-byte load) widened to fp32.
 __device__ __forceinline__ void load8(const std::uint16_t* src, float* dst) {

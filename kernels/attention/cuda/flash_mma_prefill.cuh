@@ -23,7 +23,7 @@ namespace moelab::kernels::attention::cuda_impl {
 
 template <int D, int MTiles>
 struct FlashMmaConfig {
-  static constexpr int kMTiles = MTiles;       // 16-row m-tiles per warp (2 = FA2's 128-row block)
+  static constexpr int kMTiles = MTiles;  // 16-row m-tiles per warp (2 = FA2's 128-row block)
   static constexpr int kWarps = 4;
   static constexpr int kBlockQ = kWarps * 16 * MTiles;
   static constexpr int kBlockK = 64;
@@ -38,8 +38,8 @@ __global__ void __launch_bounds__(FlashMmaConfig<D, MTiles>::kThreads) flash_mma
   using C = FlashMmaConfig<D, MTiles>;
   constexpr int S = C::kStride, kBq = C::kBlockQ, kBk = C::kBlockK, kM = MTiles;
   constexpr int kWarpRows = 16 * MTiles;
-  constexpr int kSteps = D / 16;   // k-steps of QK^T
-  constexpr int kDimTiles = D / 8; // n-tiles of O
+  constexpr int kSteps = D / 16;    // k-steps of QK^T
+  constexpr int kDimTiles = D / 8;  // n-tiles of O
   constexpr int kKeyTiles = kBk / 8;
   constexpr int kChunksPerRow = D / 8;  // 16-byte chunks per row
   constexpr float kLog2e = 1.4426950408889634f;
@@ -88,8 +88,8 @@ __global__ void __launch_bounds__(FlashMmaConfig<D, MTiles>::kThreads) flash_mma
 #pragma unroll
   for (int mt = 0; mt < kM; ++mt) m[mt][0] = m[mt][1] = -INFINITY, l[mt][0] = l[mt][1] = 0.0f;
   const float scale = p.sm_scale * kLog2e;
-  const int warp_row0 = q0 + warp * kWarpRows;   // this warp's rows: warp_row0 .. warp_row0 + kWarpRows - 1
-  const int lane_row = warp_row0 + lane / 4;     // m-tile mt: rows lane_row + 16*mt and + 8
+  const int warp_row0 = q0 + warp * kWarpRows;  // this warp's rows: warp_row0 .. warp_row0 + kWarpRows - 1
+  const int lane_row = warp_row0 + lane / 4;    // m-tile mt: rows lane_row + 16*mt and + 8
 
   for (int kt = 0; kt < n_tiles; ++kt) {
     const int stage = kt & 1;
@@ -174,7 +174,8 @@ __global__ void __launch_bounds__(FlashMmaConfig<D, MTiles>::kThreads) flash_mma
           }
         }
 #pragma unroll
-        for (int r = 0; r < 2; ++r) l[mt][r] = l[mt][r] * alpha[r] + row_sum[r];  // lane-partial; quad-reduced at the end
+        for (int r = 0; r < 2; ++r)
+          l[mt][r] = l[mt][r] * alpha[r] + row_sum[r];  // lane-partial; quad-reduced at the end
 #pragma unroll
         for (int dn = 0; dn < kDimTiles; ++dn) {
           o[mt][dn][0] *= alpha[0];
@@ -199,7 +200,8 @@ __global__ void __launch_bounds__(FlashMmaConfig<D, MTiles>::kThreads) flash_mma
 #pragma unroll
         for (int dn = 0; dn < kDimTiles; dn += 2) {
           std::uint32_t vb[4];
-          ldmatrix_x4_trans(vb, v_s + (j * 16 + mma_layout::v_tile_row(lane)) * S + dn * 8 + mma_layout::v_tile_col(lane));
+          ldmatrix_x4_trans(vb,
+                            v_s + (j * 16 + mma_layout::v_tile_row(lane)) * S + dn * 8 + mma_layout::v_tile_col(lane));
 #pragma unroll
           for (int mt = 0; mt < kM; ++mt) {
             mma_bf16_16816(o[mt][dn], pa[mt], vb[0], vb[1]);

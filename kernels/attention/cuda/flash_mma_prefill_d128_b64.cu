@@ -1,7 +1,7 @@
 // Instantiation of the tensor-core prefill kernel: head_dim = 128, 64-query blocks.
-#include "kernels/common/cuda/launch.cuh"
 #include "kernels/attention/cuda/flash_mma_prefill.cuh"
 #include "kernels/common/cuda/check.cuh"
+#include "kernels/common/cuda/launch.cuh"
 
 namespace moelab::kernels::attention::cuda_impl {
 

@@ -33,10 +33,11 @@ __global__ void __launch_bounds__(C::kThreads, 1)
                        const __grid_constant__ CUtensorMap tk, const __grid_constant__ CUtensorMap tv) {
   extern __shared__ std::uint8_t smem_raw[];
   // 128-byte swizzled tiles start on 1024-byte boundaries.
-  std::uint8_t* smem = reinterpret_cast<std::uint8_t*>((reinterpret_cast<std::uintptr_t>(smem_raw) + 1023) & ~std::uintptr_t{1023});
+  std::uint8_t* smem =
+      reinterpret_cast<std::uint8_t*>((reinterpret_cast<std::uintptr_t>(smem_raw) + 1023) & ~std::uintptr_t{1023});
   std::uint8_t* sQ = smem;
-  std::uint8_t* sK = sQ + C::kQBytes;                   // kStages tiles
-  std::uint8_t* sV = sK + C::kStages * C::kTileBytes;   // kStages tiles
+  std::uint8_t* sK = sQ + C::kQBytes;                  // kStages tiles
+  std::uint8_t* sV = sK + C::kStages * C::kTileBytes;  // kStages tiles
   auto* bars = reinterpret_cast<Barriers*>(sV + C::kStages * C::kTileBytes);
 
   const int b = blockIdx.z, h = blockIdx.y;
@@ -80,12 +81,14 @@ __global__ void __launch_bounds__(C::kThreads, 1)
         hp::mbar_wait(&bars->k_empty[s], phase ^ 1);
         hp::mbar_arrive_expect_tx(&bars->k_full[s], C::kTileBytes);
         for (int a = 0; a < C::kD / C::kAtomCols; ++a) {
-          hp::tma_load_3d(sK + s * C::kTileBytes + a * C::kBlockN * 128, &tk, a * C::kAtomCols, hk, key_row, &bars->k_full[s]);
+          hp::tma_load_3d(sK + s * C::kTileBytes + a * C::kBlockN * 128, &tk, a * C::kAtomCols, hk, key_row,
+                          &bars->k_full[s]);
         }
         hp::mbar_wait(&bars->v_empty[s], phase ^ 1);
         hp::mbar_arrive_expect_tx(&bars->v_full[s], C::kTileBytes);
         for (int a = 0; a < C::kD / C::kAtomCols; ++a) {
-          hp::tma_load_3d(sV + s * C::kTileBytes + a * C::kBlockN * 128, &tv, a * C::kAtomCols, hk, key_row, &bars->v_full[s]);
+          hp::tma_load_3d(sV + s * C::kTileBytes + a * C::kBlockN * 128, &tv, a * C::kAtomCols, hk, key_row,
+                          &bars->v_full[s]);
         }
       }
     }
@@ -211,7 +214,8 @@ PFN_cuTensorMapEncodeTiled_v12000 encode_fn(std::string& why_not) {
     tried = true;
     void* ptr = nullptr;
     cudaDriverEntryPointQueryResult status{};
-    const cudaError_t e = cudaGetDriverEntryPointByVersion("cuTensorMapEncodeTiled", &ptr, 12000, cudaEnableDefault, &status);
+    const cudaError_t e =
+        cudaGetDriverEntryPointByVersion("cuTensorMapEncodeTiled", &ptr, 12000, cudaEnableDefault, &status);
     if (e != cudaSuccess || status != cudaDriverEntryPointSuccess || ptr == nullptr) {
       cudaGetLastError();
       error = std::string("cuTensorMapEncodeTiled not available from the driver: ") + cudaGetErrorString(e);
@@ -226,13 +230,14 @@ PFN_cuTensorMapEncodeTiled_v12000 encode_fn(std::string& why_not) {
 // [tokens][heads][128] bf16 -> boxes of (64 dims, 1 head, 128 tokens), 128-byte swizzle.
 bool encode(PFN_cuTensorMapEncodeTiled_v12000 fn, CUtensorMap& map, const void* base, int heads, int tokens,
             std::string& why_not) {
-  const cuuint64_t dims[3] = {static_cast<cuuint64_t>(C::kD), static_cast<cuuint64_t>(heads), static_cast<cuuint64_t>(tokens)};
+  const cuuint64_t dims[3] = {static_cast<cuuint64_t>(C::kD), static_cast<cuuint64_t>(heads),
+                              static_cast<cuuint64_t>(tokens)};
   const cuuint64_t strides[2] = {static_cast<cuuint64_t>(C::kD) * 2, static_cast<cuuint64_t>(heads) * C::kD * 2};
   const cuuint32_t box[3] = {C::kAtomCols, 1, C::kBlockN};
   const cuuint32_t elem_strides[3] = {1, 1, 1};
-  const CUresult r = fn(&map, CU_TENSOR_MAP_DATA_TYPE_BFLOAT16, 3, const_cast<void*>(base), dims, strides, box, elem_strides,
-                        CU_TENSOR_MAP_INTERLEAVE_NONE, CU_TENSOR_MAP_SWIZZLE_128B, CU_TENSOR_MAP_L2_PROMOTION_L2_256B,
-                        CU_TENSOR_MAP_FLOAT_OOB_FILL_NONE);
+  const CUresult r = fn(&map, CU_TENSOR_MAP_DATA_TYPE_BFLOAT16, 3, const_cast<void*>(base), dims, strides, box,
+                        elem_strides, CU_TENSOR_MAP_INTERLEAVE_NONE, CU_TENSOR_MAP_SWIZZLE_128B,
+                        CU_TENSOR_MAP_L2_PROMOTION_L2_256B, CU_TENSOR_MAP_FLOAT_OOB_FILL_NONE);
   if (r != CUDA_SUCCESS) {
     why_not = "cuTensorMapEncodeTiled failed with CUresult " + std::to_string(static_cast<int>(r));
     return false;
@@ -247,7 +252,8 @@ bool make_flash_wgmma_tensor_maps(const PrefillParams& p, CUtensorMap& q, CUtens
   static_assert(C::kBlockM == C::kBlockN, "one box shape serves Q, K and V");
   auto fn = encode_fn(why_not);
   if (fn == nullptr) return false;
-  return encode(fn, q, p.q, p.heads, p.total_tokens, why_not) && encode(fn, k, p.k, p.kv_heads, p.total_tokens, why_not) &&
+  return encode(fn, q, p.q, p.heads, p.total_tokens, why_not) &&
+         encode(fn, k, p.k, p.kv_heads, p.total_tokens, why_not) &&
          encode(fn, v, p.v, p.kv_heads, p.total_tokens, why_not);
 }
 

@@ -35,9 +35,9 @@ struct FlashWgmmaConfig {
   static constexpr int kBlockN = 128;  // keys per tile
   static constexpr int kStages = 2;
   static constexpr int kThreads = 384;
-  static constexpr int kAtomCols = 64;                       // bf16 per 128-byte swizzled row
-  static constexpr int kQBytes = kBlockM * kD * 2;           // 32 KiB
-  static constexpr int kTileBytes = kBlockN * kD * 2;        // 32 KiB per K or V stage
+  static constexpr int kAtomCols = 64;                 // bf16 per 128-byte swizzled row
+  static constexpr int kQBytes = kBlockM * kD * 2;     // 32 KiB
+  static constexpr int kTileBytes = kBlockN * kD * 2;  // 32 KiB per K or V stage
   static constexpr int kBarrierBytes = 128;
   static constexpr int kSmemBytes = 1024 /* alignment slack */ + kQBytes + 2 * kStages * kTileBytes + kBarrierBytes;
 };

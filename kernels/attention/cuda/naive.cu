@@ -1,9 +1,9 @@
 // cuda.naive for the three attention ops: one thread per (query, head), keys walked one at a
 // time with an online softmax in fp32. Simple and obviously correct; the baseline the tuned
 // kernels are compared with.
-#include "kernels/common/cuda/launch.cuh"
 #include "kernels/attention/cuda/device_cases.cuh"
 #include "kernels/attention/cuda/device_math.cuh"
+#include "kernels/common/cuda/launch.cuh"
 #include "kernels/common/variant.hpp"
 
 namespace moelab::kernels::attention {
@@ -12,8 +12,8 @@ namespace {
 
 // One query row against n keys; row(t) gives the element offset of key t's K and V rows.
 template <int D, class RowOffset>
-__device__ void attend_row(const std::uint16_t* q, const std::uint16_t* k, const std::uint16_t* v, int n,
-                           float scale, RowOffset row, float* out) {
+__device__ void attend_row(const std::uint16_t* q, const std::uint16_t* k, const std::uint16_t* v, int n, float scale,
+                           RowOffset row, float* out) {
   float qf[D], acc[D];
 #pragma unroll
   for (int c = 0; c < D; ++c) {
@@ -48,8 +48,9 @@ __global__ void naive_prefill_kernel(PrefillParams p) {
   const int start = p.cu_seqlens[b];
   const std::size_t q_off = std::size_t(idx) * D;
   const int n_keys = p.causal ? token - start + 1 : p.cu_seqlens[b + 1] - start;
-  attend_row<D>(p.q + q_off, p.k, p.v, n_keys, p.sm_scale,
-                [&](int t) { return (std::size_t(start + t) * p.kv_heads + hk) * D; }, p.out + q_off);
+  attend_row<D>(
+      p.q + q_off, p.k, p.v, n_keys, p.sm_scale, [&](int t) { return (std::size_t(start + t) * p.kv_heads + hk) * D; },
+      p.out + q_off);
 }
 
 template <int D>
@@ -58,12 +59,13 @@ __global__ void naive_paged_decode_kernel(PagedDecodeParams p) {
   if (idx >= p.batch * p.heads) return;
   const int b = idx / p.heads, h = idx % p.heads, hk = h / (p.heads / p.kv_heads);
   const std::int32_t* pages = p.block_table + std::size_t(b) * p.max_pages_per_seq;
-  attend_row<D>(p.q + std::size_t(idx) * D, p.k_cache, p.v_cache, p.context_lens[b], p.sm_scale,
-                [&](int t) {
-                  const std::size_t slot = std::size_t(pages[t / p.page_size]) * p.page_size + t % p.page_size;
-                  return (slot * p.kv_heads + hk) * D;
-                },
-                p.out + std::size_t(idx) * D);
+  attend_row<D>(
+      p.q + std::size_t(idx) * D, p.k_cache, p.v_cache, p.context_lens[b], p.sm_scale,
+      [&](int t) {
+        const std::size_t slot = std::size_t(pages[t / p.page_size]) * p.page_size + t % p.page_size;
+        return (slot * p.kv_heads + hk) * D;
+      },
+      p.out + std::size_t(idx) * D);
 }
 
 // Cascade, naively: plain attention over prefix + suffix, the prefix re-read by every query.
@@ -84,8 +86,7 @@ __global__ void naive_cascade_decode_kernel(CascadeDecodeParams p) {
   const int n = p.prefix_len + n_suffix;
   for (int t = 0; t < n; ++t) {
     const bool in_prefix = t < p.prefix_len;
-    const std::size_t off =
-        (std::size_t(in_prefix ? t : s0 + t - p.prefix_len) * p.kv_heads + hk) * D;
+    const std::size_t off = (std::size_t(in_prefix ? t : s0 + t - p.prefix_len) * p.kv_heads + hk) * D;
     const std::uint16_t* k = in_prefix ? p.k_prefix : p.k_suffix;
     const std::uint16_t* v = in_prefix ? p.v_prefix : p.v_suffix;
     float s = 0.0f;
@@ -121,8 +122,10 @@ std::unique_ptr<Variant> make_attention_prefill_cuda_naive() {
         const PrefillParams p = d.params;
         return [p](cudaStream_t s) {
           const int blocks = blocks_for(static_cast<long long>(p.total_tokens) * p.heads);
-          if (p.head_dim == 64) ::moelab::kernels::cuda::launch(naive_prefill_kernel<64>, blocks, kThreads, 0, s, p);
-          else ::moelab::kernels::cuda::launch(naive_prefill_kernel<128>, blocks, kThreads, 0, s, p);
+          if (p.head_dim == 64)
+            ::moelab::kernels::cuda::launch(naive_prefill_kernel<64>, blocks, kThreads, 0, s, p);
+          else
+            ::moelab::kernels::cuda::launch(naive_prefill_kernel<128>, blocks, kThreads, 0, s, p);
         };
       });
 }
@@ -135,8 +138,10 @@ std::unique_ptr<Variant> make_attention_decode_paged_cuda_naive() {
         const PagedDecodeParams p = d.params;
         return [p](cudaStream_t s) {
           const int blocks = blocks_for(static_cast<long long>(p.batch) * p.heads);
-          if (p.head_dim == 64) ::moelab::kernels::cuda::launch(naive_paged_decode_kernel<64>, blocks, kThreads, 0, s, p);
-          else ::moelab::kernels::cuda::launch(naive_paged_decode_kernel<128>, blocks, kThreads, 0, s, p);
+          if (p.head_dim == 64)
+            ::moelab::kernels::cuda::launch(naive_paged_decode_kernel<64>, blocks, kThreads, 0, s, p);
+          else
+            ::moelab::kernels::cuda::launch(naive_paged_decode_kernel<128>, blocks, kThreads, 0, s, p);
         };
       });
 }
@@ -149,8 +154,10 @@ std::unique_ptr<Variant> make_attention_decode_cascade_cuda_naive() {
         const CascadeDecodeParams p = d.params;
         return [p](cudaStream_t s) {
           const int blocks = blocks_for(static_cast<long long>(p.batch) * p.heads);
-          if (p.head_dim == 64) ::moelab::kernels::cuda::launch(naive_cascade_decode_kernel<64>, blocks, kThreads, 0, s, p);
-          else ::moelab::kernels::cuda::launch(naive_cascade_decode_kernel<128>, blocks, kThreads, 0, s, p);
+          if (p.head_dim == 64)
+            ::moelab::kernels::cuda::launch(naive_cascade_decode_kernel<64>, blocks, kThreads, 0, s, p);
+          else
+            ::moelab::kernels::cuda::launch(naive_cascade_decode_kernel<128>, blocks, kThreads, 0, s, p);
         };
       });
 }

@@ -4,9 +4,9 @@
 // blocks deep even at small batch.
 #include <algorithm>
 
-#include "kernels/common/cuda/launch.cuh"
 #include "kernels/attention/cuda/decode_split.cuh"
 #include "kernels/attention/cuda/device_cases.cuh"
+#include "kernels/common/cuda/launch.cuh"
 #include "kernels/common/variant.hpp"
 
 namespace moelab::kernels::attention {
@@ -59,14 +59,15 @@ void launch(const PagedDecodeParams& p, SplitPlan plan, float* partial_o, float*
   const dim3 grid(plan.splits, p.kv_heads, p.batch);
   // Groups up to 4 (Llama, Qwen: 32/8) get a 4-head register budget, i.e. more resident blocks.
   if (p.heads / p.kv_heads <= 4) {
-    ::moelab::kernels::cuda::launch(paged_decode_split_kernel<D, 4>, grid, kDecodeThreads, 0, s, p, plan.split_keys, plan.splits, partial_o,
-                                                                   partial_lse);
+    ::moelab::kernels::cuda::launch(paged_decode_split_kernel<D, 4>, grid, kDecodeThreads, 0, s, p, plan.split_keys,
+                                    plan.splits, partial_o, partial_lse);
   } else {
-    ::moelab::kernels::cuda::launch(paged_decode_split_kernel<D, 8>, grid, kDecodeThreads, 0, s, p, plan.split_keys, plan.splits, partial_o,
-                                                                   partial_lse);
+    ::moelab::kernels::cuda::launch(paged_decode_split_kernel<D, 8>, grid, kDecodeThreads, 0, s, p, plan.split_keys,
+                                    plan.splits, partial_o, partial_lse);
   }
   if (plan.splits > 1) {
-    ::moelab::kernels::cuda::launch(combine_partials_kernel<D>, p.batch * p.heads, D, 0, s, partial_o, partial_lse, plan.splits, p.out);
+    ::moelab::kernels::cuda::launch(combine_partials_kernel<D>, p.batch * p.heads, D, 0, s, partial_o, partial_lse,
+                                    plan.splits, p.out);
   }
 }
 
@@ -97,8 +98,10 @@ std::unique_ptr<Variant> make_attention_decode_paged_cuda_paged_decode() {
           ws->partial_lse = DeviceBuffer<float>(rows);
         }
         return [p, plan, ws](cudaStream_t s) {
-          if (p.head_dim == 64) launch<64>(p, plan, ws->partial_o.data(), ws->partial_lse.data(), s);
-          else launch<128>(p, plan, ws->partial_o.data(), ws->partial_lse.data(), s);
+          if (p.head_dim == 64)
+            launch<64>(p, plan, ws->partial_o.data(), ws->partial_lse.data(), s);
+          else
+            launch<128>(p, plan, ws->partial_o.data(), ws->partial_lse.data(), s);
         };
       });
 }

@@ -6,8 +6,8 @@
 
 #include "kernels/attention/cases.hpp"
 #include "kernels/attention/kokkos/tiled_common.hpp"
-#include "kernels/common/variant.hpp"
 #include "kernels/common/cpu_prepared_run.hpp"
+#include "kernels/common/variant.hpp"
 
 namespace moelab::kernels::attention {
 namespace {
@@ -36,46 +36,46 @@ void tiled_cascade_decode(const CascadeDecodeParams& p, const CascadeScratch& s)
   auto pl = s.partial_lse;
   const std::size_t per_slot = std::size_t(batch) * heads;
 
-  Kokkos::parallel_for(
-      "attention.decode_cascade.kokkos_tiled.prefix", Kokkos::RangePolicy<HostExec>(0, chunks * kv_heads),
-      [=](int work) {
-        const int chunk = work / kv_heads, hk = work % kv_heads;
-        const int begin = chunk * kSplitKeys;
-        const int end = prefix_len < begin + kSplitKeys ? prefix_len : begin + kSplitKeys;
-        auto row = [&](int t) { return (std::size_t(t) * kv_heads + hk) * d; };
-        float scores[kTileKeys];
-        for (int b = 0; b < batch; ++b) {
-          for (int h = hk * group; h < (hk + 1) * group; ++h) {
-            const std::size_t bh = std::size_t(b) * heads + h;
-            RowState st;
-            for (int k0 = begin; k0 < end; k0 += kTileKeys) {
-              const int n = end - k0 < kTileKeys ? end - k0 : kTileKeys;
-              row_scores(&q(bh * d), n, d, scale, [&](int j) { return &kp(row(k0 + j)); }, scores);
-              st.absorb(scores, n, d, [&](int j) { return &vp(row(k0 + j)); });
-            }
-            const std::size_t slot = std::size_t(chunk) * per_slot + bh;
-            pl(slot) = store_partial(st, d, &po(slot * d));
-          }
-        }
-      });
-  Kokkos::parallel_for(
-      "attention.decode_cascade.kokkos_tiled.suffix_merge", Kokkos::RangePolicy<HostExec>(0, batch * heads),
-      [=](int bh) {
-        const int b = bh / heads, h = bh % heads, hk = h / group;
-        const int begin = cu(b), end = cu(b + 1);
-        auto row = [&](int t) { return (std::size_t(t) * kv_heads + hk) * d; };
-        float scores[kTileKeys];
-        RowState st;
-        for (int k0 = begin; k0 < end; k0 += kTileKeys) {
-          const int n = end - k0 < kTileKeys ? end - k0 : kTileKeys;
-          row_scores(&q(std::size_t(bh) * d), n, d, scale, [&](int j) { return &ks(row(k0 + j)); }, scores);
-          st.absorb(scores, n, d, [&](int j) { return &vs(row(k0 + j)); });
-        }
-        const std::size_t slot = std::size_t(chunks) * per_slot + bh;
-        pl(slot) = store_partial(st, d, &po(slot * d));
-        merge_partials(&po(std::size_t(bh) * d), per_slot * d, &pl(bh), per_slot, chunks + 1, d,
-                       &out(std::size_t(bh) * d));
-      });
+  Kokkos::parallel_for("attention.decode_cascade.kokkos_tiled.prefix",
+                       Kokkos::RangePolicy<HostExec>(0, chunks * kv_heads), [=](int work) {
+                         const int chunk = work / kv_heads, hk = work % kv_heads;
+                         const int begin = chunk * kSplitKeys;
+                         const int end = prefix_len < begin + kSplitKeys ? prefix_len : begin + kSplitKeys;
+                         auto row = [&](int t) { return (std::size_t(t) * kv_heads + hk) * d; };
+                         float scores[kTileKeys];
+                         for (int b = 0; b < batch; ++b) {
+                           for (int h = hk * group; h < (hk + 1) * group; ++h) {
+                             const std::size_t bh = std::size_t(b) * heads + h;
+                             RowState st;
+                             for (int k0 = begin; k0 < end; k0 += kTileKeys) {
+                               const int n = end - k0 < kTileKeys ? end - k0 : kTileKeys;
+                               row_scores(
+                                   &q(bh * d), n, d, scale, [&](int j) { return &kp(row(k0 + j)); }, scores);
+                               st.absorb(scores, n, d, [&](int j) { return &vp(row(k0 + j)); });
+                             }
+                             const std::size_t slot = std::size_t(chunk) * per_slot + bh;
+                             pl(slot) = store_partial(st, d, &po(slot * d));
+                           }
+                         }
+                       });
+  Kokkos::parallel_for("attention.decode_cascade.kokkos_tiled.suffix_merge",
+                       Kokkos::RangePolicy<HostExec>(0, batch * heads), [=](int bh) {
+                         const int b = bh / heads, h = bh % heads, hk = h / group;
+                         const int begin = cu(b), end = cu(b + 1);
+                         auto row = [&](int t) { return (std::size_t(t) * kv_heads + hk) * d; };
+                         float scores[kTileKeys];
+                         RowState st;
+                         for (int k0 = begin; k0 < end; k0 += kTileKeys) {
+                           const int n = end - k0 < kTileKeys ? end - k0 : kTileKeys;
+                           row_scores(
+                               &q(std::size_t(bh) * d), n, d, scale, [&](int j) { return &ks(row(k0 + j)); }, scores);
+                           st.absorb(scores, n, d, [&](int j) { return &vs(row(k0 + j)); });
+                         }
+                         const std::size_t slot = std::size_t(chunks) * per_slot + bh;
+                         pl(slot) = store_partial(st, d, &po(slot * d));
+                         merge_partials(&po(std::size_t(bh) * d), per_slot * d, &pl(bh), per_slot, chunks + 1, d,
+                                        &out(std::size_t(bh) * d));
+                       });
   Kokkos::fence();
 }
 
@@ -106,6 +106,8 @@ class KokkosTiledCascadeDecode final : public Variant {
 
 }  // namespace
 
-std::unique_ptr<Variant> make_attention_decode_cascade_kokkos_tiled() { return std::make_unique<KokkosTiledCascadeDecode>(); }
+std::unique_ptr<Variant> make_attention_decode_cascade_kokkos_tiled() {
+  return std::make_unique<KokkosTiledCascadeDecode>();
+}
 
 }  // namespace moelab::kernels::attention

@@ -6,8 +6,8 @@
 
 #include "kernels/attention/cases.hpp"
 #include "kernels/attention/kokkos/tiled_common.hpp"
-#include "kernels/common/variant.hpp"
 #include "kernels/common/cpu_prepared_run.hpp"
+#include "kernels/common/variant.hpp"
 
 namespace moelab::kernels::attention {
 namespace {
@@ -34,33 +34,34 @@ void tiled_paged_decode(const PagedDecodeParams& p, const SplitScratch& s) {
   auto po = s.partial_out;
   auto pl = s.partial_lse;
 
-  Kokkos::parallel_for(
-      "attention.decode_paged.kokkos_tiled.split", Kokkos::RangePolicy<HostExec>(0, p.batch * heads * splits),
-      [=](int work) {
-        const int split = work % splits;
-        const int bh = work / splits;
-        const int b = bh / heads, h = bh % heads, hk = h / group;
-        const int begin = split * kSplitKeys;
-        const int end = ctx(b) < begin + kSplitKeys ? ctx(b) : begin + kSplitKeys;
-        auto row = [&](int t) {
-          const std::size_t slot = std::size_t(table(std::size_t(b) * max_pages + t / page)) * page + t % page;
-          return (slot * kv_heads + hk) * d;
-        };
-        const std::uint16_t* qrow = &q(std::size_t(bh) * d);
-        RowState st;
-        float scores[kTileKeys];
-        for (int k0 = begin; k0 < end; k0 += kTileKeys) {
-          const int n = end - k0 < kTileKeys ? end - k0 : kTileKeys;
-          row_scores(qrow, n, d, scale, [&](int j) { return &kc(row(k0 + j)); }, scores);
-          st.absorb(scores, n, d, [&](int j) { return &vc(row(k0 + j)); });
-        }
-        pl(work) = store_partial(st, d, &po(std::size_t(work) * d));
-      });
-  Kokkos::parallel_for(
-      "attention.decode_paged.kokkos_tiled.combine", Kokkos::RangePolicy<HostExec>(0, p.batch * heads), [=](int bh) {
-        merge_partials(&po(std::size_t(bh) * splits * d), d, &pl(std::size_t(bh) * splits), 1, splits, d,
-                       &out(std::size_t(bh) * d));
-      });
+  Kokkos::parallel_for("attention.decode_paged.kokkos_tiled.split",
+                       Kokkos::RangePolicy<HostExec>(0, p.batch * heads * splits), [=](int work) {
+                         const int split = work % splits;
+                         const int bh = work / splits;
+                         const int b = bh / heads, h = bh % heads, hk = h / group;
+                         const int begin = split * kSplitKeys;
+                         const int end = ctx(b) < begin + kSplitKeys ? ctx(b) : begin + kSplitKeys;
+                         auto row = [&](int t) {
+                           const std::size_t slot =
+                               std::size_t(table(std::size_t(b) * max_pages + t / page)) * page + t % page;
+                           return (slot * kv_heads + hk) * d;
+                         };
+                         const std::uint16_t* qrow = &q(std::size_t(bh) * d);
+                         RowState st;
+                         float scores[kTileKeys];
+                         for (int k0 = begin; k0 < end; k0 += kTileKeys) {
+                           const int n = end - k0 < kTileKeys ? end - k0 : kTileKeys;
+                           row_scores(
+                               qrow, n, d, scale, [&](int j) { return &kc(row(k0 + j)); }, scores);
+                           st.absorb(scores, n, d, [&](int j) { return &vc(row(k0 + j)); });
+                         }
+                         pl(work) = store_partial(st, d, &po(std::size_t(work) * d));
+                       });
+  Kokkos::parallel_for("attention.decode_paged.kokkos_tiled.combine", Kokkos::RangePolicy<HostExec>(0, p.batch * heads),
+                       [=](int bh) {
+                         merge_partials(&po(std::size_t(bh) * splits * d), d, &pl(std::size_t(bh) * splits), 1, splits,
+                                        d, &out(std::size_t(bh) * d));
+                       });
   Kokkos::fence();
 }
 
@@ -91,6 +92,8 @@ class KokkosTiledPagedDecode final : public Variant {
 
 }  // namespace
 
-std::unique_ptr<Variant> make_attention_decode_paged_kokkos_tiled() { return std::make_unique<KokkosTiledPagedDecode>(); }
+std::unique_ptr<Variant> make_attention_decode_paged_kokkos_tiled() {
+  return std::make_unique<KokkosTiledPagedDecode>();
+}
 
 }  // namespace moelab::kernels::attention

@@ -1,13 +1,13 @@
 // kokkos.tiled prefill: the flash-attention-2 schedule in portable code. One work item per
 // (query tile, head); it walks key tiles left to right up to the causal diagonal (later tiles
-// are skipped, as on the GPU; full attention walks them all), keeping an online softmax per query row in fp32 and rounding P to
-// bf16 for the PV product as the tensor-core kernel does.
+// are skipped, as on the GPU; full attention walks them all), keeping an online softmax per query row in fp32 and
+// rounding P to bf16 for the PV product as the tensor-core kernel does.
 #include <vector>
 
 #include "kernels/attention/cases.hpp"
 #include "kernels/attention/kokkos/tiled_common.hpp"
-#include "kernels/common/variant.hpp"
 #include "kernels/common/cpu_prepared_run.hpp"
+#include "kernels/common/variant.hpp"
 
 namespace moelab::kernels::attention {
 namespace {

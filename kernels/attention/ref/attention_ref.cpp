@@ -52,8 +52,9 @@ void prefill(const PrefillParams& p, double* out, const std::uint8_t* rows) {
         const int hk = h / group;
         const std::size_t q_off = (std::size_t(start + i) * p.heads + h) * d;
         auto kv_off = [&](int j) { return (std::size_t(start + j) * p.kv_heads + hk) * d; };
-        attend(p.q + q_off, d, p.sm_scale, p.causal ? i + 1 : len,  // causal: keys 0..i
-               [&](int j) { return p.k + kv_off(j); }, [&](int j) { return p.v + kv_off(j); }, out + q_off);
+        attend(
+            p.q + q_off, d, p.sm_scale, p.causal ? i + 1 : len,  // causal: keys 0..i
+            [&](int j) { return p.k + kv_off(j); }, [&](int j) { return p.v + kv_off(j); }, out + q_off);
       }
     }
   }
@@ -72,8 +73,9 @@ void paged_decode(const PagedDecodeParams& p, double* out, const std::uint8_t* r
         return (slot * p.kv_heads + hk) * d;
       };
       const std::size_t q_off = (std::size_t(b) * p.heads + h) * d;
-      attend(p.q + q_off, d, p.sm_scale, p.context_lens[b], [&](int t) { return p.k_cache + kv_off(t); },
-             [&](int t) { return p.v_cache + kv_off(t); }, out + q_off);
+      attend(
+          p.q + q_off, d, p.sm_scale, p.context_lens[b], [&](int t) { return p.k_cache + kv_off(t); },
+          [&](int t) { return p.v_cache + kv_off(t); }, out + q_off);
     }
   }
 }
@@ -93,9 +95,9 @@ void cascade_decode(const CascadeDecodeParams& p, double* out, const std::uint8_
         return suffix + (std::size_t(s0 + t - p.prefix_len) * p.kv_heads + hk) * d;
       };
       const std::size_t q_off = (std::size_t(b) * p.heads + h) * d;
-      attend(p.q + q_off, d, p.sm_scale, p.prefix_len + n_suffix,
-             [&](int t) { return row(p.k_prefix, p.k_suffix, t); }, [&](int t) { return row(p.v_prefix, p.v_suffix, t); },
-             out + q_off);
+      attend(
+          p.q + q_off, d, p.sm_scale, p.prefix_len + n_suffix, [&](int t) { return row(p.k_prefix, p.k_suffix, t); },
+          [&](int t) { return row(p.v_prefix, p.v_suffix, t); }, out + q_off);
     }
   }
 }

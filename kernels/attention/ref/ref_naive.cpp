@@ -5,8 +5,8 @@
 
 #include "kernels/attention/cases.hpp"
 #include "kernels/attention/ref/attention_ref.hpp"
-#include "kernels/common/variant.hpp"
 #include "kernels/common/cpu_prepared_run.hpp"
+#include "kernels/common/variant.hpp"
 
 namespace moelab::kernels::attention {
 namespace {
@@ -24,8 +24,9 @@ class RefNaive final : public Variant {
     auto& cs = dynamic_cast<Case&>(c);
     // The oracle computes in fp64 into a scratch buffer; copy-out narrows it to the case's fp32 output.
     auto scratch = std::make_shared<std::vector<double>>(cs.out.size());
-    return std::make_unique<CpuPreparedRun>([&cs, scratch] { Kernel(cs.params(), scratch->data(), nullptr); },
-                                            [&cs, scratch] { std::copy(scratch->begin(), scratch->end(), cs.out.begin()); });
+    return std::make_unique<CpuPreparedRun>(
+        [&cs, scratch] { Kernel(cs.params(), scratch->data(), nullptr); },
+        [&cs, scratch] { std::copy(scratch->begin(), scratch->end(), cs.out.begin()); });
   }
 
  private:

@@ -26,8 +26,7 @@ const std::string& build_id() {
 
 extern "C" __attribute__((visibility("default"))) const moelab::kernels::CudaBackendApi* moelab_cuda_backend_api() {
   using namespace moelab::kernels;
-  static const CudaBackendApi api{kCudaBackendAbiVersion, build_id().c_str(), &make_variants, &cuda_device_count,
-                                  &cuda_unavailable_reason, &cuda_device_info, &cuda_build_info,
-                                  &cuda_context_error};
+  static const CudaBackendApi api{kCudaBackendAbiVersion,   build_id().c_str(), &make_variants,   &cuda_device_count,
+                                  &cuda_unavailable_reason, &cuda_device_info,  &cuda_build_info, &cuda_context_error};
   return &api;
 }

@@ -68,7 +68,9 @@ class CudaPreparedRun : public PreparedRun {
     shared_l2_flusher().flush(stream_, m);
     CUDA_CHECK(cudaStreamSynchronize(stream_));
   }
-  std::vector<LaunchInfo> launch_info() const override { return recorded_ ? launch_infos(*recorded_) : std::vector<LaunchInfo>{}; }
+  std::vector<LaunchInfo> launch_info() const override {
+    return recorded_ ? launch_infos(*recorded_) : std::vector<LaunchInfo>{};
+  }
   std::string library_calls() const override { return library_calls_; }
 
  private:

@@ -51,7 +51,7 @@ std::optional<CudaDeviceInfo> cuda_device_info(int device) {
   info.compute_capability_major = prop.major;
   info.compute_capability_minor = prop.minor;
   info.sm_count = prop.multiProcessorCount;
-  info.sm_clock_hz = attr(cudaDevAttrClockRate) * 1e3;          // kHz -> Hz
+  info.sm_clock_hz = attr(cudaDevAttrClockRate) * 1e3;  // kHz -> Hz
   info.memory_clock_hz = attr(cudaDevAttrMemoryClockRate) * 1e3;
   info.memory_bus_width_bits = attr(cudaDevAttrGlobalMemoryBusWidth);
   info.l2_bytes = static_cast<double>(prop.l2CacheSize);

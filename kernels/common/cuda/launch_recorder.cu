@@ -46,8 +46,10 @@ std::vector<LaunchInfo> launch_infos(const std::vector<RecordedLaunch>& launches
     const char* name = nullptr;
     if (cudaFuncGetName(&name, l.kernel) != cudaSuccess) cudaGetLastError();
     info.kernel = demangle(name);
-    info.grid[0] = static_cast<int>(l.grid.x), info.grid[1] = static_cast<int>(l.grid.y), info.grid[2] = static_cast<int>(l.grid.z);
-    info.block[0] = static_cast<int>(l.block.x), info.block[1] = static_cast<int>(l.block.y), info.block[2] = static_cast<int>(l.block.z);
+    info.grid[0] = static_cast<int>(l.grid.x), info.grid[1] = static_cast<int>(l.grid.y),
+    info.grid[2] = static_cast<int>(l.grid.z);
+    info.block[0] = static_cast<int>(l.block.x), info.block[1] = static_cast<int>(l.block.y),
+    info.block[2] = static_cast<int>(l.block.z);
     info.dynamic_smem_bytes = static_cast<std::int64_t>(l.dynamic_smem_bytes);
     cudaFuncAttributes attr{};
     CUDA_CHECK(cudaFuncGetAttributes(&attr, l.kernel));

@@ -8,8 +8,8 @@
 namespace moelab::kernels::cuda {
 
 struct SampleTimer::Mapped {
-  volatile int release;    // host -> device: 1 = go
-  volatile int timed_out;  // device -> host: the blocking kernel gave up
+  volatile int release;                     // host -> device: 1 = go
+  volatile int timed_out;                   // device -> host: the blocking kernel gave up
   volatile unsigned long long stamp[2][2];  // [start, stop][globaltimer ns, clock64]
 };
 

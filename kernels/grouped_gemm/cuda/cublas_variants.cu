@@ -16,8 +16,8 @@
 
 #include "kernels/common/cuda/cuda_prepared_run.cuh"
 #include "kernels/common/cuda_device.hpp"
-#include "kernels/grouped_gemm/cuda/device_grouped_gemm.cuh"
 #include "kernels/common/variant.hpp"
+#include "kernels/grouped_gemm/cuda/device_grouped_gemm.cuh"
 #include "kernels/router/detail/fn_variant.hpp"
 
 namespace moelab::kernels::grouped_gemm {
@@ -56,18 +56,18 @@ std::unique_ptr<PreparedRun> prepare_loop(OpCase& c) {
     for (int g = 0; g < p.groups; ++g) {
       const int m = st->m[g];
       if (m > 0) {
-        cublas_check(cublasGemmEx(st->handle.h, CUBLAS_OP_T, CUBLAS_OP_N, p.n, m, p.k, &alpha,
-                                  p.b + static_cast<std::size_t>(g) * p.n * p.k, CUDA_R_16BF, p.k, p.a + row0 * p.k,
-                                  CUDA_R_16BF, p.k, &beta, p.c + row0 * p.n, CUDA_R_16BF, p.n, CUBLAS_COMPUTE_32F,
-                                  CUBLAS_GEMM_DEFAULT),
-                     "cublasGemmEx");
+        cublas_check(
+            cublasGemmEx(st->handle.h, CUBLAS_OP_T, CUBLAS_OP_N, p.n, m, p.k, &alpha,
+                         p.b + static_cast<std::size_t>(g) * p.n * p.k, CUDA_R_16BF, p.k, p.a + row0 * p.k, CUDA_R_16BF,
+                         p.k, &beta, p.c + row0 * p.n, CUDA_R_16BF, p.n, CUBLAS_COMPUTE_32F, CUBLAS_GEMM_DEFAULT),
+            "cublasGemmEx");
       }
       row0 += static_cast<std::size_t>(m);
     }
   };
   const auto calls = std::count_if(st->m.begin(), st->m.end(), [](int m) { return m > 0; });
-  return std::make_unique<cuda::CudaPreparedRun>(launch, [st, &gc] { st->d->c.download(gc.c.span()); }, nullptr,
-                                                 "cublasGemmEx x " + std::to_string(calls));
+  return std::make_unique<cuda::CudaPreparedRun>(
+      launch, [st, &gc] { st->d->c.download(gc.c.span()); }, nullptr, "cublasGemmEx x " + std::to_string(calls));
 }
 
 struct GroupedState {
@@ -117,15 +117,16 @@ std::unique_ptr<PreparedRun> prepare_grouped(OpCase& c) {
   auto launch = [st](cudaStream_t s) {
     if (st->groups == 0) return;
     cublas_check(cublasSetStream(st->handle.h, s), "cublasSetStream");
-    cublas_check(cublasGemmGroupedBatchedEx(st->handle.h, st->trans_a.data(), st->trans_b.data(), st->m.data(),
-                                            st->n.data(), st->k.data(), st->alpha.data(), st->a_ptrs.data(),
-                                            CUDA_R_16BF, st->lda.data(), st->b_ptrs.data(), CUDA_R_16BF,
-                                            st->ldb.data(), st->beta.data(), st->c_ptrs.data(), CUDA_R_16BF,
-                                            st->ldc.data(), st->groups, st->group_size.data(), CUBLAS_COMPUTE_32F),
-                 "cublasGemmGroupedBatchedEx");
+    cublas_check(
+        cublasGemmGroupedBatchedEx(st->handle.h, st->trans_a.data(), st->trans_b.data(), st->m.data(), st->n.data(),
+                                   st->k.data(), st->alpha.data(), st->a_ptrs.data(), CUDA_R_16BF, st->lda.data(),
+                                   st->b_ptrs.data(), CUDA_R_16BF, st->ldb.data(), st->beta.data(), st->c_ptrs.data(),
+                                   CUDA_R_16BF, st->ldc.data(), st->groups, st->group_size.data(), CUBLAS_COMPUTE_32F),
+        "cublasGemmGroupedBatchedEx");
   };
-  return std::make_unique<cuda::CudaPreparedRun>(launch, [st, &gc] { st->d->c.download(gc.c.span()); }, nullptr,
-                                                 "cublasGemmGroupedBatchedEx x 1 (" + std::to_string(st->groups) + " groups)");
+  return std::make_unique<cuda::CudaPreparedRun>(
+      launch, [st, &gc] { st->d->c.download(gc.c.span()); }, nullptr,
+      "cublasGemmGroupedBatchedEx x 1 (" + std::to_string(st->groups) + " groups)");
 }
 
 }  // namespace

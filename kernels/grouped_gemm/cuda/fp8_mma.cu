@@ -26,10 +26,10 @@ namespace moelab::kernels::grouped_gemm {
 namespace {
 
 constexpr int kTileM = 128, kTileN = 128;
-constexpr int kTileKBytes = 64;            // e4m3 per stage row
+constexpr int kTileKBytes = 64;  // e4m3 per stage row
 constexpr int kStages = 4;
 constexpr int kThreads = 256;
-constexpr int kRowStride = 40;             // padded stage row in 16-bit units (80 bytes)
+constexpr int kRowStride = 40;  // padded stage row in 16-bit units (80 bytes)
 constexpr int kStageElems = (kTileM + kTileN) * kRowStride;
 constexpr int kSmemBytes = kStages * kStageElems * 2;
 constexpr int kMaxGroups = 1024;
@@ -115,7 +115,10 @@ __global__ void __launch_bounds__(kThreads, 1) fp8_mma_kernel(GroupedGemmFp8Para
     int lo = 0, hi = p.groups;  // last g with tile_start[g] <= tile
     while (hi - lo > 1) {
       const int mid = (lo + hi) >> 1;
-      if (tile_start[mid] <= tile) lo = mid; else hi = mid;
+      if (tile_start[mid] <= tile)
+        lo = mid;
+      else
+        hi = mid;
     }
     const int g = lo;
     const int local = tile - tile_start[g];
@@ -147,7 +150,8 @@ __global__ void __launch_bounds__(kThreads, 1) fp8_mma_kernel(GroupedGemmFp8Para
       cp_async_wait<kStages - 2>();
       __syncthreads();  // stage kt landed for everyone; stage kt-1 is free to overwrite
       const int next = kt + kStages - 1;
-      if (next < k_tiles) load_stage(smem + (next % kStages) * kStageElems, a, a_rows, b, b_rows, p.k, next * kTileKBytes);
+      if (next < k_tiles)
+        load_stage(smem + (next % kStages) * kStageElems, a, a_rows, b, b_rows, p.k, next * kTileKBytes);
       cp_async_commit();
 
       const std::uint16_t* s_a = smem + (kt % kStages) * kStageElems;

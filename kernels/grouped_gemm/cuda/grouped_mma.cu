@@ -18,12 +18,12 @@
 
 #include <memory>
 
-#include "kernels/common/cuda/launch.cuh"
 #include "kernels/common/cuda/check.cuh"
 #include "kernels/common/cuda/cuda_prepared_run.cuh"
+#include "kernels/common/cuda/launch.cuh"
 #include "kernels/common/cuda_device.hpp"
-#include "kernels/grouped_gemm/cuda/device_grouped_gemm.cuh"
 #include "kernels/common/variant.hpp"
+#include "kernels/grouped_gemm/cuda/device_grouped_gemm.cuh"
 #include "kernels/router/detail/fn_variant.hpp"
 
 namespace moelab::kernels::grouped_gemm {
@@ -42,8 +42,7 @@ __device__ __forceinline__ unsigned smem_addr(const void* p) {
 }
 
 __device__ __forceinline__ void cp_async_16(void* dst, const void* src, bool valid) {
-  asm volatile("cp.async.cg.shared.global [%0], [%1], 16, %2;\n" ::"r"(smem_addr(dst)), "l"(src),
-               "r"(valid ? 16 : 0));
+  asm volatile("cp.async.cg.shared.global [%0], [%1], 16, %2;\n" ::"r"(smem_addr(dst)), "l"(src), "r"(valid ? 16 : 0));
 }
 __device__ __forceinline__ void cp_async_commit() { asm volatile("cp.async.commit_group;\n" ::); }
 template <int N>
@@ -117,7 +116,10 @@ __global__ void __launch_bounds__(kThreads, 2) grouped_mma_kernel(GroupedGemmPar
     int lo = 0, hi = p.groups;  // last g with tile_start[g] <= tile
     while (hi - lo > 1) {
       const int mid = (lo + hi) >> 1;
-      if (tile_start[mid] <= tile) lo = mid; else hi = mid;
+      if (tile_start[mid] <= tile)
+        lo = mid;
+      else
+        hi = mid;
     }
     const int g = lo;
     const int local = tile - tile_start[g];
@@ -168,7 +170,8 @@ __global__ void __launch_bounds__(kThreads, 2) grouped_mma_kernel(GroupedGemmPar
 #pragma unroll
         for (int mi = 0; mi < 4; ++mi)
 #pragma unroll
-          for (int ni = 0; ni < 4; ++ni) mma_bf16(acc[mi][ni], af[mi], bfr[ni >> 1][(ni & 1) * 2], bfr[ni >> 1][(ni & 1) * 2 + 1]);
+          for (int ni = 0; ni < 4; ++ni)
+            mma_bf16(acc[mi][ni], af[mi], bfr[ni >> 1][(ni & 1) * 2], bfr[ni >> 1][(ni & 1) * 2 + 1]);
       }
     }
     cp_async_wait<0>();

@@ -9,10 +9,10 @@
 
 #include "kernels/common/bf16.hpp"
 #include "kernels/common/cpu_prepared_run.hpp"
-#include "kernels/grouped_gemm/cases.hpp"
-#include "kernels/common/variant.hpp"
-#include "kernels/router/detail/fn_variant.hpp"
 #include "kernels/common/kokkos_runtime.hpp"
+#include "kernels/common/variant.hpp"
+#include "kernels/grouped_gemm/cases.hpp"
+#include "kernels/router/detail/fn_variant.hpp"
 
 namespace moelab::kernels::grouped_gemm {
 namespace {
@@ -27,8 +27,8 @@ void grouped_gemm_tiled(const GroupedGemmParams& p, std::int64_t* tile_start) {
     tile_start[g + 1] = tile_start[g] + static_cast<std::int64_t>((m + kTileM - 1) / kTileM) * n_tiles;
   }
   Kokkos::parallel_for(
-      "grouped_gemm.kokkos_tiled", Kokkos::RangePolicy<HostExec, Kokkos::IndexType<std::int64_t>>(0, tile_start[p.groups]),
-      [=](std::int64_t tile) {
+      "grouped_gemm.kokkos_tiled",
+      Kokkos::RangePolicy<HostExec, Kokkos::IndexType<std::int64_t>>(0, tile_start[p.groups]), [=](std::int64_t tile) {
         const int g = static_cast<int>(std::upper_bound(tile_start, tile_start + p.groups + 1, tile) - tile_start) - 1;
         const std::int64_t local = tile - tile_start[g];
         const int m_rows = p.m_offsets[g + 1] - p.m_offsets[g];
@@ -69,13 +69,15 @@ void grouped_gemm_tiled(const GroupedGemmParams& p, std::int64_t* tile_start) {
 std::unique_ptr<Variant> make_grouped_gemm_kokkos_tiled() {
   return std::make_unique<moe_detail::FnVariant>(
       kGroupedGemmOp, Backend::kokkos, "tiled",
-      "tile scheduler over groups (prefix sum of tile counts), 32x32 tiles, fp32 accumulation (mirrors cuda.grouped_mma)",
+      "tile scheduler over groups (prefix sum of tile counts), 32x32 tiles, fp32 accumulation (mirrors "
+      "cuda.grouped_mma)",
       [](const OpCase&) { return true; },
       [](OpCase& c) -> std::unique_ptr<PreparedRun> {
         ensure_kokkos_initialized();
         auto& gc = moe_detail::case_as<GroupedGemmCase>(c);
         auto tile_start = std::make_shared<std::vector<std::int64_t>>(gc.groups() + 1);
-        return std::make_unique<CpuPreparedRun>([&gc, tile_start] { grouped_gemm_tiled(gc.params(), tile_start->data()); });
+        return std::make_unique<CpuPreparedRun>(
+            [&gc, tile_start] { grouped_gemm_tiled(gc.params(), tile_start->data()); });
       });
 }
 

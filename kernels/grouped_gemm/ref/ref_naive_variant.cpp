@@ -1,8 +1,8 @@
 // ref.naive for grouped_gemm: fp64 dot products, every row, rounded to bf16.
+#include "kernels/common/cpu_prepared_run.hpp"
+#include "kernels/common/variant.hpp"
 #include "kernels/grouped_gemm/cases.hpp"
 #include "kernels/grouped_gemm/ref/grouped_gemm_ref.hpp"
-#include "kernels/common/variant.hpp"
-#include "kernels/common/cpu_prepared_run.hpp"
 #include "kernels/router/detail/fn_variant.hpp"
 
 namespace moelab::kernels::grouped_gemm {

@@ -39,11 +39,11 @@ constexpr int kQk = 576, kLatent = 512;
 constexpr int kHeadsPerBlock = 64;
 constexpr int kThreads = 256;
 constexpr int kTileKeys = 32;
-constexpr int kStride = kQk + 8;            // bf16 per shared row
-constexpr int kChunksPerRow = kQk / 8;      // 16-byte chunks
-constexpr int kQkHalf = kQk / 2;            // reduction dims per half (288 = 18 k-steps)
-constexpr int kVHalf = kLatent / 2;         // output dims per half (256 = 32 n-tiles)
-constexpr int kSStride = kTileKeys + 1;     // fp32 exchange row, padded
+constexpr int kStride = kQk + 8;         // bf16 per shared row
+constexpr int kChunksPerRow = kQk / 8;   // 16-byte chunks
+constexpr int kQkHalf = kQk / 2;         // reduction dims per half (288 = 18 k-steps)
+constexpr int kVHalf = kLatent / 2;      // output dims per half (256 = 32 n-tiles)
+constexpr int kSStride = kTileKeys + 1;  // fp32 exchange row, padded
 constexpr int kSmemBytes = (kHeadsPerBlock + 2 * kTileKeys) * kStride * 2 + 2 * kHeadsPerBlock * kSStride * 4;
 constexpr float kLog2e = 1.4426950408889634f;
 
@@ -179,8 +179,8 @@ __global__ void __launch_bounds__(kThreads, 1)
 #pragma unroll
       for (int dn = 0; dn < kVHalf / 8; dn += 2) {
         std::uint32_t vb[4];
-        ldmatrix_x4_trans(vb, kv + (j * 16 + layout::v_tile_row(lane)) * kStride + half * kVHalf + dn * 8 +
-                                  layout::v_tile_col(lane));
+        ldmatrix_x4_trans(
+            vb, kv + (j * 16 + layout::v_tile_row(lane)) * kStride + half * kVHalf + dn * 8 + layout::v_tile_col(lane));
         mma_bf16_16816(o[dn], pa, vb[0], vb[1]);
         mma_bf16_16816(o[dn + 1], pa, vb[2], vb[3]);
       }

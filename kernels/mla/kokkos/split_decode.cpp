@@ -93,23 +93,24 @@ void split_decode(const MlaDecodeParams& p, Workspace& ws) {
       });
   Kokkos::fence();
   // Merge the splits of each row by log-sum-exp.
-  Kokkos::parallel_for(
-      "mla.decode.kokkos_split.merge", Kokkos::RangePolicy<HostExec>(0, p.batch * heads), [=](int row) {
-        float lse_max = -INFINITY;
-        for (int s = 0; s < splits; ++s) lse_max = plse[row * splits + s] > lse_max ? plse[row * splits + s] : lse_max;
-        float w_sum = 0;
-        float* out = p.out + static_cast<std::size_t>(row) * latent;
-        for (int c = 0; c < latent; ++c) out[c] = 0.0f;
-        for (int s = 0; s < splits; ++s) {
-          const float lse = plse[row * splits + s];
-          if (lse == -INFINITY) continue;
-          const float w = std::exp(lse - lse_max);
-          w_sum += w;
-          const float* o = po + (static_cast<std::size_t>(row) * splits + s) * latent;
-          for (int c = 0; c < latent; ++c) out[c] += w * o[c];
-        }
-        for (int c = 0; c < latent; ++c) out[c] /= w_sum;
-      });
+  Kokkos::parallel_for("mla.decode.kokkos_split.merge", Kokkos::RangePolicy<HostExec>(0, p.batch * heads),
+                       [=](int row) {
+                         float lse_max = -INFINITY;
+                         for (int s = 0; s < splits; ++s)
+                           lse_max = plse[row * splits + s] > lse_max ? plse[row * splits + s] : lse_max;
+                         float w_sum = 0;
+                         float* out = p.out + static_cast<std::size_t>(row) * latent;
+                         for (int c = 0; c < latent; ++c) out[c] = 0.0f;
+                         for (int s = 0; s < splits; ++s) {
+                           const float lse = plse[row * splits + s];
+                           if (lse == -INFINITY) continue;
+                           const float w = std::exp(lse - lse_max);
+                           w_sum += w;
+                           const float* o = po + (static_cast<std::size_t>(row) * splits + s) * latent;
+                           for (int c = 0; c < latent; ++c) out[c] += w * o[c];
+                         }
+                         for (int c = 0; c < latent; ++c) out[c] /= w_sum;
+                       });
   Kokkos::fence();
 }
 

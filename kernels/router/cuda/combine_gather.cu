@@ -5,13 +5,13 @@
 
 #include <memory>
 
-#include "kernels/common/cuda/launch.cuh"
 #include "kernels/common/cuda/cuda_prepared_run.cuh"
 #include "kernels/common/cuda/device_buffer.cuh"
+#include "kernels/common/cuda/launch.cuh"
 #include "kernels/common/cuda_device.hpp"
+#include "kernels/common/variant.hpp"
 #include "kernels/router/cases.hpp"
 #include "kernels/router/detail/fn_variant.hpp"
-#include "kernels/common/variant.hpp"
 
 namespace moelab::kernels::router {
 namespace {

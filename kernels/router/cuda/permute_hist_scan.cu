@@ -8,13 +8,13 @@
 
 #include <memory>
 
-#include "kernels/common/cuda/launch.cuh"
 #include "kernels/common/cuda/cuda_prepared_run.cuh"
 #include "kernels/common/cuda/device_buffer.cuh"
+#include "kernels/common/cuda/launch.cuh"
 #include "kernels/common/cuda_device.hpp"
+#include "kernels/common/variant.hpp"
 #include "kernels/router/cases.hpp"
 #include "kernels/router/detail/fn_variant.hpp"
-#include "kernels/common/variant.hpp"
 
 namespace moelab::kernels::router {
 namespace {
@@ -82,19 +82,25 @@ std::unique_ptr<PreparedRun> prepare(OpCase& c) {
   const PermuteParams p{d->ids.data(), d->sorted.data(), d->offsets.data(), d->inverse.data(), n, E};
   auto launch = [p, d](cudaStream_t s) {
     CUDA_CHECK(cudaMemsetAsync(d->counts.data(), 0, sizeof(std::int32_t) * (p.experts + 1), s));
-    ::moelab::kernels::cuda::launch(histogram_kernel, d->hist_blocks, kThreads, 0, s, p.topk_ids, p.assignments, p.experts, d->counts.data());
+    ::moelab::kernels::cuda::launch(histogram_kernel, d->hist_blocks, kThreads, 0, s, p.topk_ids, p.assignments,
+                                    p.experts, d->counts.data());
     std::size_t bytes = d->temp_bytes;
-    CUDA_CHECK(cub::DeviceScan::ExclusiveSum(d->temp.data(), bytes, d->counts.data(), p.expert_offsets, p.experts + 1, s));
+    CUDA_CHECK(
+        cub::DeviceScan::ExclusiveSum(d->temp.data(), bytes, d->counts.data(), p.expert_offsets, p.experts + 1, s));
     CUDA_CHECK(cudaMemcpyAsync(d->cursor.data(), p.expert_offsets, sizeof(std::int32_t) * (p.experts + 1),
                                cudaMemcpyDeviceToDevice, s));
-    ::moelab::kernels::cuda::launch(scatter_kernel, (p.assignments + kThreads - 1) / kThreads, kThreads, 0, s, p, d->cursor.data());
+    ::moelab::kernels::cuda::launch(scatter_kernel, (p.assignments + kThreads - 1) / kThreads, kThreads, 0, s, p,
+                                    d->cursor.data());
   };
-  return std::make_unique<cuda::CudaPreparedRun>(launch, [d, &pc] {
-    pc.expect_stable(false);  // the expectation travels with the output
-    d->sorted.download(pc.sorted.span());
-    d->offsets.download(pc.offsets.span());
-    d->inverse.download(pc.inverse.span());
-  }, nullptr, "cub::DeviceScan::ExclusiveSum x 1, cudaMemsetAsync x 1, cudaMemcpyAsync x 1");
+  return std::make_unique<cuda::CudaPreparedRun>(
+      launch,
+      [d, &pc] {
+        pc.expect_stable(false);  // the expectation travels with the output
+        d->sorted.download(pc.sorted.span());
+        d->offsets.download(pc.offsets.span());
+        d->inverse.download(pc.inverse.span());
+      },
+      nullptr, "cub::DeviceScan::ExclusiveSum x 1, cudaMemsetAsync x 1, cudaMemcpyAsync x 1");
 }
 
 }  // namespace

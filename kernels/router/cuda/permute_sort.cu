@@ -4,20 +4,20 @@
 //   cuda.thrust_sort thrust::stable_sort_by_key (Thrust picks a radix sort for int keys; it
 //                    allocates its temporary storage inside each call, which the timing includes).
 // Then one pass writes expert_offsets and the inverse from the sorted keys.
-#include <cub/device/device_radix_sort.cuh>
 #include <thrust/execution_policy.h>
 #include <thrust/sort.h>
+#include <cub/device/device_radix_sort.cuh>
 
 #include <memory>
 
-#include "kernels/common/cuda/launch.cuh"
 #include "kernels/common/cuda/cuda_prepared_run.cuh"
 #include "kernels/common/cuda/device_buffer.cuh"
+#include "kernels/common/cuda/launch.cuh"
 #include "kernels/common/cuda_device.hpp"
+#include "kernels/common/variant.hpp"
 #include "kernels/router/cases.hpp"
 #include "kernels/router/cuda/permute_common.cuh"
 #include "kernels/router/detail/fn_variant.hpp"
-#include "kernels/common/variant.hpp"
 
 namespace moelab::kernels::router {
 
@@ -36,7 +36,8 @@ __global__ void offsets_and_inverse_kernel(const std::int32_t* sorted_keys, Perm
 }
 
 void launch_offsets_and_inverse(const std::int32_t* sorted_keys, const PermuteParams& p, cudaStream_t stream) {
-  ::moelab::kernels::cuda::launch(offsets_and_inverse_kernel, (p.assignments + 1 + 255) / 256, 256, 0, stream, sorted_keys, p);
+  ::moelab::kernels::cuda::launch(offsets_and_inverse_kernel, (p.assignments + 1 + 255) / 256, 256, 0, stream,
+                                  sorted_keys, p);
 }
 
 namespace {
@@ -65,7 +66,8 @@ struct DevicePermute {
     inverse.poison();
   }
   PermuteParams params(const PermuteCase& pc) {
-    return PermuteParams{ids.data(), sorted.data(), offsets.data(), inverse.data(), pc.assignments(), pc.shape().experts};
+    return PermuteParams{ids.data(),     sorted.data(),    offsets.data(),
+                         inverse.data(), pc.assignments(), pc.shape().experts};
   }
   std::function<void()> copy_out(PermuteCase& pc) {
     return [this, &pc] {
@@ -94,7 +96,8 @@ std::unique_ptr<PreparedRun> prepare_cub(OpCase& c) {
     launch_offsets_and_inverse(d->keys_sorted.data(), p, s);
   };
   auto copy = d->copy_out(pc);
-  return std::make_unique<cuda::CudaPreparedRun>(launch, [d, copy] { copy(); }, nullptr, "cub::DeviceRadixSort::SortPairs x 1");
+  return std::make_unique<cuda::CudaPreparedRun>(
+      launch, [d, copy] { copy(); }, nullptr, "cub::DeviceRadixSort::SortPairs x 1");
 }
 
 std::unique_ptr<PreparedRun> prepare_thrust(OpCase& c) {
@@ -105,14 +108,16 @@ std::unique_ptr<PreparedRun> prepare_thrust(OpCase& c) {
   auto launch = [p, d](cudaStream_t s) {
     CUDA_CHECK(cudaMemcpyAsync(d->keys_sorted.data(), p.topk_ids, sizeof(std::int32_t) * p.assignments,
                                cudaMemcpyDeviceToDevice, s));
-    ::moelab::kernels::cuda::launch(iota_kernel, (p.assignments + 255) / 256, 256, 0, s, p.sorted_assignments, p.assignments);
+    ::moelab::kernels::cuda::launch(iota_kernel, (p.assignments + 255) / 256, 256, 0, s, p.sorted_assignments,
+                                    p.assignments);
     thrust::stable_sort_by_key(thrust::cuda::par.on(s), d->keys_sorted.data(), d->keys_sorted.data() + p.assignments,
                                p.sorted_assignments);
     launch_offsets_and_inverse(d->keys_sorted.data(), p, s);
   };
   auto copy = d->copy_out(pc);
-  return std::make_unique<cuda::CudaPreparedRun>(launch, [d, copy] { copy(); }, nullptr, "thrust::stable_sort_by_key x 1 (allocates), cudaMemcpyAsync x 1",
-                                                 /*host_synchronizes=*/true);
+  return std::make_unique<cuda::CudaPreparedRun>(
+      launch, [d, copy] { copy(); }, nullptr, "thrust::stable_sort_by_key x 1 (allocates), cudaMemcpyAsync x 1",
+      /*host_synchronizes=*/true);
 }
 
 }  // namespace

@@ -7,14 +7,14 @@
 #include <climits>
 #include <memory>
 
-#include "kernels/common/cuda/launch.cuh"
 #include "kernels/common/cuda/cuda_prepared_run.cuh"
 #include "kernels/common/cuda/device_buffer.cuh"
+#include "kernels/common/cuda/launch.cuh"
 #include "kernels/common/cuda_device.hpp"
+#include "kernels/common/variant.hpp"
 #include "kernels/router/cases.hpp"
 #include "kernels/router/detail/fn_variant.hpp"
 #include "kernels/router/detail/score_math.hpp"
-#include "kernels/common/variant.hpp"
 
 namespace moelab::kernels::router {
 namespace {
@@ -121,7 +121,8 @@ __global__ void __launch_bounds__(kWarpsPerBlock * 32) warp_topk_kernel(TopkPara
   float w = 0;
   if (p.scoring == Scoring::softmax) {
 #pragma unroll
-    for (int offset = 16; offset > 0; offset >>= 1) max_logit = fmaxf(max_logit, __shfl_xor_sync(kFullMask, max_logit, offset));
+    for (int offset = 16; offset > 0; offset >>= 1)
+      max_logit = fmaxf(max_logit, __shfl_xor_sync(kFullMask, max_logit, offset));
     const float mine = lane < p.k ? expf(my_value - max_logit) : 0.0f;  // my_value is the logit
     float denom;
     if (p.renormalize) {

@@ -8,8 +8,8 @@
 #include <string>
 #include <vector>
 
-#include "kernels/common/variant.hpp"
 #include "base/input_error.hpp"
+#include "kernels/common/variant.hpp"
 
 namespace moelab::kernels::moe_detail {
 

@@ -7,8 +7,8 @@
 // logits. This exp uses only correctly rounded IEEE operations (fmaf, multiply by a power of
 // two, add, divide) written so that no compiler may contract them differently, hence gives
 // bit-identical results on g++ and nvcc. Accuracy is ~2 ulp, plenty for routing.
-#include <cstdint>
 #include <cmath>
+#include <cstdint>
 #if !defined(__CUDA_ARCH__)
 #include <bit>
 #endif

@@ -7,10 +7,10 @@
 #include <vector>
 
 #include "kernels/common/cpu_prepared_run.hpp"
-#include "kernels/router/cases.hpp"
-#include "kernels/router/detail/fn_variant.hpp"
 #include "kernels/common/kokkos_runtime.hpp"
 #include "kernels/common/variant.hpp"
+#include "kernels/router/cases.hpp"
+#include "kernels/router/detail/fn_variant.hpp"
 
 namespace moelab::kernels::router {
 namespace {
@@ -26,12 +26,12 @@ void permute_hist_scan(const PermuteParams& p, std::int32_t* counts, std::int32_
     const int end = (b + 1) * kBlock < p.assignments ? (b + 1) * kBlock : p.assignments;
     for (int a = b * kBlock; a < end; ++a) ++counts[static_cast<std::size_t>(p.topk_ids[a]) * blocks + b];
   });
-  Kokkos::parallel_scan(
-      "router.permute.kokkos_hist_scan.scan", Policy(0, E * blocks), [=](int i, std::int32_t& running, bool final) {
-        const std::int32_t c = counts[i];
-        if (final) cursor[i] = running;
-        running += c;
-      });
+  Kokkos::parallel_scan("router.permute.kokkos_hist_scan.scan", Policy(0, E * blocks),
+                        [=](int i, std::int32_t& running, bool final) {
+                          const std::int32_t c = counts[i];
+                          if (final) cursor[i] = running;
+                          running += c;
+                        });
   Kokkos::parallel_for("router.permute.kokkos_hist_scan.offsets", Policy(0, E + 1), [=](int e) {
     p.expert_offsets[e] = e < E ? cursor[static_cast<std::size_t>(e) * blocks] : p.assignments;
   });
@@ -61,11 +61,10 @@ std::unique_ptr<Variant> make_router_permute_kokkos_hist_scan() {
         const std::size_t n = blocks * static_cast<std::size_t>(pc.shape().experts);
         auto counts = std::make_shared<std::vector<std::int32_t>>(n);
         auto cursor = std::make_shared<std::vector<std::int32_t>>(n);
-        return std::make_unique<CpuPreparedRun>(
-            [&pc, counts, cursor] {
-              pc.expect_stable(true);  // travels with the output
-              permute_hist_scan(pc.params(), counts->data(), cursor->data());
-            });
+        return std::make_unique<CpuPreparedRun>([&pc, counts, cursor] {
+          pc.expect_stable(true);  // travels with the output
+          permute_hist_scan(pc.params(), counts->data(), cursor->data());
+        });
       });
 }
 

@@ -1,9 +1,9 @@
 // ref.naive for router.combine: fp64 weighted sum, rounded to bf16.
-#include "kernels/router/cases.hpp"
 #include "kernels/common/cpu_prepared_run.hpp"
+#include "kernels/common/variant.hpp"
+#include "kernels/router/cases.hpp"
 #include "kernels/router/detail/fn_variant.hpp"
 #include "kernels/router/ref/router_ref.hpp"
-#include "kernels/common/variant.hpp"
 
 namespace moelab::kernels::router {
 

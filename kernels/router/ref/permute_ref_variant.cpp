@@ -1,9 +1,9 @@
 // ref.counting for router.permute: stable counting sort.
-#include "kernels/router/cases.hpp"
 #include "kernels/common/cpu_prepared_run.hpp"
+#include "kernels/common/variant.hpp"
+#include "kernels/router/cases.hpp"
 #include "kernels/router/detail/fn_variant.hpp"
 #include "kernels/router/ref/router_ref.hpp"
-#include "kernels/common/variant.hpp"
 
 namespace moelab::kernels::router {
 

@@ -66,7 +66,8 @@ void topk_ref(const TopkParams& p, double* weights_out) {
         w[j] = 1.0 / (1.0 + std::exp(-static_cast<double>(x[ids[j]])));
         denom += w[j];
       }
-      for (int j = 0; j < p.k; ++j) w[j] = (p.renormalize ? w[j] / denom : w[j]) * static_cast<double>(p.routed_scaling);
+      for (int j = 0; j < p.k; ++j)
+        w[j] = (p.renormalize ? w[j] / denom : w[j]) * static_cast<double>(p.routed_scaling);
     }
   }
 }

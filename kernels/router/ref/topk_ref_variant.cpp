@@ -1,9 +1,9 @@
 // ref.naive for router.topk: the oracle itself, weights rounded to fp32.
-#include "kernels/router/cases.hpp"
 #include "kernels/common/cpu_prepared_run.hpp"
+#include "kernels/common/variant.hpp"
+#include "kernels/router/cases.hpp"
 #include "kernels/router/detail/fn_variant.hpp"
 #include "kernels/router/ref/router_ref.hpp"
-#include "kernels/common/variant.hpp"
 
 namespace moelab::kernels::router {
 
@@ -17,7 +17,8 @@ std::unique_ptr<Variant> make_router_topk_ref_naive() {
         return std::make_unique<CpuPreparedRun>([&tc, weights_fp64] {
           const TopkParams p = tc.params();
           topk_ref(p, weights_fp64->data());
-          for (std::size_t i = 0; i < weights_fp64->size(); ++i) p.topk_weights[i] = static_cast<float>((*weights_fp64)[i]);
+          for (std::size_t i = 0; i < weights_fp64->size(); ++i)
+            p.topk_weights[i] = static_cast<float>((*weights_fp64)[i]);
         });
       });
 }

@@ -10,8 +10,8 @@
 #include <map>
 #include <mutex>
 #include <optional>
-#include <thread>
 #include <stdexcept>
+#include <thread>
 #include <vector>
 
 #include "base/input_error.hpp"

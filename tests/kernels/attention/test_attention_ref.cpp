@@ -1,12 +1,12 @@
 // The oracle (ref) against an independent implementation on tiny cases, and the cases' own
 // bookkeeping: formulas, poisoning, checks.
-#include <boost/test/unit_test.hpp>
 #include <algorithm>
+#include <boost/test/unit_test.hpp>
 #include <cmath>
 #include <limits>
 
-#include "tests/kernels/attention/independent_attention.hpp"
 #include "kernels/attention/cases.hpp"
+#include "tests/kernels/attention/independent_attention.hpp"
 
 namespace ka = moelab::kernels::attention;
 using moelab::test::attention::attend_gathered;
@@ -74,7 +74,8 @@ BOOST_AUTO_TEST_CASE(full_attention_differs_from_causal_and_counts_all_pairs) {
   BOOST_TEST(first_diff > 1e-3);
   const std::size_t last = 5 * row;  // token 5: the last of sequence 0
   double last_diff = 0;
-  for (std::size_t c = 0; c < row; ++c) last_diff = std::max(last_diff, std::abs(full->ref[last + c] - causal->ref[last + c]));
+  for (std::size_t c = 0; c < row; ++c)
+    last_diff = std::max(last_diff, std::abs(full->ref[last + c] - causal->ref[last + c]));
   BOOST_TEST(last_diff < 1e-12);
 }
 
@@ -179,7 +180,7 @@ BOOST_AUTO_TEST_CASE(big_cases_check_a_row_sample_and_require_finite_elsewhere) 
   const auto n_checked = std::count(rows.begin(), rows.end(), 1);
   BOOST_TEST(n_checked > 50);
   BOOST_TEST(n_checked < 400);
-  BOOST_TEST(rows[0] == 1);     // first and last token of each sequence
+  BOOST_TEST(rows[0] == 1);  // first and last token of each sequence
   BOOST_TEST(rows[4095] == 1);
   BOOST_TEST(rows[4096] == 1);
   BOOST_TEST(rows[4098] == 1);

@@ -1,10 +1,10 @@
 // Presets and --dim handling: real-model shapes build, bad shapes throw InputError naming the dim.
 #include <boost/test/unit_test.hpp>
 
+#include "base/input_error.hpp"
 #include "kernels/attention/cases.hpp"
 #include "kernels/attention/presets.hpp"
 #include "kernels/common/registry.hpp"
-#include "base/input_error.hpp"
 
 namespace ka = moelab::kernels::attention;
 namespace mk = moelab::kernels;

@@ -17,32 +17,62 @@ using CaseFactory = std::function<std::unique_ptr<mk::OpCase>()>;
 
 std::vector<CaseFactory> prefill_cases() {
   return {
-      [] { return ka::make_prefill_case({{4, 4, 64}, {1}}); },
-      [] { return ka::make_prefill_case({{4, 4, 64}, {70, 1, 129}}); },
-      [] { return ka::make_prefill_case({{8, 2, 128}, {65, 3}}); },
-      [] { return ka::make_prefill_case({{8, 1, 64}, {100}}); },
-      [] { return ka::make_prefill_case({{16, 2, 128}, {33, 64, 2}}); },
+      [] {
+        return ka::make_prefill_case({{4, 4, 64}, {1}});
+      },
+      [] {
+        return ka::make_prefill_case({{4, 4, 64}, {70, 1, 129}});
+      },
+      [] {
+        return ka::make_prefill_case({{8, 2, 128}, {65, 3}});
+      },
+      [] {
+        return ka::make_prefill_case({{8, 1, 64}, {100}});
+      },
+      [] {
+        return ka::make_prefill_case({{16, 2, 128}, {33, 64, 2}});
+      },
       // Full (non-causal) attention, ragged lengths.
-      [] { return ka::make_prefill_case({{4, 4, 64}, {70, 1, 129}, false}); },
-      [] { return ka::make_prefill_case({{8, 2, 128}, {65, 3}, false}); },
+      [] {
+        return ka::make_prefill_case({{4, 4, 64}, {70, 1, 129}, false});
+      },
+      [] {
+        return ka::make_prefill_case({{8, 2, 128}, {65, 3}, false});
+      },
   };
 }
 
 std::vector<CaseFactory> paged_decode_cases() {
   return {
-      [] { return ka::make_paged_decode_case({{4, 4, 64}, 16, {1, 16, 17, 300}}); },
-      [] { return ka::make_paged_decode_case({{8, 2, 128}, 16, {1000, 5}}); },
-      [] { return ka::make_paged_decode_case({{8, 1, 64}, 4, {31, 32, 33}}); },
-      [] { return ka::make_paged_decode_case({{32, 8, 128}, 16, {600}}); },
+      [] {
+        return ka::make_paged_decode_case({{4, 4, 64}, 16, {1, 16, 17, 300}});
+      },
+      [] {
+        return ka::make_paged_decode_case({{8, 2, 128}, 16, {1000, 5}});
+      },
+      [] {
+        return ka::make_paged_decode_case({{8, 1, 64}, 4, {31, 32, 33}});
+      },
+      [] {
+        return ka::make_paged_decode_case({{32, 8, 128}, 16, {600}});
+      },
   };
 }
 
 std::vector<CaseFactory> cascade_cases() {
   return {
-      [] { return ka::make_cascade_decode_case({{4, 4, 64}, 300, {0, 1, 17}}); },
-      [] { return ka::make_cascade_decode_case({{8, 2, 128}, 1, {40, 0}}); },
-      [] { return ka::make_cascade_decode_case({{8, 1, 64}, 0, {5, 3}}); },
-      [] { return ka::make_cascade_decode_case({{32, 8, 128}, 513, {7, 7, 7, 7, 7}}); },
+      [] {
+        return ka::make_cascade_decode_case({{4, 4, 64}, 300, {0, 1, 17}});
+      },
+      [] {
+        return ka::make_cascade_decode_case({{8, 2, 128}, 1, {40, 0}});
+      },
+      [] {
+        return ka::make_cascade_decode_case({{8, 1, 64}, 0, {5, 3}});
+      },
+      [] {
+        return ka::make_cascade_decode_case({{32, 8, 128}, 513, {7, 7, 7, 7, 7}});
+      },
   };
 }
 

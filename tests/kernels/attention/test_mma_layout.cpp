@@ -12,7 +12,7 @@ namespace ml = moelab::kernels::attention::mma_layout;
 
 namespace {
 
-using Reg = std::array<float, 2>;            // two 16-bit elements: [0] = low half
+using Reg = std::array<float, 2>;                 // two 16-bit elements: [0] = low half
 using Frag = std::array<std::array<Reg, 4>, 32>;  // ldmatrix.x4 result per lane
 
 // ldmatrix.x4 from a row-major tile (stride in elements): lane l names row (l % 8) of matrix l / 8

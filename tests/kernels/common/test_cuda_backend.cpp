@@ -26,10 +26,11 @@ struct TracedRun {
 };
 
 // `ENV... EXE ARGS...` in the scratch directory, with the dynamic loader's file trace.
-TracedRun traced(const Scratch& s, const std::string& exe, const std::vector<std::string>& args, const std::string& env = "") {
+TracedRun traced(const Scratch& s, const std::string& exe, const std::vector<std::string>& args,
+                 const std::string& env = "") {
   const auto prefix = s.dir() / "ld";
-  std::string cmd = "cd " + shell_quote(s.dir().string()) + " && " + env + " LD_DEBUG=files LD_DEBUG_OUTPUT=" +
-                    shell_quote(prefix.string()) + " " + shell_quote(exe);
+  std::string cmd = "cd " + shell_quote(s.dir().string()) + " && " + env +
+                    " LD_DEBUG=files LD_DEBUG_OUTPUT=" + shell_quote(prefix.string()) + " " + shell_quote(exe);
   for (const auto& a : args) cmd += " " + shell_quote(a);
   TracedRun r;
   r.result = s.shell(cmd);
@@ -48,8 +49,9 @@ std::string row_of(const std::string& out, const std::string& variant) {
   return out.substr(at, out.find('\n', at) - at);
 }
 
-const std::vector<std::string> kTopk = {"ab", "router.topk", "--shape", "mixtral-8x7b", "--dim", "tokens=64",
-                                        "--max-time-s", "0.05", "--min-samples", "2", "--warmup", "0", "--hot"};
+const std::vector<std::string> kTopk = {
+    "ab",   "router.topk",   "--shape", "mixtral-8x7b", "--dim", "tokens=64", "--max-time-s",
+    "0.05", "--min-samples", "2",       "--warmup",     "0",     "--hot"};
 
 std::vector<std::string> topk_with(const std::string& variants) {
   auto args = kTopk;
@@ -128,7 +130,8 @@ BOOST_AUTO_TEST_CASE(a_backend_library_that_cannot_load_makes_cuda_variants_skip
     BOOST_TEST(traced(s, MOELAB_EXE, topk_with("ref.naive,cuda.no_such_kernel"), env).result.status == 0);
     const auto list = traced(s, MOELAB_EXE, {"list", "variants"}, env);
     BOOST_TEST(list.result.status == 0);
-    BOOST_TEST(contains(list.result.out, "cuda variants not listed: CUDA backend not loaded: " + path), list.result.out);
+    BOOST_TEST(contains(list.result.out, "cuda variants not listed: CUDA backend not loaded: " + path),
+               list.result.out);
   }
 }
 

@@ -57,7 +57,8 @@ BOOST_AUTO_TEST_CASE(encode_round_trips_and_rounds_to_nearest_even) {
     const double lo = e4m3_by_definition(code), hi = e4m3_by_definition(code + 1), mid = 0.5 * (lo + hi);
     BOOST_TEST(fp8_e4m3_from_float(static_cast<float>(mid - (hi - lo) / 8)) == code);
     BOOST_TEST(fp8_e4m3_from_float(static_cast<float>(mid + (hi - lo) / 8)) == code + 1);
-    BOOST_TEST(fp8_e4m3_from_float(static_cast<float>(mid)) == ((code % 2 == 0) ? code : code + 1), "midpoint after " << code);
+    BOOST_TEST(fp8_e4m3_from_float(static_cast<float>(mid)) == ((code % 2 == 0) ? code : code + 1),
+               "midpoint after " << code);
     BOOST_TEST(fp8_e4m3_from_float(static_cast<float>(-mid)) == (0x80 | ((code % 2 == 0) ? code : code + 1)));
   }
   // Saturation to +-448 (satfinite) and NaN.

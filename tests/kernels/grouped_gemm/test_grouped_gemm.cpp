@@ -5,8 +5,8 @@
 #include <string>
 #include <vector>
 
-#include "kernels/grouped_gemm/cases.hpp"
 #include "base/input_error.hpp"
+#include "kernels/grouped_gemm/cases.hpp"
 #include "tests/kernels/moe_test_support.hpp"
 
 using namespace moelab;
@@ -20,9 +20,9 @@ GroupedGemmShape gshape(std::vector<std::int64_t> m, int n, int k) { return {std
 BOOST_AUTO_TEST_SUITE(grouped_gemm_op)
 
 BOOST_AUTO_TEST_CASE(cpu_variants_match_ref_with_empty_and_odd_groups) {
-  for (auto s : {gshape({0, 5, 0, 17, 1, 33}, 24, 40),            // N, K odd multiples of 8
-                 gshape({130, 0, 0, 3}, 136, 72),                  // M_g past one 128-row tile
-                 gshape({7, 9, 11}, 7, 9),                         // nothing a multiple of anything
+  for (auto s : {gshape({0, 5, 0, 17, 1, 33}, 24, 40),  // N, K odd multiples of 8
+                 gshape({130, 0, 0, 3}, 136, 72),       // M_g past one 128-row tile
+                 gshape({7, 9, 11}, 7, 9),              // nothing a multiple of anything
                  gshape({0, 0, 64}, 64, 128), gshape({1}, 8, 8)}) {
     GroupedGemmCase c(s);
     BOOST_TEST(test::check_all_cpu_variants(c) >= 1);

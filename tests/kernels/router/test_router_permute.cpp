@@ -5,10 +5,10 @@
 #include <numeric>
 #include <vector>
 
+#include "base/input_error.hpp"
 #include "kernels/router/cases.hpp"
 #include "kernels/router/ref/router_ref.hpp"
 #include "kernels/router/routing.hpp"
-#include "base/input_error.hpp"
 #include "tests/kernels/moe_test_support.hpp"
 
 using namespace moelab;

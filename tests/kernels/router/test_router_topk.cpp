@@ -6,9 +6,9 @@
 #include <numeric>
 #include <vector>
 
+#include "base/input_error.hpp"
 #include "kernels/common/random_fill.hpp"
 #include "kernels/router/cases.hpp"
-#include "base/input_error.hpp"
 #include "tests/kernels/moe_test_support.hpp"
 
 using namespace moelab;
@@ -106,8 +106,8 @@ BOOST_AUTO_TEST_CASE(group_limited_matches_brute_force) {
       const std::vector<int> got(c.ref_ids.data() + t * k, c.ref_ids.data() + (t + 1) * k);
       BOOST_TEST(got == want, "token " << t);
       // Weights: unbiased sigmoid renormalised over the chosen k (times scale 1).
-      BOOST_TEST(std::accumulate(c.ref_weights.data() + t * k, c.ref_weights.data() + (t + 1) * k, 0.0) ==
-                     1.0, boost::test_tools::tolerance(1e-12));
+      BOOST_TEST(std::accumulate(c.ref_weights.data() + t * k, c.ref_weights.data() + (t + 1) * k, 0.0) == 1.0,
+                 boost::test_tools::tolerance(1e-12));
     }
   }
 }
@@ -189,14 +189,14 @@ BOOST_AUTO_TEST_CASE(weights_follow_each_model_convention) {
 }
 
 BOOST_AUTO_TEST_CASE(bad_shapes_throw_input_error) {
-  BOOST_CHECK_THROW(TopkCase(softmax_shape(4, 6, 7, true)), InputError);        // k > experts
-  BOOST_CHECK_THROW(TopkCase(softmax_shape(0, 6, 1, true)), InputError);        // no tokens
-  BOOST_CHECK_THROW(TopkCase(sigmoid_shape(4, 60, 8, 7, 2, 1)), InputError);    // 7 does not divide 60
-  BOOST_CHECK_THROW(TopkCase(sigmoid_shape(4, 64, 8, 8, 0, 1)), InputError);    // topk_group 0
-  BOOST_CHECK_THROW(TopkCase(sigmoid_shape(4, 64, 8, 8, 9, 1)), InputError);    // topk_group > n_group
-  BOOST_CHECK_THROW(TopkCase(sigmoid_shape(4, 64, 20, 8, 2, 1)), InputError);   // 2 groups of 8 < k
-  BOOST_CHECK_THROW(TopkCase(sigmoid_shape(4, 8, 2, 8, 2, 1)), InputError);     // groups of 1
-  BOOST_CHECK_THROW(TopkCase(sigmoid_shape(4, 8, 2, 2, 1, 0)), InputError);     // scale 0
+  BOOST_CHECK_THROW(TopkCase(softmax_shape(4, 6, 7, true)), InputError);       // k > experts
+  BOOST_CHECK_THROW(TopkCase(softmax_shape(0, 6, 1, true)), InputError);       // no tokens
+  BOOST_CHECK_THROW(TopkCase(sigmoid_shape(4, 60, 8, 7, 2, 1)), InputError);   // 7 does not divide 60
+  BOOST_CHECK_THROW(TopkCase(sigmoid_shape(4, 64, 8, 8, 0, 1)), InputError);   // topk_group 0
+  BOOST_CHECK_THROW(TopkCase(sigmoid_shape(4, 64, 8, 8, 9, 1)), InputError);   // topk_group > n_group
+  BOOST_CHECK_THROW(TopkCase(sigmoid_shape(4, 64, 20, 8, 2, 1)), InputError);  // 2 groups of 8 < k
+  BOOST_CHECK_THROW(TopkCase(sigmoid_shape(4, 8, 2, 8, 2, 1)), InputError);    // groups of 1
+  BOOST_CHECK_THROW(TopkCase(sigmoid_shape(4, 8, 2, 2, 1, 0)), InputError);    // scale 0
   auto bad_group_softmax = softmax_shape(4, 8, 2, true);
   bad_group_softmax.n_group = 2;
   BOOST_CHECK_THROW(TopkCase{bad_group_softmax}, InputError);

@@ -10,19 +10,20 @@
 #include <string>
 #include <vector>
 
+#include "base/input_error.hpp"
 #include "kernels/common/aligned_buffer.hpp"
 #include "kernels/common/case_statistics.hpp"
 #include "kernels/common/cpu_prepared_run.hpp"
 #include "kernels/common/error_metrics.hpp"
 #include "kernels/common/random_fill.hpp"
 #include "kernels/common/registry.hpp"
-#include "base/input_error.hpp"
 
 namespace moelab::test {
 
 class AxpyCase : public kernels::OpCase {
  public:
-  explicit AxpyCase(std::int64_t n) : x(static_cast<std::size_t>(n)), y(static_cast<std::size_t>(n)), ref(static_cast<std::size_t>(n)) {}
+  explicit AxpyCase(std::int64_t n)
+      : x(static_cast<std::size_t>(n)), y(static_cast<std::size_t>(n)), ref(static_cast<std::size_t>(n)) {}
   std::string_view op() const override { return "fake.axpy"; }
   std::string shape_text() const override { return "n=" + std::to_string(x.size()); }
   double flops() const override { return 2.0 * static_cast<double>(x.size()); }
@@ -90,8 +91,13 @@ inline kernels::OpInfo routed_axpy_op_info() {
 class LambdaVariant : public kernels::Variant {
  public:
   using Prepare = std::function<std::unique_ptr<kernels::PreparedRun>(AxpyCase&)>;
-  LambdaVariant(kernels::Backend backend, std::string name, Prepare prepare, bool available = true, bool supported = true)
-      : backend_(backend), name_(std::move(name)), prepare_(std::move(prepare)), available_(available), supported_(supported) {}
+  LambdaVariant(kernels::Backend backend, std::string name, Prepare prepare, bool available = true,
+                bool supported = true)
+      : backend_(backend),
+        name_(std::move(name)),
+        prepare_(std::move(prepare)),
+        available_(available),
+        supported_(supported) {}
   std::string_view op() const override { return "fake.axpy"; }
   kernels::Backend backend() const override { return backend_; }
   std::string_view name() const override { return name_; }

@@ -1,8 +1,8 @@
 #include <boost/test/unit_test.hpp>
 
+#include <unistd.h>
 #include <filesystem>
 #include <string>
-#include <unistd.h>
 #include <vector>
 
 #include "lab/cli/command.hpp"
@@ -20,8 +20,9 @@ int run(std::vector<std::string> args) {
 
 // A real op with CPU variants, tiny so the test takes well under a second.
 std::vector<std::string> topk_args() {
-  return {"ab", "router.topk", "--variants", "ref.naive,kokkos.fused", "--shape", "deepseek-v3", "--dim", "tokens=16",
-          "--hot", "--max-time-s", "0.3", "--min-samples", "3", "--warmup", "1"};
+  return {"ab",    "router.topk", "--variants", "ref.naive,kokkos.fused", "--shape", "deepseek-v3",
+          "--dim", "tokens=16",   "--hot",      "--max-time-s",           "0.3",     "--min-samples",
+          "3",     "--warmup",    "1"};
 }
 
 }  // namespace

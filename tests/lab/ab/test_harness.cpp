@@ -72,9 +72,8 @@ BOOST_AUTO_TEST_CASE(each_failure_mode_gets_its_status) {
   });
   f.add(Backend::kokkos, "unsupported", correct_run, true, false);
   f.add(Backend::cuda, "unavailable", correct_run, false, true);
-  f.add(Backend::ref, "throws", [](AxpyCase&) -> std::unique_ptr<kernels::PreparedRun> {
-    throw std::runtime_error("out of device memory");
-  });
+  f.add(Backend::ref, "throws",
+        [](AxpyCase&) -> std::unique_ptr<kernels::PreparedRun> { throw std::runtime_error("out of device memory"); });
   const auto r = f.run(quick_options());
   BOOST_REQUIRE_EQUAL(r.variants.size(), 7u);
   const auto& v = r.variants;
@@ -144,11 +143,10 @@ BOOST_AUTO_TEST_CASE(samples_are_interleaved_rotated_and_flushed) {
   const auto r = f.run(o);
   BOOST_TEST(r.rounds == 3);  // precise after min_samples rounds
   BOOST_TEST(!r.time_capped);
-  const std::vector<std::string> expected{
-      "A",     "B", "C",                                        // the checked runs
-      "flush", "A", "flush", "B", "flush", "C",                 // round 0
-      "flush", "B", "flush", "C", "flush", "A",                 // round 1 starts one later
-      "flush", "C", "flush", "A", "flush", "B"};                // round 2
+  const std::vector<std::string> expected{"A",     "B", "C",                          // the checked runs
+                                          "flush", "A", "flush", "B", "flush", "C",   // round 0
+                                          "flush", "B", "flush", "C", "flush", "A",   // round 1 starts one later
+                                          "flush", "C", "flush", "A", "flush", "B"};  // round 2
   BOOST_TEST(f.log == expected, boost::test_tools::per_element());
   for (const auto& v : r.variants) BOOST_TEST(v.samples_s.size() == 3u);
 }

@@ -3,11 +3,11 @@
 // strict mode, anchors and the per-sample telemetry in the HDF5 file.
 #include <boost/test/unit_test.hpp>
 
+#include <unistd.h>
 #include <filesystem>
 #include <functional>
 #include <memory>
 #include <sstream>
-#include <unistd.h>
 
 #include "lab/ab/ab_plan.hpp"
 #include "lab/ab/anchors.hpp"
@@ -125,10 +125,16 @@ BOOST_AUTO_TEST_CASE(a_slow_baseline_does_not_starve_fast_variants) {
   // the order: while both are active, the fast one takes ~10 samples (1 ms slot / 0.1 ms) per slow one.
   std::vector<char> order;  // 's' / 'f' per timed call, in the order the harness made them
   Harness h;
-  h.add(Backend::ref, "slow", [&order](int i) { order.push_back('s'); return jitter(i, 1e-3); });
-  h.add(Backend::ref, "fast", [&order](int i) { order.push_back('f'); return jitter(i, 1e-4); });
+  h.add(Backend::ref, "slow", [&order](int i) {
+    order.push_back('s');
+    return jitter(i, 1e-3);
+  });
+  h.add(Backend::ref, "fast", [&order](int i) {
+    order.push_back('f');
+    return jitter(i, 1e-4);
+  });
   auto o = options();
-  o.noise = 1e-9;       // never precise: only max_samples stops a variant
+  o.noise = 1e-9;  // never precise: only max_samples stops a variant
   o.max_samples = 200;
   const auto r = h.run(o);
   BOOST_TEST(r.variants[0].samples_s.size() == 200u);
@@ -146,8 +152,9 @@ BOOST_AUTO_TEST_CASE(a_slow_baseline_does_not_starve_fast_variants) {
 BOOST_AUTO_TEST_CASE(throttled_samples_are_dropped_and_counted) {
   Harness h;
   // Every third sample runs at 1.2 GHz of a 1.98 GHz part (61% < 75%): throttled.
-  h.add(Backend::cuda, "gpu", [](int i) { return i % 3 == 0 ? 5e-3 : jitter(i, 1e-3); },
-        [](int i) { return i % 3 == 0 ? 1.2e9 : 1.95e9; });
+  h.add(
+      Backend::cuda, "gpu", [](int i) { return i % 3 == 0 ? 5e-3 : jitter(i, 1e-3); },
+      [](int i) { return i % 3 == 0 ? 1.2e9 : 1.95e9; });
   // The run is a cuda-backend fake: available() is true for LambdaVariant.
   const auto r = h.run(options());
   const auto& v = r.variants[0];
@@ -176,16 +183,17 @@ BOOST_AUTO_TEST_CASE(blocker_timeouts_are_dropped) {
   o.noise = 0.5;
   // A run whose blocking kernel times out on its 3rd and 6th call (call 0 is the checked run).
   Harness g;
-  g.owned.push_back(std::make_unique<LambdaVariant>(Backend::ref, "t", [](AxpyCase& c) -> std::unique_ptr<kernels::PreparedRun> {
-    struct Run : ScriptedRun {
-      using ScriptedRun::ScriptedRun;
-      double timed_run() override {
-        timeout_next = calls == 2 || calls == 5;
-        return ScriptedRun::timed_run();
-      }
-    };
-    return std::make_unique<Run>(c, [](int i) { return jitter(i, 1e-3); });
-  }));
+  g.owned.push_back(
+      std::make_unique<LambdaVariant>(Backend::ref, "t", [](AxpyCase& c) -> std::unique_ptr<kernels::PreparedRun> {
+        struct Run : ScriptedRun {
+          using ScriptedRun::ScriptedRun;
+          double timed_run() override {
+            timeout_next = calls == 2 || calls == 5;
+            return ScriptedRun::timed_run();
+          }
+        };
+        return std::make_unique<Run>(c, [](int i) { return jitter(i, 1e-3); });
+      }));
   g.list.push_back(g.owned.back().get());
   const auto rt = ab::run_case(g.op, {"tiny", {}, "test"}, g.list, o, 0);
   BOOST_TEST(rt.variants[0].blocked_timeouts == 2);
@@ -253,7 +261,7 @@ BOOST_AUTO_TEST_CASE(sanity_bound_marks_impossible_rows) {
   c.peak_kind = kernels::PeakKind::bf16;
   ab::VariantOutcome fast, fine, cpu;
   fast.variant = "cuda.fast", fast.backend = "cuda", fast.status = ab::Status::ok;
-  fast.summary.median = 0.5e-3;  // 2000 TFLOP/s
+  fast.summary.median = 0.5e-3;                                         // 2000 TFLOP/s
   fine = fast, fine.variant = "cuda.fine", fine.summary.median = 2e-3;  // 500 TFLOP/s
   cpu = fast, cpu.variant = "ref.cpu", cpu.backend = "ref";
   c.variants = {fast, fine, cpu};
@@ -351,10 +359,12 @@ BOOST_AUTO_TEST_CASE(strict_mode_fails_on_skipped_variants) {
     return std::make_unique<ScriptedRun>(c, [](int i) { return jitter(i, 1e-3); });
   }));
   reg.add_variant(std::make_unique<LambdaVariant>(
-      Backend::cuda, "gpu", [](AxpyCase& c) { return std::make_unique<ScriptedRun>(c, [](int) { return 1e-3; }); }, false));
+      Backend::cuda, "gpu", [](AxpyCase& c) { return std::make_unique<ScriptedRun>(c, [](int) { return 1e-3; }); },
+      false));
   ab::AbPlan plan;
   plan.options = options();
-  plan.cases.push_back({"fake.axpy", {"ref.base", "cuda.gpu"}, kernels::ShapeArgs{"tiny", {}, "test"}, {"test", 0, 0}, "", {}});
+  plan.cases.push_back(
+      {"fake.axpy", {"ref.base", "cuda.gpu"}, kernels::ShapeArgs{"tiny", {}, "test"}, {"test", 0, 0}, "", {}});
   ab::AbOutput out;
   std::ostringstream text;
   BOOST_TEST(ab::execute_plan(reg, plan, out, text) == 0);

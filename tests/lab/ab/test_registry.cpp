@@ -82,7 +82,8 @@ BOOST_AUTO_TEST_CASE(names_of_backends_left_out_of_the_build_resolve_to_skipped_
     BOOST_CHECK_THROW(ab::resolve_variants(r, "fake.axpy", {name, name}, where), InputError);
     const auto only = ab::resolve_variants(r, "fake.axpy", {name}, where);
     BOOST_TEST(only[0] == v[1]);
-    const auto outcome = ab::run_case(*r.find_op("fake.axpy"), kernels::ShapeArgs{"tiny", {}, "test"}, only, ab::AbOptions{}, 0);
+    const auto outcome =
+        ab::run_case(*r.find_op("fake.axpy"), kernels::ShapeArgs{"tiny", {}, "test"}, only, ab::AbOptions{}, 0);
     BOOST_TEST(ab::to_string(outcome.variants[0].status) == "skipped");
     BOOST_TEST(outcome.variants[0].detail.rfind("not built: ", 0) == 0);
   }
@@ -137,7 +138,8 @@ BOOST_AUTO_TEST_CASE(deferred_backends_load_on_first_use_and_report_failures) {
   BOOST_TEST(loads == 1);
   BOOST_TEST(r.load_error(b).empty());
   const SourceLocation where{"x.toml", 3, 1};
-  BOOST_CHECK_THROW(ab::resolve_variants(r, "fake.axpy", {prefix + "other"}, where), InputError);  // loaded: names checked
+  BOOST_CHECK_THROW(ab::resolve_variants(r, "fake.axpy", {prefix + "other"}, where),
+                    InputError);  // loaded: names checked
 
   kernels::Registry broken;
   broken.add_op(axpy_op_info());

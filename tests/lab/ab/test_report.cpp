@@ -1,8 +1,8 @@
 #include <boost/test/unit_test.hpp>
 
+#include <unistd.h>
 #include <filesystem>
 #include <sstream>
-#include <unistd.h>
 
 #include "lab/ab/ab_config.hpp"
 #include "lab/ab/ab_plan.hpp"
@@ -29,13 +29,14 @@ kernels::Registry fake_registry() {
   kernels::Registry r;
   r.add_op(axpy_op_info());
   auto synthetic = [](std::string tag, double median_s, std::uint64_t seed) {
-    return [tag, median_s, seed](AxpyCase& c) { return std::make_unique<SyntheticRun>(c, tag, median_s, 0.01, seed, nullptr); };
+    return [tag, median_s, seed](AxpyCase& c) {
+      return std::make_unique<SyntheticRun>(c, tag, median_s, 0.01, seed, nullptr);
+    };
   };
   r.add_variant(std::make_unique<LambdaVariant>(Backend::ref, "base", synthetic("base", 1e-3, 1)));
   r.add_variant(std::make_unique<LambdaVariant>(Backend::kokkos, "slow", synthetic("slow", 1.1e-3, 2)));
-  r.add_variant(std::make_unique<LambdaVariant>(Backend::ref, "lazy", [](AxpyCase&) {
-    return std::make_unique<kernels::CpuPreparedRun>([] {});
-  }));
+  r.add_variant(std::make_unique<LambdaVariant>(
+      Backend::ref, "lazy", [](AxpyCase&) { return std::make_unique<kernels::CpuPreparedRun>([] {}); }));
   r.add_variant(std::make_unique<LambdaVariant>(Backend::cuda, "gpu", synthetic("gpu", 1e-4, 3), false));
   r.add_variant(std::make_unique<LambdaVariant>(Backend::kokkos, "picky", synthetic("picky", 1e-3, 4), true, false));
   return r;
@@ -75,7 +76,8 @@ BOOST_AUTO_TEST_CASE(hdf5_file_follows_the_schema) {
   BOOST_TEST(f.string_attr("/", "kind") == "kernel-ab");
   BOOST_TEST(f.string_attr("/", "device") == "none");
   const auto status = f.string_field("/summary", "status");
-  const std::vector<std::string> expected_status{"ok", "ok", "skipped", "unsupported", "ok", "ok", "skipped", "unsupported"};
+  const std::vector<std::string> expected_status{"ok", "ok", "skipped", "unsupported",
+                                                 "ok", "ok", "skipped", "unsupported"};
   BOOST_TEST(status == expected_status, boost::test_tools::per_element());
   const auto verdict = f.string_field("/summary", "verdict");
   BOOST_TEST(verdict[0] == "baseline");
@@ -96,8 +98,8 @@ BOOST_AUTO_TEST_CASE(hdf5_file_follows_the_schema) {
   BOOST_TEST(f.string_attr("/ab/fake.axpy/01_custom", "shape") == "n=10");
   BOOST_TEST(f.string_attr("/ab/fake.axpy/00_tiny", "baseline") == "ref.base");
   const auto names = f.field_names("/summary");
-  for (const char* col : {"op", "case", "variant", "backend", "status", "median_s", "iqr_s", "samples", "tflops", "gbps",
-                          "pct_peak_flops", "pct_peak_bw", "max_rel_error", "ratio_vs_baseline", "ratio_ci_lo",
+  for (const char* col : {"op", "case", "variant", "backend", "status", "median_s", "iqr_s", "samples", "tflops",
+                          "gbps", "pct_peak_flops", "pct_peak_bw", "max_rel_error", "ratio_vs_baseline", "ratio_ci_lo",
                           "ratio_ci_hi", "verdict"}) {
     BOOST_TEST((std::find(names.begin(), names.end(), col) != names.end()), "column " << col);
   }
@@ -131,7 +133,7 @@ BOOST_AUTO_TEST_CASE(cases_with_an_expert_load_write_tokens_per_expert) {
     sum += t;
     max = std::max(max, t);
   }
-  BOOST_TEST(sum == 200);    // every x[i] counted once
+  BOOST_TEST(sum == 200);      // every x[i] counted once
   BOOST_TEST(tokens[4] == 0);  // x < 1: expert 4 is idle
   const double imbalance = f.numeric_attr<double>(ds, "load_imbalance_max_over_mean", H5T_NATIVE_DOUBLE);
   BOOST_TEST(imbalance == static_cast<double>(max) / (200.0 / 5.0), boost::test_tools::tolerance(1e-12));
@@ -268,11 +270,12 @@ dims = { n = 32 }
   BOOST_TEST(plan2.cases[1].shape.dims.at("n") == 32);
   BOOST_TEST(plan2.options.noise == 0.02);
 
-  for (const std::string bad : {"[ab]\nop = \"fake.axpy\"\nvariants = [\"ref.base\"]\n",            // no cases
-                                "[ab]\nop = \"fake.axpy\"\nnoise = 2.0\n[[ab.cases]]\npreset = \"tiny\"\n",  // noise
-                                "[ab]\nop = \"fake.axpy\"\nvariants = [\"ref.base\"]\ncolour = 1\n[[ab.cases]]\n",  // key
-                                "[ab]\nvariants = [\"ref.base\"]\n[[ab.cases]]\npreset = \"tiny\"\n",  // no op
-                                "[ab]\nop = \"fake.axpy\"\nvariants = [\"ref.base\"]\n[[ab.cases]]\ndims = { n = 1.5 }\n"}) {
+  for (const std::string bad :
+       {"[ab]\nop = \"fake.axpy\"\nvariants = [\"ref.base\"]\n",                            // no cases
+        "[ab]\nop = \"fake.axpy\"\nnoise = 2.0\n[[ab.cases]]\npreset = \"tiny\"\n",         // noise
+        "[ab]\nop = \"fake.axpy\"\nvariants = [\"ref.base\"]\ncolour = 1\n[[ab.cases]]\n",  // key
+        "[ab]\nvariants = [\"ref.base\"]\n[[ab.cases]]\npreset = \"tiny\"\n",               // no op
+        "[ab]\nop = \"fake.axpy\"\nvariants = [\"ref.base\"]\n[[ab.cases]]\ndims = { n = 1.5 }\n"}) {
     auto r = config::parse_text(bad, "bad.toml");
     config::StrictTable s(r, "bad.toml");
     BOOST_CHECK_THROW(ab::read_ab_plan(s, 0), InputError);

@@ -104,7 +104,7 @@ BOOST_AUTO_TEST_CASE(small_real_differences_are_same_large_ones_are_not) {
   const auto big_shift = uniform_samples(200, 1.050e-3, 0.002, 103);   // +5%: must be SLOWER
   const auto ci_tiny = bootstrap_ratio_of_medians(base, tiny_shift, 7);
   const auto ci_big = bootstrap_ratio_of_medians(base, big_shift, 7);
-  BOOST_TEST(ci_tiny.lo > 1.0);  // the difference is real ...
+  BOOST_TEST(ci_tiny.lo > 1.0);                      // the difference is real ...
   BOOST_TEST(verdict_of(ci_tiny) == Verdict::same);  // ... and below the margin
   BOOST_TEST(verdict_of(ci_tiny, 0.0) == Verdict::slower);
   BOOST_TEST(verdict_of(ci_big) == Verdict::slower);

@@ -16,8 +16,9 @@ inline std::string quickstart_path() { return (source_dir() / "experiments/quick
 
 // The quickstart over 12 arrival rates (fewer requests per point for `requests` > 0).
 inline std::vector<std::string> quickstart12(const std::string& output, int requests = 0) {
-  std::vector<std::string> args = {"run", quickstart_path(), "-o", output, "--set",
-                                   "sweep.workload.arrivals.rate_per_s=[5,10,15,20,30,40,50,60,70,80,90,100]"};
+  std::vector<std::string> args = {"run",   quickstart_path(),
+                                   "-o",    output,
+                                   "--set", "sweep.workload.arrivals.rate_per_s=[5,10,15,20,30,40,50,60,70,80,90,100]"};
   if (requests > 0) {
     args.push_back("--set");
     args.push_back("workload.num_requests=" + std::to_string(requests));
@@ -81,8 +82,10 @@ inline std::string dataset_difference(const std::filesystem::path& a, const std:
       hid_t ta = -1, tb = -1;
       const auto ba = raw_bytes(fa, name, &ta);
       const auto bb = raw_bytes(fb, name, &tb);
-      if (H5Tequal(ta, tb) <= 0) diff = name + ": different types";
-      else if (ba != bb) diff = name + ": different bytes";
+      if (H5Tequal(ta, tb) <= 0)
+        diff = name + ": different types";
+      else if (ba != bb)
+        diff = name + ": different bytes";
       H5Tclose(ta);
       H5Tclose(tb);
     }

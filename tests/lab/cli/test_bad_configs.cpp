@@ -12,31 +12,31 @@ using moelab::test::Scratch;
 namespace {
 
 const std::vector<std::string> kBase = {
-    "[experiment]",             // 1
-    "name = \"tiny\"",          // 2
-    "seed = 1",                 // 3
-    "",                         // 4
-    "[model]",                  // 5
-    "id = \"llama-3.1-8b\"",    // 6
-    "",                         // 7
-    "[hardware]",               // 8
-    "id = \"h100-sxm\"",        // 9
-    "",                         // 10
-    "[engine]",                 // 11
-    "id = \"baseline\"",        // 12
-    "",                         // 13
-    "[cluster]",                // 14
-    "replicas = 1",             // 15
-    "",                         // 16
-    "[workload]",               // 17
-    "kind = \"synthetic\"",     // 18
-    "num_requests = 50",        // 19
-    "prompt_tokens = 100",      // 20
-    "output_tokens = 20",       // 21
-    "",                         // 22
-    "[workload.arrivals]",      // 23
-    "kind = \"poisson\"",       // 24
-    "rate_per_s = 10.0",        // 25
+    "[experiment]",           // 1
+    "name = \"tiny\"",        // 2
+    "seed = 1",               // 3
+    "",                       // 4
+    "[model]",                // 5
+    "id = \"llama-3.1-8b\"",  // 6
+    "",                       // 7
+    "[hardware]",             // 8
+    "id = \"h100-sxm\"",      // 9
+    "",                       // 10
+    "[engine]",               // 11
+    "id = \"baseline\"",      // 12
+    "",                       // 13
+    "[cluster]",              // 14
+    "replicas = 1",           // 15
+    "",                       // 16
+    "[workload]",             // 17
+    "kind = \"synthetic\"",   // 18
+    "num_requests = 50",      // 19
+    "prompt_tokens = 100",    // 20
+    "output_tokens = 20",     // 21
+    "",                       // 22
+    "[workload.arrivals]",    // 23
+    "kind = \"poisson\"",     // 24
+    "rate_per_s = 10.0",      // 25
 };
 
 std::string join(const std::vector<std::string>& lines) {
@@ -94,7 +94,9 @@ BOOST_AUTO_TEST_CASE(the_base_config_is_valid) {
   BOOST_TEST(contains(r.out, "1 run"));
 }
 
-BOOST_AUTO_TEST_CASE(toml_syntax_error) { expect_rejected(config_with(15, "replicas = = 1"), {"bad.toml:15:", "TOML syntax"}); }
+BOOST_AUTO_TEST_CASE(toml_syntax_error) {
+  expect_rejected(config_with(15, "replicas = = 1"), {"bad.toml:15:", "TOML syntax"});
+}
 
 BOOST_AUTO_TEST_CASE(unknown_top_level_key) {
   expect_rejected(config_with(4, "[bogus]"), {"bad.toml:4:", "bogus: unknown key"});
@@ -153,7 +155,7 @@ BOOST_AUTO_TEST_CASE(bad_sweeps) {
 BOOST_AUTO_TEST_CASE(missing_trace_file) {
   auto lines = kBase;
   lines.resize(17);
-  lines.push_back("kind = \"mooncake\"");       // 18
+  lines.push_back("kind = \"mooncake\"");        // 18
   lines.push_back("trace = \"missing.jsonl\"");  // 19
   expect_rejected(join(lines), {"bad.toml:19:", "workload.trace", "missing.jsonl"});
 }
@@ -172,13 +174,15 @@ BOOST_AUTO_TEST_CASE(workload_that_never_ends) {
 
 // `validate` checks everything `run` would, before anything runs, at the value that is wrong.
 BOOST_AUTO_TEST_CASE(validate_rejects_what_run_rejects) {
-  expect_rejected(config_with(13, "cache_policy = \"lru\""), {"bad.toml:13:16:", "engine.cache_policy", "'lru'", "radix"});
+  expect_rejected(config_with(13, "cache_policy = \"lru\""),
+                  {"bad.toml:13:16:", "engine.cache_policy", "'lru'", "radix"});
   expect_rejected(config_with(13, "scheduler = \"sjf\""), {"bad.toml:13:", "engine.scheduler", "'sjf'"});
   expect_rejected(join(kBase), {"--set: engine.scheduler", "'sjf'"}, {"--set", "engine.scheduler=sjf"});
   expect_rejected(config_with(13, "max_num_seqs = 512\nmax_batched_tokens = 100"),
                   {"bad.toml:14:", "engine.max_batched_tokens", "must be >= engine.max_num_seqs (512)"});
-  expect_rejected(config_with(16, "tensor_parallel = 3"),
-                  {"bad.toml:16:", "cluster.tensor_parallel", "32 attention heads of llama-3.1-8b do not split over 3 GPUs"});
+  expect_rejected(
+      config_with(16, "tensor_parallel = 3"),
+      {"bad.toml:16:", "cluster.tensor_parallel", "32 attention heads of llama-3.1-8b do not split over 3 GPUs"});
   expect_rejected(join(kBase), {"cluster.tensor_parallel", "wider than the 8-GPU NVLink domain"},
                   {"--set", "cluster.tensor_parallel=16"});
 }
@@ -201,7 +205,8 @@ BOOST_AUTO_TEST_CASE(numbers_out_of_their_range) {
   expect_rejected(config_with(6, "id = \"llama-3.1-8b\"\nd_model = 4611686018427387904"),
                   {"bad.toml:7:", "model.d_model", "must be <= 1048576"});
   expect_rejected(config_with(6, "id = \"llama-3.1-8b\"\nn_layers = 100000000"), {"bad.toml:7:", "model.n_layers"});
-  expect_rejected(config_with(9, "id = \"h100-sxm\"\nhbm_gb = 1e18"), {"bad.toml:10:", "hardware.hbm_gb", "<= 1000000"});
+  expect_rejected(config_with(9, "id = \"h100-sxm\"\nhbm_gb = 1e18"),
+                  {"bad.toml:10:", "hardware.hbm_gb", "<= 1000000"});
   expect_rejected(config_with(15, "replicas = 4294967296"), {"bad.toml:15:", "cluster.replicas", "<= 65536"});
   expect_rejected(config_with(12, "id = \"baseline\"\nkv_block_tokens = 9223372036854775807"),
                   {"bad.toml:13:", "engine.kv_block_tokens"});

@@ -48,9 +48,9 @@ BOOST_AUTO_TEST_CASE(list_topics) {
   BOOST_TEST(contains(workloads, "burst"));      // arrival processes
   BOOST_TEST(contains(workloads, "constant"));
   const auto costs = s.moelab({"list", "costs"}).out;
-  BOOST_TEST(contains(costs, "own "));            // cost models
+  BOOST_TEST(contains(costs, "own "));  // cost models
   BOOST_TEST(contains(costs, "h200           rent tiers"));
-  BOOST_TEST(contains(costs, "hgx-h200-8gpu"));   // owned server types
+  BOOST_TEST(contains(costs, "hgx-h200-8gpu"));           // owned server types
   BOOST_TEST(contains(policies.out, "longest_prefix "));  // names padded to the longest one
   BOOST_TEST(contains(policies.out, " scheduler (engine.scheduler): most cached prompt tokens first"));
   BOOST_TEST(contains(policies.out, "two_micro_batch  overlap policy (engine.overlap): "));

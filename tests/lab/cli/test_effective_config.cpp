@@ -30,8 +30,9 @@ const char* kSweep =
 // `moelab run CONFIG -o OUT` in the scratch folder with data/ replaced by an empty folder.
 moelab::test::CliResult run_without_data(const Scratch& s, const std::string& config, const std::string& out) {
   std::filesystem::create_directories(s.dir() / "no_data");
-  return s.shell("cd " + shell_quote(s.dir().string()) + " && MOELAB_DATA_DIR=" + shell_quote((s.dir() / "no_data").string()) +
-                 " " + shell_quote(MOELAB_EXE) + " run " + shell_quote(config) + " -o " + shell_quote(out));
+  return s.shell("cd " + shell_quote(s.dir().string()) +
+                 " && MOELAB_DATA_DIR=" + shell_quote((s.dir() / "no_data").string()) + " " + shell_quote(MOELAB_EXE) +
+                 " run " + shell_quote(config) + " -o " + shell_quote(out));
 }
 
 }  // namespace

@@ -28,7 +28,8 @@ id = "h100-sxm"
 id = "baseline"
 [workload]
 kind = "synthetic"
-num_requests = )" + std::to_string(requests) + R"(
+num_requests = )" +
+         std::to_string(requests) + R"(
 prompt_tokens = { kind = "uniform", min = 50, max = 500 }
 output_tokens = { kind = "uniform", min = 5, max = 200 }
 [workload.arrivals]
@@ -68,8 +69,9 @@ std::string host_tag() {
 // Starts `run` in the background, waits until its temporary exists, sends `signal`, and prints
 // "status=N" (the shell's view of how it ended) and the directory listing.
 std::string interrupted(const std::string& run, const std::string& signal) {
-  return "(" + run + " & pid=$!; for i in $(seq 200); do ls | grep -q 'out.h5.tmp-' && break; sleep 0.05; done; kill -" +
-         signal + " $pid; wait $pid; echo status=$?; ls)";
+  return "(" + run +
+         " & pid=$!; for i in $(seq 200); do ls | grep -q 'out.h5.tmp-' && break; sleep 0.05; done; kill -" + signal +
+         " $pid; wait $pid; echo status=$?; ls)";
 }
 
 }  // namespace
@@ -130,7 +132,8 @@ BOOST_AUTO_TEST_CASE(temporaries_left_by_sigkill_are_removed_by_the_next_run) {
   s.write("out.h5.tmp-" + tag + "-" + std::to_string(::getpid()), "live");
   s.write("out.h5.tmp-some-other-host-1", "other host");
   const bool root = ::geteuid() == 0;
-  const fs::path foreign = s.dir() / ("out.h5.tmp-" + tag + "-" + left.front().substr(left.front().rfind('-') + 1) + "0");
+  const fs::path foreign =
+      s.dir() / ("out.h5.tmp-" + tag + "-" + left.front().substr(left.front().rfind('-') + 1) + "0");
   if (root) {
     std::ofstream(foreign) << "another user's";
     BOOST_REQUIRE(::chown(foreign.c_str(), 65534, 65534) == 0);
@@ -158,8 +161,9 @@ BOOST_AUTO_TEST_CASE(background_run_stops_on_sigint) {
 BOOST_AUTO_TEST_CASE(concurrent_writers_leave_one_whole_file) {
   Scratch s("concurrent");
   s.write("a.toml", config(20000));
-  const CliResult r = s.shell(in_dir(s, "(" + kExe + " run a.toml -o out.h5 >/dev/null & pa=$!; " + kExe +
-                                            " run a.toml -o out.h5 >/dev/null & pb=$!; wait $pa; echo a=$?; wait $pb; echo b=$?)"));
+  const CliResult r =
+      s.shell(in_dir(s, "(" + kExe + " run a.toml -o out.h5 >/dev/null & pa=$!; " + kExe +
+                            " run a.toml -o out.h5 >/dev/null & pb=$!; wait $pa; echo a=$?; wait $pb; echo b=$?)"));
   // The first to start runs; the other runs too, or (while the first holds the partial results'
   // lock) is refused as bad input before it computes anything.
   const bool a_ok = contains(r.out, "a=0"), b_ok = contains(r.out, "b=0");
@@ -214,9 +218,11 @@ dims = { tokens = 32 }
   slow.replace(slow.find("min_samples = 3"), 15, "min_samples = 1000");
   slow.replace(slow.find("max_time_s = 0.2"), 16, "max_time_s = 30");
   s.write("two.toml", slow);
-  const CliResult r = s.shell(in_dir(s, "(" + kExe + " run two.toml -o out.h5 >log & pid=$!; for i in $(seq 400); do "
-                                         "[ -e out.partial.h5 ] && break; sleep 0.05; done; kill -TERM $pid; wait $pid; "
-                                         "echo status=$?)"));
+  const CliResult r =
+      s.shell(in_dir(s, "(" + kExe +
+                            " run two.toml -o out.h5 >log & pid=$!; for i in $(seq 400); do "
+                            "[ -e out.partial.h5 ] && break; sleep 0.05; done; kill -TERM $pid; wait $pid; "
+                            "echo status=$?)"));
   BOOST_TEST(contains(r.out, "status=143"), r.out);
   BOOST_TEST(moelab::test::read_text(s.dir() / "out.h5") == complete);
   BOOST_TEST(contains(moelab::test::read_text(s.dir() / "log"), "out.h5 exists and is kept until every case has run"));

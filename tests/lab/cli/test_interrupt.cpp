@@ -23,8 +23,8 @@ BOOST_AUTO_TEST_CASE(sigterm_during_a_run_removes_the_temporary) {
 BOOST_AUTO_TEST_CASE(unwritable_output_is_bad_input) {
   Scratch s("unwritable");
   s.write("blocker", "a file where a directory would have to be");
-  const auto r = s.moelab({"run", (moelab::test::source_dir() / "experiments/quickstart.toml").string(), "-o",
-                           "blocker/out.h5"});
+  const auto r =
+      s.moelab({"run", (moelab::test::source_dir() / "experiments/quickstart.toml").string(), "-o", "blocker/out.h5"});
   BOOST_TEST(r.status == 2);
   BOOST_TEST(r.err.find("blocker/out.h5") != std::string::npos, r.err);
   BOOST_TEST(s.files_other_than({"blocker"}).empty());

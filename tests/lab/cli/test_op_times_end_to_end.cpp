@@ -57,7 +57,8 @@ BOOST_AUTO_TEST_CASE(kernel_lab_times_price_a_simulation_and_are_recorded) {
   BOOST_REQUIRE_MESSAGE(two.status == 0, two.err);
   H5File f1(s.dir() / "one.h5"), f2(s.dir() / "two.h5");
   const std::string source = f1.string_attr("/runs/0000", "op_times");
-  BOOST_TEST(source.find("prefill_attention=" + (s.dir() / "ab.h5").string() + ":/summary op=attention.prefill variant=ref.naive") == 0,
+  BOOST_TEST(source.find("prefill_attention=" + (s.dir() / "ab.h5").string() +
+                         ":/summary op=attention.prefill variant=ref.naive") == 0,
              source);
   BOOST_TEST(f1.string_field("/effective", "op_times").at(0) == source);
   // One more measured call per layer adds exactly the measured time at 16 tokens, per layer.
@@ -77,6 +78,5 @@ BOOST_AUTO_TEST_CASE(kernel_lab_times_price_a_simulation_and_are_recorded) {
   BOOST_TEST(r.err.find("op_times.prefill_attention.variant: no rows of variant 'cuda.x'") != std::string::npos, r.err);
   BOOST_TEST(!std::filesystem::exists(s.dir() / "bad.h5"));
 }
-
 
 BOOST_AUTO_TEST_SUITE_END()

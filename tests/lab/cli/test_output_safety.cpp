@@ -142,8 +142,8 @@ BOOST_AUTO_TEST_CASE(a_data_file_is_refused) {
   // A private copy of data/, so that nothing in the repository is ever at risk.
   fs::copy(moelab::test::data_dir(), s.dir() / "data", fs::copy_options::recursive);
   const std::string model = moelab::test::read_text(s.dir() / "data/models/llama-3.1-8b.toml");
-  const CliResult r = s.shell("cd " + shell_quote(s.dir().string()) + " && MOELAB_DATA_DIR=data " + shell_quote(MOELAB_EXE) +
-                              " run long.toml -o data/models/llama-3.1-8b.toml");
+  const CliResult r = s.shell("cd " + shell_quote(s.dir().string()) + " && MOELAB_DATA_DIR=data " +
+                              shell_quote(MOELAB_EXE) + " run long.toml -o data/models/llama-3.1-8b.toml");
   BOOST_TEST(r.status == 2, r.err);
   BOOST_TEST(contains(r.err, "data/models/llama-3.1-8b.toml: the output path is"), r.err);
   BOOST_TEST(contains(r.err, "an input of this run"), r.err);

@@ -52,7 +52,8 @@ BOOST_AUTO_TEST_CASE(trace_values_report_file_line_and_column) {
   const std::string good = R"({"timestamp": 0, "input_length": 600, "output_length": 5, "hash_ids": [1, 2]})";
   const std::vector<std::pair<std::string, std::string>> cases = {
       // A number beyond a double was an "internal error" without file or line.
-      {R"({"timestamp": 1e400, "input_length": 10, "output_length": 5, "hash_ids": []})", "t.jsonl:2:15: bad JSON value"},
+      {R"({"timestamp": 1e400, "input_length": 10, "output_length": 5, "hash_ids": []})",
+       "t.jsonl:2:15: bad JSON value"},
       {R"({"timestamp": 5, "input_length": -7, "output_length": 5, "hash_ids": []})", "t.jsonl:2:34: input_length"},
       {R"({"timestamp": 5, "output_length": 5, "input_length": 600, "hash_ids": [3, -1]})", "t.jsonl:2:75: hash_ids"},
       {R"({"timestamp": 5,  "input_length": 10, "output_length": 5.5, "hash_ids": []})", "t.jsonl:2:56: output_length"},
@@ -73,14 +74,17 @@ BOOST_AUTO_TEST_CASE(trace_values_report_file_line_and_column) {
 
 BOOST_AUTO_TEST_CASE(csv_trace_with_a_byte_order_mark_is_read) {
   Scratch s("csv_bom");
-  s.write("t.csv", "\xEF\xBB\xBF" "arrived_at,num_prefill_tokens,num_decode_tokens\r\n0.0,100,10\r\n0.5,200,20\r\n");
+  s.write("t.csv",
+          "\xEF\xBB\xBF"
+          "arrived_at,num_prefill_tokens,num_decode_tokens\r\n0.0,100,10\r\n0.5,200,20\r\n");
   s.write("t.toml", std::string(kHead) + "[workload]\nkind = \"csv\"\ntrace = \"t.csv\"\n");
   const CliResult v = s.moelab({"validate", "t.toml"});
   BOOST_TEST(v.status == 0, v.err);
   const CliResult r = s.moelab({"run", "t.toml", "-o", "out.h5"});
   BOOST_TEST(r.status == 0, r.err);
   moelab::test::H5File f(s.dir() / "out.h5");
-  BOOST_TEST(f.field<std::int32_t>("/runs/0000/requests", "prompt_tokens", H5T_NATIVE_INT32) == (std::vector<std::int32_t>{100, 200}));
+  BOOST_TEST(f.field<std::int32_t>("/runs/0000/requests", "prompt_tokens", H5T_NATIVE_INT32) ==
+             (std::vector<std::int32_t>{100, 200}));
   s.write("t.csv", "arrived_at,num_prefill_tokens,num_decode_tokens\n0.0,1e400,10\n");
   const CliResult bad = s.moelab({"validate", "t.toml"});
   BOOST_TEST(bad.status == 2);
@@ -128,7 +132,7 @@ sessions = 300
   std::size_t unfinished = 0;
   for (std::size_t i = 0; i < session.size(); ++i) {
     turns[session[i]].push_back(turn[i]);
-    BOOST_TEST(output[i] == 400);                 // requested, finished or not
+    BOOST_TEST(output[i] == 400);                  // requested, finished or not
     BOOST_TEST(prompt[i] == 400 + 800 * turn[i]);  // the whole history
     if (finish[i] < 0) {
       ++unfinished;
@@ -191,8 +195,8 @@ BOOST_AUTO_TEST_CASE(kernel_shapes_beyond_memory_fail_fast_and_validation_alloca
   const CliResult batch = s.moelab({"ab", "attention.prefill", "--variants", "ref.naive", "--dim", "batch=2000000000"});
   BOOST_TEST(batch.status == 2, batch.err);
   BOOST_TEST(contains(batch.err, "moelab: error: --dim: batch: must be <= 1048576, got 2000000000"), batch.err);
-  const CliResult tokens = s.moelab({"ab", "attention.decode_paged", "--variants", "ref.naive", "--dim", "batch=65536",
-                                     "--dim", "ctx=65536"});
+  const CliResult tokens = s.moelab(
+      {"ab", "attention.decode_paged", "--variants", "ref.naive", "--dim", "batch=65536", "--dim", "ctx=65536"});
   BOOST_TEST(tokens.status == 2, tokens.err);
   BOOST_TEST(contains(tokens.err, "ctx: the batch's tokens add up to 4294967296, more than 2^31 - 1"), tokens.err);
   const CliResult groups = s.moelab({"ab", "grouped_gemm", "--variants", "ref.naive", "--dim", "groups=2000000000"});
@@ -202,7 +206,8 @@ BOOST_AUTO_TEST_CASE(kernel_shapes_beyond_memory_fail_fast_and_validation_alloca
   // Validating the kernel experiments sizes every case without allocating it: the DeepSeek-V3
   // and Llama shapes in them hold hundreds of MB to GBs.
   for (const auto& e : fs::directory_iterator(moelab::test::source_dir() / "experiments/kernels")) {
-    const auto [status, rss_kib] = run_measured(shell_quote(MOELAB_EXE) + " validate " + shell_quote(e.path().string()));
+    const auto [status, rss_kib] =
+        run_measured(shell_quote(MOELAB_EXE) + " validate " + shell_quote(e.path().string()));
     BOOST_TEST_CONTEXT(e.path().filename()) {
       BOOST_TEST(status == 0);
       BOOST_TEST(rss_kib < 300 * 1024);
@@ -224,7 +229,8 @@ dims = { tokens = 16, k = 0 }
 )");
   const CliResult r = s.moelab({"validate", "k.toml"});
   BOOST_TEST(r.status == 2);
-  BOOST_TEST(r.err.rfind("moelab: error: k.toml:9:27: ab.cases[1].dims.k: must be in [1, experts=256], got 0", 0) == 0u, r.err);
+  BOOST_TEST(r.err.rfind("moelab: error: k.toml:9:27: ab.cases[1].dims.k: must be in [1, experts=256], got 0", 0) == 0u,
+             r.err);
 }
 
 BOOST_AUTO_TEST_CASE(large_sweeps_say_they_take_time_and_huge_ones_are_refused) {
@@ -248,7 +254,10 @@ rate_per_s = 1.0
   s.write("sweep.toml", body + values + "]\n\"workload.output_tokens\" = [" + values + ", 1001]\n");
   const CliResult huge = s.moelab({"validate", "sweep.toml"});
   BOOST_TEST(huge.status == 2);
-  BOOST_TEST(contains(huge.err, "sweep: 1.001e+06 points (the product of the value counts, zipped axes counted once); at most 1000000"), huge.err);
+  BOOST_TEST(
+      contains(huge.err,
+               "sweep: 1.001e+06 points (the product of the value counts, zipped axes counted once); at most 1000000"),
+      huge.err);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -117,10 +117,14 @@ BOOST_AUTO_TEST_CASE(seed_per_run_derives_distinct_deterministic_seeds) {
   Scratch s("seeds");
   s.write("small.toml", kSmall);
   BOOST_TEST_REQUIRE(s.moelab({"run", "small.toml", "-o", "same.h5"}).status == 0);
-  BOOST_TEST_REQUIRE(s.moelab({"run", "small.toml", "-o", "per1.h5", "--set", "experiment.seed_per_run=true"}).status == 0);
-  BOOST_TEST_REQUIRE(s.moelab({"run", "small.toml", "-o", "per2.h5", "--set", "experiment.seed_per_run=true"}).status == 0);
+  BOOST_TEST_REQUIRE(s.moelab({"run", "small.toml", "-o", "per1.h5", "--set", "experiment.seed_per_run=true"}).status ==
+                     0);
+  BOOST_TEST_REQUIRE(s.moelab({"run", "small.toml", "-o", "per2.h5", "--set", "experiment.seed_per_run=true"}).status ==
+                     0);
   H5File same(s.dir() / "same.h5"), per1(s.dir() / "per1.h5"), per2(s.dir() / "per2.h5");
-  auto seed = [](const H5File& f, const char* run) { return f.numeric_attr<std::int64_t>(run, "seed", H5T_NATIVE_INT64); };
+  auto seed = [](const H5File& f, const char* run) {
+    return f.numeric_attr<std::int64_t>(run, "seed", H5T_NATIVE_INT64);
+  };
   BOOST_TEST(seed(same, "/runs/0000") == 11);
   BOOST_TEST(seed(same, "/runs/0001") == 11);
   BOOST_TEST(seed(per1, "/runs/0000") != seed(per1, "/runs/0001"));
@@ -135,7 +139,6 @@ BOOST_AUTO_TEST_CASE(sweep_from_the_command_line) {
   BOOST_TEST(runs_in(r.out) == 6u);
   BOOST_TEST(contains(r.out, "cluster.replicas=2,engine.max_num_seqs=128"));
 }
-
 
 // A disaggregated run's KV transfers reach the file, under the same process-count rule as every
 // other dataset (one process and -j 2 write the same bytes).

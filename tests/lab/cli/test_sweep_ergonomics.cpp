@@ -14,14 +14,14 @@ namespace {
 bool contains(const std::string& h, const std::string& n) { return h.find(n) != std::string::npos; }
 
 const char* kConfig =
-    "[experiment]\nname = \"e\"\nseed = 1\n"                             // 1-3
-    "[model]\nid = \"llama-3.1-8b\"\n"                                   // 4-5
-    "[hardware]\nid = \"h100-sxm\"\n"                                    // 6-7
-    "[engine]\nid = \"baseline\"\n"                                      // 8-9
-    "[workload]\nkind = \"synthetic\"\nnum_requests = 200\n"             // 10-12
+    "[experiment]\nname = \"e\"\nseed = 1\n"                                            // 1-3
+    "[model]\nid = \"llama-3.1-8b\"\n"                                                  // 4-5
+    "[hardware]\nid = \"h100-sxm\"\n"                                                   // 6-7
+    "[engine]\nid = \"baseline\"\n"                                                     // 8-9
+    "[workload]\nkind = \"synthetic\"\nnum_requests = 200\n"                            // 10-12
     "prompt_tokens = { kind = \"lognormal\", mean = 94.5, sigma = 1.0, max = 4096 }\n"  // 13
-    "output_tokens = 50\n"                                               // 14
-    "arrivals = { kind = \"poisson\", rate_per_s = 20 }\n";              // 15
+    "output_tokens = 50\n"                                                              // 14
+    "arrivals = { kind = \"poisson\", rate_per_s = 20 }\n";                             // 15
 
 }  // namespace
 
@@ -31,13 +31,16 @@ BOOST_AUTO_TEST_CASE(every_unknown_key_of_a_file_at_once_in_file_order) {
   Scratch s("keys");
   std::string text = kConfig;
   text.insert(text.find("[model]"), "descripton = \"typo\"\n");  // line 4, in [experiment]
-  text += "[cluster]\nreplica = 2\n[stop]\nmax_request = 10\n";     // lines 18, 20
+  text += "[cluster]\nreplica = 2\n[stop]\nmax_request = 10\n";  // lines 18, 20
   const auto cfg = s.write("bad.toml", text);
   const CliResult r = s.moelab({"run", "bad.toml", "-o", "x.h5", "--set", "engine.max_num_seq=8"});
   BOOST_TEST(r.status == 2);
-  const auto experiment = r.err.find("moelab: error: bad.toml:4:14: experiment.descripton: unknown key; did you mean 'description'?");
-  const auto cluster = r.err.find("moelab: error: bad.toml:18:11: cluster.replica: unknown key; did you mean 'replicas'?");
-  const auto stop = r.err.find("moelab: error: bad.toml:20:15: stop.max_request: unknown key; did you mean 'max_requests'?");
+  const auto experiment =
+      r.err.find("moelab: error: bad.toml:4:14: experiment.descripton: unknown key; did you mean 'description'?");
+  const auto cluster =
+      r.err.find("moelab: error: bad.toml:18:11: cluster.replica: unknown key; did you mean 'replicas'?");
+  const auto stop =
+      r.err.find("moelab: error: bad.toml:20:15: stop.max_request: unknown key; did you mean 'max_requests'?");
   const auto set = r.err.find("moelab: error: --set: engine.max_num_seq: unknown key; did you mean 'max_num_seqs'?");
   BOOST_TEST(experiment == 0u, r.err);
   BOOST_TEST((experiment < cluster && cluster < stop && stop < set && set != std::string::npos), r.err);
@@ -66,9 +69,9 @@ BOOST_AUTO_TEST_CASE(unservable_requests_are_warned_about_and_have_a_reason_each
 
 BOOST_AUTO_TEST_CASE(ab_dim_with_several_values_sweeps_that_dimension) {
   Scratch s("ab_dim");
-  const CliResult r = s.moelab({"ab", "router.topk", "--variants", "ref.naive", "--shape", "deepseek-v3", "--dim",
-                                "tokens=8,16,32", "--hot", "--max-time-s", "0.1", "--min-samples", "3", "--warmup",
-                                "1", "-o", "ab.h5"});
+  const CliResult r =
+      s.moelab({"ab", "router.topk", "--variants", "ref.naive", "--shape", "deepseek-v3", "--dim", "tokens=8,16,32",
+                "--hot", "--max-time-s", "0.1", "--min-samples", "3", "--warmup", "1", "-o", "ab.h5"});
   BOOST_TEST_REQUIRE(r.status == 0, r.err);
   H5File f(s.dir() / "ab.h5");
   BOOST_TEST(f.exists("/ab/router.topk/00_deepseek-v3"));

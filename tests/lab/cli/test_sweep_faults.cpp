@@ -143,7 +143,8 @@ BOOST_AUTO_TEST_CASE(a_rank_killed_mid_sweep_and_a_killed_job_resume_to_the_same
   s.write("out.h5", kPrevious);
   // Rank 1 dies (a node lost): mpirun ends the job.
   const std::string rank1 =
-      "$(for p in $(pgrep -P $pid); do tr '\\0' '\\n' </proc/$p/environ | grep -qx OMPI_COMM_WORLD_RANK=1 && echo $p; done)";
+      "$(for p in $(pgrep -P $pid); do tr '\\0' '\\n' </proc/$p/environ | grep -qx OMPI_COMM_WORLD_RANK=1 && echo $p; "
+      "done)";
   // Longer points than elsewhere: three ranks share two cores here.
   const CliResult lost = kill_after(s, mpirun_command(3, quickstart12("out.h5", 3 * kRequests)), 3, rank1);
   BOOST_TEST(!contains(lost.out, "status=0"), lost.out << lost.err);

@@ -31,7 +31,8 @@ BOOST_AUTO_TEST_CASE(any_number_of_processes_writes_the_same_datasets) {
 #ifdef MOELAB_MPIEXEC
   for (int ranks : {2, 4}) {
     const std::string name = "np" + std::to_string(ranks) + ".h5";
-    const CliResult r = s.shell("cd " + shell_quote(s.dir().string()) + " && " + mpirun_command(ranks, quickstart12(name)));
+    const CliResult r =
+        s.shell("cd " + shell_quote(s.dir().string()) + " && " + mpirun_command(ranks, quickstart12(name)));
     BOOST_TEST_REQUIRE(r.status == 0, r.err);
     BOOST_TEST(dataset_difference(s.dir() / "one.h5", s.dir() / name) == "", "mpirun -np " << ranks);
     BOOST_TEST(one.out.substr(0, one.out.rfind("wrote")) == r.out.substr(0, r.out.rfind("wrote")));
@@ -61,13 +62,14 @@ BOOST_AUTO_TEST_CASE(progress_is_a_line_per_point_off_a_terminal_and_nothing_wit
 
 BOOST_AUTO_TEST_CASE(zipped_axes_and_set_replacing_an_axis) {
   Scratch s("zip");
-  const auto cfg = s.write("zip.toml",
-                           "[experiment]\nname = \"zip\"\nseed = 3\n"
-                           "[model]\nid = \"llama-3.1-8b\"\n[hardware]\nid = \"h100-sxm\"\n[engine]\nid = \"baseline\"\n"
-                           "[workload]\nkind = \"synthetic\"\nnum_requests = 100\nprompt_tokens = 100\noutput_tokens = 20\n"
-                           "arrivals = { kind = \"poisson\", rate_per_s = 5 }\n"
-                           "[sweep]\n\"engine.id\" = [\"vllm\", \"sglang\"]\n"
-                           "[[sweep.zip]]\n\"cluster.replicas\" = [1, 2]\n\"workload.arrivals.rate_per_s\" = [5, 10]\n");
+  const auto cfg =
+      s.write("zip.toml",
+              "[experiment]\nname = \"zip\"\nseed = 3\n"
+              "[model]\nid = \"llama-3.1-8b\"\n[hardware]\nid = \"h100-sxm\"\n[engine]\nid = \"baseline\"\n"
+              "[workload]\nkind = \"synthetic\"\nnum_requests = 100\nprompt_tokens = 100\noutput_tokens = 20\n"
+              "arrivals = { kind = \"poisson\", rate_per_s = 5 }\n"
+              "[sweep]\n\"engine.id\" = [\"vllm\", \"sglang\"]\n"
+              "[[sweep.zip]]\n\"cluster.replicas\" = [1, 2]\n\"workload.arrivals.rate_per_s\" = [5, 10]\n");
   const CliResult v = s.moelab({"validate", cfg.string()});
   BOOST_TEST_REQUIRE(v.status == 0, v.err);
   BOOST_TEST(contains(v.out, "4 runs"), v.out);  // 2 engines x 2 zipped pairs
@@ -98,8 +100,8 @@ BOOST_AUTO_TEST_CASE(version_says_whether_mpi_was_built) {
 #ifdef MOELAB_MPIEXEC
 BOOST_AUTO_TEST_CASE(bad_input_under_mpirun_is_reported_once_by_rank_0) {
   Scratch s("mpi_bad");
-  const auto args = std::vector<std::string>{"run", (source_dir() / "tests/lab/cli/bad_configs/misspelt_key.toml").string(),
-                                             "-o", "bad.h5"};
+  const auto args = std::vector<std::string>{
+      "run", (source_dir() / "tests/lab/cli/bad_configs/misspelt_key.toml").string(), "-o", "bad.h5"};
   const CliResult r = s.shell("cd " + shell_quote(s.dir().string()) + " && " + mpirun_command(2, args));
   BOOST_TEST(r.status == 2);
   const std::string message = "moelab: error: ";

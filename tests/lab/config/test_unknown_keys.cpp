@@ -69,12 +69,12 @@ BOOST_AUTO_TEST_CASE(a_misspelt_table_is_matched_against_the_root_keys) {
 
 BOOST_AUTO_TEST_CASE(collected_unknown_keys_come_together_in_file_order) {
   const std::string text =
-      "[workload]\n"      // 1
-      "rate = 3\n"        // 2
-      "[engine]\n"        // 3
-      "max_num_seq = 4\n" // 4
-      "idd = \"x\"\n"     // 5
-      "[extra]\n";        // 6
+      "[workload]\n"       // 1
+      "rate = 3\n"         // 2
+      "[engine]\n"         // 3
+      "max_num_seq = 4\n"  // 4
+      "idd = \"x\"\n"      // 5
+      "[extra]\n";         // 6
   const toml::table t = parse(text);
   config::StrictTable root(t, "exp.toml");
   root.collect_unknown_keys();

@@ -2,9 +2,9 @@
 // bad values rejected with file:line:col and the key.
 #include <boost/test/unit_test.hpp>
 
+#include <unistd.h>
 #include <cmath>
 #include <fstream>
-#include <unistd.h>
 
 #include "lab/experiment/simulation_plan.hpp"
 #include "tests/lab/plan_test_support.hpp"
@@ -52,9 +52,10 @@ BOOST_AUTO_TEST_CASE(defaults_come_from_the_node_entry_of_the_prefill_hardware) 
 
 BOOST_AUTO_TEST_CASE(unlimited_and_named_defaults) {
   Dir d;
-  const auto f = d.write("u.toml", kBase +
-                                       "[cluster.kv_tiers]\ntiers = [\"dram\"]\ndefaults = \"mooncake-rdma\"\nchunk_tokens = 16\n"
-                                       "dram = { capacity_gb = \"unlimited\" }\n");
+  const auto f =
+      d.write("u.toml", kBase +
+                            "[cluster.kv_tiers]\ntiers = [\"dram\"]\ndefaults = \"mooncake-rdma\"\nchunk_tokens = 16\n"
+                            "dram = { capacity_gb = \"unlimited\" }\n");
   const auto& s = lab::plan_simulation({f, {}}, "x").runs.at(0).config.cluster.kv_tiers;
   BOOST_TEST_REQUIRE(s.tiers.size() == 1u);
   BOOST_TEST(std::isinf(s.tiers[0].capacity_bytes));
@@ -72,10 +73,12 @@ BOOST_AUTO_TEST_CASE(bad_tiers_fail_at_their_key) {
   Dir d;
   const std::string t = "[cluster.kv_tiers]\n";
   BOOST_TEST(error_of(d.write("a.toml", kBase + t + "tiers = [\"ssd\"]\n"))
-                 .find("a.toml:16:9: cluster.kv_tiers.tiers: must be [\"dram\"] or [\"dram\", \"ssd\"]") != std::string::npos);
-  BOOST_TEST(error_of(d.write("b.toml", kBase + t + "tiers = [\"dram\"]\nchunk_tokens = 20\n"))
-                 .find("b.toml:17:16: cluster.kv_tiers.chunk_tokens: must be a multiple of engine.kv_block_tokens (16)") !=
+                 .find("a.toml:16:9: cluster.kv_tiers.tiers: must be [\"dram\"] or [\"dram\", \"ssd\"]") !=
              std::string::npos);
+  BOOST_TEST(
+      error_of(d.write("b.toml", kBase + t + "tiers = [\"dram\"]\nchunk_tokens = 20\n"))
+          .find("b.toml:17:16: cluster.kv_tiers.chunk_tokens: must be a multiple of engine.kv_block_tokens (16)") !=
+      std::string::npos);
   BOOST_TEST(error_of(d.write("c.toml", kBase + t + "tiers = [\"dram\"]\ndram = { capacity_gb = -4 }\n"))
                  .find("c.toml:17:24: cluster.kv_tiers.dram.capacity_gb: must be > 0") != std::string::npos);
   BOOST_TEST(error_of(d.write("d.toml", kBase + t + "tiers = [\"dram\"]\ndram = { capacity_gb = \"lots\" }\n"))
@@ -86,8 +89,9 @@ BOOST_AUTO_TEST_CASE(bad_tiers_fail_at_their_key) {
                  .find("cluster.kv_tiers.dram.read_gb_per_s: must be > 0") != std::string::npos);
   BOOST_TEST(error_of(d.write("g.toml", kBase + t + "tiers = [\"dram\"]\ndefaults = \"nope\"\n"))
                  .find("cluster.kv_tiers.defaults") != std::string::npos);
-  BOOST_TEST(error_of(d.write("h.toml", kBase + t + "tiers = [\"dram\"]\nspeed = 3\n"))
-                 .find("cluster.kv_tiers.speed") != std::string::npos);
+  BOOST_TEST(
+      error_of(d.write("h.toml", kBase + t + "tiers = [\"dram\"]\nspeed = 3\n")).find("cluster.kv_tiers.speed") !=
+      std::string::npos);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -2,8 +2,8 @@
 // file, op, variant or value reported at its key with file:line:col.
 #include <boost/test/unit_test.hpp>
 
-#include <fstream>
 #include <unistd.h>
+#include <fstream>
 
 #include "lab/experiment/simulation_plan.hpp"
 #include "lab/h5/table.hpp"
@@ -16,7 +16,9 @@ namespace {
 
 struct Dir {
   fs::path path;
-  Dir() : path(fs::temp_directory_path() / ("moelab_op_times_" + std::to_string(::getpid()))) { fs::create_directories(path); }
+  Dir() : path(fs::temp_directory_path() / ("moelab_op_times_" + std::to_string(::getpid()))) {
+    fs::create_directories(path);
+  }
   ~Dir() { fs::remove_all(path); }
   fs::path write(const std::string& name, const std::string& text) const {
     std::ofstream(path / name) << text;
@@ -37,7 +39,8 @@ const std::string kMoe =
 void write_ab_file(const fs::path& file) {
   h5::Writer w(file);
   h5::Table t;
-  t.add("op", "", std::vector<std::string>{"grouped_gemm", "grouped_gemm", "grouped_gemm", "grouped_gemm", "router.topk"})
+  t.add("op", "",
+        std::vector<std::string>{"grouped_gemm", "grouped_gemm", "grouped_gemm", "grouped_gemm", "router.topk"})
       .add("variant", "", std::vector<std::string>{"ref.naive", "ref.naive", "kokkos.tiled", "ref.naive", "ref.naive"})
       .add("status", "", std::vector<std::string>{"ok", "ok", "ok", "wrong", "ok"})
       .add("median_s", "s", std::vector<double>{9e-3, 3e-3, 1e-3, 5e-3, 1e-4})
@@ -62,8 +65,10 @@ BOOST_AUTO_TEST_SUITE(op_times_config)
 BOOST_AUTO_TEST_CASE(a_kernel_lab_file_becomes_a_measured_table) {
   Dir d;
   write_ab_file(d.path / "ab.h5");
-  const auto f = d.write("m.toml", kMoe + "[op_times]\nexpert_gemm = { file = \"ab.h5\", variant = \"ref.naive\", calls_per_layer = 2 }\n"
-                                          "decode_attention = \"analytic\"\n");
+  const auto f = d.write(
+      "m.toml", kMoe +
+                    "[op_times]\nexpert_gemm = { file = \"ab.h5\", variant = \"ref.naive\", calls_per_layer = 2 }\n"
+                    "decode_attention = \"analytic\"\n");
   const auto plan = lab::plan_simulation({f, {}}, "x");
   const auto& op_times = plan.runs.at(0).config.engine.op_times;
   const auto* t = op_times.measured(sim::OpClass::expert_gemm);
@@ -71,7 +76,8 @@ BOOST_AUTO_TEST_CASE(a_kernel_lab_file_becomes_a_measured_table) {
   BOOST_TEST(t->shape == (std::vector<double>{512, 2048}));  // sorted; the wrong row left out
   BOOST_TEST(t->seconds == (std::vector<double>{3e-3, 9e-3}));
   BOOST_TEST(t->calls_per_layer == 2.0);
-  BOOST_TEST(t->source.find((d.path / "ab.h5").string() + ":/summary op=grouped_gemm variant=ref.naive") == 0, t->source);
+  BOOST_TEST(t->source.find((d.path / "ab.h5").string() + ":/summary op=grouped_gemm variant=ref.naive") == 0,
+             t->source);
   BOOST_TEST(op_times.measured(sim::OpClass::decode_attention) == nullptr);
   BOOST_TEST(op_times.measured(sim::OpClass::prefill_attention) == nullptr);
   // The effective config names the file by its absolute path.
@@ -85,15 +91,23 @@ BOOST_AUTO_TEST_CASE(bad_sources_fail_at_their_key) {
   Dir d;
   write_ab_file(d.path / "ab.h5");
   auto f = d.write("file.toml", kMoe + "[op_times]\nexpert_gemm = { file = \"nope.h5\", variant = \"ref.naive\" }\n");
-  BOOST_TEST(error_of(f).find("file.toml:17:24: op_times.expert_gemm.file: no such file") != std::string::npos, error_of(f));
-  f = d.write("op.toml", kMoe + "[op_times]\nexpert_gemm = { file = \"ab.h5\", variant = \"ref.naive\", op = \"gemm\" }\n");
-  BOOST_TEST(error_of(f).find("op.toml:17:61: op_times.expert_gemm.op: no rows of op 'gemm'") != std::string::npos, error_of(f));
+  BOOST_TEST(error_of(f).find("file.toml:17:24: op_times.expert_gemm.file: no such file") != std::string::npos,
+             error_of(f));
+  f = d.write("op.toml",
+              kMoe + "[op_times]\nexpert_gemm = { file = \"ab.h5\", variant = \"ref.naive\", op = \"gemm\" }\n");
+  BOOST_TEST(error_of(f).find("op.toml:17:61: op_times.expert_gemm.op: no rows of op 'gemm'") != std::string::npos,
+             error_of(f));
   BOOST_TEST(error_of(f).find("(ops: grouped_gemm, router.topk)") != std::string::npos, error_of(f));
   f = d.write("variant.toml", kMoe + "[op_times]\nexpert_gemm = { file = \"ab.h5\", variant = \"cuda.x\" }\n");
-  BOOST_TEST(error_of(f).find("variant.toml:17:43: op_times.expert_gemm.variant: no rows of variant 'cuda.x'") != std::string::npos,
+  BOOST_TEST(error_of(f).find("variant.toml:17:43: op_times.expert_gemm.variant: no rows of variant 'cuda.x'") !=
+                 std::string::npos,
              error_of(f));
-  f = d.write("shape.toml", kMoe + "[op_times]\ndecode_attention = { file = \"ab.h5\", variant = \"ref.naive\", op = \"grouped_gemm\" }\n");
-  BOOST_TEST(error_of(f).find("op_times.decode_attention.file: /summary has no column 'dim_batch'") != std::string::npos, error_of(f));
+  f = d.write(
+      "shape.toml",
+      kMoe + "[op_times]\ndecode_attention = { file = \"ab.h5\", variant = \"ref.naive\", op = \"grouped_gemm\" }\n");
+  BOOST_TEST(
+      error_of(f).find("op_times.decode_attention.file: /summary has no column 'dim_batch'") != std::string::npos,
+      error_of(f));
   f = d.write("word.toml", kMoe + "[op_times]\nexpert_gemm = \"roofline\"\n");
   BOOST_TEST(error_of(f).find("word.toml:17:15: op_times.expert_gemm:") != std::string::npos, error_of(f));
   f = d.write("key.toml", kMoe + "[op_times]\ndense = \"analytic\"\n");

@@ -2,8 +2,8 @@
 // price), swept, and rejected with file:line:col and the key when wrong.
 #include <boost/test/unit_test.hpp>
 
-#include <fstream>
 #include <unistd.h>
+#include <fstream>
 
 #include "lab/experiment/simulation_plan.hpp"
 #include "tests/lab/plan_test_support.hpp"
@@ -32,13 +32,14 @@ BOOST_AUTO_TEST_SUITE(pool_config)
 
 BOOST_AUTO_TEST_CASE(pools_reach_the_sim_config_with_their_own_hardware_and_plan) {
   Dir d;
-  const auto f = d.write("p.toml", kBase +
-                                       "[cluster]\nkv_transfer = \"layerwise\"\n"
-                                       "[cluster.parallel]\nattention_tp = 8\n"
-                                       "[cluster.prefill]\ninstances = 3\nrouter = \"least_load\"\nmax_batched_tokens = 16384\n"
-                                       "[cluster.decode]\ninstances = 1\nhardware = { id = \"h200\" }\n"
-                                       "parallel = { attention_tp = 4 }\nmax_num_seqs = 64\n"
-                                       "[sweep]\n\"cluster.decode.instances\" = [1, 2]\n");
+  const auto f =
+      d.write("p.toml", kBase +
+                            "[cluster]\nkv_transfer = \"layerwise\"\n"
+                            "[cluster.parallel]\nattention_tp = 8\n"
+                            "[cluster.prefill]\ninstances = 3\nrouter = \"least_load\"\nmax_batched_tokens = 16384\n"
+                            "[cluster.decode]\ninstances = 1\nhardware = { id = \"h200\" }\n"
+                            "parallel = { attention_tp = 4 }\nmax_num_seqs = 64\n"
+                            "[sweep]\n\"cluster.decode.instances\" = [1, 2]\n");
   const auto plan = lab::plan_simulation({f, {}}, "x");
   BOOST_TEST_REQUIRE(plan.runs.size() == 2u);
   const auto& c = plan.runs.at(1).config;
@@ -68,10 +69,12 @@ BOOST_AUTO_TEST_CASE(bad_pools_fail_at_their_key) {
   BOOST_TEST(error_of(d.write("b.toml", kBase + "[cluster.prefill]\ninstances = 1\n[cluster.decode]\ninstances = 0\n"))
                  .find("b.toml:16:13: cluster.decode.instances: must be > 0") != std::string::npos);
   BOOST_TEST(error_of(d.write("c.toml", kBase + "[cluster]\nkv_transfer = \"layerwise\"\n"))
-                 .find("c.toml:14:15: cluster.kv_transfer: applies to a disaggregated cluster only") != std::string::npos);
+                 .find("c.toml:14:15: cluster.kv_transfer: applies to a disaggregated cluster only") !=
+             std::string::npos);
   // 70B weights (141 GB) do not fit one 80 GB GPU: the pool whose memory fails is named.
-  const std::string e = error_of(d.write("e.toml", kBase + "[cluster.prefill]\ninstances = 1\nparallel = { attention_tp = 8 }\n"
-                                                           "[cluster.decode]\ninstances = 1\nparallel = { attention_tp = 1 }\n"));
+  const std::string e =
+      error_of(d.write("e.toml", kBase + "[cluster.prefill]\ninstances = 1\nparallel = { attention_tp = 8 }\n"
+                                         "[cluster.decode]\ninstances = 1\nparallel = { attention_tp = 1 }\n"));
   BOOST_TEST(e.find("e.toml:17:13:") != std::string::npos, e);
   BOOST_TEST(e.find("cluster.decode.instances") != std::string::npos, e);
 }

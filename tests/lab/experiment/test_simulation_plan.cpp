@@ -1,7 +1,7 @@
 #include <boost/test/unit_test.hpp>
 
-#include <fstream>
 #include <unistd.h>
+#include <fstream>
 
 #include "lab/config/spec_loaders.hpp"
 #include "lab/experiment/simulation_plan.hpp"

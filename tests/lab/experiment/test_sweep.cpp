@@ -77,8 +77,9 @@ BOOST_AUTO_TEST_CASE(bad_sweeps_name_file_line_and_key) {
              std::string::npos);
   BOOST_TEST(error_of([] { read_sweep(parse("[sweep]\nx = [[1]]\n"), "exp.toml"); }).find("element 0") !=
              std::string::npos);
-  BOOST_TEST(error_of([] { read_sweep(parse("[sweep]\n\"experiment.kind\" = [\"a\"]\n"), "exp.toml"); })
-                 .find("cannot be swept") != std::string::npos);
+  BOOST_TEST(error_of([] {
+               read_sweep(parse("[sweep]\n\"experiment.kind\" = [\"a\"]\n"), "exp.toml");
+             }).find("cannot be swept") != std::string::npos);
   BOOST_TEST(error_of([] { read_sweep(parse("sweep = 3\n"), "exp.toml"); }).find("exp.toml:1:") == 0u);
 }
 
@@ -140,8 +141,9 @@ BOOST_AUTO_TEST_CASE(zipped_axes_of_different_lengths_are_an_input_error) {
   BOOST_TEST(error_of([] { read_sweep(parse("[sweep]\nzip = [{}]\n"), "exp.toml"); }).find("at least one axis") !=
              std::string::npos);
   // A key swept both on its own and in a zip table is swept twice.
-  BOOST_TEST(error_of([] { read_sweep(parse("[sweep]\na = [1]\n[[sweep.zip]]\na = [2]\n"), "exp.toml"); })
-                 .find("swept twice") != std::string::npos);
+  BOOST_TEST(error_of([] {
+               read_sweep(parse("[sweep]\na = [1]\n[[sweep.zip]]\na = [2]\n"), "exp.toml");
+             }).find("swept twice") != std::string::npos);
 }
 
 BOOST_AUTO_TEST_CASE(set_replaces_a_swept_axis_where_the_file_sweeps_it) {

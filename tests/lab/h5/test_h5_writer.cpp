@@ -1,9 +1,9 @@
 #include <boost/test/unit_test.hpp>
 
+#include <unistd.h>
 #include <cmath>
 #include <fstream>
 #include <iterator>
-#include <unistd.h>
 
 #include "lab/h5/writer.hpp"
 #include "tests/lab/h5_read.hpp"
@@ -177,8 +177,7 @@ BOOST_AUTO_TEST_CASE(writer_without_commit_leaves_nothing) {
     Writer w(file);
     w.write_table("/summary", sample_table(5));
     throw std::runtime_error("simulated failure mid-write");
-  } catch (const std::runtime_error&) {
-  }
+  } catch (const std::runtime_error&) {}
   BOOST_TEST(entries(dir.path).empty());
 }
 

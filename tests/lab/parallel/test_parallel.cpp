@@ -96,7 +96,7 @@ BOOST_AUTO_TEST_CASE(remote_and_local_workers_share_the_points) {
   cb.key_of = [](std::size_t i) { return "key" + std::to_string(i); };
   run_points(first_n(40), pool, &remote, cb);
   BOOST_TEST(results.size() == 40u);
-  BOOST_TEST(!remote.any_left());  // every worker was told to stop and said bye
+  BOOST_TEST(!remote.any_left());            // every worker was told to stop and said bye
   BOOST_TEST(remote.assigned.size() > 20u);  // the instant remote workers took most points
   std::size_t local = 0;
   for (const auto& [i, bytes] : results) local += bytes.rfind("local:", 0) == 0 ? 1 : 0;

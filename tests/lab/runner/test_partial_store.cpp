@@ -141,7 +141,7 @@ BOOST_AUTO_TEST_CASE(a_store_without_finished_points_is_started_afresh) {
     PartialStore s(dir, kKeys, kConfig, false, "exp.toml");
     s.save(0, "x");
   }
-  fs::remove(dir / ("000000-" + kKeys[0] + ".point"));  // a store whose points are gone
+  fs::remove(dir / ("000000-" + kKeys[0] + ".point"));          // a store whose points are gone
   PartialStore s(dir, {"1", "2"}, "other", false, "exp.toml");  // another sweep: nothing lost
   BOOST_TEST(s.finished_count() == 0u);
 }

@@ -11,8 +11,8 @@
 
 namespace {
 using namespace moelab::sim;
-using moelab::sim::test::VectorWorkload;
 using moelab::sim::test::make_request;
+using moelab::sim::test::VectorWorkload;
 
 SimConfig base_config() {
   SimConfig c = test::llama8b_h100_config();
@@ -130,7 +130,8 @@ BOOST_AUTO_TEST_CASE(decode_enters_with_its_kv_and_never_prefills_again) {
 // Two prompts prefilled in one step finish together; they share both instances' NICs, so the
 // second transfer starts when the first ends.
 BOOST_AUTO_TEST_CASE(transfers_sharing_nics_queue) {
-  const RunResult r = run_disaggregated(disaggregated(1, 1), {make_request(0, 0.0, 1000, 4), make_request(1, 0.0, 1000, 4)});
+  const RunResult r =
+      run_disaggregated(disaggregated(1, 1), {make_request(0, 0.0, 1000, 4), make_request(1, 0.0, 1000, 4)});
   BOOST_TEST_REQUIRE(r.kv_transfers.size() == 2u);
   const auto& a = r.kv_transfers[0];
   const auto& b = r.kv_transfers[1];
@@ -138,7 +139,8 @@ BOOST_AUTO_TEST_CASE(transfers_sharing_nics_queue) {
   BOOST_TEST(b.start_s == a.done_s);
   BOOST_TEST(b.kv_transfer_s() == 2 * a.kv_transfer_s(), boost::test_tools::tolerance(1e-12));
   // With two decode instances (round robin) the destinations differ, but the source NICs are shared.
-  const RunResult two = run_disaggregated(disaggregated(1, 2), {make_request(0, 0.0, 1000, 4), make_request(1, 0.0, 1000, 4)});
+  const RunResult two =
+      run_disaggregated(disaggregated(1, 2), {make_request(0, 0.0, 1000, 4), make_request(1, 0.0, 1000, 4)});
   BOOST_TEST(two.kv_transfers[0].decode_instance != two.kv_transfers[1].decode_instance);
   BOOST_TEST(two.kv_transfers[1].start_s == two.kv_transfers[0].done_s);
 }

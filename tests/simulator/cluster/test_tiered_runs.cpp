@@ -126,10 +126,10 @@ BOOST_AUTO_TEST_CASE(prefix_affinity_router_prefers_the_longest_prefix_under_a_l
   BOOST_TEST(router->route(r, loads) == 1);  // 60% of the prompt cached, loads balanced
   loads[1].cached_prefix_tokens = 250;       // 25% < 30%: least load
   BOOST_TEST(router->route(r, loads) == 2);
-  loads[1] = {100, 0, 0.0, 900};             // 100 - 1 > 64 and 100 > 1.5 x 1: imbalanced
+  loads[1] = {100, 0, 0.0, 900};  // 100 - 1 > 64 and 100 > 1.5 x 1: imbalanced
   BOOST_TEST(router->route(r, loads) == 2);
   loads[2] = {40, 0, 0.0, 0};
-  loads[0] = {40, 0, 0.0, 0};                // 100 - 40 <= 64: balanced again
+  loads[0] = {40, 0, 0.0, 0};  // 100 - 40 <= 64: balanced again
   BOOST_TEST(router->route(r, loads) == 1);
 }
 

@@ -92,8 +92,9 @@ BOOST_AUTO_TEST_CASE(deterministic_queue_matches_its_closed_form) {
   Experiment e(queue_config("constant", 2000, 99, 2 * s, tolerance, 10));
   const auto plan = lab::plan_capacity(e.source(), "ddd1");
   const auto outcome = lab::search_capacity(e.source(), plan, plan.points.front());
-  BOOST_TEST_MESSAGE(fmt::format("S = {:.6f} s, 1/S = {:.4f}/s, closed form {:.4f}/s, found [{:.4f}, {:.4f}] in {} probes", s,
-                                 1 / s, exact, outcome.search.meets, outcome.search.fails, outcome.search.probes));
+  BOOST_TEST_MESSAGE(
+      fmt::format("S = {:.6f} s, 1/S = {:.4f}/s, closed form {:.4f}/s, found [{:.4f}, {:.4f}] in {} probes", s, 1 / s,
+                  exact, outcome.search.meets, outcome.search.fails, outcome.search.probes));
   BOOST_TEST((outcome.search.status == sim::SearchStatus::found));
   BOOST_TEST(outcome.search.meets <= exact);
   BOOST_TEST(outcome.search.fails > exact);
@@ -180,8 +181,9 @@ tpot_s = 0.03
   BOOST_TEST(at.window.tpot_s <= 0.03);
   const auto above = lab::run_probe(e.source(), plan, point, capacity * (1 + plan.search.relative_tolerance));
   BOOST_TEST(!above.meets_slo);
-  BOOST_TEST_MESSAGE(fmt::format("capacity {:.3f}/s: TTFT p90 {:.3f} s, TPOT p90 {:.4f} s; +1%: {:.3f} s, {:.4f} s", capacity,
-                                 at.window.ttft_s, at.window.tpot_s, above.window.ttft_s, above.window.tpot_s));
+  BOOST_TEST_MESSAGE(fmt::format("capacity {:.3f}/s: TTFT p90 {:.3f} s, TPOT p90 {:.4f} s; +1%: {:.3f} s, {:.4f} s",
+                                 capacity, at.window.ttft_s, at.window.tpot_s, above.window.ttft_s,
+                                 above.window.tpot_s));
 }
 
 BOOST_AUTO_TEST_SUITE_END()
@@ -234,11 +236,14 @@ BOOST_AUTO_TEST_CASE(bad_capacity_tables_name_line_and_key) {
              "22: compare.apis: 'gpt-9' is not an id in data/prices/api.toml");
   BOOST_TEST(error_with("[demand]\nshape = \"flat\"\n", "") ==
              "20: compare.apis: an API comparison needs a [demand] table (the volumes to compare over)");
-  BOOST_TEST(error_with("shape = \"flat\"", "shape = \"weekly\"").rfind("20: demand.shape: unknown value 'weekly'", 0) == 0);
+  BOOST_TEST(
+      error_with("shape = \"flat\"", "shape = \"weekly\"").rfind("20: demand.shape: unknown value 'weekly'", 0) == 0);
   BOOST_TEST(error_with("arrivals = { kind = \"poisson\", rate_per_s = 1 }", "arrivals = { kind = \"burst\" }") ==
-             "14: workload.arrivals.kind: a capacity search by rate needs arrivals with a rate (poisson, gamma, constant), not burst");
+             "14: workload.arrivals.kind: a capacity search by rate needs arrivals with a rate (poisson, gamma, "
+             "constant), not burst");
   BOOST_TEST(error_with("num_requests = 2000", "num_requests = 100") ==
-             "9: workload.num_requests: 100 requests leave about 80 in the steady-state window; capacity.min_window_requests is 100");
+             "9: workload.num_requests: 100 requests leave about 80 in the steady-state window; "
+             "capacity.min_window_requests is 100");
   BOOST_TEST(error_with("[capacity]\n", "[sweep]\n\"capacity.start_per_s\" = [1, 2]\n[capacity]\n") ==
              "16: sweep.capacity.start_per_s: the search definition ([capacity]) cannot be swept");
   BOOST_TEST(error_with("[compare]", "[costs.x]\nkind = \"own\"\nserver = \"hgx-b200-8gpu\"\n[compare]") ==

@@ -39,10 +39,12 @@ BOOST_AUTO_TEST_CASE(owned_hgx_h100_per_gpu_hour_by_hand) {
 BOOST_AUTO_TEST_CASE(owned_overrides_and_depreciation) {
   const auto data = test::h100_tco();
   const auto base = cost_model("kind = \"own\"\n", test::gpu("h100-sxm", 700, 1.99), data)->per_gpu_hour(1.0);
-  const auto longer = cost_model("kind = \"own\"\ndepreciation_years = 10\npue = 1.56\n",
-                                 test::gpu("h100-sxm", 700, 1.99), data)->per_gpu_hour(1.0);
+  const auto longer =
+      cost_model("kind = \"own\"\ndepreciation_years = 10\npue = 1.56\n", test::gpu("h100-sxm", 700, 1.99), data)
+          ->per_gpu_hour(1.0);
   BOOST_TEST(longer.components[0].usd_per_gpu_hour == base.components[0].usd_per_gpu_hour / 2, tt::tolerance(1e-12));
-  BOOST_TEST(longer.components[4].usd_per_gpu_hour == base.components[4].usd_per_gpu_hour * 1.56 / 1.3, tt::tolerance(1e-12));
+  BOOST_TEST(longer.components[4].usd_per_gpu_hour == base.components[4].usd_per_gpu_hour * 1.56 / 1.3,
+             tt::tolerance(1e-12));
 }
 
 BOOST_AUTO_TEST_CASE(rent_tiers_and_billing) {
@@ -79,7 +81,8 @@ BOOST_AUTO_TEST_CASE(bad_cost_tables_name_the_key) {
   BOOST_TEST(key_of("kind = \"own\"\nserver = \"hgx-h100-8gpu\"\n", test::gpu("h200", 700, 2.5)) ==
              "costs.x.server: server 'hgx-h100-8gpu' carries h100-sxm, but the experiment runs h200");
   BOOST_TEST(key_of("kind = \"own\"\npeu = 1.2\n", hw).rfind("costs.x.peu: unknown key", 0) == 0);
-  BOOST_TEST(key_of("kind = \"own\"\npue = 0.9\n", hw) == "costs.x.pue: must be >= 1 (facility power / IT power), got 0.9");
+  BOOST_TEST(key_of("kind = \"own\"\npue = 0.9\n", hw) ==
+             "costs.x.pue: must be >= 1 (facility power / IT power), got 0.9");
   BOOST_TEST(key_of("kind = \"lease\"\n", hw).rfind("costs.x.kind: unknown value 'lease'", 0) == 0);
 }
 

@@ -3,8 +3,8 @@
 
 #include <fmt/format.h>
 
-#include "tests/simulator/economics/econ_test_support.hpp"
 #include "simulator/economics/fleet.hpp"
+#include "tests/simulator/economics/econ_test_support.hpp"
 
 using namespace moelab;
 namespace tt = boost::test_tools;
@@ -41,7 +41,8 @@ BOOST_AUTO_TEST_CASE(flat_day_by_hand) {
   BOOST_TEST(day.usd_per_day == 96.0, tt::tolerance(1e-12));
   BOOST_TEST(day.usd_per_m_tokens == 96.0 / 130.0, tt::tolerance(1e-12));
   // The minimum holds a replica even when nothing is asked.
-  BOOST_TEST(sim::plan_fleet(1.0, sim::DemandShape::flat(), one_gpu_replica(), *rent(2.0, "active")).peak_replicas == 1);
+  BOOST_TEST(sim::plan_fleet(1.0, sim::DemandShape::flat(), one_gpu_replica(), *rent(2.0, "active")).peak_replicas ==
+             1);
 }
 
 BOOST_AUTO_TEST_CASE(diurnal_scaling_pays_active_or_provisioned_hours) {
@@ -77,7 +78,8 @@ BOOST_AUTO_TEST_CASE(break_even_for_one_pair_by_hand) {
   const auto never = sim::break_even(1e6, 1e10, sim::DemandShape::flat(), one_gpu_replica(), *rent(2.0, "active"), 0.5);
   BOOST_TEST((never.status == sim::BreakEven::Status::api_always_cheaper));
   // A dear API is beaten across a range that starts high enough.
-  const auto always = sim::break_even(1e8, 1e10, sim::DemandShape::flat(), one_gpu_replica(), *rent(2.0, "active"), 5.0);
+  const auto always =
+      sim::break_even(1e8, 1e10, sim::DemandShape::flat(), one_gpu_replica(), *rent(2.0, "active"), 5.0);
   BOOST_TEST((always.status == sim::BreakEven::Status::self_host_always_cheaper));
 }
 

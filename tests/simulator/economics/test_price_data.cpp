@@ -75,8 +75,10 @@ BOOST_AUTO_TEST_CASE(rental_ranges_are_ordered_and_name_hardware) {
   for (const auto& r : ranges) {
     BOOST_TEST_CONTEXT(r.hardware_id) {
       const auto& p = r.usd_per_gpu_hour;
-      if (p.count("on_demand_low") && p.count("on_demand_high")) BOOST_TEST(p.at("on_demand_low") <= p.at("on_demand_high"));
-      if (p.count("on_demand_typical") && p.count("on_demand_high")) BOOST_TEST(p.at("on_demand_typical") <= p.at("on_demand_high"));
+      if (p.count("on_demand_low") && p.count("on_demand_high"))
+        BOOST_TEST(p.at("on_demand_low") <= p.at("on_demand_high"));
+      if (p.count("on_demand_typical") && p.count("on_demand_high"))
+        BOOST_TEST(p.at("on_demand_typical") <= p.at("on_demand_high"));
     }
   }
 }
@@ -121,11 +123,14 @@ BOOST_AUTO_TEST_CASE(quality_is_data_with_sources) {
 
 BOOST_AUTO_TEST_CASE(mistakes_name_file_line_and_key) {
   {
-    EditedData d("prices/gpu_rental_ranges.toml", "spot_usd_per_gpu_hour = 1.60\n", "spot_usd_per_gpu_hour = 1.60\nspto = 1\n");
-    expect_error(error_of(config::load_gpu_rental_ranges), "^gpu_rental_ranges.toml:[0-9]+: gpu.h100-sxm.spto: unknown key");
+    EditedData d("prices/gpu_rental_ranges.toml", "spot_usd_per_gpu_hour = 1.60\n",
+                 "spot_usd_per_gpu_hour = 1.60\nspto = 1\n");
+    expect_error(error_of(config::load_gpu_rental_ranges),
+                 "^gpu_rental_ranges.toml:[0-9]+: gpu.h100-sxm.spto: unknown key");
   }
   {
-    EditedData d("prices/tco.toml", "pue = \"assumption: a modern colocation hall;", "peu = \"assumption: a modern colocation hall;");
+    EditedData d("prices/tco.toml", "pue = \"assumption: a modern colocation hall;",
+                 "peu = \"assumption: a modern colocation hall;");
     expect_error(error_of(config::load_tco), "^tco.toml:[0-9]+: facility.sources.peu: names no field");
   }
   {
@@ -138,15 +143,18 @@ BOOST_AUTO_TEST_CASE(mistakes_name_file_line_and_key) {
   }
   {
     EditedData d("prices/api.toml", "id = \"deepseek-r1\"", "id = \"deepseek-v3\"");
-    expect_error(error_of(config::load_api_prices), "^api.toml:[0-9]+: price\\[1\\].id: 'deepseek-v3' is already the id of price\\[0\\]");
+    expect_error(error_of(config::load_api_prices),
+                 "^api.toml:[0-9]+: price\\[1\\].id: 'deepseek-v3' is already the id of price\\[0\\]");
   }
   {
     EditedData d("demand/diurnal.toml", "peak_to_mean = 1.34", "peak_to_mean = 1.5");
-    expect_error(error_of(config::load_diurnal_shapes), "^diurnal.toml:[0-9]+: shape.azure2024_conversation_weekday.peak_to_mean: 1.5 disagrees");
+    expect_error(error_of(config::load_diurnal_shapes),
+                 "^diurnal.toml:[0-9]+: shape.azure2024_conversation_weekday.peak_to_mean: 1.5 disagrees");
   }
   {
     EditedData d("quality/scores.toml", "model_id = \"kimi-k2\"", "model_id = \"kimi-k3\"");
-    expect_error(error_of(config::load_quality_scores), "^scores.toml:[0-9]+: score\\[[0-9]+\\].model_id: 'kimi-k3' is neither");
+    expect_error(error_of(config::load_quality_scores),
+                 "^scores.toml:[0-9]+: score\\[[0-9]+\\].model_id: 'kimi-k3' is neither");
   }
 }
 
@@ -156,7 +164,8 @@ BOOST_AUTO_TEST_CASE(an_unsourced_price_is_an_error) {
                "on_demand_typical_usd_per_gpu_hour = \"RunPod H200 SXM $3.99 (skypilot-catalog v7); Crusoe $4.29 "
                "(gpuhunt crusoe.py, 2026-08)\"\n",
                "");
-  expect_error(error_of(config::load_gpu_rental_ranges), "^gpu_rental_ranges.toml:[0-9]+: gpu.h200.on_demand_typical_usd_per_gpu_hour: no source");
+  expect_error(error_of(config::load_gpu_rental_ranges),
+               "^gpu_rental_ranges.toml:[0-9]+: gpu.h200.on_demand_typical_usd_per_gpu_hour: no source");
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -1,9 +1,9 @@
 #pragma once
 // Helpers for the prefix-cache tests: the Mooncake trace read independently of the workload
 // module, and a driver that runs requests one after another through a cache.
+#include <algorithm>
 #include <cstdint>
 #include <fstream>
-#include <algorithm>
 #include <functional>
 #include <memory>
 #include <set>
@@ -85,7 +85,6 @@ inline std::int64_t first_touch_hit_tokens(const std::vector<sim::Request>& requ
   }
   return hits;
 }
-
 
 using CacheFactory = std::function<std::unique_ptr<sim::KvCache>(std::int64_t blocks, std::int64_t block_tokens)>;
 

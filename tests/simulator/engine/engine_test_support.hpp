@@ -42,8 +42,8 @@ inline Request make_request(std::int64_t id, double arrival_s, std::int32_t prom
 
 // Poisson arrivals (inverse-CDF exponential gaps) with lengths drawn uniformly in [lo, hi].
 inline std::vector<Request> poisson_requests(std::int64_t n, double rate_per_s, std::uint64_t seed,
-                                             std::int32_t prompt_lo, std::int32_t prompt_hi,
-                                             std::int32_t output_lo, std::int32_t output_hi) {
+                                             std::int32_t prompt_lo, std::int32_t prompt_hi, std::int32_t output_lo,
+                                             std::int32_t output_hi) {
   Rng rng(seed);
   std::vector<Request> out;
   double t = 0;
@@ -73,12 +73,12 @@ inline SimConfig llama8b_h100_config() {
   m.n_kv_heads = 8;
   m.head_dim = 128;
   m.dense_ffn_dim = 14336;
-  m.published_total_params = 1e9 * 8.03;  // published_total_params_billion, converted as the loader does
+  m.published_total_params = 1e9 * 8.03;   // published_total_params_billion, converted as the loader does
   m.published_active_params = 1e9 * 8.03;  // dense: every parameter is active
   m.weight_bytes_per_param = 2.0;
   m.kv_bytes_per_element = 2.0;
   m.max_context_tokens = 0;  // the file gives none
-  auto& h = c.hardware;  // data/hardware/h100-sxm.toml; price from data/prices/gpu_rental.toml
+  auto& h = c.hardware;      // data/hardware/h100-sxm.toml; price from data/prices/gpu_rental.toml
   h.id = "h100-sxm";
   h.display_name = "NVIDIA H100 SXM 80GB";
   h.peak_bf16_flops = 989e12;

@@ -3,9 +3,9 @@
 
 #include <boost/test/unit_test.hpp>
 
-#include "tests/simulator/engine/engine_test_support.hpp"
 #include "base/input_error.hpp"
 #include "simulator/cluster/cluster_simulator.hpp"
+#include "tests/simulator/engine/engine_test_support.hpp"
 
 using namespace moelab::sim;
 using namespace moelab::sim::test;
@@ -53,8 +53,8 @@ BOOST_AUTO_TEST_CASE(next_turn_arrives_after_the_previous_finish) {
     BOOST_TEST(r.requests[i].arrival_s == r.requests[i - 1].finish_s + 2.5);
     BOOST_TEST(r.requests[i].turn == static_cast<int>(i));
     // Alone on the replica: the same service time every turn.
-    BOOST_TEST(r.requests[i].finish_s - r.requests[i].arrival_s ==
-               r.requests[0].finish_s - r.requests[0].arrival_s, boost::test_tools::tolerance(1e-9));
+    BOOST_TEST(r.requests[i].finish_s - r.requests[i].arrival_s == r.requests[0].finish_s - r.requests[0].arrival_s,
+               boost::test_tools::tolerance(1e-9));
   }
 }
 

@@ -5,9 +5,9 @@
 
 #include <boost/test/unit_test.hpp>
 
-#include "tests/simulator/engine/engine_test_support.hpp"
 #include "base/input_error.hpp"
 #include "simulator/cluster/cluster_simulator.hpp"
+#include "tests/simulator/engine/engine_test_support.hpp"
 
 using namespace moelab::sim;
 using namespace moelab::sim::test;
@@ -57,11 +57,11 @@ BOOST_AUTO_TEST_CASE(same_config_and_seed_is_bit_identical) {
   BOOST_REQUIRE_EQUAL(a.requests.size(), b.requests.size());
   for (std::size_t i = 0; i < a.requests.size(); ++i) {
     const auto &x = a.requests[i], &y = b.requests[i];
-    BOOST_REQUIRE(x.id == y.id && bits(x.arrival_s) == bits(y.arrival_s) && bits(x.first_token_s) == bits(y.first_token_s) &&
-                  bits(x.finish_s) == bits(y.finish_s) && x.prompt_tokens == y.prompt_tokens &&
-                  x.cached_tokens == y.cached_tokens && x.output_tokens == y.output_tokens &&
-                  x.preemptions == y.preemptions && x.replica == y.replica && x.session_id == y.session_id &&
-                  x.turn == y.turn);
+    BOOST_REQUIRE(x.id == y.id && bits(x.arrival_s) == bits(y.arrival_s) &&
+                  bits(x.first_token_s) == bits(y.first_token_s) && bits(x.finish_s) == bits(y.finish_s) &&
+                  x.prompt_tokens == y.prompt_tokens && x.cached_tokens == y.cached_tokens &&
+                  x.output_tokens == y.output_tokens && x.preemptions == y.preemptions && x.replica == y.replica &&
+                  x.session_id == y.session_id && x.turn == y.turn);
   }
   BOOST_REQUIRE_EQUAL(a.timeseries.size(), b.timeseries.size());
   for (std::size_t i = 0; i < a.timeseries.size(); ++i) {
@@ -89,14 +89,43 @@ BOOST_AUTO_TEST_CASE(same_config_and_seed_is_bit_identical) {
 BOOST_AUTO_TEST_CASE(summary_columns_follow_the_schema_order) {
   auto c = llama8b_h100_config();
   const auto r = run(c, poisson_requests(50, 5, 3, 100, 200, 10, 20));
-  const std::vector<std::string> expected = {
-      "requests", "finished", "unfinished", "duration_s", "input_tok_per_s", "output_tok_per_s", "requests_per_s",
-      "ttft_mean_s", "ttft_p50_s", "ttft_p90_s", "ttft_p99_s", "tpot_mean_s", "tpot_p50_s", "tpot_p90_s",
-      "tpot_p99_s", "e2e_mean_s", "e2e_p50_s", "e2e_p90_s", "e2e_p99_s", "goodput_requests_per_s",
-      "slo_attainment", "kv_utilization_mean", "kv_utilization_max", "preemptions", "prefix_hit_rate",
-      "prefill_tokens_saved", "evicted_blocks", "gpu_hours", "usd_per_m_input_tok", "usd_per_m_output_tok",
-      "usd_per_gpu_hour", "ttft_first_turn_p50_s", "ttft_first_turn_p99_s", "ttft_later_turns_p50_s",
-      "ttft_later_turns_p99_s", "exposed_communication_fraction", "expert_imbalance_mean"};
+  const std::vector<std::string> expected = {"requests",
+                                             "finished",
+                                             "unfinished",
+                                             "duration_s",
+                                             "input_tok_per_s",
+                                             "output_tok_per_s",
+                                             "requests_per_s",
+                                             "ttft_mean_s",
+                                             "ttft_p50_s",
+                                             "ttft_p90_s",
+                                             "ttft_p99_s",
+                                             "tpot_mean_s",
+                                             "tpot_p50_s",
+                                             "tpot_p90_s",
+                                             "tpot_p99_s",
+                                             "e2e_mean_s",
+                                             "e2e_p50_s",
+                                             "e2e_p90_s",
+                                             "e2e_p99_s",
+                                             "goodput_requests_per_s",
+                                             "slo_attainment",
+                                             "kv_utilization_mean",
+                                             "kv_utilization_max",
+                                             "preemptions",
+                                             "prefix_hit_rate",
+                                             "prefill_tokens_saved",
+                                             "evicted_blocks",
+                                             "gpu_hours",
+                                             "usd_per_m_input_tok",
+                                             "usd_per_m_output_tok",
+                                             "usd_per_gpu_hour",
+                                             "ttft_first_turn_p50_s",
+                                             "ttft_first_turn_p99_s",
+                                             "ttft_later_turns_p50_s",
+                                             "ttft_later_turns_p99_s",
+                                             "exposed_communication_fraction",
+                                             "expert_imbalance_mean"};
   std::vector<std::string> names;
   for (const auto& m : r.summary) names.emplace_back(m.name());
   BOOST_TEST(names == expected, boost::test_tools::per_element());
@@ -111,7 +140,8 @@ BOOST_AUTO_TEST_CASE(summary_columns_follow_the_schema_order) {
   // All dollars go to input or output: $in + $out == gpu_hours * price.
   double in_tok = 0, out_tok = 0;
   for (const auto& rec : r.requests) in_tok += rec.prompt_tokens, out_tok += rec.output_tokens;
-  const double usd = metric(r, "usd_per_m_input_tok") * in_tok / 1e6 + metric(r, "usd_per_m_output_tok") * out_tok / 1e6;
+  const double usd =
+      metric(r, "usd_per_m_input_tok") * in_tok / 1e6 + metric(r, "usd_per_m_output_tok") * out_tok / 1e6;
   BOOST_TEST(usd == gpu_hours * 1.99, boost::test_tools::tolerance(1e-9));  // H100 SXM at $1.99 per GPU-hour
 }
 

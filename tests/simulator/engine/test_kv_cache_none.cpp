@@ -70,7 +70,7 @@ BOOST_AUTO_TEST_CASE(randomised_alloc_free_never_leaks) {
   auto kv = make_kv_cache("none", total, bt);
   moelab::Rng rng(42);
   std::map<std::int64_t, std::int64_t> owned_tokens;  // id -> tokens reserved
-  std::int64_t model_blocks = 0;                        // what the model says is pinned
+  std::int64_t model_blocks = 0;                      // what the model says is pinned
   std::int64_t next_id = 0, refused = 0;
   for (int step = 0; step < 100000; ++step) {
     const double u = rng.uniform01();
@@ -95,8 +95,10 @@ BOOST_AUTO_TEST_CASE(randomised_alloc_free_never_leaks) {
           BOOST_REQUIRE_EQUAL(kv->pinned_blocks(), before);
         }
       } else {
-        if (u < 0.85) kv->finish(it->first);
-        else kv->preempt(it->first);
+        if (u < 0.85)
+          kv->finish(it->first);
+        else
+          kv->preempt(it->first);
         model_blocks -= kv->blocks_for(it->second);
         owned_tokens.erase(it);
       }
@@ -121,7 +123,7 @@ BOOST_AUTO_TEST_CASE(memory_follows_live_sequences_not_request_ids) {
     if (i >= 2) kv->finish(id - 2 * 1024);
   }
   BOOST_TEST(kv->pinned_blocks() == 2 * 3);
-  BOOST_CHECK_THROW(kv->reserve(1'000'000'000'000, 48), std::logic_error);  // finished long ago
+  BOOST_CHECK_THROW(kv->reserve(1'000'000'000'000, 48), std::logic_error);                   // finished long ago
   BOOST_CHECK_THROW(kv->start(req(1'000'000'000'000 + 4999 * 1024, 40)), std::logic_error);  // still running
 }
 

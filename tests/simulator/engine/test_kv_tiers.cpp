@@ -24,7 +24,8 @@ constexpr double kUnlimited = std::numeric_limits<double>::infinity();
 
 // Recompute costs 10 ms per prompt token: far above any load in these tests unless a test says so.
 KvTierCosts costs(double kv_bytes_per_token_per_gpu) {
-  return {kv_bytes_per_token_per_gpu, [](std::int64_t cached, std::int64_t prompt) { return 0.01 * static_cast<double>(prompt - cached); }};
+  return {kv_bytes_per_token_per_gpu,
+          [](std::int64_t cached, std::int64_t prompt) { return 0.01 * static_cast<double>(prompt - cached); }};
 }
 
 Request request(std::int64_t id, std::vector<std::uint64_t> ids) {

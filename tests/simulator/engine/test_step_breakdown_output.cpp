@@ -4,8 +4,8 @@
 
 #include <boost/test/unit_test.hpp>
 
-#include "tests/simulator/engine/engine_test_support.hpp"
 #include "simulator/cluster/cluster_simulator.hpp"
+#include "tests/simulator/engine/engine_test_support.hpp"
 
 using namespace moelab::sim;
 using namespace moelab::sim::test;

@@ -10,7 +10,9 @@
 namespace {
 using namespace moelab::sim;
 
-std::vector<double> uniform(std::int64_t n) { return std::vector<double>(static_cast<std::size_t>(n), 1.0 / static_cast<double>(n)); }
+std::vector<double> uniform(std::int64_t n) {
+  return std::vector<double>(static_cast<std::size_t>(n), 1.0 / static_cast<double>(n));
+}
 
 double sum(const std::vector<double>& v) { return std::accumulate(v.begin(), v.end(), 0.0); }
 }  // namespace

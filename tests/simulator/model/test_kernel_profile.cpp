@@ -36,7 +36,8 @@ BOOST_AUTO_TEST_CASE(grouped_gemm_efficiency_follows_the_deepgemm_table) {
   // 2048 = 2^11 is a third of the way (in log2) from 1024 to 4096.
   BOOST_TEST(k.grouped_gemm_efficiency(2048) == 0.561 + (0.656 - 0.561) / 2, boost::test_tools::tolerance(1e-12));
   BOOST_TEST(k.low_latency_bytes_per_s(32, false) == 41e9);
-  BOOST_TEST(k.low_latency_bytes_per_s(24, true) == 44e9 + (41e9 - 44e9) * (std::log2(24.0) - 4), boost::test_tools::tolerance(1e-12));
+  BOOST_TEST(k.low_latency_bytes_per_s(24, true) == 44e9 + (41e9 - 44e9) * (std::log2(24.0) - 4),
+             boost::test_tools::tolerance(1e-12));
 }
 
 BOOST_AUTO_TEST_CASE(expert_gemm_efficiency_depends_on_tokens_per_expert) {
@@ -56,7 +57,8 @@ BOOST_AUTO_TEST_CASE(expert_gemm_efficiency_depends_on_tokens_per_expert) {
     BOOST_TEST(c.compute_s > 0);  // compute bound at these M
     BOOST_TEST(c.time_s == flops / (1979e12 * eff), boost::test_tools::tolerance(1e-9));
     // Without a profile the engine's single matmul efficiency (0.778) applies at every M.
-    BOOST_TEST(flat.expert_rank_cost(assignments, 8).time_s == flops / (1979e12 * 0.778), boost::test_tools::tolerance(1e-9));
+    BOOST_TEST(flat.expert_rank_cost(assignments, 8).time_s == flops / (1979e12 * 0.778),
+               boost::test_tools::tolerance(1e-9));
   }
 }
 

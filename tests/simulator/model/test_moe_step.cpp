@@ -91,7 +91,8 @@ BOOST_AUTO_TEST_CASE(deepseek_v3_dispatch_at_ep32_over_four_nodes_by_hand) {
   BOOST_TEST(nic_bytes / 48e9 > nvl_bytes / 160e9);  // the NIC is the bottleneck
   BOOST_TEST(b.dispatch_s == 58 * (3.7e-6 + nic_bytes / 48e9), boost::test_tools::tolerance(1e-9));
   BOOST_TEST(b.dispatch_s == 58 * (3.7e-6 + 1.38530e-3 * f), boost::test_tools::tolerance(1e-4));
-  BOOST_TEST(b.combine_s == 58 * (3.7e-6 + nic_bytes * 2 / (1.0 + 4.0 / 128) / 48e9), boost::test_tools::tolerance(1e-9));
+  BOOST_TEST(b.combine_s == 58 * (3.7e-6 + nic_bytes * 2 / (1.0 + 4.0 / 128) / 48e9),
+             boost::test_tools::tolerance(1e-9));
   // Without overlap the step adds it all up.
   BOOST_TEST(b.step_s == b.compute_s + b.allreduce_s + b.dispatch_s + b.combine_s, boost::test_tools::tolerance(1e-12));
   BOOST_TEST(b.exposed_comm_s == b.dispatch_s + b.combine_s + b.allreduce_s, boost::test_tools::tolerance(1e-9));

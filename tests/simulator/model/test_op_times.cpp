@@ -45,10 +45,10 @@ BOOST_AUTO_TEST_CASE(exact_at_points_linear_between_floor_below_proportional_abo
   BOOST_TEST(t.seconds_at(64) == 10e-6);
   BOOST_TEST(t.seconds_at(128) == 14e-6);
   BOOST_TEST(t.seconds_at(512) == 50e-6);
-  BOOST_TEST(close(t.seconds_at(96), 12e-6));            // halfway between 64 and 128
-  BOOST_TEST(close(t.seconds_at(224), 14e-6 + 9e-6));    // a quarter of the way from 128 to 512
-  BOOST_TEST(t.seconds_at(8) == 10e-6);                  // below: the smallest shape's time
-  BOOST_TEST(close(t.seconds_at(1024), 100e-6));         // above: in proportion from the largest
+  BOOST_TEST(close(t.seconds_at(96), 12e-6));          // halfway between 64 and 128
+  BOOST_TEST(close(t.seconds_at(224), 14e-6 + 9e-6));  // a quarter of the way from 128 to 512
+  BOOST_TEST(t.seconds_at(8) == 10e-6);                // below: the smallest shape's time
+  BOOST_TEST(close(t.seconds_at(1024), 100e-6));       // above: in proportion from the largest
   BOOST_TEST(t.seconds_at(0) == 0.0);
 }
 
@@ -65,7 +65,8 @@ BOOST_AUTO_TEST_CASE(measured_prefill_attention_replaces_only_that_class) {
   const auto hw = load_hardware_by_id("h100-sxm");
   const auto analytic = load_engine_by_id("baseline");
   auto measured = analytic;
-  measured.op_times.tables[static_cast<std::size_t>(OpClass::prefill_attention)] = table_of({256, 1024}, {30e-6, 90e-6}, 1);
+  measured.op_times.tables[static_cast<std::size_t>(OpClass::prefill_attention)] =
+      table_of({256, 1024}, {30e-6, 90e-6}, 1);
   const StepCost a = StepCostModel(m, hw, analytic, 1).cost(prefill_one(1024));
   const StepCost b = StepCostModel(m, hw, measured, 1).cost(prefill_one(1024));
   // The measured time at a table shape, once per layer; the other classes as before.
@@ -78,7 +79,8 @@ BOOST_AUTO_TEST_CASE(measured_prefill_attention_replaces_only_that_class) {
   StepShape decode;
   decode.decode_seqs = 4;
   decode.decode_context_tokens = 4000;
-  BOOST_TEST(StepCostModel(m, hw, measured, 1).cost(decode).attention_s == StepCostModel(m, hw, analytic, 1).cost(decode).attention_s);
+  BOOST_TEST(StepCostModel(m, hw, measured, 1).cost(decode).attention_s ==
+             StepCostModel(m, hw, analytic, 1).cost(decode).attention_s);
 }
 
 BOOST_AUTO_TEST_CASE(measured_expert_gemm_on_an_expert_parallel_rank) {

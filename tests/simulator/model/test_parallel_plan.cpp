@@ -7,8 +7,8 @@
 #include "simulator/cluster/cluster_simulator.hpp"
 #include "simulator/engine/kv_capacity.hpp"
 #include "simulator/model/cost_model.hpp"
-#include "simulator/model/param_count.hpp"
 #include "simulator/model/parallel_plan.hpp"
+#include "simulator/model/param_count.hpp"
 
 namespace {
 using namespace moelab::sim;
@@ -34,21 +34,21 @@ std::string first_key(const ParallelPlan& p, const ModelSpec& m, const HardwareS
 BOOST_AUTO_TEST_SUITE(parallel_plan)
 
 BOOST_AUTO_TEST_CASE(plans_that_cannot_exist_name_the_key_that_breaks_them) {
-  const auto ds = load_model_by_id("deepseek-v3");   // 128 heads, 256 experts
-  const auto llama = load_model_by_id("llama-3.1-70b");  // 64 heads, 8 KV heads, dense
-  const auto h800 = load_hardware_by_id("h800");        // 8 GPUs per node and NVLink domain
-  BOOST_TEST(first_key(plan(4, 8, 32, 32), ds, h800).empty());   // DeepSeek's prefill unit
+  const auto ds = load_model_by_id("deepseek-v3");                 // 128 heads, 256 experts
+  const auto llama = load_model_by_id("llama-3.1-70b");            // 64 heads, 8 KV heads, dense
+  const auto h800 = load_hardware_by_id("h800");                   // 8 GPUs per node and NVLink domain
+  BOOST_TEST(first_key(plan(4, 8, 32, 32), ds, h800).empty());     // DeepSeek's prefill unit
   BOOST_TEST(first_key(plan(1, 144, 144, 32), ds, h800).empty());  // day-6 decode unit
-  BOOST_TEST(first_key(plan(3, 1, 1), ds, h800) == "cluster.parallel.attention_tp");  // 128 % 3
-  BOOST_TEST(first_key(plan(1, 24, 24), ds, h800) == "cluster.parallel.expert_parallel");  // 256 % 24
+  BOOST_TEST(first_key(plan(3, 1, 1), ds, h800) == "cluster.parallel.attention_tp");            // 128 % 3
+  BOOST_TEST(first_key(plan(1, 24, 24), ds, h800) == "cluster.parallel.expert_parallel");       // 256 % 24
   BOOST_TEST(first_key(plan(1, 24, 24, 4), ds, h800) == "cluster.parallel.redundant_experts");  // 260 % 24
-  BOOST_TEST(first_key(plan(1, 16, 8), ds, h800).empty());  // EP8 x expert TP 2 = 16 GPUs
+  BOOST_TEST(first_key(plan(1, 16, 8), ds, h800).empty());                             // EP8 x expert TP 2 = 16 GPUs
   BOOST_TEST(first_key(plan(16, 1, 1), ds, h800) == "cluster.parallel.attention_tp");  // wider than NVLink
   auto across = plan(16, 1, 1);
   across.tp_across_nodes = true;
   BOOST_TEST(first_key(across, ds, h800).empty());
   BOOST_TEST(first_key(ParallelPlan::tensor_parallel(16), ds, h800) == "cluster.tensor_parallel");
-  BOOST_TEST(first_key(plan(1, 12, 4), ds, h800) == "cluster.parallel.attention_dp");  // 12 GPUs: not whole nodes
+  BOOST_TEST(first_key(plan(1, 12, 4), ds, h800) == "cluster.parallel.attention_dp");    // 12 GPUs: not whole nodes
   BOOST_TEST(first_key(plan(1, 2, 1), llama, h800) == "cluster.parallel.attention_dp");  // dense: use replicas
   BOOST_TEST(first_key(plan(1, 1, 2), llama, h800) == "cluster.parallel.expert_parallel");
   BOOST_TEST(first_key(plan(1, 8, 1, 8), ds, h800) == "cluster.parallel.redundant_experts");  // EP 1
@@ -101,7 +101,9 @@ BOOST_AUTO_TEST_CASE(kv_capacity_with_dp_attention_is_dp_times_the_rank_capacity
   struct Fixed final : Workload {
     std::vector<Request> q;
     std::size_t next = 0;
-    std::optional<double> peek_arrival_s() override { return next < q.size() ? std::optional<double>(0.0) : std::nullopt; }
+    std::optional<double> peek_arrival_s() override {
+      return next < q.size() ? std::optional<double>(0.0) : std::nullopt;
+    }
     Request pop() override { return q[next++]; }
     void on_finished(const Request&, double) override {}
     std::int64_t expected_requests() const override { return static_cast<std::int64_t>(q.size()); }

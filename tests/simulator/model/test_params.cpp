@@ -34,8 +34,8 @@ BOOST_AUTO_TEST_CASE(every_model_file_loads_and_matches_its_published_counts) {
       const double active = c.active(m.published_active_includes_input_embedding);
       const double tol_total = (m.architecture_approximate || kRoundedTotal.count(id)) ? 0.05 : 0.02;
       const double tol_active = m.architecture_approximate ? 0.05 : 0.02;
-      BOOST_TEST_MESSAGE(id << ": total " << total / 1e9 << "B vs " << m.published_total_params / 1e9
-                            << "B, active " << active / 1e9 << "B vs " << m.published_active_params / 1e9 << "B");
+      BOOST_TEST_MESSAGE(id << ": total " << total / 1e9 << "B vs " << m.published_total_params / 1e9 << "B, active "
+                            << active / 1e9 << "B vs " << m.published_active_params / 1e9 << "B");
       BOOST_TEST(rel_error(total, m.published_total_params) <= tol_total);
       BOOST_TEST(rel_error(active, m.published_active_params) <= tol_active);
     }
@@ -71,9 +71,9 @@ BOOST_AUTO_TEST_CASE(llama_8b_count_by_hand) {
 BOOST_AUTO_TEST_CASE(kv_bytes_per_token_match_the_facts_table) {
   // shared/facts/models.md, column "KV B/tok" (BF16, every layer full).
   const std::map<std::string, double> facts = {
-      {"deepseek-v3", 70272},    {"kimi-k2", 70272},        {"qwen3-8b", 147456},
+      {"deepseek-v3", 70272},    {"kimi-k2", 70272},          {"qwen3-8b", 147456},
       {"qwen3-30b-a3b", 98304},  {"qwen3-235b-a22b", 192512}, {"llama-3.1-8b", 131072},
-      {"llama-3.1-70b", 327680}, {"mixtral-8x7b", 131072},  {"gpt-oss-120b", 73728},
+      {"llama-3.1-70b", 327680}, {"mixtral-8x7b", 131072},    {"gpt-oss-120b", 73728},
   };
   for (const auto& [id, bytes] : facts) {
     BOOST_TEST_CONTEXT(id) { BOOST_TEST(moelab::sim::kv_bytes_per_token_full(load_model_by_id(id)) == bytes); }

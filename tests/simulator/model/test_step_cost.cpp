@@ -25,7 +25,7 @@ StepShape prefill_one(std::int64_t tokens) {
   StepShape s;
   s.prefill_seqs = 1;
   s.prefill_tokens = tokens;
-  s.prefill_context_tokens = tokens;  // no cached prefix
+  s.prefill_context_tokens = tokens;                                                                // no cached prefix
   s.prefill_attention_pairs = static_cast<double>(tokens) * static_cast<double>(tokens + 1) / 2.0;  // causal
   return s;
 }
@@ -67,8 +67,8 @@ BOOST_AUTO_TEST_CASE(llama_8b_layer_decode_and_prefill_by_hand) {
   // bytes = weights + activations + KV read (1000 tokens) + KV written (1 token).
   {
     const double flops = 2 * proj_weights + 2 * ffn_weights + 1000 * flops_per_pair;
-    const double bytes = 2 * proj_weights + 2 * proj_act_elems + 2 * ffn_weights + 2 * ffn_act_elems +
-                         (1000 + 1) * kv_bytes;
+    const double bytes =
+        2 * proj_weights + 2 * proj_act_elems + 2 * ffn_weights + 2 * ffn_act_elems + (1000 + 1) * kv_bytes;
     BOOST_TEST(flops == 452591616.0);  // 83,886,080 + 352,321,536 + 16,384,000
     BOOST_TEST(bytes == 440463360.0);  // 83,886,080 + 45,056 + 352,321,536 + 110,592 + 4,100,096
     const auto got = one_layer(m, decode_one(1000));
@@ -80,8 +80,8 @@ BOOST_AUTO_TEST_CASE(llama_8b_layer_decode_and_prefill_by_hand) {
   {
     const double t = 512, pairs = 131328;
     const double flops = t * 2 * (proj_weights + ffn_weights) + pairs * flops_per_pair;
-    const double bytes = 2 * (proj_weights + ffn_weights) + t * 2 * (proj_act_elems + ffn_act_elems) +
-                         (512 + 512) * kv_bytes;
+    const double bytes =
+        2 * (proj_weights + ffn_weights) + t * 2 * (proj_act_elems + ffn_act_elems) + (512 + 512) * kv_bytes;
     const auto got = one_layer(m, prefill_one(512));
     BOOST_TEST(close(got.flops, flops));
     BOOST_TEST(close(got.bytes, bytes));
@@ -89,7 +89,7 @@ BOOST_AUTO_TEST_CASE(llama_8b_layer_decode_and_prefill_by_hand) {
 }
 
 BOOST_AUTO_TEST_CASE(deepseek_v3_moe_layer_by_hand) {
-  const auto m = load_model_by_id("deepseek-v3");  // FP8 weights: 1 byte per parameter
+  const auto m = load_model_by_id("deepseek-v3");              // FP8 weights: 1 byte per parameter
   BOOST_REQUIRE(m.moe.n_dense_layers == 3 && m.n_layers > 4);  // the removed layer is a MoE layer
   // MLA projections: q_a 7168x1536 = 11,010,048; q_b 1536 x 128 x (128+64) = 37,748,736;
   // kv_a 7168 x (512+64) = 4,128,768; kv_b 512 x 128 x (128+128) = 16,777,216;
@@ -111,8 +111,8 @@ BOOST_AUTO_TEST_CASE(deepseek_v3_moe_layer_by_hand) {
 
   // 1 decode token at context 1000: T = 1 touches exactly k = 8 routed experts.
   {
-    const double flops = 2 * proj_weights + 1000 * decode_flops_per_pair + 2 * router_weights +
-                         2 * expert_weights * (8 + 1);
+    const double flops =
+        2 * proj_weights + 1000 * decode_flops_per_pair + 2 * router_weights + 2 * expert_weights * (8 + 1);
     const double bytes = proj_weights + 2 * proj_act_elems + (1000 + 1) * kv_bytes + router_weights +
                          2 * router_act_elems + (8 + 1) * expert_weights + 2 * 9 * expert_act_elems_per_expert;
     const auto got = one_layer(m, decode_one(1000));
@@ -126,8 +126,8 @@ BOOST_AUTO_TEST_CASE(deepseek_v3_moe_layer_by_hand) {
     const double prefill_flops_per_pair = 2.0 * 128 * (128 + 64 + 128);
     const double touched = 256.0 * (1.0 - std::pow(1.0 - 8.0 / 256.0, 512.0));
     BOOST_TEST(touched > 255.99);
-    const double flops = t * (2 * proj_weights + 2 * router_weights + 2 * expert_weights * 9) +
-                         pairs * prefill_flops_per_pair;
+    const double flops =
+        t * (2 * proj_weights + 2 * router_weights + 2 * expert_weights * 9) + pairs * prefill_flops_per_pair;
     const double bytes = proj_weights + t * 2 * proj_act_elems + (512 + 512) * kv_bytes + router_weights +
                          t * 2 * router_act_elems + (touched + 1) * expert_weights +
                          t * 2 * 9 * expert_act_elems_per_expert;
@@ -249,7 +249,7 @@ BOOST_AUTO_TEST_CASE(tensor_parallel_across_two_nodes_pays_the_network) {
   const auto eng = load_engine_by_id("baseline");
   const auto m = load_model_by_id("llama-3.1-70b");
   const auto hgx = load_hardware_by_id("h100-sxm");  // 8 GPUs per NVLink domain
-  auto one_domain = hgx;                            // the same GPU in a hypothetical 16-GPU domain
+  auto one_domain = hgx;                             // the same GPU in a hypothetical 16-GPU domain
   one_domain.nvlink_domain_gpus = 16;
   one_domain.gpus_per_node = 16;
   // 32 decodes: all-reduce buffers of 32 x 8192 x 2 = 524,288 bytes.

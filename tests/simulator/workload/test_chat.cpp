@@ -78,7 +78,8 @@ BOOST_AUTO_TEST_CASE(next_turn_ids_start_with_previous_prompt_and_output_blocks)
 }
 
 BOOST_AUTO_TEST_CASE(ids_describe_prompt_and_output_even_within_one_block) {
-  auto w = make_workload(chat(1, 0.0, {"output_tokens=5"}), 4);  // prompt 20 + output 5 end in the prompt's second block
+  auto w =
+      make_workload(chat(1, 0.0, {"output_tokens=5"}), 4);  // prompt 20 + output 5 end in the prompt's second block
   const Request t0 = w->pop();
   BOOST_TEST(t0.content_ids.size() == 2u);
   BOOST_TEST(t0.content_tokens == 25);
@@ -109,10 +110,11 @@ BOOST_AUTO_TEST_CASE(think_time_delays_the_next_turn) {
 }
 
 BOOST_AUTO_TEST_CASE(closed_loop_run_is_consistent_and_sessions_do_not_depend_on_the_engine) {
-  const auto spec = chat(300, 2.0,
-                         {"chat.turns={ kind = \"geometric\", mean = 3.51 }",
-                          "prompt_tokens={ kind = \"lognormal\", mean = 94.5, sigma = 1.0 }",
-                          "output_tokens={ kind = \"lognormal\", mean = 348.5, sigma = 1.0 }", "chat.system_prompt_tokens=40"});
+  const auto spec =
+      chat(300, 2.0,
+           {"chat.turns={ kind = \"geometric\", mean = 3.51 }",
+            "prompt_tokens={ kind = \"lognormal\", mean = 94.5, sigma = 1.0 }",
+            "output_tokens={ kind = \"lognormal\", mean = 348.5, sigma = 1.0 }", "chat.system_prompt_tokens=40"});
   auto fast = make_workload(spec, 11);
   auto slow = make_workload(spec, 11);
   const auto estimate = fast->expected_requests();  // before any session: 300 x mean 3.51, rounded up
@@ -159,7 +161,7 @@ BOOST_AUTO_TEST_CASE(closed_loop_run_is_consistent_and_sessions_do_not_depend_on
     }
     previous[s.request.session_id] = &s;
   }
-  BOOST_TEST(first_blocks.size() == 1u);   // 40-token system prompt: blocks 0 and 1 are shared
+  BOOST_TEST(first_blocks.size() == 1u);     // 40-token system prompt: blocks 0 and 1 are shared
   BOOST_TEST(second_blocks.size() == 300u);  // block 2 mixes in the session's first message
 }
 
@@ -204,11 +206,14 @@ BOOST_AUTO_TEST_CASE(sessions_are_not_planned_ahead) {
 // Without a cap, a session ends before its history would outgrow what a request holds (2^31 - 1
 // tokens) instead of failing mid-run.
 BOOST_AUTO_TEST_CASE(history_never_outgrows_a_request) {
-  auto w = make_workload(chat(1, 0.0, {"chat.turns=100", "prompt_tokens=500000000", "output_tokens=100000000",
-                                          "content_block_tokens=1048576"}), 3);
+  auto w = make_workload(
+      chat(1, 0.0,
+           {"chat.turns=100", "prompt_tokens=500000000", "output_tokens=100000000", "content_block_tokens=1048576"}),
+      3);
   const auto served = serve_all(*w, [](const Request&) { return 1.0; });
   BOOST_TEST(served.size() == 3u);  // 600M tokens per turn: the 4th would pass 2^31 - 1
-  for (const auto& s : served) BOOST_TEST(std::int64_t{s.request.prompt_tokens} + s.request.output_tokens <= 2147483647);
+  for (const auto& s : served)
+    BOOST_TEST(std::int64_t{s.request.prompt_tokens} + s.request.output_tokens <= 2147483647);
   BOOST_TEST(w->planned_requests() == 3);
 }
 

@@ -6,8 +6,8 @@
 #include <set>
 
 #include "lab/config/workload_config.hpp"
-#include "tests/support/paths.hpp"
 #include "tests/simulator/workload/workload_test_support.hpp"
+#include "tests/support/paths.hpp"
 
 using namespace moelab;
 using moelab::test::serve_all;
@@ -49,7 +49,8 @@ double ideal_hit_fraction(const sim::WorkloadSpec& spec, std::uint64_t seed) {
   IdealPrefixCache cache;
   auto w = sim::make_workload(spec, seed);
   // Finishes must precede a chat's next turn: serve with a nominal 20 ms per output token.
-  for (const auto& s : serve_all(*w, [](const sim::Request& r) { return 0.02 * r.output_tokens; })) cache.serve(s.request);
+  for (const auto& s : serve_all(*w, [](const sim::Request& r) { return 0.02 * r.output_tokens; }))
+    cache.serve(s.request);
   return cache.hit_fraction();
 }
 

@@ -110,8 +110,8 @@ BOOST_AUTO_TEST_CASE(popularity_order_turns_the_same_set_into_the_same_prefix) {
 BOOST_AUTO_TEST_CASE(system_prompt_is_shared_by_everyone) {
   // A 40-token system prompt: 2 full blocks shared, block 2 mixes in the first document.
   const auto spec = rag(50, 1.0, 2,
-                        {"rag.system_prompt_tokens=40", "rag.document_tokens={ kind = \"uniform\", min = 128, max = 512 }",
-                         "num_requests=500"});
+                        {"rag.system_prompt_tokens=40",
+                         "rag.document_tokens={ kind = \"uniform\", min = 128, max = 512 }", "num_requests=500"});
   const auto rs = drain(*make_workload(spec, 2), 500);
   std::set<std::uint64_t> b0, b1, b2;
   for (const auto& r : rs) {

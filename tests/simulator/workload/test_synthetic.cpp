@@ -124,11 +124,13 @@ BOOST_AUTO_TEST_CASE(burst_puts_everything_at_zero) {
 }
 
 BOOST_AUTO_TEST_CASE(constant_arrivals_are_evenly_spaced_from_zero) {
-  const auto rs = drain(*make_workload(synthetic(4.0, 1000, {"arrivals={ kind = \"constant\", rate_per_s = 4.0 }"}), 1), 2000);
+  const auto rs =
+      drain(*make_workload(synthetic(4.0, 1000, {"arrivals={ kind = \"constant\", rate_per_s = 4.0 }"}), 1), 2000);
   BOOST_REQUIRE(rs.size() == 1000u);
   for (std::size_t i = 0; i < rs.size(); ++i) BOOST_TEST(rs[i].arrival_s == static_cast<double>(i) / 4.0);
   // The seed does not move deterministic arrivals.
-  const auto other = drain(*make_workload(synthetic(4.0, 1000, {"arrivals={ kind = \"constant\", rate_per_s = 4.0 }"}), 99), 2000);
+  const auto other =
+      drain(*make_workload(synthetic(4.0, 1000, {"arrivals={ kind = \"constant\", rate_per_s = 4.0 }"}), 99), 2000);
   BOOST_TEST(other.back().arrival_s == rs.back().arrival_s);
 }
 
@@ -187,7 +189,8 @@ BOOST_AUTO_TEST_CASE(bad_specs_throw_input_error_naming_the_key) {
   expect_key(1, 10, {"prompt_tokens.sigma=-1"}, "workload.prompt_tokens.sigma");
   expect_key(1, 10, {"arrivals.rate_per_s=0"}, "workload.arrivals.rate_per_s");
   expect_key(1, 0, {"arrivals={ kind = \"burst\" }"}, "workload.num_requests");
-  expect_key(1, 10, {"output_tokens={ kind = \"empirical\", values = [1, 2], weights = [1] }"}, "workload.output_tokens.weights");
+  expect_key(1, 10, {"output_tokens={ kind = \"empirical\", values = [1, 2], weights = [1] }"},
+             "workload.output_tokens.weights");
   expect_key(1, 10, {"output_tokens={ kind = \"uniform\", min = 5, max = 4 }"}, "workload.output_tokens.max");
   expect_key(1, 10, {"arrivals={ kind = \"gamma\", rate_per_s = 1, cv = 0 }"}, "workload.arrivals.cv");
   expect_key(1, -1, {}, "workload.num_requests");
@@ -197,7 +200,8 @@ BOOST_AUTO_TEST_CASE(bad_specs_throw_input_error_naming_the_key) {
     BOOST_ERROR("no error for an unknown kind");
   } catch (const InputError& e) {
     BOOST_TEST(e.key() == "workload.kind");
-    BOOST_TEST(std::string(e.what()).find("unknown workload kind 'nonsense' (known: synthetic, mooncake, csv, chat, rag, shared_prefix)") !=
+    BOOST_TEST(std::string(e.what()).find(
+                   "unknown workload kind 'nonsense' (known: synthetic, mooncake, csv, chat, rag, shared_prefix)") !=
                std::string::npos);
   }
   BOOST_CHECK_THROW(make_workload(WorkloadSpec{}, 1), InputError);

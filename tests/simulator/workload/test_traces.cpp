@@ -6,8 +6,8 @@
 #include "base/input_error.hpp"
 #include "simulator/workload/trace_data.hpp"
 #include "simulator/workload/workload_spec.hpp"
-#include "tests/support/paths.hpp"
 #include "tests/simulator/workload/workload_test_support.hpp"
+#include "tests/support/paths.hpp"
 
 using namespace moelab;
 using namespace moelab::sim;
@@ -23,7 +23,8 @@ std::string trace_body(const std::string& kind, const std::filesystem::path& pat
 }
 
 // Read as a config's [workload] is: the trace is read and validated in full.
-WorkloadSpec trace_spec(const std::string& kind, const std::filesystem::path& path, const std::vector<std::string>& sets = {}) {
+WorkloadSpec trace_spec(const std::string& kind, const std::filesystem::path& path,
+                        const std::vector<std::string>& sets = {}) {
   return moelab::test::workload_spec(trace_body(kind, path), sets);
 }
 
@@ -93,40 +94,67 @@ BOOST_AUTO_TEST_CASE(mooncake_bad_lines_name_file_line_and_key) {
   const std::string g = kGood0 + "\n";
   expect_bad_line("mooncake", "malformed", g + "{\"timestamp\": 1, \"input_length\": 5\n", 2, "");
   expect_bad_line("mooncake", "not_object", g + "[1, 2]\n", 2, "");
-  expect_bad_line("mooncake", "missing_input", g + R"({"timestamp": 1, "output_length": 3, "hash_ids": []})" "\n", 2,
-                  "input_length");
-  expect_bad_line("mooncake", "missing_output", g + R"({"timestamp": 1, "input_length": 3, "hash_ids": []})" "\n", 2,
-                  "output_length");
-  expect_bad_line("mooncake", "missing_ids", g + R"({"timestamp": 1, "input_length": 3, "output_length": 3})" "\n", 2,
-                  "hash_ids");
-  expect_bad_line("mooncake", "missing_timestamp", g + R"({"input_length": 3, "output_length": 3, "hash_ids": []})" "\n",
+  expect_bad_line("mooncake", "missing_input",
+                  g + R"({"timestamp": 1, "output_length": 3, "hash_ids": []})"
+                      "\n",
+                  2, "input_length");
+  expect_bad_line("mooncake", "missing_output",
+                  g + R"({"timestamp": 1, "input_length": 3, "hash_ids": []})"
+                      "\n",
+                  2, "output_length");
+  expect_bad_line("mooncake", "missing_ids",
+                  g + R"({"timestamp": 1, "input_length": 3, "output_length": 3})"
+                      "\n",
+                  2, "hash_ids");
+  expect_bad_line("mooncake", "missing_timestamp",
+                  g + R"({"input_length": 3, "output_length": 3, "hash_ids": []})"
+                      "\n",
                   2, "timestamp");
   expect_bad_line("mooncake", "negative_input",
-                  g + R"({"timestamp": 1, "input_length": -3, "output_length": 3, "hash_ids": []})" "\n", 2, "input_length");
+                  g + R"({"timestamp": 1, "input_length": -3, "output_length": 3, "hash_ids": []})"
+                      "\n",
+                  2, "input_length");
   expect_bad_line("mooncake", "zero_output",
-                  g + R"({"timestamp": 1, "input_length": 3, "output_length": 0, "hash_ids": []})" "\n", 2, "output_length");
+                  g + R"({"timestamp": 1, "input_length": 3, "output_length": 0, "hash_ids": []})"
+                      "\n",
+                  2, "output_length");
   expect_bad_line("mooncake", "negative_timestamp",
-                  R"({"timestamp": -1, "input_length": 3, "output_length": 3, "hash_ids": [4]})" "\n", 1, "timestamp");
+                  R"({"timestamp": -1, "input_length": 3, "output_length": 3, "hash_ids": [4]})"
+                  "\n",
+                  1, "timestamp");
   expect_bad_line("mooncake", "string_output",
-                  g + R"({"timestamp": 1, "input_length": 3, "output_length": "3", "hash_ids": []})" "\n", 2, "output_length");
+                  g + R"({"timestamp": 1, "input_length": 3, "output_length": "3", "hash_ids": []})"
+                      "\n",
+                  2, "output_length");
   expect_bad_line("mooncake", "fractional_input",
-                  g + R"({"timestamp": 1, "input_length": 3.5, "output_length": 3, "hash_ids": []})" "\n", 2, "input_length");
+                  g + R"({"timestamp": 1, "input_length": 3.5, "output_length": 3, "hash_ids": []})"
+                      "\n",
+                  2, "input_length");
   expect_bad_line("mooncake", "decreasing_time", kGood1 + "\n" + kGood0 + "\n", 2, "timestamp");
   // 1025 tokens = 3 blocks of 512 at most (the last partial); 4 ids cannot fit.
   expect_bad_line("mooncake", "too_many_ids",
-                  g + "\n" + R"({"timestamp": 9, "input_length": 1025, "output_length": 3, "hash_ids": [1, 2, 3, 4]})" "\n",
+                  g + "\n" +
+                      R"({"timestamp": 9, "input_length": 1025, "output_length": 3, "hash_ids": [1, 2, 3, 4]})"
+                      "\n",
                   3, "hash_ids");
   expect_bad_line("mooncake", "negative_id",
-                  g + R"({"timestamp": 9, "input_length": 1025, "output_length": 3, "hash_ids": [1, -2]})" "\n", 2, "hash_ids");
+                  g + R"({"timestamp": 9, "input_length": 1025, "output_length": 3, "hash_ids": [1, -2]})"
+                      "\n",
+                  2, "hash_ids");
   expect_bad_line("mooncake", "ids_not_array",
-                  g + R"({"timestamp": 9, "input_length": 1025, "output_length": 3, "hash_ids": 7})" "\n", 2, "hash_ids");
+                  g + R"({"timestamp": 9, "input_length": 1025, "output_length": 3, "hash_ids": 7})"
+                      "\n",
+                  2, "hash_ids");
 }
 
 BOOST_AUTO_TEST_CASE(mooncake_edge_cases_that_are_fine) {
   // Equal timestamps, exactly ceil(input/512) ids, fewer ids, blank lines and extra keys.
-  const auto path = write_temp("fine", kGood0 + "\n\n" +
-                                           R"({"timestamp": 0, "input_length": 1025, "output_length": 1, "hash_ids": [0, 1, 9], "extra": 1})" "\n" +
-                                           R"({"timestamp": 0.5, "input_length": 513, "output_length": 2, "hash_ids": [0]})" "\n");
+  const auto path = write_temp(
+      "fine", kGood0 + "\n\n" +
+                  R"({"timestamp": 0, "input_length": 1025, "output_length": 1, "hash_ids": [0, 1, 9], "extra": 1})"
+                  "\n" +
+                  R"({"timestamp": 0.5, "input_length": 513, "output_length": 2, "hash_ids": [0]})"
+                  "\n");
   const auto t = load_mooncake_trace(path);
   BOOST_TEST(t.size() == 3u);
   BOOST_TEST(t.arrival_s[2] == 0.0005);

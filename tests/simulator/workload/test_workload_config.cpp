@@ -3,8 +3,8 @@
 
 #include "lab/config/workload_config.hpp"
 #include "simulator/workload/trace_data.hpp"
-#include "tests/support/paths.hpp"
 #include "tests/simulator/workload/workload_test_support.hpp"
+#include "tests/support/paths.hpp"
 
 using namespace moelab;
 using namespace moelab::config;
@@ -79,20 +79,23 @@ cv = 2.5
 }
 
 BOOST_AUTO_TEST_CASE(errors_name_file_line_and_full_key) {
-  auto e = parse_error("[workload]\nkind = \"synthetic\"\nprompt_tokens = 5\noutput_tokens = 5\nrate = 3\n"
-                       "[workload.arrivals]\nkind = \"poisson\"\nrate_per_s = 1\n");
+  auto e = parse_error(
+      "[workload]\nkind = \"synthetic\"\nprompt_tokens = 5\noutput_tokens = 5\nrate = 3\n"
+      "[workload.arrivals]\nkind = \"poisson\"\nrate_per_s = 1\n");
   BOOST_TEST(e.key() == "workload.rate");
   BOOST_TEST(e.where().file == "exp.toml");
   BOOST_TEST(e.where().line == 5);
 
-  e = parse_error("[workload]\nkind = \"synthetic\"\noutput_tokens = 5\n"
-                  "prompt_tokens = { kind = \"lognormal\", mean = 100, sigma = -2 }\n"
-                  "[workload.arrivals]\nkind = \"poisson\"\nrate_per_s = 1\n");
+  e = parse_error(
+      "[workload]\nkind = \"synthetic\"\noutput_tokens = 5\n"
+      "prompt_tokens = { kind = \"lognormal\", mean = 100, sigma = -2 }\n"
+      "[workload.arrivals]\nkind = \"poisson\"\nrate_per_s = 1\n");
   BOOST_TEST(e.key() == "workload.prompt_tokens.sigma");
   BOOST_TEST(e.where().line == 4);
 
-  e = parse_error("[workload]\nkind = \"synthetic\"\nprompt_tokens = 5\noutput_tokens = 5\n"
-                  "[workload.arrivals]\nkind = \"poisson\"\nrate_per_s = 1\ncv = 2\n");
+  e = parse_error(
+      "[workload]\nkind = \"synthetic\"\nprompt_tokens = 5\noutput_tokens = 5\n"
+      "[workload.arrivals]\nkind = \"poisson\"\nrate_per_s = 1\ncv = 2\n");
   BOOST_TEST(e.key() == "workload.arrivals.cv");  // cv is only valid for gamma
   BOOST_TEST(e.where().line == 8);
 
@@ -100,19 +103,22 @@ BOOST_AUTO_TEST_CASE(errors_name_file_line_and_full_key) {
   BOOST_TEST(e.key() == "workload.kind");
   BOOST_TEST(e.where().line == 2);
 
-  e = parse_error("[workload]\nkind = \"synthetic\"\nprompt_tokens = 5\noutput_tokens = 5\n"
-                  "[workload.arrivals]\nkind = \"burst\"\n");
+  e = parse_error(
+      "[workload]\nkind = \"synthetic\"\nprompt_tokens = 5\noutput_tokens = 5\n"
+      "[workload.arrivals]\nkind = \"burst\"\n");
   BOOST_TEST(e.key() == "workload.num_requests");
 
-  e = parse_error("[workload]\nkind = \"synthetic\"\nprompt_tokens = 5\noutput_tokens = 5\ncontent_block_tokens = 16\n"
-                  "[workload.arrivals]\nkind = \"poisson\"\nrate_per_s = 1\n");
+  e = parse_error(
+      "[workload]\nkind = \"synthetic\"\nprompt_tokens = 5\noutput_tokens = 5\ncontent_block_tokens = 16\n"
+      "[workload.arrivals]\nkind = \"poisson\"\nrate_per_s = 1\n");
   BOOST_TEST(e.key() == "workload.content_block_tokens");  // synthetic prompts carry no ids
 }
 
 BOOST_AUTO_TEST_CASE(trace_paths_resolve_against_the_config_directory) {
-  const auto s = parse("[workload]\nkind = \"mooncake\"\ntrace = \"traces/mooncake_conversation.jsonl\"\n"
-                       "trace_time_scale = 0.25\n",
-                       test::data_dir());
+  const auto s = parse(
+      "[workload]\nkind = \"mooncake\"\ntrace = \"traces/mooncake_conversation.jsonl\"\n"
+      "trace_time_scale = 0.25\n",
+      test::data_dir());
   const auto via_parent = parse("[workload]\nkind = \"mooncake\"\ntrace = \"../traces/mooncake_conversation.jsonl\"\n",
                                 test::data_dir() / "workloads");
   auto w = sim::make_workload(s, 0);
@@ -124,19 +130,21 @@ BOOST_AUTO_TEST_CASE(trace_paths_resolve_against_the_config_directory) {
   BOOST_TEST(e.key() == "workload.trace");
   BOOST_TEST(e.where().line == 3);
   // A missing file is named by its resolved path, "workloads/../traces" normalised.
-  e = parse_error("[workload]\nkind = \"mooncake\"\ntrace = \"../traces/no_such.jsonl\"\n", test::data_dir() / "workloads");
+  e = parse_error("[workload]\nkind = \"mooncake\"\ntrace = \"../traces/no_such.jsonl\"\n",
+                  test::data_dir() / "workloads");
   BOOST_TEST(e.problem() == "no such file: " + (test::data_dir() / "traces/no_such.jsonl").string());
 
-  e = parse_error("[workload]\nkind = \"mooncake\"\ntrace = \"traces/mooncake_conversation.jsonl\"\n"
-                  "content_block_tokens = 16\n",
-                  test::data_dir());
+  e = parse_error(
+      "[workload]\nkind = \"mooncake\"\ntrace = \"traces/mooncake_conversation.jsonl\"\n"
+      "content_block_tokens = 16\n",
+      test::data_dir());
   BOOST_TEST(e.key() == "workload.content_block_tokens");
 }
 
 BOOST_AUTO_TEST_CASE(a_bad_trace_line_fails_at_parse_time) {
   const auto path = write_temp("cfg_bad_trace", "arrived_at,num_prefill_tokens,num_decode_tokens\n0,5,5\n1,5,-5\n");
-  const auto e = parse_error("[workload]\nkind = \"csv\"\ntrace = \"" + path.filename().string() + "\"\n",
-                             path.parent_path());
+  const auto e =
+      parse_error("[workload]\nkind = \"csv\"\ntrace = \"" + path.filename().string() + "\"\n", path.parent_path());
   BOOST_TEST(e.where().file == path.string());
   BOOST_TEST(e.where().line == 3);
   BOOST_TEST(e.key() == "num_decode_tokens");
@@ -209,9 +217,10 @@ document_tokens = 100
   BOOST_TEST(e.key() == "workload.rag.documents_per_request");
   BOOST_TEST(e.where().line == 11);
 
-  e = parse_error("[workload]\nkind = \"shared_prefix\"\nprompt_tokens = 5\noutput_tokens = 5\n"
-                  "arrivals = { kind = \"poisson\", rate_per_s = 1 }\n[workload.shared_prefix]\nprefix_tokens = 100\n"
-                  "prefix_count = 3\n");
+  e = parse_error(
+      "[workload]\nkind = \"shared_prefix\"\nprompt_tokens = 5\noutput_tokens = 5\n"
+      "arrivals = { kind = \"poisson\", rate_per_s = 1 }\n[workload.shared_prefix]\nprefix_tokens = 100\n"
+      "prefix_count = 3\n");
   BOOST_TEST(e.key() == "workload.shared_prefix.prefix_count");
   BOOST_TEST(e.where().line == 8);
 }
@@ -239,16 +248,19 @@ think_time_mean_s = 0
 )");
   BOOST_TEST(e.key() == "workload.chat.sessions");  // absent: reported at [workload.chat]
   BOOST_TEST(e.where().line == 7);
-  e = parse_error("[workload]\nkind = \"synthetic\"\nprompt_tokens = \"long\"\noutput_tokens = 5\n"
-                  "arrivals = { kind = \"poisson\", rate_per_s = 1 }\n");
+  e = parse_error(
+      "[workload]\nkind = \"synthetic\"\nprompt_tokens = \"long\"\noutput_tokens = 5\n"
+      "arrivals = { kind = \"poisson\", rate_per_s = 1 }\n");
   BOOST_TEST(e.key() == "workload.prompt_tokens");
   BOOST_TEST(e.problem() == "expected a number (fixed) or a table {kind = ...}");
-  e = parse_error("[workload]\nkind = \"synthetic\"\nprompt_tokens = { kind = \"zipf\" }\noutput_tokens = 5\n"
-                  "arrivals = { kind = \"poisson\", rate_per_s = 1 }\n");
+  e = parse_error(
+      "[workload]\nkind = \"synthetic\"\nprompt_tokens = { kind = \"zipf\" }\noutput_tokens = 5\n"
+      "arrivals = { kind = \"poisson\", rate_per_s = 1 }\n");
   BOOST_TEST(e.key() == "workload.prompt_tokens.kind");
   BOOST_TEST(e.problem() == "unknown value 'zipf'; expected one of: fixed, uniform, lognormal, empirical, geometric");
-  e = parse_error("[workload]\nkind = \"synthetic\"\nprompt_tokens = 5\noutput_tokens = 5\n"
-                  "arrivals = { kind = \"uniform\" }\n");
+  e = parse_error(
+      "[workload]\nkind = \"synthetic\"\nprompt_tokens = 5\noutput_tokens = 5\n"
+      "arrivals = { kind = \"uniform\" }\n");
   BOOST_TEST(e.key() == "workload.arrivals.kind");
   BOOST_TEST(e.problem() == "unknown value 'uniform'; expected one of: poisson, gamma, burst, constant");
 }

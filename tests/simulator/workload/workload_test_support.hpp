@@ -1,12 +1,12 @@
 #pragma once
 // Helpers shared by the workload tests: specs from TOML, draining a workload, temp files, simple
 // statistics.
+#include <boost/test/unit_test.hpp>
 #include <cmath>
 #include <cstdint>
 #include <filesystem>
 #include <fstream>
 #include <queue>
-#include <boost/test/unit_test.hpp>
 #include <string>
 #include <vector>
 

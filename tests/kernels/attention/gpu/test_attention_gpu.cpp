@@ -7,8 +7,8 @@
 #include <iostream>
 
 #include "kernels/attention/cases.hpp"
-#include "kernels/common/cuda_device.hpp"
 #include "kernels/common/cuda_backend.hpp"
+#include "kernels/common/cuda_device.hpp"
 #include "kernels/common/registry.hpp"
 #include "tests/support/require_gpu.hpp"
 
@@ -64,39 +64,80 @@ BOOST_TEST_GLOBAL_FIXTURE(SkipWithoutGpu);
 BOOST_AUTO_TEST_SUITE(attention_gpu)
 
 BOOST_AUTO_TEST_CASE(prefill_cuda_variants_match_ref) {
-  check_cuda_variants(ka::kPrefillOp, {
-      [] { return ka::make_prefill_case({{4, 4, 64}, {1}}); },
-      [] { return ka::make_prefill_case({{4, 4, 64}, {70, 1, 129}}); },
-      [] { return ka::make_prefill_case({{8, 2, 128}, {65, 3, 200}}); },
-      [] { return ka::make_prefill_case({{8, 1, 64}, {100, 64}}); },
-      [] { return ka::make_prefill_case({{16, 2, 128}, {33, 128, 2, 257}}); },
-      [] { return ka::make_prefill_case({{32, 8, 128}, {512}}); },
-      // Many tiles and blocks, GPT-OSS (d = 64, group 8) and Llama heads; the oracle samples rows.
-      [] { return ka::make_prefill_case({{64, 8, 64}, {1500, 700}}); },
-      [] { return ka::make_prefill_case({{32, 8, 128}, {2048, 1000}}); },
-      // Full (non-causal) attention: every key of the sequence, ragged ends masked.
-      [] { return ka::make_prefill_case({{8, 2, 128}, {65, 3, 200}, false}); },
-      [] { return ka::make_prefill_case({{4, 4, 64}, {70, 1, 129}, false}); },
-      [] { return ka::make_prefill_case({{16, 16, 128}, {300, 128, 1}, false}); },
-  });
+  check_cuda_variants(ka::kPrefillOp,
+                      {
+                          [] {
+                            return ka::make_prefill_case({{4, 4, 64}, {1}});
+                          },
+                          [] {
+                            return ka::make_prefill_case({{4, 4, 64}, {70, 1, 129}});
+                          },
+                          [] {
+                            return ka::make_prefill_case({{8, 2, 128}, {65, 3, 200}});
+                          },
+                          [] {
+                            return ka::make_prefill_case({{8, 1, 64}, {100, 64}});
+                          },
+                          [] {
+                            return ka::make_prefill_case({{16, 2, 128}, {33, 128, 2, 257}});
+                          },
+                          [] {
+                            return ka::make_prefill_case({{32, 8, 128}, {512}});
+                          },
+                          // Many tiles and blocks, GPT-OSS (d = 64, group 8) and Llama heads; the oracle samples rows.
+                          [] {
+                            return ka::make_prefill_case({{64, 8, 64}, {1500, 700}});
+                          },
+                          [] {
+                            return ka::make_prefill_case({{32, 8, 128}, {2048, 1000}});
+                          },
+                          // Full (non-causal) attention: every key of the sequence, ragged ends masked.
+                          [] {
+                            return ka::make_prefill_case({{8, 2, 128}, {65, 3, 200}, false});
+                          },
+                          [] {
+                            return ka::make_prefill_case({{4, 4, 64}, {70, 1, 129}, false});
+                          },
+                          [] {
+                            return ka::make_prefill_case({{16, 16, 128}, {300, 128, 1}, false});
+                          },
+                      });
 }
 
 BOOST_AUTO_TEST_CASE(paged_decode_cuda_variants_match_ref) {
-  check_cuda_variants(ka::kPagedDecodeOp, {
-      [] { return ka::make_paged_decode_case({{4, 4, 64}, 16, {1, 16, 17, 300}}); },
-      [] { return ka::make_paged_decode_case({{8, 2, 128}, 16, {1000, 5}}); },
-      [] { return ka::make_paged_decode_case({{8, 1, 64}, 4, {31, 32, 33}}); },
-      [] { return ka::make_paged_decode_case({{32, 8, 128}, 16, {4096, 1, 2049, 777}}); },
-  });
+  check_cuda_variants(ka::kPagedDecodeOp,
+                      {
+                          [] {
+                            return ka::make_paged_decode_case({{4, 4, 64}, 16, {1, 16, 17, 300}});
+                          },
+                          [] {
+                            return ka::make_paged_decode_case({{8, 2, 128}, 16, {1000, 5}});
+                          },
+                          [] {
+                            return ka::make_paged_decode_case({{8, 1, 64}, 4, {31, 32, 33}});
+                          },
+                          [] {
+                            return ka::make_paged_decode_case({{32, 8, 128}, 16, {4096, 1, 2049, 777}});
+                          },
+                      });
 }
 
 BOOST_AUTO_TEST_CASE(cascade_decode_cuda_variants_match_ref) {
-  check_cuda_variants(ka::kCascadeDecodeOp, {
-      [] { return ka::make_cascade_decode_case({{4, 4, 64}, 300, {0, 1, 17}}); },
-      [] { return ka::make_cascade_decode_case({{8, 2, 128}, 1, {40, 0}}); },
-      [] { return ka::make_cascade_decode_case({{8, 1, 64}, 0, {5, 3}}); },
-      [] { return ka::make_cascade_decode_case({{32, 8, 128}, 1500, {7, 70, 0, 700, 3}}); },
-  });
+  check_cuda_variants(ka::kCascadeDecodeOp,
+                      {
+                          [] {
+                            return ka::make_cascade_decode_case({{4, 4, 64}, 300, {0, 1, 17}});
+                          },
+                          [] {
+                            return ka::make_cascade_decode_case({{8, 2, 128}, 1, {40, 0}});
+                          },
+                          [] {
+                            return ka::make_cascade_decode_case({{8, 1, 64}, 0, {5, 3}});
+                          },
+                          [] {
+                            return ka::make_cascade_decode_case({{32, 8, 128}, 1500, {7, 70, 0, 700, 3}});
+                          },
+                      });
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -103,9 +103,8 @@ void check_family(const std::string& family) {
         BOOST_TEST_MESSAGE(op->name << " " << out.variant << " [" << r.shape_text << "]: " << ab::to_string(out.status)
                                     << ", max rel error " << out.check.max_rel_error << " (tol " << out.check.tolerance
                                     << "), median " << out.summary.median * 1e6 << " us " << out.detail);
-        BOOST_TEST((out.status == ab::Status::ok),
-                   op->name << " " << out.variant << " on " << r.shape_text << ": " << ab::to_string(out.status) << " "
-                            << out.detail);
+        BOOST_TEST((out.status == ab::Status::ok), op->name << " " << out.variant << " on " << r.shape_text << ": "
+                                                            << ab::to_string(out.status) << " " << out.detail);
         if (out.status == ab::Status::ok) BOOST_TEST(!out.samples_s.empty());
         ++tested;
       }
@@ -169,8 +168,10 @@ BOOST_AUTO_TEST_CASE(device_is_described) {
 
 BOOST_AUTO_TEST_CASE(every_op_has_shapes) {
   for (const auto* op : kernels::registry().ops()) {
-    BOOST_TEST(small_shapes().count(op->name) == 1u, "no small shape for op " << op->name << " in tests/kernels/common/gpu");
-    BOOST_TEST(tiny_shapes().count(op->name) == 1u, "no tiny shape for op " << op->name << " in tests/kernels/common/gpu");
+    BOOST_TEST(small_shapes().count(op->name) == 1u,
+               "no small shape for op " << op->name << " in tests/kernels/common/gpu");
+    BOOST_TEST(tiny_shapes().count(op->name) == 1u,
+               "no tiny shape for op " << op->name << " in tests/kernels/common/gpu");
     BOOST_TEST(family_of(op->name) != "unknown", "op " << op->name << " has no family in tests/kernels/common/gpu");
   }
 }

@@ -4,8 +4,8 @@
 #include <cstdlib>
 #include <vector>
 
-#include "kernels/common/cuda_device.hpp"
 #include "kernels/common/cuda_backend.hpp"
+#include "kernels/common/cuda_device.hpp"
 #include "kernels/common/registry.hpp"
 #include "kernels/grouped_gemm/cases.hpp"
 #include "kernels/router/cases.hpp"
@@ -61,9 +61,10 @@ BOOST_TEST_GLOBAL_FIXTURE(RequireDevice);
 BOOST_AUTO_TEST_SUITE(moe_gpu)
 
 BOOST_AUTO_TEST_CASE(router_topk_cuda_matches_ref) {
-  for (const auto& s : {topk(1000, 6, 1, false, 1, 1), topk(999, 8, 2, false, 1, 1), topk(517, 60, 8, false, 1, 1, false),
-                        topk(4096, 128, 8, false, 1, 1), topk(4096, 256, 8, true, 8, 4), topk(333, 60, 8, true, 6, 2),
-                        topk(777, 384, 8, true, 1, 1), topk(100, 1000, 32, true, 20, 5)}) {
+  for (const auto& s :
+       {topk(1000, 6, 1, false, 1, 1), topk(999, 8, 2, false, 1, 1), topk(517, 60, 8, false, 1, 1, false),
+        topk(4096, 128, 8, false, 1, 1), topk(4096, 256, 8, true, 8, 4), topk(333, 60, 8, true, 6, 2),
+        topk(777, 384, 8, true, 1, 1), topk(100, 1000, 32, true, 20, 5)}) {
     router::TopkCase c(s);
     BOOST_TEST(check_cuda_variants(c) == 1);
   }
@@ -91,10 +92,10 @@ BOOST_AUTO_TEST_CASE(grouped_gemm_cuda_matches_ref) {
   std::vector<std::int64_t> many(256, 3);
   many[7] = 0;
   many[100] = 129;
-  for (const auto& s : {GroupedGemmShape{{0, 5, 0, 17, 1, 33}, 24, 40, "explicit"},
-                        GroupedGemmShape{{130, 0, 0, 3}, 136, 72, "explicit"},
-                        GroupedGemmShape{{300, 0, 257}, 256, 512, "explicit"}, GroupedGemmShape{many, 64, 96, "explicit"},
-                        GroupedGemmShape{{7, 9}, 7, 9, "explicit"}}) {
+  for (const auto& s :
+       {GroupedGemmShape{{0, 5, 0, 17, 1, 33}, 24, 40, "explicit"},
+        GroupedGemmShape{{130, 0, 0, 3}, 136, 72, "explicit"}, GroupedGemmShape{{300, 0, 257}, 256, 512, "explicit"},
+        GroupedGemmShape{many, 64, 96, "explicit"}, GroupedGemmShape{{7, 9}, 7, 9, "explicit"}}) {
     grouped_gemm::GroupedGemmCase c(s);
     BOOST_TEST(check_cuda_variants(c) >= 2);
   }
