@@ -18,6 +18,7 @@ apt_packages=(
   libhdf5-dev libboost-test-dev libtrilinos-kokkos-dev libopenmpi-dev openmpi-bin
   libtomlplusplus-dev libcli11-dev libfmt-dev nlohmann-json3-dev
   clang-14 libclang-rt-14-dev  # preset `sanitize` (ASan + UBSan) and the libFuzzer targets in fuzz/
+  clang-format-14  # scripts/format.sh: the C++ style of .clang-format
   python3 python3-venv python3-pip python3-setuptools python3-h5py python3-matplotlib python3-numpy python3-pandas python3-pytest
 )
 
