@@ -40,9 +40,10 @@ class BlockHashCache final : public KvCache {
     seq.request = r;  // a copy: the engine may move its own
     if (r.id == undone_id_) {
       seq.keys.swap(undone_keys_);  // same request, same prompt: same keys
+      seq.chain = undone_chain_;
       undone_id_ = -1;
     } else {
-      full_block_keys(r, block_tokens(), r.prompt_tokens, seq.keys);
+      extend_full_block_keys(r, block_tokens(), r.prompt_tokens, seq.keys, seq.chain);
     }
     const std::int64_t cap = max_reusable_blocks(r, seq.keys.size());
     for (std::int64_t i = 0; i < cap; ++i) {
@@ -75,7 +76,7 @@ class BlockHashCache final : public KvCache {
     Seq& seq = get(request_id);
     // The output may be described too (multi-turn): key every full block the ids reach.
     const std::int64_t held_tokens = static_cast<std::int64_t>(seq.blocks.size()) * block_tokens();
-    full_block_keys(seq.request, block_tokens(), held_tokens, seq.keys);
+    extend_full_block_keys(seq.request, block_tokens(), held_tokens, seq.keys, seq.chain);
     register_blocks(seq, static_cast<std::int64_t>(seq.keys.size()));
     release(request_id);
   }
@@ -87,6 +88,7 @@ class BlockHashCache final : public KvCache {
     Seq& seq = get(request_id);
     undone_id_ = request_id;
     undone_keys_.swap(seq.keys);
+    undone_chain_ = seq.chain;
     release(request_id);
   }
 
@@ -135,7 +137,8 @@ class BlockHashCache final : public KvCache {
   struct Seq {
     Request request;
     std::vector<std::int32_t> blocks;
-    std::vector<std::uint64_t> keys;
+    std::vector<std::uint64_t> keys;  // of the full blocks computed so far (prompt, at finish all)
+    BlockKeyChain chain;              // where `keys` leave the hash chain
     std::int64_t matched_blocks = 0;
     std::int64_t registered_blocks = 0;
     PendingLookup pending_lookup;
@@ -256,6 +259,7 @@ class BlockHashCache final : public KvCache {
   mutable std::vector<std::uint64_t> scratch_keys_;
   std::int64_t undone_id_ = -1;  // last preempted sequence, and its prompt's keys
   std::vector<std::uint64_t> undone_keys_;
+  BlockKeyChain undone_chain_;
 };
 
 }  // namespace
