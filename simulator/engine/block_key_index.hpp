@@ -41,6 +41,22 @@ class BlockKeyIndex {
     ++size_;
   }
 
+  // Inserts `key` unless present, in one probe; returns whether it inserted.
+  bool insert_if_absent(std::uint64_t key, std::int32_t block) {
+    std::size_t i = home(key);
+    for (; slots_[i].block >= 0; i = (i + 1) & mask_) {
+      if (slots_[i].key == key) return false;
+    }
+    if (2 * (size_ + 1) > slots_.size()) {
+      rehash(2 * slots_.size());
+      place(key, block);
+    } else {
+      slots_[i] = Slot{key, block};
+    }
+    ++size_;
+    return true;
+  }
+
   void erase(std::uint64_t key) {
     std::size_t i = home(key);
     for (;; i = (i + 1) & mask_) {

@@ -196,10 +196,9 @@ class BlockHashCache final : public KvCache {
       Block& blk = blocks_[static_cast<std::size_t>(b)];
       const std::uint64_t key = seq.keys[static_cast<std::size_t>(i)];
       // A block computed twice concurrently stays a private duplicate (vLLM does not merge them).
-      if (blk.keyed || by_key_.contains(key)) continue;
+      if (blk.keyed || !by_key_.insert_if_absent(key, b)) continue;
       blk.key = key;
       blk.keyed = true;
-      by_key_.insert(key, b);
       ++stats_.inserted_blocks;
     }
     if (upto > seq.registered_blocks) seq.registered_blocks = upto;

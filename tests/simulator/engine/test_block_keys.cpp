@@ -1,16 +1,20 @@
 // The block_hash cache's building blocks: content keys appended in steps equal the keys computed
-// in one go.
+// in one go, and the open-addressing key index answers like a std::unordered_map through inserts,
+// erases (backward shift) and growth.
 #include <boost/test/unit_test.hpp>
 
 #include <cstdint>
 #include <random>
+#include <unordered_map>
 #include <vector>
 
+#include "simulator/engine/block_key_index.hpp"
 #include "simulator/engine/content_keys.hpp"
 
 namespace {
 
 using moelab::sim::BlockKeyChain;
+using moelab::sim::BlockKeyIndex;
 using moelab::sim::Request;
 
 Request multi_turn_request(std::mt19937_64& rng) {
@@ -50,6 +54,46 @@ BOOST_AUTO_TEST_CASE(keys_extended_in_steps_equal_keys_computed_at_once) {
     moelab::sim::extend_full_block_keys(r, block_tokens, block_tokens, stepped, at);
     BOOST_REQUIRE_EQUAL(stepped.size(), before);
   }
+}
+
+BOOST_AUTO_TEST_CASE(key_index_agrees_with_a_hash_map) {
+  std::mt19937_64 rng(11);
+  BlockKeyIndex index;
+  std::unordered_map<std::uint64_t, std::int32_t> reference;
+  // Few distinct keys, so inserts of present keys and erases of absent ones happen often; enough
+  // live keys to grow the table several times.
+  for (int step = 0; step < 200000; ++step) {
+    const std::uint64_t key = rng() % 6000;
+    const auto block = static_cast<std::int32_t>(rng() % 100000);
+    switch (rng() % 4) {
+      case 0: {
+        const bool inserted = index.insert_if_absent(key, block);
+        BOOST_REQUIRE_EQUAL(inserted, reference.emplace(key, block).second);
+        break;
+      }
+      case 1:
+        if (!reference.contains(key)) {
+          index.insert(key, block);
+          reference.emplace(key, block);
+        }
+        break;
+      case 2:
+        index.erase(key);
+        reference.erase(key);
+        break;
+      default: {
+        const auto it = reference.find(key);
+        BOOST_REQUIRE_EQUAL(index.find(key), it == reference.end() ? -1 : it->second);
+      }
+    }
+    BOOST_REQUIRE_EQUAL(index.size(), reference.size());
+  }
+  std::size_t seen = 0;
+  index.for_each([&](std::uint64_t key, std::int32_t block) {
+    BOOST_REQUIRE_EQUAL(reference.at(key), block);
+    ++seen;
+  });
+  BOOST_REQUIRE_EQUAL(seen, reference.size());
 }
 
 BOOST_AUTO_TEST_SUITE_END()
