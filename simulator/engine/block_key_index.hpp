@@ -25,6 +25,11 @@ class BlockKeyIndex {
   }
   bool contains(std::uint64_t key) const { return find(key) >= 0; }
 
+  // A hint that `key` will be looked up, inserted or erased soon: starts loading its home slot.
+  // The table is larger than the L2 cache and keys land anywhere, so nearly every probe misses;
+  // callers that know their next keys overlap those misses instead of waiting for each in turn.
+  void prefetch(std::uint64_t key) const { __builtin_prefetch(&slots_[home(key)]); }
+
   // The stored value of `key`, writable (a value must stay >= 0), or nullptr.
   std::int32_t* find_value(std::uint64_t key) {
     for (std::size_t i = home(key);; i = (i + 1) & mask_) {

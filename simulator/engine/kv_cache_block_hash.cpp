@@ -47,6 +47,7 @@ class BlockHashCache final : public KvCache {
     }
     const std::int64_t cap = max_reusable_blocks(r, seq.keys.size());
     for (std::int64_t i = 0; i < cap; ++i) {
+      if (i + kPrefetchAhead < cap) by_key_.prefetch(seq.keys[static_cast<std::size_t>(i + kPrefetchAhead)]);
       const std::int32_t found = by_key_.find(seq.keys[static_cast<std::size_t>(i)]);
       if (found < 0) break;
       pin(found);
@@ -62,6 +63,7 @@ class BlockHashCache final : public KvCache {
     Seq& seq = get(request_id);
     const std::int64_t need = blocks_for(tokens) - static_cast<std::int64_t>(seq.blocks.size());
     if (need > total_blocks() - pinned_) return false;  // blank plus evictable blocks
+    prefetch_victims(need);
     for (std::int64_t i = 0; i < need; ++i) seq.blocks.push_back(allocate());
     seq.pending_lookup.count_into(stats_);
     return true;
@@ -127,6 +129,10 @@ class BlockHashCache final : public KvCache {
   }
 
  private:
+  // How many blocks ahead the walks over a sequence's blocks and keys prefetch (a few cache-miss
+  // latencies' worth of loop iterations).
+  static constexpr std::int64_t kPrefetchAhead = 8;
+
   struct Block {
     std::uint64_t key = 0;
     std::int32_t ref = 0;
@@ -181,6 +187,13 @@ class BlockHashCache final : public KvCache {
       by_key_.erase(blocks_[static_cast<std::size_t>(b)].key);
       blocks_[static_cast<std::size_t>(b)].keyed = false;
       ++stats_.evicted_blocks;
+      // Evictions come in runs (a long prompt takes hundreds of blocks): start loading the next
+      // victim's index slot and LRU neighbour now, so its misses overlap this eviction's.
+      if (lru_head_ >= 0) {
+        const Block& victim = blocks_[static_cast<std::size_t>(lru_head_)];
+        by_key_.prefetch(victim.key);
+        if (victim.next >= 0) __builtin_prefetch(&blocks_[static_cast<std::size_t>(victim.next)]);
+      }
     }
     Block& blk = blocks_[static_cast<std::size_t>(b)];
     blk.ref = 1;
@@ -188,10 +201,24 @@ class BlockHashCache final : public KvCache {
     return b;
   }
 
+  // allocate() takes blank blocks first, then never-used ones, then evicts from the LRU head. When
+  // `need` blocks will evict several, walk the victims once and start loading their key-index
+  // slots together: the evictions then find them cached instead of missing one after another.
+  void prefetch_victims(std::int64_t need) const {
+    std::int64_t evictions =
+        need - static_cast<std::int64_t>(blank_.size()) - (total_blocks() - static_cast<std::int64_t>(blocks_.size()));
+    for (std::int32_t b = lru_head_; evictions > 1 && b >= 0; --evictions) {
+      const Block& blk = blocks_[static_cast<std::size_t>(b)];
+      by_key_.prefetch(blk.key);
+      b = blk.next;
+    }
+  }
+
   void register_blocks(Seq& seq, std::int64_t upto) {
     const std::int64_t held = static_cast<std::int64_t>(seq.blocks.size());
     if (upto > held) upto = held;
     for (std::int64_t i = std::max(seq.registered_blocks, seq.matched_blocks); i < upto; ++i) {
+      if (i + kPrefetchAhead < upto) by_key_.prefetch(seq.keys[static_cast<std::size_t>(i + kPrefetchAhead)]);
       const std::int32_t b = seq.blocks[static_cast<std::size_t>(i)];
       Block& blk = blocks_[static_cast<std::size_t>(b)];
       const std::uint64_t key = seq.keys[static_cast<std::size_t>(i)];
@@ -209,6 +236,7 @@ class BlockHashCache final : public KvCache {
     if (it == seqs_.end()) throw std::logic_error("block_hash: release of unknown sequence");
     auto& blocks = it->second.blocks;
     for (auto b = blocks.rbegin(); b != blocks.rend(); ++b) {
+      if (blocks.rend() - b > kPrefetchAhead) __builtin_prefetch(&blocks_[static_cast<std::size_t>(b[kPrefetchAhead])]);
       Block& blk = blocks_[static_cast<std::size_t>(*b)];
       if (blk.ref <= 0) throw std::logic_error("block_hash: double free of a block");
       if (--blk.ref == 0) {
