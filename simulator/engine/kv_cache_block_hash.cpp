@@ -63,8 +63,7 @@ class BlockHashCache final : public KvCache {
     Seq& seq = get(request_id);
     const std::int64_t need = blocks_for(tokens) - static_cast<std::int64_t>(seq.blocks.size());
     if (need > total_blocks() - pinned_) return false;  // blank plus evictable blocks
-    prefetch_victims(need);
-    for (std::int64_t i = 0; i < need; ++i) seq.blocks.push_back(allocate());
+    if (need > 0) allocate(need, seq.blocks);
     seq.pending_lookup.count_into(stats_);
     return true;
   }
@@ -173,45 +172,54 @@ class BlockHashCache final : public KvCache {
     ++blk.ref;
   }
 
-  std::int32_t allocate() {
-    std::int32_t b;
-    if (!blank_.empty()) {
-      b = blank_.back();
+  // Appends `n` blocks to `out`, pinned: blank blocks first (last freed first), then never-used
+  // ones, then cached blocks evicted from the LRU head.
+  void allocate(std::int64_t n, std::vector<std::int32_t>& out) {
+    for (; n > 0 && !blank_.empty(); --n) {
+      out.push_back(pin_fresh(blank_.back()));
       blank_.pop_back();
-    } else if (static_cast<std::int64_t>(blocks_.size()) < total_blocks()) {
-      b = static_cast<std::int32_t>(blocks_.size());
-      blocks_.emplace_back();
-    } else {
-      b = lru_head_;  // evict the least recently freed keyed block
-      lru_remove(b);
-      by_key_.erase(blocks_[static_cast<std::size_t>(b)].key);
-      blocks_[static_cast<std::size_t>(b)].keyed = false;
-      ++stats_.evicted_blocks;
-      // Evictions come in runs (a long prompt takes hundreds of blocks): start loading the next
-      // victim's index slot and LRU neighbour now, so its misses overlap this eviction's.
-      if (lru_head_ >= 0) {
-        const Block& victim = blocks_[static_cast<std::size_t>(lru_head_)];
-        by_key_.prefetch(victim.key);
-        if (victim.next >= 0) __builtin_prefetch(&blocks_[static_cast<std::size_t>(victim.next)]);
-      }
     }
-    Block& blk = blocks_[static_cast<std::size_t>(b)];
-    blk.ref = 1;
+    for (; n > 0 && static_cast<std::int64_t>(blocks_.size()) < total_blocks(); --n) {
+      blocks_.emplace_back();
+      out.push_back(pin_fresh(static_cast<std::int32_t>(blocks_.size() - 1)));
+    }
+    if (n > 0) evict_lru_head(n, out);
+  }
+
+  std::int32_t pin_fresh(std::int32_t b) {
+    blocks_[static_cast<std::size_t>(b)].ref = 1;
     ++pinned_;
     return b;
   }
 
-  // allocate() takes blank blocks first, then never-used ones, then evicts from the LRU head. When
-  // `need` blocks will evict several, walk the victims once and start loading their key-index
-  // slots together: the evictions then find them cached instead of missing one after another.
-  void prefetch_victims(std::int64_t need) const {
-    std::int64_t evictions =
-        need - static_cast<std::int64_t>(blank_.size()) - (total_blocks() - static_cast<std::int64_t>(blocks_.size()));
-    for (std::int32_t b = lru_head_; evictions > 1 && b >= 0; --evictions) {
+  // Evicts the `n` least recently freed cached blocks (n <= lru_size_) and appends them to `out`,
+  // pinned. A long prompt evicts hundreds at once, and each eviction erases its key from an index
+  // larger than the L2 cache, at a random slot: so first walk the victims and start loading all
+  // their slots, then erase, instead of waiting for one miss after another.
+  void evict_lru_head(std::int64_t n, std::vector<std::int32_t>& out) {
+    const std::size_t first = out.size();
+    std::int32_t b = lru_head_;
+    for (std::int64_t i = 0; i < n; ++i) {
       const Block& blk = blocks_[static_cast<std::size_t>(b)];
       by_key_.prefetch(blk.key);
+      out.push_back(b);
       b = blk.next;
     }
+    // Unlink the whole run from the head of the list at once.
+    lru_head_ = b;
+    if (b >= 0)
+      blocks_[static_cast<std::size_t>(b)].prev = -1;
+    else
+      lru_tail_ = -1;
+    lru_size_ -= n;
+    for (std::size_t i = first; i < out.size(); ++i) {
+      Block& blk = blocks_[static_cast<std::size_t>(out[i])];
+      by_key_.erase(blk.key);
+      blk.keyed = false;
+      blk.prev = blk.next = -1;
+      pin_fresh(out[i]);
+    }
+    stats_.evicted_blocks += n;
   }
 
   void register_blocks(Seq& seq, std::int64_t upto) {
