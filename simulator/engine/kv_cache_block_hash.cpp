@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "simulator/engine/block_key_index.hpp"
+#include "simulator/engine/block_lru_queue.hpp"
 #include "simulator/engine/content_keys.hpp"
 #include "simulator/engine/kv_cache.hpp"
 
@@ -94,7 +95,7 @@ class BlockHashCache final : public KvCache {
   }
 
   std::int64_t pinned_blocks() const override { return pinned_; }
-  std::int64_t cached_blocks() const override { return lru_size_; }
+  std::int64_t cached_blocks() const override { return lru_.size(); }
   KvCacheStats stats() const override { return stats_; }
 
   void check_invariants() const override {
@@ -109,12 +110,17 @@ class BlockHashCache final : public KvCache {
     }
     if (pinned != pinned_) throw std::logic_error("block_hash: pinned count out of balance");
     std::int64_t listed = 0;
-    for (std::int32_t b = lru_head_; b >= 0; b = blocks_[static_cast<std::size_t>(b)].next) {
+    lru_.for_each([&](std::int32_t b) {
       const Block& blk = blocks_[static_cast<std::size_t>(b)];
       if (blk.ref != 0 || !blk.keyed) throw std::logic_error("block_hash: a pinned or blank block in the LRU list");
       ++listed;
+    });
+    for (std::size_t b = 0; b < blocks_.size(); ++b) {
+      const bool cached = blocks_[b].ref == 0 && blocks_[b].keyed;
+      if (cached != lru_.contains(static_cast<std::int32_t>(b)))
+        throw std::logic_error("block_hash: a cached block missing from the LRU list");
     }
-    if (listed != lru_size_) throw std::logic_error("block_hash: LRU list size out of balance");
+    if (listed != lru_.size()) throw std::logic_error("block_hash: LRU list size out of balance");
     for (auto b : blank_) {
       if (blocks_[static_cast<std::size_t>(b)].ref != 0 || blocks_[static_cast<std::size_t>(b)].keyed) {
         throw std::logic_error("block_hash: a used block in the blank list");
@@ -124,7 +130,7 @@ class BlockHashCache final : public KvCache {
       const Block& blk = blocks_[static_cast<std::size_t>(b)];
       if (!blk.keyed || blk.key != key) throw std::logic_error("block_hash: key index out of date");
     });
-    if (pinned_ + lru_size_ > total_blocks()) throw std::logic_error("block_hash: over capacity");
+    if (pinned_ + lru_.size() > total_blocks()) throw std::logic_error("block_hash: over capacity");
   }
 
  private:
@@ -135,8 +141,6 @@ class BlockHashCache final : public KvCache {
   struct Block {
     std::uint64_t key = 0;
     std::int32_t ref = 0;
-    std::int32_t prev = -1;  // LRU links, valid while in the free list with a key
-    std::int32_t next = -1;
     bool keyed = false;
   };
   struct Seq {
@@ -166,7 +170,7 @@ class BlockHashCache final : public KvCache {
   void pin(std::int32_t b) {
     Block& blk = blocks_[static_cast<std::size_t>(b)];
     if (blk.ref == 0) {
-      lru_remove(b);
+      lru_.remove(b);
       ++pinned_;
     }
     ++blk.ref;
@@ -181,6 +185,7 @@ class BlockHashCache final : public KvCache {
     }
     for (; n > 0 && static_cast<std::int64_t>(blocks_.size()) < total_blocks(); --n) {
       blocks_.emplace_back();
+      lru_.add_block();
       out.push_back(pin_fresh(static_cast<std::int32_t>(blocks_.size() - 1)));
     }
     if (n > 0) evict_lru_head(n, out);
@@ -192,31 +197,20 @@ class BlockHashCache final : public KvCache {
     return b;
   }
 
-  // Evicts the `n` least recently freed cached blocks (n <= lru_size_) and appends them to `out`,
-  // pinned. A long prompt evicts hundreds at once, and each eviction erases its key from an index
-  // larger than the L2 cache, at a random slot: so first walk the victims and start loading all
-  // their slots, then erase, instead of waiting for one miss after another.
+  // Evicts the `n` least recently freed cached blocks (n <= lru_.size()) and appends them to
+  // `out`, pinned. A long prompt evicts hundreds at once, and each eviction erases its key from an
+  // index larger than the L2 cache, at a random slot: so first take the victims and start loading
+  // all their slots, then erase, instead of waiting for one miss after another.
   void evict_lru_head(std::int64_t n, std::vector<std::int32_t>& out) {
     const std::size_t first = out.size();
-    std::int32_t b = lru_head_;
-    for (std::int64_t i = 0; i < n; ++i) {
-      const Block& blk = blocks_[static_cast<std::size_t>(b)];
-      by_key_.prefetch(blk.key);
+    lru_.pop_oldest(n, [&](std::int32_t b) {
+      by_key_.prefetch(blocks_[static_cast<std::size_t>(b)].key);
       out.push_back(b);
-      b = blk.next;
-    }
-    // Unlink the whole run from the head of the list at once.
-    lru_head_ = b;
-    if (b >= 0)
-      blocks_[static_cast<std::size_t>(b)].prev = -1;
-    else
-      lru_tail_ = -1;
-    lru_size_ -= n;
+    });
     for (std::size_t i = first; i < out.size(); ++i) {
       Block& blk = blocks_[static_cast<std::size_t>(out[i])];
       by_key_.erase(blk.key);
       blk.keyed = false;
-      blk.prev = blk.next = -1;
       pin_fresh(out[i]);
     }
     stats_.evicted_blocks += n;
@@ -250,7 +244,7 @@ class BlockHashCache final : public KvCache {
       if (--blk.ref == 0) {
         --pinned_;
         if (blk.keyed) {
-          lru_push_back(*b);
+          lru_.push_back(*b);
         } else {
           blank_.push_back(*b);
         }
@@ -259,36 +253,11 @@ class BlockHashCache final : public KvCache {
     seqs_.erase(it);
   }
 
-  void lru_push_back(std::int32_t b) {
-    Block& blk = blocks_[static_cast<std::size_t>(b)];
-    blk.prev = lru_tail_;
-    blk.next = -1;
-    if (lru_tail_ >= 0) blocks_[static_cast<std::size_t>(lru_tail_)].next = b;
-    lru_tail_ = b;
-    if (lru_head_ < 0) lru_head_ = b;
-    ++lru_size_;
-  }
-  void lru_remove(std::int32_t b) {
-    Block& blk = blocks_[static_cast<std::size_t>(b)];
-    if (blk.prev >= 0)
-      blocks_[static_cast<std::size_t>(blk.prev)].next = blk.next;
-    else
-      lru_head_ = blk.next;
-    if (blk.next >= 0)
-      blocks_[static_cast<std::size_t>(blk.next)].prev = blk.prev;
-    else
-      lru_tail_ = blk.prev;
-    blk.prev = blk.next = -1;
-    --lru_size_;
-  }
-
   std::vector<Block> blocks_;        // grown on demand up to total_blocks()
   std::vector<std::int32_t> blank_;  // free blocks without a key
   BlockKeyIndex by_key_;             // key -> block, for cached (keyed) blocks
   std::unordered_map<std::int64_t, Seq> seqs_;
-  std::int32_t lru_head_ = -1;
-  std::int32_t lru_tail_ = -1;
-  std::int64_t lru_size_ = 0;
+  BlockLruQueue lru_;  // cached blocks, least recently freed first
   std::int64_t pinned_ = 0;
   KvCacheStats stats_;
   mutable std::vector<std::uint64_t> scratch_keys_;

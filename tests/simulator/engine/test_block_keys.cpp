@@ -1,20 +1,24 @@
 // The block_hash cache's building blocks: content keys appended in steps equal the keys computed
-// in one go, and the open-addressing key index answers like a std::unordered_map through inserts,
-// erases (backward shift) and growth.
+// in one go, the open-addressing key index answers like a std::unordered_map through inserts,
+// erases (backward shift) and growth, and the lazy LRU queue keeps a linked list's order.
 #include <boost/test/unit_test.hpp>
 
+#include <algorithm>
 #include <cstdint>
+#include <list>
 #include <random>
 #include <unordered_map>
 #include <vector>
 
 #include "simulator/engine/block_key_index.hpp"
+#include "simulator/engine/block_lru_queue.hpp"
 #include "simulator/engine/content_keys.hpp"
 
 namespace {
 
 using moelab::sim::BlockKeyChain;
 using moelab::sim::BlockKeyIndex;
+using moelab::sim::BlockLruQueue;
 using moelab::sim::Request;
 
 Request multi_turn_request(std::mt19937_64& rng) {
@@ -94,6 +98,48 @@ BOOST_AUTO_TEST_CASE(key_index_agrees_with_a_hash_map) {
     ++seen;
   });
   BOOST_REQUIRE_EQUAL(seen, reference.size());
+}
+
+BOOST_AUTO_TEST_CASE(lru_queue_keeps_the_order_of_a_linked_list) {
+  std::mt19937_64 rng(13);
+  constexpr std::int32_t kBlocks = 3000;
+  BlockLruQueue lru;
+  for (std::int32_t b = 0; b < kBlocks; ++b) lru.add_block();
+  std::list<std::int32_t> reference;  // oldest first
+  std::vector<std::list<std::int32_t>::iterator> where(kBlocks, reference.end());
+  // Long runs of pushes and removals without pops grow and compact the queue; pops of up to a few
+  // hundred blocks take from the front past stale entries.
+  for (int step = 0; step < 300000; ++step) {
+    const auto b = static_cast<std::int32_t>(rng() % kBlocks);
+    const auto op = rng() % 100;
+    if (op < 55) {
+      if (where[static_cast<std::size_t>(b)] == reference.end()) {
+        lru.push_back(b);
+        where[static_cast<std::size_t>(b)] = reference.insert(reference.end(), b);
+      }
+    } else if (op < 95) {
+      if (where[static_cast<std::size_t>(b)] != reference.end()) {
+        lru.remove(b);
+        reference.erase(where[static_cast<std::size_t>(b)]);
+        where[static_cast<std::size_t>(b)] = reference.end();
+      }
+    } else {
+      const auto n = std::min<std::int64_t>(static_cast<std::int64_t>(rng() % 300), lru.size());
+      std::vector<std::int32_t> popped;
+      lru.pop_oldest(n, [&](std::int32_t p) { popped.push_back(p); });
+      BOOST_REQUIRE_EQUAL(static_cast<std::int64_t>(popped.size()), n);
+      for (const std::int32_t p : popped) {
+        BOOST_REQUIRE_EQUAL(p, reference.front());
+        where[static_cast<std::size_t>(p)] = reference.end();
+        reference.pop_front();
+      }
+    }
+    BOOST_REQUIRE_EQUAL(lru.size(), static_cast<std::int64_t>(reference.size()));
+    BOOST_REQUIRE_EQUAL(lru.contains(b), where[static_cast<std::size_t>(b)] != reference.end());
+  }
+  std::vector<std::int32_t> listed;
+  lru.for_each([&](std::int32_t b) { listed.push_back(b); });
+  BOOST_REQUIRE_EQUAL_COLLECTIONS(listed.begin(), listed.end(), reference.begin(), reference.end());
 }
 
 BOOST_AUTO_TEST_SUITE_END()
