@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "simulator/engine/block_key_index.hpp"
+#include "simulator/engine/block_lru_queue.hpp"
 #include "simulator/engine/content_keys.hpp"
 #include "simulator/engine/kv_cache.hpp"
 
@@ -40,12 +41,14 @@ class BlockHashCache final : public KvCache {
     seq.request = r;  // a copy: the engine may move its own
     if (r.id == undone_id_) {
       seq.keys.swap(undone_keys_);  // same request, same prompt: same keys
+      seq.chain = undone_chain_;
       undone_id_ = -1;
     } else {
-      full_block_keys(r, block_tokens(), r.prompt_tokens, seq.keys);
+      extend_full_block_keys(r, block_tokens(), r.prompt_tokens, seq.keys, seq.chain);
     }
     const std::int64_t cap = max_reusable_blocks(r, seq.keys.size());
     for (std::int64_t i = 0; i < cap; ++i) {
+      if (i + kPrefetchAhead < cap) by_key_.prefetch(seq.keys[static_cast<std::size_t>(i + kPrefetchAhead)]);
       const std::int32_t found = by_key_.find(seq.keys[static_cast<std::size_t>(i)]);
       if (found < 0) break;
       pin(found);
@@ -61,7 +64,7 @@ class BlockHashCache final : public KvCache {
     Seq& seq = get(request_id);
     const std::int64_t need = blocks_for(tokens) - static_cast<std::int64_t>(seq.blocks.size());
     if (need > total_blocks() - pinned_) return false;  // blank plus evictable blocks
-    for (std::int64_t i = 0; i < need; ++i) seq.blocks.push_back(allocate());
+    if (need > 0) allocate(need, seq.blocks);
     seq.pending_lookup.count_into(stats_);
     return true;
   }
@@ -75,7 +78,7 @@ class BlockHashCache final : public KvCache {
     Seq& seq = get(request_id);
     // The output may be described too (multi-turn): key every full block the ids reach.
     const std::int64_t held_tokens = static_cast<std::int64_t>(seq.blocks.size()) * block_tokens();
-    full_block_keys(seq.request, block_tokens(), held_tokens, seq.keys);
+    extend_full_block_keys(seq.request, block_tokens(), held_tokens, seq.keys, seq.chain);
     register_blocks(seq, static_cast<std::int64_t>(seq.keys.size()));
     release(request_id);
   }
@@ -87,11 +90,12 @@ class BlockHashCache final : public KvCache {
     Seq& seq = get(request_id);
     undone_id_ = request_id;
     undone_keys_.swap(seq.keys);
+    undone_chain_ = seq.chain;
     release(request_id);
   }
 
   std::int64_t pinned_blocks() const override { return pinned_; }
-  std::int64_t cached_blocks() const override { return lru_size_; }
+  std::int64_t cached_blocks() const override { return lru_.size(); }
   KvCacheStats stats() const override { return stats_; }
 
   void check_invariants() const override {
@@ -106,12 +110,17 @@ class BlockHashCache final : public KvCache {
     }
     if (pinned != pinned_) throw std::logic_error("block_hash: pinned count out of balance");
     std::int64_t listed = 0;
-    for (std::int32_t b = lru_head_; b >= 0; b = blocks_[static_cast<std::size_t>(b)].next) {
+    lru_.for_each([&](std::int32_t b) {
       const Block& blk = blocks_[static_cast<std::size_t>(b)];
       if (blk.ref != 0 || !blk.keyed) throw std::logic_error("block_hash: a pinned or blank block in the LRU list");
       ++listed;
+    });
+    for (std::size_t b = 0; b < blocks_.size(); ++b) {
+      const bool cached = blocks_[b].ref == 0 && blocks_[b].keyed;
+      if (cached != lru_.contains(static_cast<std::int32_t>(b)))
+        throw std::logic_error("block_hash: a cached block missing from the LRU list");
     }
-    if (listed != lru_size_) throw std::logic_error("block_hash: LRU list size out of balance");
+    if (listed != lru_.size()) throw std::logic_error("block_hash: LRU list size out of balance");
     for (auto b : blank_) {
       if (blocks_[static_cast<std::size_t>(b)].ref != 0 || blocks_[static_cast<std::size_t>(b)].keyed) {
         throw std::logic_error("block_hash: a used block in the blank list");
@@ -121,21 +130,24 @@ class BlockHashCache final : public KvCache {
       const Block& blk = blocks_[static_cast<std::size_t>(b)];
       if (!blk.keyed || blk.key != key) throw std::logic_error("block_hash: key index out of date");
     });
-    if (pinned_ + lru_size_ > total_blocks()) throw std::logic_error("block_hash: over capacity");
+    if (pinned_ + lru_.size() > total_blocks()) throw std::logic_error("block_hash: over capacity");
   }
 
  private:
+  // How many blocks ahead the walks over a sequence's blocks and keys prefetch (a few cache-miss
+  // latencies' worth of loop iterations).
+  static constexpr std::int64_t kPrefetchAhead = 8;
+
   struct Block {
     std::uint64_t key = 0;
     std::int32_t ref = 0;
-    std::int32_t prev = -1;  // LRU links, valid while in the free list with a key
-    std::int32_t next = -1;
     bool keyed = false;
   };
   struct Seq {
     Request request;
     std::vector<std::int32_t> blocks;
-    std::vector<std::uint64_t> keys;
+    std::vector<std::uint64_t> keys;  // of the full blocks computed so far (prompt, at finish all)
+    BlockKeyChain chain;              // where `keys` leave the hash chain
     std::int64_t matched_blocks = 0;
     std::int64_t registered_blocks = 0;
     PendingLookup pending_lookup;
@@ -158,45 +170,64 @@ class BlockHashCache final : public KvCache {
   void pin(std::int32_t b) {
     Block& blk = blocks_[static_cast<std::size_t>(b)];
     if (blk.ref == 0) {
-      lru_remove(b);
+      lru_.remove(b);
       ++pinned_;
     }
     ++blk.ref;
   }
 
-  std::int32_t allocate() {
-    std::int32_t b;
-    if (!blank_.empty()) {
-      b = blank_.back();
+  // Appends `n` blocks to `out`, pinned: blank blocks first (last freed first), then never-used
+  // ones, then cached blocks evicted from the LRU head.
+  void allocate(std::int64_t n, std::vector<std::int32_t>& out) {
+    for (; n > 0 && !blank_.empty(); --n) {
+      out.push_back(pin_fresh(blank_.back()));
       blank_.pop_back();
-    } else if (static_cast<std::int64_t>(blocks_.size()) < total_blocks()) {
-      b = static_cast<std::int32_t>(blocks_.size());
-      blocks_.emplace_back();
-    } else {
-      b = lru_head_;  // evict the least recently freed keyed block
-      lru_remove(b);
-      by_key_.erase(blocks_[static_cast<std::size_t>(b)].key);
-      blocks_[static_cast<std::size_t>(b)].keyed = false;
-      ++stats_.evicted_blocks;
     }
-    Block& blk = blocks_[static_cast<std::size_t>(b)];
-    blk.ref = 1;
+    for (; n > 0 && static_cast<std::int64_t>(blocks_.size()) < total_blocks(); --n) {
+      blocks_.emplace_back();
+      lru_.add_block();
+      out.push_back(pin_fresh(static_cast<std::int32_t>(blocks_.size() - 1)));
+    }
+    if (n > 0) evict_lru_head(n, out);
+  }
+
+  std::int32_t pin_fresh(std::int32_t b) {
+    blocks_[static_cast<std::size_t>(b)].ref = 1;
     ++pinned_;
     return b;
+  }
+
+  // Evicts the `n` least recently freed cached blocks (n <= lru_.size()) and appends them to
+  // `out`, pinned. A long prompt evicts hundreds at once, and each eviction erases its key from an
+  // index larger than the L2 cache, at a random slot: so first take the victims and start loading
+  // all their slots, then erase, instead of waiting for one miss after another.
+  void evict_lru_head(std::int64_t n, std::vector<std::int32_t>& out) {
+    const std::size_t first = out.size();
+    lru_.pop_oldest(n, [&](std::int32_t b) {
+      by_key_.prefetch(blocks_[static_cast<std::size_t>(b)].key);
+      out.push_back(b);
+    });
+    for (std::size_t i = first; i < out.size(); ++i) {
+      Block& blk = blocks_[static_cast<std::size_t>(out[i])];
+      by_key_.erase(blk.key);
+      blk.keyed = false;
+      pin_fresh(out[i]);
+    }
+    stats_.evicted_blocks += n;
   }
 
   void register_blocks(Seq& seq, std::int64_t upto) {
     const std::int64_t held = static_cast<std::int64_t>(seq.blocks.size());
     if (upto > held) upto = held;
     for (std::int64_t i = std::max(seq.registered_blocks, seq.matched_blocks); i < upto; ++i) {
+      if (i + kPrefetchAhead < upto) by_key_.prefetch(seq.keys[static_cast<std::size_t>(i + kPrefetchAhead)]);
       const std::int32_t b = seq.blocks[static_cast<std::size_t>(i)];
       Block& blk = blocks_[static_cast<std::size_t>(b)];
       const std::uint64_t key = seq.keys[static_cast<std::size_t>(i)];
       // A block computed twice concurrently stays a private duplicate (vLLM does not merge them).
-      if (blk.keyed || by_key_.contains(key)) continue;
+      if (blk.keyed || !by_key_.insert_if_absent(key, b)) continue;
       blk.key = key;
       blk.keyed = true;
-      by_key_.insert(key, b);
       ++stats_.inserted_blocks;
     }
     if (upto > seq.registered_blocks) seq.registered_blocks = upto;
@@ -207,12 +238,13 @@ class BlockHashCache final : public KvCache {
     if (it == seqs_.end()) throw std::logic_error("block_hash: release of unknown sequence");
     auto& blocks = it->second.blocks;
     for (auto b = blocks.rbegin(); b != blocks.rend(); ++b) {
+      if (blocks.rend() - b > kPrefetchAhead) __builtin_prefetch(&blocks_[static_cast<std::size_t>(b[kPrefetchAhead])]);
       Block& blk = blocks_[static_cast<std::size_t>(*b)];
       if (blk.ref <= 0) throw std::logic_error("block_hash: double free of a block");
       if (--blk.ref == 0) {
         --pinned_;
         if (blk.keyed) {
-          lru_push_back(*b);
+          lru_.push_back(*b);
         } else {
           blank_.push_back(*b);
         }
@@ -221,41 +253,17 @@ class BlockHashCache final : public KvCache {
     seqs_.erase(it);
   }
 
-  void lru_push_back(std::int32_t b) {
-    Block& blk = blocks_[static_cast<std::size_t>(b)];
-    blk.prev = lru_tail_;
-    blk.next = -1;
-    if (lru_tail_ >= 0) blocks_[static_cast<std::size_t>(lru_tail_)].next = b;
-    lru_tail_ = b;
-    if (lru_head_ < 0) lru_head_ = b;
-    ++lru_size_;
-  }
-  void lru_remove(std::int32_t b) {
-    Block& blk = blocks_[static_cast<std::size_t>(b)];
-    if (blk.prev >= 0)
-      blocks_[static_cast<std::size_t>(blk.prev)].next = blk.next;
-    else
-      lru_head_ = blk.next;
-    if (blk.next >= 0)
-      blocks_[static_cast<std::size_t>(blk.next)].prev = blk.prev;
-    else
-      lru_tail_ = blk.prev;
-    blk.prev = blk.next = -1;
-    --lru_size_;
-  }
-
   std::vector<Block> blocks_;        // grown on demand up to total_blocks()
   std::vector<std::int32_t> blank_;  // free blocks without a key
   BlockKeyIndex by_key_;             // key -> block, for cached (keyed) blocks
   std::unordered_map<std::int64_t, Seq> seqs_;
-  std::int32_t lru_head_ = -1;
-  std::int32_t lru_tail_ = -1;
-  std::int64_t lru_size_ = 0;
+  BlockLruQueue lru_;  // cached blocks, least recently freed first
   std::int64_t pinned_ = 0;
   KvCacheStats stats_;
   mutable std::vector<std::uint64_t> scratch_keys_;
   std::int64_t undone_id_ = -1;  // last preempted sequence, and its prompt's keys
   std::vector<std::uint64_t> undone_keys_;
+  BlockKeyChain undone_chain_;
 };
 
 }  // namespace
