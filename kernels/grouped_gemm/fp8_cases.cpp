@@ -1,16 +1,15 @@
 #include "kernels/grouped_gemm/fp8_cases.hpp"
 
 #include <algorithm>
-#include <limits>
 #include <sstream>
 
 #include "base/input_error.hpp"
-#include "kernels/common/error_metrics.hpp"
 #include "kernels/common/input_generation.hpp"
 #include "kernels/common/random_fill.hpp"
 #include "kernels/grouped_gemm/check_rows.hpp"
 #include "kernels/grouped_gemm/expert_ffn.hpp"
 #include "kernels/grouped_gemm/ref/fp8_ref.hpp"
+#include "kernels/grouped_gemm/row_groups.hpp"
 #include "kernels/router/detail/dims.hpp"
 #include "kernels/router/routing.hpp"
 
@@ -24,16 +23,7 @@ GroupedGemmFp8Case::GroupedGemmFp8Case(GroupedGemmFp8Shape s, const std::string&
     throw InputError(where, "k",
                      "must be a positive multiple of 128 (the scale block), got " + std::to_string(shape_.k));
   }
-  std::int64_t total = 0;
-  for (std::size_t g = 0; g < shape_.m.size(); ++g) {
-    if (shape_.m[g] < 0) throw InputError(where, "m", "group " + std::to_string(g) + " has negative rows");
-    total += shape_.m[g];
-  }
-  if (total > std::numeric_limits<std::int32_t>::max() / 2) throw InputError(where, "tokens", "too many rows");
-  if (total == 0) throw InputError(where, "m", "every group is empty: nothing to multiply");
-  m_offsets = AlignedBuffer<std::int32_t>(shape_.m.size() + 1);
-  for (std::size_t g = 0; g < shape_.m.size(); ++g)
-    m_offsets[g + 1] = m_offsets[g] + static_cast<std::int32_t>(shape_.m[g]);
+  m_offsets = row_offsets(shape_.m, where);
   check_rows_ = choose_check_rows(shape_.m, m_offsets.data(), static_cast<double>(shape_.n) * shape_.k);
 }
 
@@ -51,9 +41,7 @@ void GroupedGemmFp8Case::allocate() {
   ref = AlignedBuffer<double>(check_rows_.size() * N);
 }
 
-int GroupedGemmFp8Case::nonempty_groups() const {
-  return static_cast<int>(std::count_if(shape_.m.begin(), shape_.m.end(), [](std::int64_t m) { return m > 0; }));
-}
+int GroupedGemmFp8Case::nonempty_groups() const { return grouped_gemm::nonempty_groups(shape_.m); }
 
 ExpertLoad GroupedGemmFp8Case::expert_load() const { return expert_load_from_counts(shape_.m); }
 
@@ -67,14 +55,7 @@ std::string GroupedGemmFp8Case::shape_text() const {
 }
 
 std::vector<ShapeDim> GroupedGemmFp8Case::shape_dims() const {
-  const int nonempty = nonempty_groups();
-  return {{"groups", groups()},
-          {"nonempty_groups", nonempty},
-          {"tokens", total_rows()},
-          {"tokens_per_expert_mean", nonempty > 0 ? double(total_rows()) / nonempty : 0.0},
-          {"tokens_per_expert_max", double(*std::max_element(shape_.m.begin(), shape_.m.end()))},
-          {"n", shape_.n},
-          {"k", shape_.k}};
+  return grouped_shape_dims(shape_.m, total_rows(), shape_.n, shape_.k);
 }
 
 double GroupedGemmFp8Case::flops() const { return 2.0 * total_rows() * static_cast<double>(shape_.n) * shape_.k; }
@@ -124,23 +105,7 @@ CheckResult GroupedGemmFp8Case::check_output() const {
     r.detail = "nothing to check: inputs were never filled";
     return r;
   }
-  const auto N = static_cast<std::size_t>(shape_.n);
-  if (check_rows_.size() == static_cast<std::size_t>(total_rows())) {
-    return compare_to_reference(c.span(), ref.span(), kFp8Tolerance);
-  }
-  std::vector<bf16> picked(check_rows_.size() * N);
-  for (std::size_t i = 0; i < check_rows_.size(); ++i) {
-    std::copy_n(c.data() + static_cast<std::size_t>(check_rows_[i]) * N, N, picked.data() + i * N);
-  }
-  CheckResult r = compare_to_reference(std::span<const bf16>(picked), ref.span(), kFp8Tolerance);
-  r.detail = "sampled " + std::to_string(check_rows_.size()) + " of " + std::to_string(total_rows()) +
-             " rows (element index i is row check_rows[i / n]); " + r.detail;
-  const std::size_t unwritten = count_non_finite(c.span());
-  if (unwritten > 0) {
-    r.passed = false;
-    r.detail = std::to_string(unwritten) + " output elements not finite (unwritten?); " + r.detail;
-  }
-  return r;
+  return check_rows_against_reference(c.span(), ref.span(), check_rows_, total_rows(), shape_.n, kFp8Tolerance);
 }
 
 std::vector<std::string> fp8_preset_names() {
@@ -165,19 +130,12 @@ std::unique_ptr<OpCase> make_fp8_case(const ShapeArgs& args) {
                             {"zipf_x1000", 0},
                             {"routing_seed", 1}},
                            kGroupedGemmFp8Op);
-  const int tokens = d.at_least("tokens", 1);
-  const int groups = d.at_least("groups", 1);
-  const int topk = d.at_least("topk", 1);
-  if (topk > groups) throw d.error("topk", "must be <= groups=" + std::to_string(groups));
-  const double zipf_s = d.at_least("zipf_x1000", 0) / 1000.0;
+  RoutedRows routed = routed_rows(d);
   GroupedGemmFp8Shape s;
-  s.m = router::group_sizes(tokens, groups, topk, zipf_s, static_cast<std::uint64_t>(d.get("routing_seed")));
+  s.m = std::move(routed.m);
   s.n = d.get("n");
   s.k = d.get("k");
-  std::ostringstream os;
-  os << (zipf_s == 0 ? "balanced" : "zipf=" + std::to_string(zipf_s).substr(0, 5)) << " tokens=" << tokens << " top"
-     << topk;
-  s.routing = os.str();
+  s.routing = std::move(routed.routing);
   return std::make_unique<GroupedGemmFp8Case>(std::move(s), d.origin());
 }
 

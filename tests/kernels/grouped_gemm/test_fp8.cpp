@@ -183,4 +183,23 @@ BOOST_AUTO_TEST_CASE(bad_shapes_throw_input_error) {
   BOOST_CHECK_THROW(make_fp8_case(args), InputError);
 }
 
+// Sizes are bounded before the group-size vector exists, as for the bf16 op: a billion groups or
+// 2^30 routed rows are an error at the dim, not gigabytes of allocation.
+BOOST_AUTO_TEST_CASE(huge_routed_sizes_are_refused_before_allocating) {
+  const auto key_of = [](const ShapeArgs& args) {
+    try {
+      make_fp8_case(args);
+    } catch (const InputError& e) {
+      return e.key();
+    }
+    return std::string("(no error)");
+  };
+  ShapeArgs args;
+  args.preset = "deepseek-v3.down";
+  args.dims = {{"groups", 1000000000}};
+  BOOST_TEST(key_of(args) == "groups");
+  args.dims = {{"tokens", 1 << 28}, {"topk", 8}};
+  BOOST_TEST(key_of(args) == "tokens");
+}
+
 BOOST_AUTO_TEST_SUITE_END()
