@@ -56,7 +56,8 @@ BOOST_AUTO_TEST_CASE(unlimited_and_named_defaults) {
       d.write("u.toml", kBase +
                             "[cluster.kv_tiers]\ntiers = [\"dram\"]\ndefaults = \"mooncake-rdma\"\nchunk_tokens = 16\n"
                             "dram = { capacity_gb = \"unlimited\" }\n");
-  const auto& s = lab::plan_simulation({f, {}}, "x").runs.at(0).config.cluster.kv_tiers;
+  const auto plan = lab::plan_simulation({f, {}}, "x");  // kept: `s` refers into it
+  const auto& s = plan.runs.at(0).config.cluster.kv_tiers;
   BOOST_TEST_REQUIRE(s.tiers.size() == 1u);
   BOOST_TEST(std::isinf(s.tiers[0].capacity_bytes));
   BOOST_TEST(s.tiers[0].read_bytes_per_s == 23.75e9);
