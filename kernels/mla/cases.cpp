@@ -18,6 +18,13 @@ namespace {
 
 // Stream of the sampled check rows (shape-dependent only).
 constexpr std::uint64_t kCheckRowsStream = 7;
+// Shape bounds (make_mla_decode_case): far above any model (DeepSeek-V3: 128 heads, 128k context)
+// and the experiments' batches, far below what overflows an int or a host.
+constexpr int kMaxHeads = 1024;
+constexpr int kMaxContext = 1 << 24;                                   // tokens per sequence; also the largest page
+constexpr std::int64_t kMaxTokens = std::int64_t{1} << 28;             // all sequences together
+constexpr std::int64_t kMaxBlockTableEntries = std::int64_t{1} << 26;  // batch x pages of the longest
+constexpr std::int64_t kMaxOutputElements = std::int64_t{1} << 26;     // batch x heads x kv_lora
 
 std::span<bf16> as_bf16(std::vector<bf16_bits>& v) { return {reinterpret_cast<bf16*>(v.data()), v.size()}; }
 
@@ -184,8 +191,32 @@ std::unique_ptr<MlaDecodeCase> make_mla_decode_case(MlaDecodeShape shape, const 
   }
   if (shape.page_size <= 0) throw InputError(where, "page", "must be positive, got " + std::to_string(shape.page_size));
   if (shape.context_lens.empty()) throw InputError(where, "batch", "must be positive, got 0");
+  // Page counts, the block table and the output rows are int and allocated by the constructor:
+  // bounded first, so an absurd shape is an error at its dim rather than an overflow or gigabytes.
+  if (shape.heads > kMaxHeads)
+    throw InputError(where, "heads",
+                     "must be <= " + std::to_string(kMaxHeads) + ", got " + std::to_string(shape.heads));
+  if (shape.page_size > kMaxContext)
+    throw InputError(where, "page",
+                     "must be <= " + std::to_string(kMaxContext) + ", got " + std::to_string(shape.page_size));
+  std::int64_t tokens = 0, block_table_entries = 0;
   for (int x : shape.context_lens) {
     if (x < 1) throw InputError(where, "ctx", "must be >= 1, got " + std::to_string(x));
+    if (x > kMaxContext)
+      throw InputError(where, "ctx", "must be <= " + std::to_string(kMaxContext) + ", got " + std::to_string(x));
+    tokens += x;
+    block_table_entries = std::max<std::int64_t>(block_table_entries, (x + shape.page_size - 1) / shape.page_size);
+  }
+  const auto batch = static_cast<std::int64_t>(shape.context_lens.size());
+  block_table_entries *= batch;
+  const std::int64_t output_elements = batch * shape.heads * shape.kv_lora;
+  if (tokens > kMaxTokens || block_table_entries > kMaxBlockTableEntries || output_elements > kMaxOutputElements) {
+    throw InputError(where, "batch",
+                     "batch " + std::to_string(batch) + " x ctx is too large: " + std::to_string(tokens) +
+                         " tokens (at most " + std::to_string(kMaxTokens) + "), " +
+                         std::to_string(block_table_entries) + " block-table entries (at most " +
+                         std::to_string(kMaxBlockTableEntries) + "), " + std::to_string(output_elements) +
+                         " output elements (at most " + std::to_string(kMaxOutputElements) + ")");
   }
   return std::make_unique<MlaDecodeCase>(std::move(shape));
 }

@@ -157,4 +157,23 @@ BOOST_AUTO_TEST_CASE(bad_shapes_throw_input_error) {
   BOOST_CHECK_THROW(make_case_from_args(args), InputError);
 }
 
+// Sizes that would overflow the page arithmetic or allocate gigabytes in the constructor are an
+// error at the dim (a fuzzed ctx near INT_MAX overflowed `ctx + page - 1`).
+BOOST_AUTO_TEST_CASE(huge_shapes_are_refused_at_their_dim) {
+  const auto key_of = [](const MlaDecodeShape& s) {
+    try {
+      make_mla_decode_case(s);
+    } catch (const InputError& e) {
+      return e.key();
+    }
+    return std::string("(no error)");
+  };
+  BOOST_TEST(key_of(small_shape({2147483647})) == "ctx");
+  BOOST_TEST(key_of(small_shape({3}, 3, 2147483647)) == "page");
+  BOOST_TEST(key_of(small_shape({3}, 100000)) == "heads");
+  BOOST_TEST(key_of(small_shape(std::vector<int>(65536, 1 << 24))) == "batch");    // 2^40 tokens
+  BOOST_TEST(key_of(small_shape(std::vector<int>(1 << 20, 3), 1000)) == "batch");  // output rows
+  BOOST_TEST(key_of(small_shape({1 << 24}, 3, 1)) == "(no error)");                // 2^24 pages, one sequence
+}
+
 BOOST_AUTO_TEST_SUITE_END()
