@@ -2,6 +2,9 @@
 
 #include <algorithm>
 #include <cmath>
+#include <compare>
+#include <map>
+#include <mutex>
 #include <numeric>
 #include <stdexcept>
 #include <string>
@@ -13,6 +16,34 @@ namespace moelab::sim {
 namespace {
 
 constexpr int kPointsPerOctave = 2;
+
+// The imbalance table is a pure function of the model's inputs (~0.3 s of sampling for 256
+// experts), and one process builds the same model many times: every instance of a pool, every
+// sweep point, the planner's check of a point and its run. Each distinct input is sampled once per
+// process; the numbers are the ones a fresh sampling gives, so results do not depend on the cache.
+struct TableKey {
+  std::vector<double> shares;
+  std::int64_t k, ranks, redundant;
+  bool eplb;
+  std::uint64_t seed;
+  auto operator<=>(const TableKey&) const = default;
+};
+
+template <class Compute>
+std::vector<double> memoized_table(TableKey key, Compute&& compute) {
+  static std::mutex mutex;
+  static std::map<TableKey, std::vector<double>> tables;
+  constexpr std::size_t kMaxTables = 64;  // a sweep over routing inputs must not grow without bound
+  {
+    const std::lock_guard lock(mutex);
+    if (const auto it = tables.find(key); it != tables.end()) return it->second;
+  }
+  std::vector<double> table = compute();
+  const std::lock_guard lock(mutex);
+  if (tables.size() >= kMaxTables) tables.clear();
+  tables.emplace(std::move(key), table);
+  return table;
+}
 
 }  // namespace
 
@@ -117,16 +148,19 @@ ExpertLoadModel::ExpertLoadModel(const std::vector<double>& shares, std::int64_t
   }
 
   if (!with_table) return;
-  const int points = static_cast<int>(std::log2(kTableMaxTokens)) * kPointsPerOctave + 1;
-  table_.resize(static_cast<std::size_t>(points));
-  for (int i = 0; i < points; ++i) {
-    const auto tokens = static_cast<std::int64_t>(std::llround(std::exp2(static_cast<double>(i) / kPointsPerOctave)));
-    const double draws = static_cast<double>(tokens * k_);
-    const auto samples = static_cast<std::int64_t>(std::clamp(std::ceil(524288.0 / draws), 16.0, 512.0));
-    const double mean = draws / static_cast<double>(ranks);
-    table_[static_cast<std::size_t>(i)] =
-        sample_mean_max_load(tokens, samples, derive_seed(seed, static_cast<std::uint64_t>(i))) / mean;
-  }
+  table_ = memoized_table({shares, k, ranks, redundant, eplb, seed}, [&] {
+    const int points = static_cast<int>(std::log2(kTableMaxTokens)) * kPointsPerOctave + 1;
+    std::vector<double> table(static_cast<std::size_t>(points));
+    for (int i = 0; i < points; ++i) {
+      const auto tokens = static_cast<std::int64_t>(std::llround(std::exp2(static_cast<double>(i) / kPointsPerOctave)));
+      const double draws = static_cast<double>(tokens * k_);
+      const auto samples = static_cast<std::int64_t>(std::clamp(std::ceil(524288.0 / draws), 16.0, 512.0));
+      const double mean = draws / static_cast<double>(ranks);
+      table[static_cast<std::size_t>(i)] =
+          sample_mean_max_load(tokens, samples, derive_seed(seed, static_cast<std::uint64_t>(i))) / mean;
+    }
+    return table;
+  });
 }
 
 double ExpertLoadModel::sample_mean_max_load(std::int64_t tokens, std::int64_t samples, std::uint64_t seed) const {
