@@ -30,7 +30,7 @@ seeds_for() {
 for t in "${targets[@]}"; do seeds_for "$t" >/dev/null; done
 
 scripts/setup.sh --no-build sanitize
-export CCACHE_DIR="${CCACHE_DIR:-$HOME/.cache/ccache}" CCACHE_BASEDIR="${CCACHE_BASEDIR:-$PWD}"
+export CCACHE_DIR="${CCACHE_DIR:-$HOME/.cache/ccache}" CCACHE_BASEDIR="${CCACHE_BASEDIR:-$PWD}" CCACHE_NOHASHDIR="${CCACHE_NOHASHDIR:-true}"
 cmake --preset sanitize >/dev/null
 cmake --build --preset sanitize --target "${targets[@]/#/fuzz_}"
 

@@ -45,6 +45,9 @@ fi
 export CCACHE_DIR="${CCACHE_DIR:-$HOME/.cache/ccache}"
 # Paths under the checkout hash as relative ones, so every clone of the repo shares the cache.
 export CCACHE_BASEDIR="${CCACHE_BASEDIR:-$PWD}"
+# The sanitize preset keeps line tables (-g): without this, ccache would also hash the build
+# directory and a fresh clone would miss every object of that build.
+export CCACHE_NOHASHDIR="${CCACHE_NOHASHDIR:-true}"
 if ((build)); then
   cmake --preset "$preset" >/dev/null
   cmake --build --preset "$preset"
